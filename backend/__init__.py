@@ -1,0 +1,42 @@
+"""Wuhao (五好小区巡查) backend: the Flask app factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from backend.config import PROJECT_ROOT, load_config
+from backend.database import db, init_database
+from backend.errors import WuhaoApi, register_error_handlers
+from backend.extensions import migrate
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. No I/O here: no connections, no create_all (migrations are `flask db`)."""
+    app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
+    app.config.from_mapping(load_config(config))
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    init_database(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    api = WuhaoApi(app)
+    app.extensions["wuhao_api"] = api
+    register_error_handlers(app)
+
+    from backend import web
+    from backend.accounts.cli import users_cli
+    from backend.accounts.routes import blueprints as account_blueprints
+    from backend.demo.cli import demo_cli
+    from backend.health import blp as health_blp
+    from backend.places.cli import places_cli
+    from backend.places.routes import blueprints as place_blueprints
+
+    for blueprint in (health_blp, *account_blueprints, *place_blueprints):
+        api.register_blueprint(blueprint)
+    web.init_app(app)
+    for group in (users_cli, places_cli, demo_cli):
+        app.cli.add_command(group)
+    return app

@@ -1,0 +1,90 @@
+"""Users, their scope, bearer tokens and login throttling.
+
+All state is in the database, so any worker can serve any request.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backend.clock import utcnow
+from backend.database import UTCDateTime, db
+from backend.places.models import District, Grid, Organisation, Street
+
+
+class Role(enum.StrEnum):
+    inspector = "inspector"
+    firm = "firm"
+    supervisor = "supervisor"
+    admin = "admin"
+
+
+grid_assignments = sa.Table(
+    "grid_assignments",
+    db.metadata,
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("grid_id", sa.ForeignKey("grids.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(db.Model):
+    """A person who signs in. Scope by role: inspector → grids; firm → organisation;
+    supervisor → street, district or (neither) the whole city; admin → everything."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "NOT (district_id IS NOT NULL AND street_id IS NOT NULL)", name="one_jurisdiction"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[Role] = mapped_column(
+        sa.Enum(Role, name="user_role", native_enum=False, length=16, validate_strings=True)
+    )
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id"), nullable=True, index=True
+    )
+    district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"), nullable=True)
+    street_id: Mapped[int | None] = mapped_column(sa.ForeignKey("streets.id"), nullable=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    organisation: Mapped[Organisation | None] = relationship()
+    district: Mapped[District | None] = relationship()
+    street: Mapped[Street | None] = relationship()
+    grids: Mapped[list[Grid]] = relationship(secondary=grid_assignments, order_by=Grid.code)
+
+
+class AuthToken(db.Model):
+    """An opaque bearer token; only its SHA-256 is stored, so a database leak reveals none."""
+
+    __tablename__ = "auth_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    user: Mapped[User] = relationship()
+
+
+class LoginThrottle(db.Model):
+    """Consecutive failed logins per username (known or not, so probing reveals nothing)."""
+
+    __tablename__ = "login_throttles"
+
+    username: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

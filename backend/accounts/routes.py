@@ -1,0 +1,91 @@
+"""/api/auth, /api/me and /api/users (admin)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from backend.accounts import services
+from backend.accounts.auth import auth_required, current_token, current_user
+from backend.accounts.models import Role, User
+from backend.accounts.schemas import (
+    LoginSchema,
+    MeSchema,
+    TokenSchema,
+    UserCreateSchema,
+    UserListArgs,
+    UserSchema,
+    UserUpdateSchema,
+)
+from backend.pagination import paginate
+
+auth_blp = Blueprint("auth", __name__, url_prefix="/api", description="Sign in and out")
+users_blp = Blueprint("users", __name__, url_prefix="/api/users", description="Users (admin)")
+
+
+@auth_blp.route("/auth/login", methods=["POST"])
+@auth_blp.arguments(LoginSchema)
+@auth_blp.response(200, TokenSchema)
+def login(credentials: dict[str, str]) -> dict[str, Any]:
+    """Exchange username and password for a bearer token."""
+    issued = services.login(credentials["username"], credentials["password"])
+    return {
+        "token": issued.token,
+        "token_type": "Bearer",
+        "expires_at": issued.expires_at,
+        "user": issued.user,
+    }
+
+
+@auth_blp.route("/auth/logout", methods=["POST"])
+@auth_required()
+@auth_blp.response(204)
+def logout() -> None:
+    """Revoke the token used for this request."""
+    services.revoke(current_token())
+
+
+@auth_blp.route("/me")
+@auth_required()
+@auth_blp.response(200, MeSchema)
+def me() -> User:
+    """The signed-in user, role and scope."""
+    return current_user()
+
+
+@users_blp.route("")
+class Users(MethodView):
+    @auth_required(Role.admin)
+    @users_blp.arguments(UserListArgs, location="query")
+    @users_blp.response(200, UserSchema(many=True))
+    @users_blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters):
+        query = services.user_query()
+        if "role" in args:
+            query = query.where(User.role == args["role"])
+        return paginate(query, pagination_parameters)
+
+    @auth_required(Role.admin)
+    @users_blp.arguments(UserCreateSchema)
+    @users_blp.response(201, UserSchema)
+    def post(self, data: dict[str, Any]) -> User:
+        return services.create_user(services.UserSpec(**data))
+
+
+@users_blp.route("/<int:user_id>")
+class UserById(MethodView):
+    @auth_required(Role.admin)
+    @users_blp.response(200, UserSchema)
+    def get(self, user_id: int) -> User:
+        return services.get_user(user_id)
+
+    @auth_required(Role.admin)
+    @users_blp.arguments(UserUpdateSchema)
+    @users_blp.response(200, UserSchema)
+    def patch(self, changes: dict[str, Any], user_id: int) -> User:
+        return services.update_user(services.get_user(user_id), changes)
+
+
+blueprints = (auth_blp, users_blp)

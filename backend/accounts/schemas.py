@@ -1,0 +1,99 @@
+"""Account request and response shapes."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from backend.accounts.models import Role
+from backend.accounts.services import scope_level
+
+
+class LoginSchema(ma.Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=256))
+
+
+class GridRefSchema(ma.Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+
+
+class ScopeSchema(ma.Schema):
+    level = fields.String(
+        metadata={"description": "all | city | district | street | grids | organisation"}
+    )
+    district_id = fields.Integer(allow_none=True)
+    street_id = fields.Integer(allow_none=True)
+    organisation_id = fields.Integer(allow_none=True)
+    grids = fields.List(fields.Nested(GridRefSchema))
+
+
+class UserSchema(ma.Schema):
+    id = fields.Integer(dump_only=True)
+    username = fields.String()
+    display_name = fields.String()
+    role = fields.Enum(Role)
+    organisation_id = fields.Integer(allow_none=True)
+    district_id = fields.Integer(allow_none=True)
+    street_id = fields.Integer(allow_none=True)
+    grid_ids = fields.Method("_grid_ids")
+    is_active = fields.Boolean()
+    last_login_at = fields.DateTime(allow_none=True)
+
+    def _grid_ids(self, user) -> list[int]:
+        return [grid.id for grid in user.grids]
+
+
+class MeSchema(UserSchema):
+    scope = fields.Method("_scope", metadata={"description": "what this user may see"})
+
+    def _scope(self, user) -> dict:
+        return ScopeSchema().dump(
+            {
+                "level": scope_level(user),
+                "district_id": user.district_id,
+                "street_id": user.street_id,
+                "organisation_id": user.organisation_id,
+                "grids": user.grids,
+            }
+        )
+
+
+class TokenSchema(ma.Schema):
+    token = fields.String()
+    token_type = fields.String()
+    expires_at = fields.DateTime()
+    user = fields.Nested(MeSchema)
+
+
+class UserCreateSchema(ma.Schema):
+    username = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[A-Za-z0-9_.\-]{3,64}$", error="3–64 letters, digits, _ . -"),
+    )
+    password = fields.String(
+        required=True, validate=validate.Length(min=8, max=256), load_only=True
+    )
+    display_name = fields.String(validate=validate.Length(max=100))
+    role = fields.Enum(Role, required=True)
+    organisation_id = fields.Integer(allow_none=True)
+    district_id = fields.Integer(allow_none=True)
+    street_id = fields.Integer(allow_none=True)
+    grid_ids = fields.List(fields.Integer(), load_default=list)
+
+
+class UserUpdateSchema(ma.Schema):
+    password = fields.String(validate=validate.Length(min=8, max=256), load_only=True)
+    display_name = fields.String(validate=validate.Length(max=100))
+    role = fields.Enum(Role)
+    organisation_id = fields.Integer(allow_none=True)
+    district_id = fields.Integer(allow_none=True)
+    street_id = fields.Integer(allow_none=True)
+    grid_ids = fields.List(fields.Integer())
+    is_active = fields.Boolean()
+
+
+class UserListArgs(ma.Schema):
+    role = fields.Enum(Role)

@@ -1,0 +1,274 @@
+"""Accounts: passwords (argon2), bearer tokens, login throttling, and user → Scope."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+
+from backend.accounts.models import AuthToken, LoginThrottle, Role, User
+from backend.clock import utcnow
+from backend.database import db, keep_changes_on_error
+from backend.errors import Conflict, NotFound, TooManyRequests, Unauthorized, ValidationFailed
+from backend.places.models import District, Grid, Organisation, OrgKind, Street
+from backend.places.scope import Scope
+
+_hasher = PasswordHasher()
+# Verified against when the username is unknown, so both paths cost the same time.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+MIN_PASSWORD_LENGTH = 8
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            "密码至少 8 位 (password must have at least 8 characters)",
+            {"password": [f"at least {MIN_PASSWORD_LENGTH} characters"]},
+        )
+    return _hasher.hash(password)
+
+
+def _password_matches(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --- login ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    expires_at: datetime
+    user: User
+
+
+def _throttle_for(username: str) -> LoginThrottle:
+    throttle = db.session.get(LoginThrottle, username, with_for_update=True)
+    if throttle is None:
+        throttle = LoginThrottle(username=username, failures=0)
+        db.session.add(throttle)
+    return throttle
+
+
+def login(username: str, password: str, now: datetime | None = None) -> IssuedToken:
+    """Check credentials and issue a token. After LOGIN_MAX_FAILURES consecutive failures the
+    username is locked for LOGIN_LOCK_SECONDS, doubling with each further failure (max 1 h)."""
+    now = now or utcnow()
+    key = username.strip().lower()[:64]
+    throttle = _throttle_for(key)
+    if throttle.locked_until is not None and throttle.locked_until > now:
+        wait = math.ceil((throttle.locked_until - now).total_seconds())
+        raise TooManyRequests(
+            f"登录失败次数过多,请 {wait} 秒后再试 (too many failed logins, retry in {wait} s)",
+            headers={"Retry-After": str(wait)},
+        )
+    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == key))
+    ok = _password_matches(user.password_hash if user else _DUMMY_HASH, password)
+    if not ok or user is None or not user.is_active:
+        _record_failure(throttle, now)
+        raise Unauthorized("用户名或密码错误 (wrong username or password)")
+    throttle.failures = 0
+    throttle.locked_until = None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    user.last_login_at = now
+    return issue_token(user, now)
+
+
+def _record_failure(throttle: LoginThrottle, now: datetime) -> None:
+    config = current_app.config
+    throttle.failures += 1
+    throttle.last_failure_at = now
+    over = throttle.failures - config["LOGIN_MAX_FAILURES"]
+    if over >= 0:
+        seconds = min(config["LOGIN_LOCK_SECONDS"] * (2**over), 3600)
+        throttle.locked_until = now + timedelta(seconds=seconds)
+    # The failure must survive the rollback that error responses get.
+    keep_changes_on_error()
+
+
+def issue_token(user: User, now: datetime | None = None) -> IssuedToken:
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    expires = now + timedelta(seconds=current_app.config["TOKEN_TTL_SECONDS"])
+    db.session.add(AuthToken(user=user, token_hash=_token_digest(token), expires_at=expires))
+    db.session.flush()
+    return IssuedToken(token, expires, user)
+
+
+def authenticate(token: str, now: datetime | None = None) -> tuple[User, AuthToken]:
+    now = now or utcnow()
+    row = db.session.scalar(
+        sa.select(AuthToken).where(AuthToken.token_hash == _token_digest(token))
+    )
+    if row is None or row.revoked_at is not None:
+        raise Unauthorized("登录凭证无效或已注销 (invalid or revoked token)")
+    if row.expires_at <= now:
+        raise Unauthorized("登录已过期,请重新登录 (token expired)", code="token_expired")
+    if not row.user.is_active:
+        raise Unauthorized("账号已停用 (account disabled)")
+    return row.user, row
+
+
+def revoke(token_row: AuthToken, now: datetime | None = None) -> None:
+    token_row.revoked_at = now or utcnow()
+    db.session.flush()
+
+
+def revoke_all(user: User, now: datetime | None = None) -> int:
+    result = db.session.execute(
+        sa.update(AuthToken)
+        .where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None))
+        .values(revoked_at=now or utcnow())
+    )
+    return result.rowcount or 0
+
+
+# --- scope ---------------------------------------------------------------------------------
+
+
+def scope_of(user: User) -> Scope:
+    """The one function that turns a user into what they may see."""
+    if user.role is Role.admin:
+        return Scope.all()
+    if user.role is Role.supervisor:
+        if user.street_id is not None:
+            return Scope(street_ids=frozenset({user.street_id}))
+        if user.district_id is not None:
+            return Scope(district_ids=frozenset({user.district_id}))
+        return Scope.all()  # city housing authority
+    if user.role is Role.inspector:
+        return Scope(grid_ids=frozenset(grid.id for grid in user.grids))
+    if user.role is Role.firm and user.organisation_id is not None:
+        return Scope(organisation_ids=frozenset({user.organisation_id}))
+    return Scope()
+
+
+def scope_level(user: User) -> str:
+    if user.role is Role.supervisor:
+        if user.street_id is not None:
+            return "street"
+        return "district" if user.district_id is not None else "city"
+    return {Role.admin: "all", Role.inspector: "grids", Role.firm: "organisation"}[user.role]
+
+
+# --- user administration -------------------------------------------------------------------
+
+
+@dataclass
+class UserSpec:
+    username: str
+    password: str
+    role: Role
+    display_name: str = ""
+    organisation_id: int | None = None
+    district_id: int | None = None
+    street_id: int | None = None
+    grid_ids: Sequence[int] = ()
+
+
+def _check_role_scope(spec: UserSpec) -> list[Grid]:
+    errors: dict[str, list[str]] = {}
+    grids: list[Grid] = []
+    if spec.district_id is not None and db.session.get(District, spec.district_id) is None:
+        errors["district_id"] = ["unknown district"]
+    if spec.street_id is not None and db.session.get(Street, spec.street_id) is None:
+        errors["street_id"] = ["unknown street"]
+    if spec.role is Role.firm:
+        org = db.session.get(Organisation, spec.organisation_id) if spec.organisation_id else None
+        if org is None or org.kind is not OrgKind.property_firm:
+            errors["organisation_id"] = ["a firm user needs a property firm organisation"]
+    if spec.role is Role.supervisor and spec.district_id and spec.street_id:
+        errors["street_id"] = ["a supervisor has a district or a street, not both"]
+    if spec.role is not Role.supervisor and (spec.district_id or spec.street_id):
+        errors["role"] = ["only supervisors have a district or street jurisdiction"]
+    if spec.grid_ids:
+        if spec.role is not Role.inspector:
+            errors["grid_ids"] = ["only inspectors are assigned grids"]
+        grids = list(db.session.scalars(sa.select(Grid).where(Grid.id.in_(spec.grid_ids))))
+        missing = set(spec.grid_ids) - {grid.id for grid in grids}
+        if missing:
+            errors["grid_ids"] = [f"unknown grids: {sorted(missing)}"]
+    if errors:
+        raise ValidationFailed("用户角色与范围不一致 (role and scope do not fit)", errors)
+    return grids
+
+
+def create_user(spec: UserSpec) -> User:
+    if find_user(spec.username) is not None:
+        raise Conflict("用户名已存在 (username taken)", {"username": [f"{spec.username} exists"]})
+    grids = _check_role_scope(spec)
+    user = User(
+        username=spec.username,
+        display_name=spec.display_name or spec.username,
+        password_hash=hash_password(spec.password),
+        role=spec.role,
+        organisation_id=spec.organisation_id,
+        district_id=spec.district_id,
+        street_id=spec.street_id,
+        grids=grids,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def find_user(username: str) -> User | None:
+    return db.session.scalar(
+        sa.select(User).where(sa.func.lower(User.username) == username.strip().lower())
+    )
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("用户不存在 (user not found)")
+    return user
+
+
+def update_user(user: User, changes: dict) -> User:
+    spec = UserSpec(
+        username=user.username,
+        password="",
+        role=changes.get("role", user.role),
+        organisation_id=changes.get("organisation_id", user.organisation_id),
+        district_id=changes.get("district_id", user.district_id),
+        street_id=changes.get("street_id", user.street_id),
+        grid_ids=changes.get("grid_ids", [grid.id for grid in user.grids]),
+    )
+    grids = _check_role_scope(spec)
+    user.role = spec.role
+    user.organisation_id = spec.organisation_id
+    user.district_id = spec.district_id
+    user.street_id = spec.street_id
+    user.grids = grids
+    if "display_name" in changes:
+        user.display_name = changes["display_name"]
+    if "password" in changes:
+        user.password_hash = hash_password(changes["password"])
+        revoke_all(user)
+    if "is_active" in changes:
+        user.is_active = changes["is_active"]
+        if not user.is_active:
+            revoke_all(user)
+    db.session.flush()
+    return user
+
+
+def user_query() -> sa.Select:
+    return sa.select(User).order_by(User.username)

@@ -1,0 +1,1 @@
+"""Coordinate systems and geometry helpers (layer 0: imports nothing else from ``backend``)."""

@@ -1,0 +1,207 @@
+"""/api/districts, /api/streets, /api/estates, /api/grids, /api/organisations, /api/contracts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from backend.accounts.auth import auth_required, current_scope
+from backend.accounts.models import Role
+from backend.clock import today
+from backend.geo.coordinates import to_wgs84
+from backend.pagination import paginate
+from backend.places import services
+from backend.places.models import CustodialArrangement, Estate, Grid, ServiceContract
+from backend.places.schemas import (
+    ContractEndSchema,
+    ContractListArgs,
+    ContractSchema,
+    CrsArgs,
+    CustodySchema,
+    DistrictSchema,
+    EstateCreateSchema,
+    EstateDetailSchema,
+    EstateListArgs,
+    EstateSchema,
+    GridListArgs,
+    GridSchema,
+    OnDateArgs,
+    OrganisationListArgs,
+    OrganisationSchema,
+    ResponsibilitySchema,
+    StreetListArgs,
+    StreetSchema,
+    present_estate,
+    present_grid,
+)
+
+places_blp = Blueprint("places", __name__, url_prefix="/api", description="Districts and streets")
+estates_blp = Blueprint("estates", __name__, url_prefix="/api/estates", description="Estates")
+grids_blp = Blueprint("grids", __name__, url_prefix="/api/grids", description="Grid cells")
+orgs_blp = Blueprint(
+    "organisations", __name__, url_prefix="/api/organisations", description="Parties"
+)
+contracts_blp = Blueprint(
+    "contracts", __name__, url_prefix="/api", description="Service contracts and custody"
+)
+
+
+@places_blp.route("/districts")
+@auth_required()
+@places_blp.response(200, DistrictSchema(many=True))
+def list_districts():
+    return services.districts()
+
+
+@places_blp.route("/streets")
+@auth_required()
+@places_blp.arguments(StreetListArgs, location="query")
+@places_blp.response(200, StreetSchema(many=True))
+def list_streets(args: dict[str, Any]):
+    return services.streets(args.get("district_id"))
+
+
+@estates_blp.route("")
+class Estates(MethodView):
+    @auth_required()
+    @estates_blp.arguments(EstateListArgs, location="query")
+    @estates_blp.response(200, EstateSchema(many=True))
+    @estates_blp.paginate(max_page_size=500)
+    def get(self, args: dict[str, Any], pagination_parameters):
+        """Estates the caller may see, filtered; geometry as GeoJSON in the asked crs.
+
+        Every list is already limited to the caller's jurisdiction, so `mine` only documents
+        intent for clients (inspectors: their grids, firms: estates they manage today)."""
+        crs = args["crs"]
+        bbox = to_wgs84(args["bbox"], crs) if "bbox" in args else None
+        filters = services.EstateFilter(
+            street_id=args.get("street_id"),
+            district_id=args.get("district_id"),
+            grid_id=args.get("grid_id"),
+            bbox=bbox,
+            q=args.get("q"),
+        )
+        estates = paginate(services.estate_query(current_scope(), filters), pagination_parameters)
+        modes = services.management_modes([e.id for e in estates], today())
+        return [present_estate(e, crs, modes[e.id], args["with_geometry"]) for e in estates]
+
+    @auth_required(Role.admin)
+    @estates_blp.arguments(EstateCreateSchema)
+    @estates_blp.response(201, EstateSchema)
+    def post(self, data: dict[str, Any]):
+        """Register an estate (admin); its grid is found from its shape."""
+        crs = data.pop("crs")
+        boundary = to_wgs84(data.pop("geometry"), crs)
+        street = services.find_street(data.pop("street_id"))
+        estate = services.create_estate(street=street, boundary=boundary, **data)
+        mode = services.management_modes([estate.id], today())[estate.id]
+        return present_estate(estate, crs, mode)
+
+
+@estates_blp.route("/<int:estate_id>")
+@auth_required()
+@estates_blp.arguments(CrsArgs, location="query")
+@estates_blp.response(200, EstateDetailSchema)
+def get_estate(args: dict[str, Any], estate_id: int):
+    estate = services.get_estate(estate_id, current_scope())
+    responsibility = services.responsible_party(estate, today())
+    return {
+        **present_estate(estate, args["crs"], responsibility.mode),
+        "responsibility": responsibility,
+    }
+
+
+@estates_blp.route("/<int:estate_id>/responsibility")
+@auth_required()
+@estates_blp.arguments(OnDateArgs, location="query")
+@estates_blp.response(200, ResponsibilitySchema)
+def estate_responsibility(args: dict[str, Any], estate_id: int):
+    """Who is responsible for the estate on a date (contracts, custody, street fallback)."""
+    estate = services.get_estate(estate_id, current_scope())
+    return services.responsible_party(estate, args.get("on") or today())
+
+
+@grids_blp.route("")
+@auth_required(Role.inspector, Role.supervisor, Role.admin)
+@grids_blp.arguments(GridListArgs, location="query")
+@grids_blp.response(200, GridSchema(many=True))
+@grids_blp.paginate(max_page_size=500)
+def list_grids(args: dict[str, Any], pagination_parameters):
+    grids: list[Grid] = paginate(
+        services.grid_query(current_scope(), args.get("street_id")), pagination_parameters
+    )
+    return [present_grid(grid, args["crs"]) for grid in grids]
+
+
+@grids_blp.route("/<int:grid_id>")
+@auth_required(Role.inspector, Role.supervisor, Role.admin)
+@grids_blp.arguments(CrsArgs, location="query")
+@grids_blp.response(200, GridSchema)
+def get_grid(args: dict[str, Any], grid_id: int):
+    return present_grid(services.get_grid(grid_id, current_scope()), args["crs"])
+
+
+@orgs_blp.route("")
+@auth_required()
+@orgs_blp.arguments(OrganisationListArgs, location="query")
+@orgs_blp.response(200, OrganisationSchema(many=True))
+@orgs_blp.paginate(max_page_size=500)
+def list_organisations(args: dict[str, Any], pagination_parameters):
+    """Organisations are public bodies and firms; any signed-in user may read them."""
+    return paginate(services.organisations(args.get("kind")), pagination_parameters)
+
+
+@orgs_blp.route("/<int:organisation_id>")
+@auth_required()
+@orgs_blp.response(200, OrganisationSchema)
+def get_organisation(organisation_id: int):
+    return services.get_organisation(organisation_id)
+
+
+@contracts_blp.route("/contracts")
+class Contracts(MethodView):
+    @auth_required()
+    @contracts_blp.arguments(ContractListArgs, location="query")
+    @contracts_blp.response(200, ContractSchema(many=True))
+    @contracts_blp.paginate(max_page_size=500)
+    def get(self, args: dict[str, Any], pagination_parameters):
+        """Contracts of estates in scope, and a firm's own contracts."""
+        query = services.contract_query(current_scope(), args.get("estate_id"))
+        return paginate(query, pagination_parameters)
+
+    @auth_required(Role.admin)
+    @contracts_blp.arguments(ContractSchema)
+    @contracts_blp.response(201, ContractSchema)
+    def post(self, data: dict[str, Any]) -> ServiceContract:
+        """Register a contract; overlapping management of the same estate is a 409."""
+        estate = services.get_estate(data["estate_id"], current_scope())
+        firm = services.get_organisation(data["firm_id"])
+        return services.add_contract(
+            estate, firm, data["start_date"], data["end_date"], data.get("reference")
+        )
+
+
+@contracts_blp.route("/contracts/<int:contract_id>/end")
+@auth_required(Role.admin)
+@contracts_blp.arguments(ContractEndSchema)
+@contracts_blp.response(200, ContractSchema)
+def end_contract(data: dict[str, Any], contract_id: int) -> ServiceContract:
+    return services.end_contract(services.get_contract(contract_id), data["end_date"])
+
+
+@contracts_blp.route("/custody")
+@auth_required(Role.admin)
+@contracts_blp.arguments(CustodySchema)
+@contracts_blp.response(201, CustodySchema)
+def add_custody(data: dict[str, Any]) -> CustodialArrangement:
+    """Register a custodial arrangement (state takeover, charity, self-management, street)."""
+    estate: Estate = services.get_estate(data["estate_id"], current_scope())
+    custodian = services.get_organisation(data["custodian_id"])
+    return services.add_custody(
+        estate, custodian, data["mode"], data["start_date"], data["end_date"]
+    )
+
+
+blueprints = (places_blp, estates_blp, grids_blp, orgs_blp, contracts_blp)

@@ -1,0 +1,211 @@
+"""Place request and response shapes; geometry is GeoJSON (WGS84 unless crs=gcj02 is asked)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from geoalchemy2.shape import to_shape
+from marshmallow import fields, validate
+
+from backend.geo.coordinates import SUPPORTED_CRS, from_wgs84
+from backend.geo.geometry import (
+    GeometryError,
+    parse_bbox,
+    parse_geojson_geometry,
+    polygonal,
+    to_geojson,
+)
+from backend.places.models import ESTATE_GRADES, CustodyMode, ManagementMode, OrgKind
+
+
+class CrsArgs(ma.Schema):
+    crs = fields.String(
+        load_default="wgs84",
+        validate=validate.OneOf(SUPPORTED_CRS, error="unknown CRS; use one of: wgs84, gcj02"),
+        metadata={"description": "coordinate system of geometry in and out: wgs84 or gcj02"},
+    )
+
+
+class BBoxField(fields.Field):
+    """`minLng,minLat,maxLng,maxLat` → shapely Polygon."""
+
+    def _deserialize(self, value: Any, attr, data, **kwargs):
+        try:
+            return parse_bbox(str(value))
+        except GeometryError as exc:
+            raise ma.ValidationError(str(exc)) from exc
+
+
+class GeoJSONPolygonField(fields.Field):
+    """A GeoJSON Polygon or MultiPolygon; invalid shapes are refused here (the CLI repairs)."""
+
+    def _deserialize(self, value: Any, attr, data, **kwargs):
+        if not isinstance(value, dict):
+            raise ma.ValidationError("expected a GeoJSON geometry object")
+        try:
+            shape, _ = polygonal(parse_geojson_geometry(value), repair=False)
+        except GeometryError as exc:
+            raise ma.ValidationError(str(exc)) from exc
+        return shape
+
+
+class EstateListArgs(CrsArgs):
+    street_id = fields.Integer()
+    district_id = fields.Integer()
+    grid_id = fields.Integer()
+    bbox = BBoxField(metadata={"description": "minLng,minLat,maxLng,maxLat (in the crs asked)"})
+    q = fields.String(validate=validate.Length(max=100))
+    mine = fields.Boolean(
+        load_default=False,
+        metadata={"description": "only estates in my own jurisdiction (grids, firm, office)"},
+    )
+    with_geometry = fields.Boolean(load_default=True)
+
+
+class EstateCreateSchema(CrsArgs):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    address = fields.String(load_default="", validate=validate.Length(max=300))
+    street_id = fields.Integer(required=True)
+    community_id = fields.Integer(allow_none=True)
+    grade = fields.String(allow_none=True, validate=validate.OneOf(ESTATE_GRADES))
+    households = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=100000))
+    built_year = fields.Integer(allow_none=True, validate=validate.Range(min=1800, max=2100))
+    geometry = GeoJSONPolygonField(required=True)
+
+
+class ResponsibilitySchema(ma.Schema):
+    estate_id = fields.Integer()
+    on = fields.Date()
+    organisation_id = fields.Integer()
+    organisation_name = fields.String()
+    mode = fields.Enum(ManagementMode)
+    basis = fields.String()
+    arrangement_id = fields.Integer(allow_none=True)
+    since = fields.Date(allow_none=True)
+    until = fields.Date(allow_none=True)
+
+
+class OnDateArgs(ma.Schema):
+    on = fields.Date(metadata={"description": "YYYY-MM-DD; today (Asia/Shanghai) if absent"})
+
+
+class EstateSchema(ma.Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    address = fields.String()
+    street_id = fields.Integer()
+    community_id = fields.Integer(allow_none=True)
+    grid_id = fields.Integer(allow_none=True)
+    grade = fields.String(allow_none=True)
+    households = fields.Integer(allow_none=True)
+    built_year = fields.Integer(allow_none=True)
+    management_mode = fields.Enum(ManagementMode)
+    centroid = fields.List(fields.Float(), metadata={"description": "[lng, lat]"})
+    geometry = fields.Dict(allow_none=True, metadata={"description": "GeoJSON MultiPolygon"})
+
+
+class EstateDetailSchema(EstateSchema):
+    responsibility = fields.Nested(ResponsibilitySchema)
+
+
+def present_estate(estate, crs: str, mode: ManagementMode, with_geometry: bool = True) -> dict:
+    shape = from_wgs84(to_shape(estate.boundary), crs)
+    point = shape.representative_point()
+    return {
+        "id": estate.id,
+        "code": estate.code,
+        "name": estate.name,
+        "address": estate.address,
+        "street_id": estate.street_id,
+        "community_id": estate.community_id,
+        "grid_id": estate.grid_id,
+        "grade": estate.grade,
+        "households": estate.households,
+        "built_year": estate.built_year,
+        "management_mode": mode,
+        "centroid": [round(point.x, 7), round(point.y, 7)],
+        "geometry": to_geojson(shape) if with_geometry else None,
+    }
+
+
+class GridSchema(ma.Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    street_id = fields.Integer()
+    geometry = fields.Dict()
+
+
+class GridListArgs(CrsArgs):
+    street_id = fields.Integer()
+
+
+def present_grid(grid, crs: str) -> dict:
+    shape = from_wgs84(to_shape(grid.boundary), crs)
+    return {
+        "id": grid.id,
+        "code": grid.code,
+        "name": grid.name,
+        "street_id": grid.street_id,
+        "geometry": to_geojson(shape),
+    }
+
+
+class DistrictSchema(ma.Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+
+
+class StreetSchema(DistrictSchema):
+    district_id = fields.Integer()
+
+
+class StreetListArgs(ma.Schema):
+    district_id = fields.Integer()
+
+
+class OrganisationSchema(ma.Schema):
+    id = fields.Integer()
+    name = fields.String()
+    kind = fields.Enum(OrgKind)
+    state_owned = fields.Boolean()
+    charitable = fields.Boolean()
+    utility_kind = fields.String(allow_none=True)
+    district_id = fields.Integer(allow_none=True)
+    street_id = fields.Integer(allow_none=True)
+    community_id = fields.Integer(allow_none=True)
+    estate_id = fields.Integer(allow_none=True)
+
+
+class OrganisationListArgs(ma.Schema):
+    kind = fields.Enum(OrgKind)
+
+
+class ContractSchema(ma.Schema):
+    id = fields.Integer(dump_only=True)
+    estate_id = fields.Integer(required=True)
+    firm_id = fields.Integer(required=True)
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(allow_none=True, load_default=None)
+    reference = fields.String(allow_none=True, validate=validate.Length(max=100))
+
+
+class ContractListArgs(ma.Schema):
+    estate_id = fields.Integer()
+
+
+class ContractEndSchema(ma.Schema):
+    end_date = fields.Date(required=True)
+
+
+class CustodySchema(ma.Schema):
+    id = fields.Integer(dump_only=True)
+    estate_id = fields.Integer(required=True)
+    custodian_id = fields.Integer(required=True)
+    mode = fields.Enum(CustodyMode, required=True)
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(allow_none=True, load_default=None)

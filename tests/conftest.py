@@ -1,0 +1,133 @@
+"""Test harness: every database test runs on SpatiaLite and on a real PostGIS.
+
+The schema is built once per database by the migrations and the demo world is seeded once;
+each test then runs inside a transaction that is rolled back (requests commit to a savepoint).
+Set WUHAO_TEST_DATABASES=spatialite (or postgis) to run one leg; TEST_DATABASE_URL to use an
+existing PostGIS database instead of a throwaway cluster.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.pg_cluster import start_cluster
+
+os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
+
+LEGS = [
+    leg.strip() for leg in os.environ.get("WUHAO_TEST_DATABASES", "spatialite,postgis").split(",")
+]
+DEMO_PASSWORD = "demo12345"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"wuhao database legs: {', '.join(LEGS)}"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Any]:
+    cluster = start_cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session", params=LEGS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if request.param == "spatialite":
+        return f"sqlite:///{tmp_path_factory.mktemp('spatialite') / 'wuhao-test.sqlite'}"
+    if request.param == "postgis":
+        if os.environ.get("TEST_DATABASE_URL"):
+            return os.environ["TEST_DATABASE_URL"]
+        return request.getfixturevalue("pg_cluster").create_database("wuhao_test")
+    raise pytest.UsageError(f"unknown database leg {request.param!r}")
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    from flask_migrate import upgrade
+
+    from backend import create_app
+    from backend.database import db
+    from backend.demo.seed import seed_demo
+
+    app = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "PHOTO_STORAGE": f"local:{tmp_path_factory.mktemp('photos')}",
+        }
+    )
+    with app.app_context():
+        upgrade()
+        seed_demo()
+        db.session.commit()
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def backend_name(app: Flask) -> str:
+    from backend.database import backend_name
+
+    with app.app_context():
+        return backend_name()
+
+
+@pytest.fixture
+def dbsession(app: Flask) -> Iterator[Any]:
+    """A test-long outer transaction; everything the test and its requests write is undone."""
+    from backend import clock
+    from backend.database import db
+
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        db.session.remove()
+        db.session.configure(bind=connection, join_transaction_mode="create_savepoint")
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session.configure(bind=None)
+            outer.rollback()
+            connection.close()
+            clock.freeze(None)
+
+
+@pytest.fixture
+def client(app: Flask, dbsession: Any) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def login(client: FlaskClient) -> Callable[[str], dict[str, str]]:
+    """login('inspector1') → Authorization headers."""
+
+    def _login(username: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
+        response = client.post("/api/auth/login", json={"username": username, "password": password})
+        assert response.status_code == 200, response.json
+        return {"Authorization": f"Bearer {response.json['token']}"}
+
+    return _login
+
+
+@pytest.fixture
+def frozen_clock(dbsession: Any) -> Callable[[Any], None]:
+    from backend import clock
+
+    return clock.freeze
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    return Path(__file__).parent / "data"
