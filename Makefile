@@ -22,6 +22,7 @@ serve: $(BIN)/.installed
 	@scripts/ensure-system-packages.sh
 	@mkdir -p instance
 	$(BIN)/flask db upgrade
+	$(BIN)/flask checklists import checklists/*.yaml
 	$(BIN)/flask demo seed
 	@echo "Wuhao on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/docs)"
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app

@@ -29,14 +29,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend import web
     from backend.accounts.cli import users_cli
     from backend.accounts.routes import blueprints as account_blueprints
+    from backend.checklists.cli import checklists_cli
+    from backend.checklists.routes import blp as checklists_blp
     from backend.demo.cli import demo_cli
     from backend.health import blp as health_blp
     from backend.places.cli import places_cli
     from backend.places.routes import blueprints as place_blueprints
 
-    for blueprint in (health_blp, *account_blueprints, *place_blueprints):
+    for blueprint in (health_blp, *account_blueprints, *place_blueprints, checklists_blp):
         api.register_blueprint(blueprint)
     web.init_app(app)
-    for group in (users_cli, places_cli, demo_cli):
+    for group in (users_cli, places_cli, checklists_cli, demo_cli):
         app.cli.add_command(group)
     return app

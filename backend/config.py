@@ -47,6 +47,9 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "TOKEN_TTL_SECONDS": _int("TOKEN_TTL_SECONDS", 14 * 24 * 3600),
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCK_SECONDS": _int("LOGIN_LOCK_SECONDS", 60),
+        # Working time for rectification deadlines (Asia/Shanghai wall clock, working days only).
+        "WORKING_DAY_START": os.environ.get("WORKING_DAY_START", "08:30"),
+        "WORKING_DAY_END": os.environ.get("WORKING_DAY_END", "17:30"),
         # flask-smorest / OpenAPI; the docs UI is served from the swagger-ui-bundle wheel, no CDN.
         "API_TITLE": "Wuhao 五好小区巡查 API",
         "API_VERSION": "1",

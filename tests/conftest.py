@@ -25,6 +25,7 @@ LEGS = [
     leg.strip() for leg in os.environ.get("WUHAO_TEST_DATABASES", "spatialite,postgis").split(",")
 ]
 DEMO_PASSWORD = "demo12345"
+STANDARD_CHECKLIST = Path(__file__).resolve().parent.parent / "checklists" / "wuhao-standard.yaml"
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -54,6 +55,8 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     from flask_migrate import upgrade
 
     from backend import create_app
+    from backend.checklists.definition import load_definition
+    from backend.checklists.services import import_definition
     from backend.database import db
     from backend.demo.seed import seed_demo
 
@@ -68,6 +71,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     with app.app_context():
         upgrade()
         seed_demo()
+        import_definition(load_definition(STANDARD_CHECKLIST), STANDARD_CHECKLIST.name)
         db.session.commit()
         db.session.remove()
     yield app

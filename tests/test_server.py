@@ -35,7 +35,12 @@ def _request(url: str, body: dict | None = None, token: str | None = None):
 def served(tmp_path):
     env = {**os.environ, "WUHAO_INSTANCE_DIR": str(tmp_path), "FLASK_APP": "backend"}
     env.pop("DATABASE_URL", None)
-    for command in (["db", "upgrade"], ["demo", "seed"]):
+    steps = (
+        ["db", "upgrade"],
+        ["checklists", "import", "checklists/wuhao-standard.yaml"],
+        ["demo", "seed"],
+    )
+    for command in steps:
         done = subprocess.run(
             [BIN / "flask", *command],
             cwd=ROOT,

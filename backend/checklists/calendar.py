@@ -3,9 +3,13 @@
 Working days come from the ``chinesecalendar`` package (``chinese_calendar.is_workday``), which
 follows the State Council's yearly holiday notice: public holidays are days off even on weekdays,
 and adjusted working days (调休, a Saturday or Sunday declared a working day) count as working days.
-The package only knows the years whose notice it ships (see ``SUPPORTED_YEARS``); any date outside
-them raises ``ValueError`` rather than guessing.  Upgrade the package every year, after the notice
-for the next year is published (usually in November).
+The package only knows the years whose notice it ships (see ``SUPPORTED_YEARS``).  Dates before
+them raise ``ValueError``.  Dates after them (the notice for next year usually comes out in
+November, and deadlines set in late December run into the new year) follow a *provisional* rule:
+Monday to Friday are working days except the fixed-date statutory holidays of the national holiday
+law (元旦 1 Jan, 劳动节 1-2 May, 国庆 1-3 Oct); ``is_official(day)`` tells callers whether a date
+was decided by the official calendar, so they can mark such deadlines provisional.  Upgrade the
+package every year once the State Council notice is out.
 
 All clock times are wall-clock times in Asia/Shanghai, whatever zone the input is in.  The working
 day runs from ``WorkingHours.start`` (inclusive) to ``WorkingHours.end`` (exclusive), 08:30-17:30 by
@@ -45,6 +49,7 @@ __all__ = [
     "WorkingHours",
     "WorkingUnit",
     "add_working_time",
+    "is_official",
     "is_working_day",
     "next_working_start",
     "working_hours_between",
@@ -94,26 +99,36 @@ class WorkingHours:
 
 DEFAULT_HOURS = WorkingHours()
 
+# Gregorian-date holidays fixed by 全国年节及纪念日放假办法; lunar ones need the yearly notice.
+_FIXED_STATUTORY_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
+
 
 def is_working_day(day: date) -> bool:
     """True for official working days, including 调休 weekend days; False for holidays.
 
     Takes a ``date`` (a ``datetime`` is refused, since its civil date depends on the zone).
-    Raises ``ValueError`` for years that the installed ``chinesecalendar`` has no data for.
+    Raises ``ValueError`` for years before the installed calendar; years after it follow the
+    provisional rule of the module docstring.
     """
     if isinstance(day, datetime):
         raise TypeError("is_working_day takes a date; convert the datetime to Asia/Shanghai first")
     if not isinstance(day, date):
         raise TypeError(f"is_working_day takes a date, not {type(day).__name__}")
+    low, high = SUPPORTED_YEARS
+    if day.year > high:
+        return day.weekday() < 5 and (day.month, day.day) not in _FIXED_STATUTORY_HOLIDAYS
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError as error:
-        low, high = SUPPORTED_YEARS
         raise ValueError(
             f"No official holiday calendar for {day.year}: the installed chinesecalendar "
-            f"{CALENDAR_VERSION} covers {low}-{high}. Upgrade chinesecalendar once the State "
-            f"Council has published the {day.year} holiday arrangement."
+            f"{CALENDAR_VERSION} covers {low}-{high}."
         ) from error
+
+
+def is_official(day: date) -> bool:
+    """Whether ``day`` is decided by the official calendar (not the provisional rule)."""
+    return SUPPORTED_YEARS[0] <= day.year <= SUPPORTED_YEARS[1]
 
 
 def _local(moment: datetime, name: str = "moment") -> datetime:
@@ -154,8 +169,8 @@ def add_working_time(
 
     See the module docstring for the exact rules.  Returns an aware datetime in Asia/Shanghai.
     Raises ``ValueError`` for a naive ``moment``, a negative ``amount``, an unknown ``unit`` or a
-    date outside the years the installed ``chinesecalendar`` knows; ``TypeError`` for a non-integer
-    ``amount``.
+    date before the years the installed ``chinesecalendar`` knows; ``TypeError`` for a
+    non-integer ``amount``.
     """
     local = _local(moment)
     if isinstance(amount, bool) or not isinstance(amount, int):
@@ -164,7 +179,7 @@ def add_working_time(
         raise ValueError(f"amount must not be negative, got {amount}")
     if unit not in _UNITS:
         raise ValueError(f"unknown unit {unit!r}; expected one of {', '.join(_UNITS)}")
-    is_working_day(local.date())  # refuse unsupported years even for amount 0
+    is_working_day(local.date())  # refuse years before the calendar even for amount 0
     if amount == 0:
         return local
 

@@ -16,6 +16,7 @@ from backend.checklists.calendar import (
     SUPPORTED_YEARS,
     WorkingHours,
     add_working_time,
+    is_official,
     is_working_day,
     next_working_start,
     working_hours_between,
@@ -209,19 +210,35 @@ def test_unknown_unit_rejected() -> None:
         add_working_time(sh(2025, 3, 12, 10), 1, "hours")  # type: ignore[arg-type]
 
 
-def test_years_without_official_data_rejected() -> None:
+def test_years_before_the_calendar_are_rejected() -> None:
     low, high = SUPPORTED_YEARS
     assert low <= 2025 and high >= 2026
-    beyond = high + 1
-    with pytest.raises(ValueError, match=f"No official holiday calendar for {beyond}"):
-        is_working_day(date(beyond, 3, 1))
-    with pytest.raises(ValueError, match="Upgrade chinesecalendar"):
-        add_working_time(sh(beyond, 3, 1, 10), 1, "working_days")
+    with pytest.raises(ValueError, match=f"No official holiday calendar for {low - 1}"):
+        is_working_day(date(low - 1, 3, 1))
     with pytest.raises(ValueError, match=str(low - 1)):
         add_working_time(sh(low - 1, 6, 1, 10), 0, "working_days")
-    # a deadline that runs past the last known year is refused rather than guessed
-    with pytest.raises(ValueError, match=str(beyond)):
-        add_working_time(sh(high, 12, 31, 16), 4, "working_hours")
+
+
+def test_years_after_the_calendar_follow_the_provisional_rule() -> None:
+    """Deadlines set in late December run into a year whose notice is not out yet: they must
+    still be computed (weekdays minus the fixed-date statutory holidays) and be marked."""
+    _, high = SUPPORTED_YEARS
+    beyond = high + 1
+    assert is_official(date(high, 12, 31)) and not is_official(date(beyond, 1, 4))
+    assert not is_working_day(date(beyond, 1, 1))  # 元旦 is fixed by law
+    assert not is_working_day(date(beyond, 5, 2)) and not is_working_day(date(beyond, 10, 3))
+    first_monday = next(
+        date(beyond, 3, d) for d in range(1, 8) if date(beyond, 3, d).weekday() == 0
+    )
+    assert is_working_day(first_monday)
+    assert not is_working_day(first_monday - timedelta(days=1))  # a Sunday
+    # 4 working hours from the last afternoon of the known year land in the new year.
+    last = date(high, 12, 31)
+    while not is_working_day(last):
+        last -= timedelta(days=1)
+    due = add_working_time(datetime.combine(last, time(16, 0), tzinfo=SHANGHAI), 4, "working_hours")
+    assert due.year == beyond and due.time() == time(11, 0)  # 1.5 h + 2.5 h
+    assert not is_official(due.date())
 
 
 # --------------------------------------------------------------------------- durations
