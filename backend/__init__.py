@@ -33,10 +33,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.checklists.routes import blp as checklists_blp
     from backend.demo.cli import demo_cli
     from backend.health import blp as health_blp
+    from backend.inspections.routes import blp as inspections_blp
+    from backend.photos.routes import blp as photos_blp
     from backend.places.cli import places_cli
     from backend.places.routes import blueprints as place_blueprints
 
-    for blueprint in (health_blp, *account_blueprints, *place_blueprints, checklists_blp):
+    for blueprint in (
+        health_blp,
+        *account_blueprints,
+        *place_blueprints,
+        checklists_blp,
+        photos_blp,
+        inspections_blp,
+    ):
         api.register_blueprint(blueprint)
     web.init_app(app)
     for group in (users_cli, places_cli, checklists_cli, demo_cli):

@@ -44,12 +44,20 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
         "PHOTO_STORAGE": os.environ.get("PHOTO_STORAGE", f"local:{INSTANCE_DIR / 'photos'}"),
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024),
+        "PHOTO_MAX_BYTES": _int("PHOTO_MAX_BYTES", 20 * 1024 * 1024),
+        "PHOTO_MAX_PIXELS": _int("PHOTO_MAX_PIXELS", 40_000_000),
         "TOKEN_TTL_SECONDS": _int("TOKEN_TTL_SECONDS", 14 * 24 * 3600),
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCK_SECONDS": _int("LOGIN_LOCK_SECONDS", 60),
         # Working time for rectification deadlines (Asia/Shanghai wall clock, working days only).
         "WORKING_DAY_START": os.environ.get("WORKING_DAY_START", "08:30"),
         "WORKING_DAY_END": os.environ.get("WORKING_DAY_END", "17:30"),
+        # Evidence checks (flags shown to supervisors; they never refuse a submission).
+        "EVIDENCE_MIN_TOLERANCE_M": _int("EVIDENCE_MIN_TOLERANCE_M", 15),
+        "EVIDENCE_MAX_ACCURACY_M": _int("EVIDENCE_MAX_ACCURACY_M", 50),
+        "EVIDENCE_PHOTO_DISTANCE_M": _int("EVIDENCE_PHOTO_DISTANCE_M", 100),
+        "EVIDENCE_PHOTO_TIME_MINUTES": _int("EVIDENCE_PHOTO_TIME_MINUTES", 60),
+        "EVIDENCE_PHASH_DISTANCE": _int("EVIDENCE_PHASH_DISTANCE", 6),
         # flask-smorest / OpenAPI; the docs UI is served from the swagger-ui-bundle wheel, no CDN.
         "API_TITLE": "Wuhao 五好小区巡查 API",
         "API_VERSION": "1",

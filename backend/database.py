@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, g
+from flask import Flask, g, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSession
 from geoalchemy2.admin.dialects.sqlite import load_spatialite
@@ -85,7 +85,11 @@ def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _on_sqlite_begin(connection: sa.Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A write request takes the write lock at BEGIN: in WAL mode a transaction that read first
+    # and writes later fails at once if another writer committed meanwhile ("database is
+    # locked" without waiting), while BEGIN IMMEDIATE waits its turn (busy_timeout).
+    writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
 def init_database(app: Flask) -> None:

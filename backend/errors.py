@@ -182,5 +182,12 @@ def register_error_handlers(app: Flask) -> None:
 
 def _is_unavailable(error: DBAPIError) -> bool:
     text = str(error.orig).lower()
-    markers = ("connection", "terminating", "server closed", "could not connect", "shutting down")
+    markers = (
+        "connection",
+        "terminating",
+        "server closed",
+        "could not connect",
+        "shutting down",
+        "database is locked",
+    )
     return any(marker in text for marker in markers)

@@ -132,6 +132,44 @@ def frozen_clock(dbsession: Any) -> Callable[[Any], None]:
     return clock.freeze
 
 
-@pytest.fixture
-def data_dir() -> Path:
-    return Path(__file__).parent / "data"
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[dict[str, str]]:
+    """A real S3 API (moto's server) on 127.0.0.1 with a bucket, for the S3 storage legs."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    with pytest.MonkeyPatch.context() as env:
+        for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
+            env.delenv(name, raising=False)
+        env.setenv("AWS_ACCESS_KEY_ID", "wuhao-test-key")
+        env.setenv("AWS_SECRET_ACCESS_KEY", "wuhao-test-secret")
+        env.setenv("AWS_CONFIG_FILE", os.devnull)
+        env.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        try:
+            host, port = server.get_host_and_port()
+            endpoint = f"http://{host}:{port}"
+            bucket = "wuhao-photos"
+            boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket(
+                Bucket=bucket
+            )
+            yield {"endpoint": endpoint, "bucket": bucket}
+        finally:
+            server.stop()
+
+
+@pytest.fixture(params=["local", "s3"])
+def photo_store(request: pytest.FixtureRequest, app: Flask, tmp_path: Path) -> Iterator[Any]:
+    """Run a test against local-disk photo storage and against S3, through the app."""
+    from backend.photos.storage import storage_from_url
+
+    if request.param == "local":
+        url = f"local:{tmp_path / 'photos'}"
+    else:
+        server = request.getfixturevalue("s3_server")
+        url = f"s3://{server['bucket']}/{tmp_path.name}?endpoint_url={server['endpoint']}&region=us-east-1"
+    previous = app.extensions.get("photo_storage")
+    app.extensions["photo_storage"] = store = storage_from_url(url)
+    yield store
+    app.extensions["photo_storage"] = previous

@@ -62,10 +62,15 @@ class ChecklistVersion(db.Model):
     definition: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     item_count: Mapped[int]
     status: Mapped[VersionStatus] = mapped_column(
-        sa.Enum(VersionStatus, name="version_status", native_enum=False, length=16,
-                validate_strings=True),
+        sa.Enum(
+            VersionStatus,
+            name="version_status",
+            native_enum=False,
+            length=16,
+            validate_strings=True,
+        ),
         default=VersionStatus.draft,
-    )  # fmt: skip
+    )
     source: Mapped[str | None] = mapped_column(sa.String(300), nullable=True)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -170,6 +170,13 @@ def definition_of(version: ChecklistVersion) -> ChecklistDefinition:
     return _parsed[key]
 
 
+def definition_for(version_id: int) -> ChecklistDefinition:
+    version = db.session.get(ChecklistVersion, version_id)
+    if version is None:
+        raise NotFound("巡查表版本不存在 (checklist version not found)")
+    return definition_of(version)
+
+
 # --- deadlines -------------------------------------------------------------------------------
 
 

@@ -1,0 +1,182 @@
+"""Evidence checks: was the inspector on site, and is each photo what it claims to be?
+
+Flags are stored on the inspection and on each finding and shown to supervisors; they do not
+refuse a submission (a phone with poor GPS still records real problems).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from geoalchemy2.shape import to_shape
+from shapely.geometry.base import BaseGeometry
+
+from backend.clock import SHANGHAI, utcnow
+from backend.database import db
+from backend.geo.distance import distance_m, points_distance_m
+from backend.inspections.models import Inspection, InspectionResult, ResultPhoto
+from backend.photos.models import Photo
+from backend.photos.pipeline import hamming
+
+MESSAGES = {
+    "no_position": "未记录位置 (no position recorded)",
+    "outside_estate": "位置在小区范围之外 (position outside the estate)",
+    "poor_accuracy": "定位精度差 (poor position accuracy)",
+    "photo_missing": "照片尚未上传 (photo not uploaded yet)",
+    "photo_far": "照片拍摄地点远离问题位置 (photo taken far from the finding)",
+    "photo_time": "照片拍摄时间与巡查时间不符 (photo taken outside the inspection time)",
+    "photo_reused": "同一照片用于其他问题 (same photo used for another finding)",
+    "photo_near_duplicate": "与其他问题的照片几乎相同 (near-identical to another finding's photo)",
+}
+
+
+def flag(code: str, **detail: Any) -> dict[str, Any]:
+    return {"code": code, "message": MESSAGES[code], "detail": detail}
+
+
+def _config(name: str) -> float:
+    return float(current_app.config[name])
+
+
+def _point(element) -> tuple[float, float] | None:
+    if element is None:
+        return None
+    point = to_shape(element)
+    return (point.y, point.x)
+
+
+def _position_flags(
+    where: tuple[float, float] | None, accuracy: float | None, boundary: BaseGeometry
+) -> list[dict[str, Any]]:
+    if where is None:
+        return [flag("no_position")]
+    flags = []
+    tolerance = max(accuracy or 0.0, _config("EVIDENCE_MIN_TOLERANCE_M"))
+    away = distance_m(where[0], where[1], boundary)
+    if away > tolerance:
+        flags.append(flag("outside_estate", distance_m=round(away), tolerance_m=round(tolerance)))
+    if accuracy is not None and accuracy > _config("EVIDENCE_MAX_ACCURACY_M"):
+        flags.append(flag("poor_accuracy", accuracy_m=accuracy))
+    return flags
+
+
+def assess(inspection: Inspection, boundary: BaseGeometry) -> None:
+    """Recompute every evidence flag of an inspection (after saving it or when a photo arrives)."""
+    start = _point(inspection.position)
+    inspection.evidence = _position_flags(start, inspection.position_accuracy_m, boundary)
+    hashes = {h for result in inspection.results for h in result.photo_hashes}
+    photos = {
+        p.sha256: p for p in db.session.scalars(sa.select(Photo).where(Photo.sha256.in_(hashes)))
+    }
+    reused = _reuse(inspection, hashes)
+    similar = _near_duplicates(inspection, photos.values())
+    for result in inspection.results:
+        where = _point(result.position) or start
+        accuracy = (
+            result.position_accuracy_m
+            if result.position is not None
+            else (inspection.position_accuracy_m)
+        )
+        flags = _position_flags(where, accuracy, boundary) if result.position is not None else []
+        for sha in result.photo_hashes:
+            photo = photos.get(sha)
+            if photo is None:
+                flags.append(flag("photo_missing", photo=sha))
+                continue
+            flags.extend(_photo_flags(inspection, photo, where))
+            flags.extend(
+                flag("photo_reused", photo=sha, **other)
+                for other in reused.get((sha, result.item_code), [])
+            )
+            flags.extend(
+                flag("photo_near_duplicate", photo=sha, **other) for other in similar.get(sha, [])
+            )
+        result.evidence = flags
+
+
+def _photo_flags(inspection: Inspection, photo: Photo, where: tuple[float, float] | None) -> list:
+    flags = []
+    if photo.gps is not None and where is not None:
+        away = points_distance_m(photo.gps, where)
+        if away > _config("EVIDENCE_PHOTO_DISTANCE_M"):
+            flags.append(flag("photo_far", photo=photo.sha256, distance_m=round(away)))
+    if photo.taken_at is not None:
+        slack = timedelta(minutes=_config("EVIDENCE_PHOTO_TIME_MINUTES"))
+        end = inspection.finished_at or utcnow()
+        if not inspection.started_at - slack <= photo.taken_at <= end + slack:
+            taken = photo.taken_at.astimezone(SHANGHAI).isoformat()
+            flags.append(flag("photo_time", photo=photo.sha256, taken_at=taken))
+    return flags
+
+
+def _reuse(inspection: Inspection, hashes: set[str]) -> dict[tuple[str, str], list[dict]]:
+    """Exact same photo on another finding (another item here, or any item elsewhere).
+
+    Needs the inspection's own results flushed: they are among the rows read here."""
+    if not hashes:
+        return {}
+    uses: dict[str, list[tuple[str, str]]] = {}
+    rows = db.session.execute(
+        sa.select(
+            ResultPhoto.photo_sha256, InspectionResult.inspection_id, InspectionResult.item_code
+        )
+        .join(InspectionResult, InspectionResult.id == ResultPhoto.result_id)
+        .where(ResultPhoto.photo_sha256.in_(hashes))
+    )
+    for sha, inspection_id, item_code in rows:
+        uses.setdefault(sha, []).append((inspection_id, item_code))
+    found: dict[tuple[str, str], list[dict]] = {}
+    for result in inspection.results:
+        for sha in result.photo_hashes:
+            others = [u for u in uses.get(sha, []) if u != (inspection.id, result.item_code)]
+            if others:
+                found[(sha, result.item_code)] = [
+                    {"inspection": other, "item_code": item} for other, item in others
+                ]
+    return found
+
+
+def _near_duplicates(inspection: Inspection, photos: Iterable[Photo]) -> dict[str, list[dict]]:
+    """Perceptually near-identical photos on findings of other inspections of the same estate or
+    inspector in the last 90 days (an old picture passed off as new)."""
+    photos = list(photos)
+    if not photos:
+        return {}
+    since = inspection.started_at - timedelta(days=90)
+    rows = db.session.execute(
+        sa.select(Photo.sha256, Photo.phash, Inspection.id, InspectionResult.item_code)
+        .join(ResultPhoto, ResultPhoto.photo_sha256 == Photo.sha256)
+        .join(InspectionResult, InspectionResult.id == ResultPhoto.result_id)
+        .join(Inspection, Inspection.id == InspectionResult.inspection_id)
+        .where(
+            Inspection.id != inspection.id,
+            Inspection.started_at >= since,
+            sa.or_(
+                Inspection.estate_id == inspection.estate_id,
+                Inspection.inspector_id == inspection.inspector_id,
+            ),
+        )
+    ).all()
+    limit = int(_config("EVIDENCE_PHASH_DISTANCE"))
+    found: dict[str, list[dict]] = {}
+    for photo in photos:
+        for sha, phash, other_inspection, item in rows:
+            if sha != photo.sha256 and hamming(photo.phash, phash) <= limit:
+                found.setdefault(photo.sha256, []).append(
+                    {"inspection": other_inspection, "item_code": item, "other_photo": sha}
+                )
+    return found
+
+
+def inspections_using(sha256: str) -> list[Inspection]:
+    # Ids first: PostgreSQL cannot DISTINCT rows that carry JSON columns.
+    ids = (
+        sa.select(InspectionResult.inspection_id)
+        .join(ResultPhoto, ResultPhoto.result_id == InspectionResult.id)
+        .where(ResultPhoto.photo_sha256 == sha256)
+    )
+    return list(db.session.scalars(sa.select(Inspection).where(Inspection.id.in_(ids))))
