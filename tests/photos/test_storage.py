@@ -6,7 +6,6 @@ import hashlib
 import os
 import random
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from uuid import uuid4
 
@@ -25,28 +24,14 @@ BUCKET = "wuhao-photos-test"
 
 
 @pytest.fixture(scope="module")
-def s3_endpoint() -> Iterator[str]:
-    """One moto S3 server per module, with dummy credentials that exist only meanwhile."""
+def s3_endpoint(s3_server: dict[str, str]) -> str:
+    """The session's moto S3 server (tests/conftest.py), with this module's bucket."""
     import boto3
-    from moto.server import ThreadedMotoServer
 
-    with pytest.MonkeyPatch.context() as env:
-        for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
-            env.delenv(name, raising=False)
-        env.setenv("AWS_ACCESS_KEY_ID", "wuhao-test-key")
-        env.setenv("AWS_SECRET_ACCESS_KEY", "wuhao-test-secret")
-        env.setenv("AWS_CONFIG_FILE", os.devnull)
-        env.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        try:
-            host, port = server.get_host_and_port()
-            endpoint = f"http://{host}:{port}"
-            client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
-            client.create_bucket(Bucket=BUCKET)
-            yield endpoint
-        finally:
-            server.stop()
+    client = boto3.client("s3", endpoint_url=s3_server["endpoint"], region_name="us-east-1")
+    if BUCKET not in {b["Name"] for b in client.list_buckets()["Buckets"]}:
+        client.create_bucket(Bucket=BUCKET)
+    return s3_server["endpoint"]
 
 
 @pytest.fixture(scope="module")
