@@ -37,6 +37,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.photos.routes import blp as photos_blp
     from backend.places.cli import places_cli
     from backend.places.routes import blueprints as place_blueprints
+    from backend.tickets.cli import tickets_cli
+    from backend.tickets.routes import blp as tickets_blp
+    from backend.tickets.routes import events_blp
 
     for blueprint in (
         health_blp,
@@ -45,9 +48,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         checklists_blp,
         photos_blp,
         inspections_blp,
+        tickets_blp,
+        events_blp,
     ):
         api.register_blueprint(blueprint)
     web.init_app(app)
-    for group in (users_cli, places_cli, checklists_cli, demo_cli):
+    for group in (users_cli, places_cli, checklists_cli, tickets_cli, demo_cli):
         app.cli.add_command(group)
     return app

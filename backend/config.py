@@ -58,6 +58,12 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "EVIDENCE_PHOTO_DISTANCE_M": _int("EVIDENCE_PHOTO_DISTANCE_M", 100),
         "EVIDENCE_PHOTO_TIME_MINUTES": _int("EVIDENCE_PHOTO_TIME_MINUTES", 60),
         "EVIDENCE_PHASH_DISTANCE": _int("EVIDENCE_PHASH_DISTANCE", 6),
+        # Tickets: a new failure within this distance of an open ticket is a recurrence; one
+        # within this many days of a closure is a repeat.
+        "RECURRENCE_DISTANCE_M": _int("RECURRENCE_DISTANCE_M", 150),
+        "REPEAT_WINDOW_DAYS": _int("REPEAT_WINDOW_DAYS", 30),
+        # Escalation to the district this many working hours after the street level.
+        "ESCALATION_DISTRICT_AFTER_HOURS": _int("ESCALATION_DISTRICT_AFTER_HOURS", 9),
         # flask-smorest / OpenAPI; the docs UI is served from the swagger-ui-bundle wheel, no CDN.
         "API_TITLE": "Wuhao 五好小区巡查 API",
         "API_VERSION": "1",

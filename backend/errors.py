@@ -13,6 +13,7 @@ import marshmallow as ma
 from flask import Flask, Response, jsonify
 from flask_smorest import Api
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,11 @@ CODES = {
     500: "internal_error",
     503: "unavailable",
 }
+
+
+STALE_MESSAGE = (
+    "记录已被他人更新,请刷新后重试 (changed by someone else meanwhile; reload and retry)"
+)
 
 
 class AppError(Exception):
@@ -153,6 +159,13 @@ def register_error_handlers(app: Flask) -> None:
         return error_response(
             error.status, error.message, error.errors, code=error.code, headers=error.headers
         )
+
+    @app.errorhandler(StaleDataError)
+    def _stale(error: StaleDataError) -> Response:
+        from backend.database import db
+
+        db.session.rollback()  # someone else changed the row since it was read
+        return error_response(412, STALE_MESSAGE)
 
     @app.errorhandler(DBAPIError)
     def _database_error(error: DBAPIError) -> Response:

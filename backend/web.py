@@ -1,17 +1,21 @@
-"""Request boundary (one commit per request), security headers, the docs UI assets and `/`."""
+"""Request boundary (one commit per request), security headers, the docs UI assets, and the
+phone web app (`pwa/dist`, built by `make pwa`) at `/`."""
 
 from __future__ import annotations
 
 import logging
+import mimetypes
+import re
 from pathlib import Path
 
 import swagger_ui_bundle
-from flask import Flask, Response, send_from_directory
+from flask import Flask, Response, current_app, request, send_from_directory
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.exc import StaleDataError
 
 from backend.config import PROJECT_ROOT
 from backend.database import changes_kept_on_error, db
-from backend.errors import error_response
+from backend.errors import STALE_MESSAGE, error_response
 
 log = logging.getLogger(__name__)
 PWA_DIST = PROJECT_ROOT / "pwa" / "dist"
@@ -25,6 +29,9 @@ def _commit_or_rollback(response: Response) -> Response:
         return response
     try:
         db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        return error_response(412, STALE_MESSAGE)
     except DBAPIError:
         db.session.rollback()
         log.exception("commit failed")
@@ -43,7 +50,7 @@ def _security_headers(response: Response) -> Response:
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
-            "frame-ancestors 'none'; base-uri 'none'",
+            "worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'",
         )
         response.headers.setdefault("X-Frame-Options", "DENY")
     return response
@@ -58,6 +65,53 @@ LANDING = """<!doctype html>
 <p>The server is running. API docs: <a href="/api/docs">/api/docs</a>.</p></body></html>"""
 
 
+# --- the phone web app -------------------------------------------------------------------------
+# Hashed files under /assets never change: cached for a year. The shell's entry points (index.html,
+# the service worker, the manifest) must always be revalidated, or phones would keep old versions.
+YEAR = 365 * 24 * 3600
+NO_CACHE = "no-cache"
+# Paths the app's router owns: anything but the API and files (no dot in the last segment).
+APP_ROUTE = re.compile(r"^/(?!api(?:/|$)|assets/)(?:[^./]+/)*[^./]*$")
+
+
+def _pwa_built() -> bool:
+    return (PWA_DIST / "index.html").is_file()
+
+
+def _pwa_index() -> Response:
+    response = send_from_directory(PWA_DIST, "index.html", max_age=0)
+    response.headers["Cache-Control"] = NO_CACHE
+    return response
+
+
+def _pwa_file(folder: Path, filename: str, cache_control: str) -> Response:
+    response = send_from_directory(folder, filename)
+    response.headers["Cache-Control"] = cache_control
+    return response
+
+
+def _pwa_asset(filename: str) -> Response:
+    folder = PWA_DIST / "assets"
+    packed = folder / f"{filename}.gz"
+    if "gzip" in request.accept_encodings and packed.is_file() and (folder / filename).is_file():
+        mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        response = send_from_directory(folder, f"{filename}.gz", mimetype=mimetype)
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = send_from_directory(folder, filename)
+    response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+    response.vary.add("Accept-Encoding")
+    return response
+
+
+def _not_found(error):
+    """App routes (e.g. /inspect/…) answer with the app's index.html; everything else keeps the
+    API's JSON 404."""
+    if request.method in {"GET", "HEAD"} and APP_ROUTE.match(request.path) and _pwa_built():
+        return _pwa_index()
+    return current_app.extensions["wuhao_api"].handle_http_exception(error)
+
+
 def init_app(app: Flask) -> None:
     app.after_request(_commit_or_rollback)
     app.after_request(_security_headers)
@@ -68,6 +122,24 @@ def init_app(app: Flask) -> None:
 
     @app.get("/")
     def index() -> Response:
-        if (PWA_DIST / "index.html").is_file():
-            return send_from_directory(PWA_DIST, "index.html", max_age=0)
+        if _pwa_built():
+            return _pwa_index()
         return Response(LANDING, mimetype="text/html", content_type="text/html; charset=utf-8")
+
+    @app.get("/assets/<path:filename>")
+    def pwa_asset(filename: str) -> Response:
+        return _pwa_asset(filename)
+
+    @app.get("/sw.js")
+    def pwa_service_worker() -> Response:
+        return _pwa_file(PWA_DIST, "sw.js", NO_CACHE)
+
+    @app.get("/manifest.webmanifest")
+    def pwa_manifest() -> Response:
+        return _pwa_file(PWA_DIST, "manifest.webmanifest", NO_CACHE)
+
+    @app.get("/icons/<path:filename>")
+    def pwa_icon(filename: str) -> Response:
+        return _pwa_file(PWA_DIST / "icons", filename, "public, max-age=86400")
+
+    app.register_error_handler(404, _not_found)

@@ -55,13 +55,7 @@ def test_spatial_tables_are_registered(app, dbsession, backend_name):
                 "WHERE spatial_index_enabled = 1"
             )
         ).all()
-    assert [r[0] for r in rows] == [
-        "districts",
-        "estates",
-        "grids",
-        "inspection_results",
-        "inspections",
-        "streets",
-    ]
+    spatial = ["districts", "estates", "grids", "inspection_results", "inspections", "streets"]
+    assert [r[0] for r in rows] == [*spatial, "tickets"]
     assert all(r[2] == 4326 for r in rows)
-    assert {"idx_estates_boundary", "idx_grids_boundary"} <= set(indexes)
+    assert {"idx_estates_boundary", "idx_grids_boundary", "idx_tickets_position"} <= set(indexes)

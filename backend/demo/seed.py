@@ -189,10 +189,12 @@ def _accounts(orgs: dict[str, Organisation]) -> None:
                 spec.street_id = db.session.scalar(
                     sa.select(Street.id).where(Street.code == codes[0])
                 )
+                spec.organisation_id = orgs[f"street:{codes[0]}"].id  # staff of the street office
             elif scope["scope_kind"] == "district":
                 spec.district_id = db.session.scalar(
                     sa.select(District.id).where(District.code == codes[0])
                 )
+                spec.organisation_id = orgs[f"district:{codes[0]}"].id
             elif scope["scope_kind"] == "firm":
                 spec.organisation_id = orgs[codes[0]].id
         create_user(spec)

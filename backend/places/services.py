@@ -174,6 +174,19 @@ def street_office(street_id: int) -> Organisation:
     return office
 
 
+def utility_for(estate: Estate, kind: str) -> Organisation | None:
+    """The utility of a kind serving the estate: one seated in its district, else any."""
+    district_id = db.session.scalar(
+        sa.select(Street.district_id).where(Street.id == estate.street_id)
+    )
+    candidates = sa.select(Organisation).where(
+        Organisation.kind == OrgKind.utility, Organisation.utility_kind == kind
+    )
+    return db.session.scalar(
+        candidates.order_by((Organisation.district_id == district_id).desc(), Organisation.id)
+    )
+
+
 def responsible_party(estate: Estate, on: date) -> Responsibility:
     """The one answer to "who is responsible for estate E on date D".
 

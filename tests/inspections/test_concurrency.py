@@ -1,6 +1,5 @@
 """Two identical requests at the same moment create one record (real commits, real threads)."""
 
-import threading
 import uuid
 
 import pytest
@@ -8,7 +7,7 @@ import sqlalchemy as sa
 
 from backend.database import db
 from backend.inspections.models import Inspection
-from backend.photos.models import Photo
+from tests.concurrency import purge, race, token
 from tests.inspections.conftest import jpeg, sha
 
 
@@ -17,37 +16,7 @@ def committed(app):
     """Requests commit for real here; whatever the test creates is deleted afterwards."""
     created: dict[str, list[str]] = {"inspections": [], "photos": []}
     yield created
-    with app.app_context():
-        for inspection_id in created["inspections"]:
-            inspection = db.session.get(Inspection, inspection_id)
-            if inspection is not None:
-                db.session.delete(inspection)
-        db.session.execute(sa.delete(Photo).where(Photo.sha256.in_(created["photos"])))
-        db.session.commit()
-
-
-def _race(app, requests: int, send) -> list[int]:
-    barrier = threading.Barrier(requests)
-    statuses: list[int] = []
-
-    def worker():
-        client = app.test_client()
-        barrier.wait()
-        statuses.append(send(client))
-
-    threads = [threading.Thread(target=worker) for _ in range(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return statuses
-
-
-def _token(app, username: str) -> dict[str, str]:
-    response = app.test_client().post(
-        "/api/auth/login", json={"username": username, "password": "demo12345"}
-    )
-    return {"Authorization": f"Bearer {response.json['token']}"}
+    purge(app, created["inspections"], created["photos"])
 
 
 def _body(app):
@@ -77,13 +46,13 @@ def _body(app):
 
 
 def test_simultaneous_identical_puts_store_one_inspection(app, committed):
-    headers = _token(app, "inspector1")
+    headers = token(app, "inspector1")
     body = _body(app)
     for _ in range(3):
         uid = str(uuid.uuid4())
         committed["inspections"].append(uid)
         path = f"/api/inspections/{uid}"
-        statuses = _race(
+        statuses = race(
             app, 3, lambda c, path=path: c.put(path, json=body, headers=headers).status_code
         )
         assert sorted(statuses) == [200, 200, 201], statuses
@@ -96,10 +65,10 @@ def test_simultaneous_identical_puts_store_one_inspection(app, committed):
 
 
 def test_simultaneous_identical_photo_uploads_store_one_photo(app, committed):
-    headers = _token(app, "inspector1")
+    headers = token(app, "inspector1")
     data = jpeg(77, size=(800, 600))
     committed["photos"].append(sha(data))
-    statuses = _race(
+    statuses = race(
         app, 3, lambda c: c.put(f"/api/photos/{sha(data)}", data=data, headers=headers).status_code
     )
     assert sorted(statuses) == [200, 200, 201], statuses

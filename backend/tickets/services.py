@@ -1,0 +1,441 @@
+"""Ticket rules: who sees which ticket, inbox queries, transitions with optimistic concurrency."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from backend.accounts.models import Role, User
+from backend.checklists.calendar import add_working_time, is_official
+from backend.checklists.services import working_hours
+from backend.clock import utcnow
+from backend.database import db
+from backend.errors import (
+    AppError,
+    Conflict,
+    Forbidden,
+    NotFound,
+    PreconditionFailed,
+    ValidationFailed,
+)
+from backend.inspections import services as inspections
+from backend.photos import services as photos
+from backend.places import services as places
+from backend.places.models import Estate, Organisation
+from backend.places.scope import Scope
+from backend.tickets import creation, trail
+from backend.tickets.models import (
+    UNIT_STATES,
+    ExtensionRequest,
+    ExtensionStatus,
+    PhotoKind,
+    Ticket,
+    TicketParty,
+    TicketPhoto,
+    TicketState,
+)
+from backend.tickets.workflow import ACTIONS, allowed_actions, may_act
+
+inspections.register_submitted_hook(creation.on_inspection_submitted)
+
+
+class PreconditionRequired(AppError):
+    status = 428
+
+
+# --- visibility ---------------------------------------------------------------------------
+
+
+def visibility(user: User, scope: Scope) -> sa.ColumnElement[bool]:
+    """Firms see tickets ever routed to them (read-only once rerouted away); inspectors and
+    supervisors see tickets of estates in their scope; admins everything."""
+    if user.role is Role.admin:
+        return sa.true()
+    clauses = []
+    if user.organisation_id is not None:
+        parties = sa.select(TicketParty.ticket_id).where(
+            TicketParty.organisation_id == user.organisation_id
+        )
+        clauses.append(Ticket.id.in_(parties))
+    if user.role in (Role.inspector, Role.supervisor):
+        clauses.append(
+            Ticket.estate_id.in_(sa.select(Estate.id).where(places.estate_visibility(scope)))
+        )
+    return sa.or_(*clauses) if clauses else sa.false()
+
+
+def get_ticket(ticket_id: int, user: User, scope: Scope) -> Ticket:
+    ticket = db.session.scalar(
+        sa.select(Ticket).where(Ticket.id == ticket_id, visibility(user, scope))
+    )
+    if ticket is None:
+        raise NotFound("工单不存在 (ticket not found)")
+    return ticket
+
+
+def estate_in_scope(ticket: Ticket, scope: Scope) -> bool:
+    query = sa.select(Estate.id).where(
+        Estate.id == ticket.estate_id, places.estate_visibility(scope)
+    )
+    return db.session.scalar(query) is not None
+
+
+def actions_for(ticket: Ticket, user: User, scope: Scope) -> list[str]:
+    in_scope = estate_in_scope(ticket, scope)
+    return allowed_actions(ticket, lambda actor: may_act(actor, user, ticket, in_scope))
+
+
+def overdue_clause(now: datetime) -> sa.ColumnElement[bool]:
+    return sa.and_(Ticket.state.in_(UNIT_STATES), Ticket.due_at < now)
+
+
+def is_overdue(ticket: Ticket, now: datetime | None = None) -> bool:
+    return ticket.state in UNIT_STATES and ticket.due_at < (now or utcnow())
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    states: tuple[TicketState, ...] = ()
+    severity: str | None = None
+    area: str | None = None
+    estate_id: int | None = None
+    organisation_id: int | None = None
+    overdue: bool | None = None
+    dispatched_from: datetime | None = None
+    dispatched_to: datetime | None = None
+
+
+SORTS = {
+    "due": (Ticket.due_at.asc(), Ticket.id),
+    "-due": (Ticket.due_at.desc(), Ticket.id),
+    "dispatched": (Ticket.dispatched_at.asc(), Ticket.id),
+    "-dispatched": (Ticket.dispatched_at.desc(), Ticket.id),
+    "severity": (sa.case({"urgent": 0, "major": 1}, value=Ticket.severity, else_=2), Ticket.due_at),
+}
+
+
+def _filtered(
+    query: sa.Select, f: TicketFilter, now: datetime, *, with_state: bool = True
+) -> sa.Select:
+    if with_state and f.states:
+        query = query.where(Ticket.state.in_(f.states))
+    for column, value in (
+        (Ticket.severity, f.severity),
+        (Ticket.area, f.area),
+        (Ticket.estate_id, f.estate_id),
+        (Ticket.responsible_org_id, f.organisation_id),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if f.overdue is not None:
+        clause = overdue_clause(now)
+        query = query.where(clause if f.overdue else sa.not_(clause))
+    if f.dispatched_from is not None:
+        query = query.where(Ticket.dispatched_at >= f.dispatched_from)
+    if f.dispatched_to is not None:
+        query = query.where(Ticket.dispatched_at < f.dispatched_to)
+    return query
+
+
+def ticket_query(user: User, scope: Scope, f: TicketFilter, sort: str = "due") -> sa.Select:
+    query = _filtered(sa.select(Ticket).where(visibility(user, scope)), f, utcnow())
+    return query.order_by(*SORTS[sort])
+
+
+def counts(user: User, scope: Scope, f: TicketFilter) -> dict[str, int]:
+    """Per-state counts (the state filter ignored) and the overdue count, for inbox badges."""
+    now = utcnow()
+    base = _filtered(
+        sa.select(Ticket.state, sa.func.count()).where(visibility(user, scope)),
+        f,
+        now,
+        with_state=False,
+    )
+    result = {state.value: 0 for state in TicketState}
+    for state, number in db.session.execute(base.group_by(Ticket.state)):
+        result[state.value] = number
+    overdue = _filtered(
+        sa.select(sa.func.count()).select_from(Ticket).where(visibility(user, scope)),
+        f,
+        now,
+        with_state=False,
+    ).where(overdue_clause(now))
+    result["overdue"] = db.session.scalar(overdue)
+    return result
+
+
+# --- transitions --------------------------------------------------------------------------
+
+
+def transition(
+    ticket_id: int, request: dict[str, Any], expected_version: int | None, user: User, scope: Scope
+) -> Ticket:
+    ticket = get_ticket(ticket_id, user, scope)
+    if expected_version is None:
+        raise PreconditionRequired(
+            "需要提供工单版本 (send the ticket version: If-Match header or `version`)",
+            {"version": ["required"]},
+            code="precondition_required",
+        )
+    if ticket.version != expected_version:
+        raise PreconditionFailed(
+            "工单已被他人更新,请刷新后重试 (the ticket changed meanwhile; reload and retry)",
+            {"current_version": ticket.version},
+        )
+    action = ACTIONS[request["action"]]
+    allowed = actions_for(ticket, user, scope)
+    if ticket.state not in action.sources:
+        raise Conflict(
+            f"当前状态不能执行该操作 (cannot {action.name} a {ticket.state.value} ticket)",
+            {"state": ticket.state.value, "allowed": allowed},
+        )
+    if action.name not in allowed:
+        raise Forbidden("无权执行此操作 (you may not do this)", {"allowed": allowed})
+    _check_requirements(ticket, action, request)
+    handler = _HANDLERS.get(action.name, _move)
+    handler(ticket, action, request, user)
+    db.session.flush()  # a concurrent change raises StaleDataError → 412 (errors.py)
+    return ticket
+
+
+def _check_requirements(ticket: Ticket, action, request: dict[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    if action.needs_reason and not (request.get("reason") or "").strip():
+        errors["reason"] = ["a reason is required"]
+    hashes = request.get("photos") or []
+    if action.needs_photos and not hashes:
+        errors["photos"] = ["after-photos are required"]
+    if hashes:
+        problems = _photo_problems(ticket, hashes)
+        if problems:
+            errors["photos"] = problems
+    if action.name == "reroute":
+        org = db.session.get(Organisation, request.get("organisation_id") or 0)
+        if org is None:
+            errors["organisation_id"] = ["unknown organisation"]
+        elif org.id == ticket.responsible_org_id:
+            errors["organisation_id"] = ["the ticket is already routed there"]
+    if action.name == "request_extension":
+        if not request.get("amount") or request.get("unit") not in (
+            "working_hours",
+            "working_days",
+        ):
+            errors["amount"] = ["amount (> 0) and unit (working_hours | working_days) required"]
+        if _pending_extension(ticket) is not None:
+            errors["extension"] = ["an extension request is already pending"]
+    if (
+        action.name in ("approve_extension", "deny_extension")
+        and _pending_extension(ticket) is None
+    ):
+        errors["extension"] = ["no pending extension request"]
+    if errors:
+        raise ValidationFailed("操作缺少必要信息 (the action is missing what it needs)", errors)
+
+
+def _photo_problems(ticket: Ticket, hashes: list[str]) -> list[str]:
+    """After- and verification photos must be uploaded, new, and not another ticket's evidence."""
+    problems = []
+    stored = photos.stored_hashes(set(hashes))
+    used = dict(
+        db.session.execute(
+            sa.select(TicketPhoto.photo_sha256, TicketPhoto.ticket_id).where(
+                TicketPhoto.photo_sha256.in_(hashes)
+            )
+        ).all()
+    )
+    for sha in hashes:
+        if sha not in stored:
+            problems.append(f"{sha}: not uploaded")
+        elif sha in used:
+            whose = "this ticket's" if used[sha] == ticket.id else "another ticket's"
+            problems.append(f"{sha}: already {whose} evidence")
+    return problems
+
+
+def _move(ticket: Ticket, action, request: dict[str, Any], user: User) -> None:
+    before = ticket.state
+    now = utcnow()
+    ticket.state = action.target
+    if action.name == "accept":
+        ticket.accepted_at = now
+    elif action.name == "rectify":
+        ticket.rectified_at = now
+    elif action.name == "verify":
+        ticket.closed_at = now
+    elif action.name == "reject":
+        ticket.rework_count += 1
+    kind = {
+        "rectify": PhotoKind.after,
+        "verify": PhotoKind.verification,
+        "reject": PhotoKind.verification,
+    }.get(action.name)
+    trail.record(
+        ticket,
+        action.name,
+        user,
+        from_state=before.value,
+        reason=request.get("reason", ""),
+        photos=request.get("photos") or [],
+        photo_kind=kind,
+    )
+
+
+def _reroute(ticket: Ticket, action, request: dict[str, Any], user: User) -> None:
+    before, old_org = ticket.state, ticket.responsible_org_id
+    ticket.state = TicketState.dispatched
+    ticket.responsible_org_id = request["organisation_id"]
+    ticket.responsible_basis = "rerouted"
+    ticket.accepted_at = None
+    if db.session.get(TicketParty, (ticket.id, ticket.responsible_org_id)) is None:
+        db.session.add(TicketParty(ticket_id=ticket.id, organisation_id=ticket.responsible_org_id))
+    trail.record(
+        ticket,
+        "reroute",
+        user,
+        from_state=before.value,
+        reason=request["reason"],
+        data={"from_organisation_id": old_org, "to_organisation_id": ticket.responsible_org_id},
+    )
+
+
+def _pending_extension(ticket: Ticket) -> ExtensionRequest | None:
+    return db.session.scalar(
+        sa.select(ExtensionRequest).where(
+            ExtensionRequest.ticket_id == ticket.id,
+            ExtensionRequest.status == ExtensionStatus.pending,
+        )
+    )
+
+
+def _request_extension(ticket: Ticket, action, request: dict[str, Any], user: User) -> None:
+    db.session.add(
+        ExtensionRequest(
+            ticket_id=ticket.id,
+            amount=request["amount"],
+            unit=request["unit"],
+            reason=request["reason"],
+            requested_by_id=user.id,
+        )
+    )
+    trail.record(
+        ticket,
+        "request_extension",
+        user,
+        from_state=ticket.state.value,
+        reason=request["reason"],
+        data={"amount": request["amount"], "unit": request["unit"]},
+    )
+
+
+def _decide_extension(ticket: Ticket, action, request: dict[str, Any], user: User) -> None:
+    pending = _pending_extension(ticket)
+    approved = action.name == "approve_extension"
+    pending.status = ExtensionStatus.approved if approved else ExtensionStatus.denied
+    pending.decided_by_id, pending.decided_at = user.id, utcnow()
+    data: dict[str, Any] = {"extension_id": pending.id}
+    if approved:
+        old_due = ticket.due_at
+        ticket.due_at = add_working_time(
+            ticket.due_at, pending.amount, pending.unit, working_hours()
+        )
+        ticket.due_provisional = not is_official(ticket.due_at.date())
+        ticket.extension_count += 1
+        data.update(old_due_at=old_due.isoformat(), new_due_at=ticket.due_at.isoformat())
+    trail.record(
+        ticket,
+        action.name,
+        user,
+        from_state=ticket.state.value,
+        reason=request.get("reason", ""),
+        data=data,
+    )
+
+
+_HANDLERS = {
+    "reroute": _reroute,
+    "request_extension": _request_extension,
+    "approve_extension": _decide_extension,
+    "deny_extension": _decide_extension,
+}
+
+
+# --- manual tickets and photos --------------------------------------------------------------
+
+
+def photo_visible_through_tickets(user: User, sha256: str) -> bool:
+    from backend.accounts.services import scope_of
+
+    query = (
+        sa.select(TicketPhoto.id)
+        .join(Ticket, Ticket.id == TicketPhoto.ticket_id)
+        .where(TicketPhoto.photo_sha256 == sha256, visibility(user, scope_of(user)))
+        .limit(1)
+    )
+    return db.session.scalar(query) is not None
+
+
+photos.register_access_rule(photo_visible_through_tickets)
+
+
+def describe(ticket: Ticket, user: User, scope: Scope) -> Ticket:
+    """Attach what a reader needs now: overdue, and the actions this user may take."""
+    ticket.overdue = is_overdue(ticket)  # type: ignore[attr-defined]
+    ticket.allowed_actions = actions_for(ticket, user, scope)  # type: ignore[attr-defined]
+    return ticket
+
+
+def create_manual(data: dict[str, Any], user: User, scope: Scope) -> Ticket:
+    """A supervisor registers a case directly (立案), routed like an inspection finding."""
+    from geoalchemy2.shape import from_shape
+    from shapely.geometry import Point
+
+    from backend.checklists import services as checklists
+    from backend.checklists.models import ChecklistVersion, VersionStatus
+
+    try:
+        estate = places.get_estate(data["estate_id"], scope)
+    except NotFound:
+        raise ValidationFailed(
+            "小区不存在 (unknown estate)", {"estate_id": ["unknown estate"]}
+        ) from None
+    item = None
+    for version in db.session.scalars(
+        sa.select(ChecklistVersion).where(ChecklistVersion.status == VersionStatus.active)
+    ):
+        definition = checklists.definition_of(version)
+        if data["item_code"] in definition.item_codes:
+            item = definition.item(data["item_code"])
+    if item is None:
+        raise ValidationFailed(
+            "巡查项不存在 (unknown item)", {"item_code": ["not in an active checklist"]}
+        )
+    problems = [
+        sha for sha in data["photos"] if sha not in photos.stored_hashes(set(data["photos"]))
+    ]
+    if problems:
+        raise ValidationFailed("照片尚未上传 (photos not uploaded)", {"photos": problems})
+    position = None
+    if "lat" in data and "lng" in data:
+        position = from_shape(Point(data["lng"], data["lat"]), srid=4326)
+    return creation.open_ticket(
+        estate=estate,
+        item=item,
+        source=creation.TicketSource.manual,
+        found_at=utcnow(),
+        actor=user,
+        description=data["description"],
+        position=position,
+        photos=data["photos"],
+    )
+
+
+def outbox_page(after: int, limit: int):
+    from backend.tickets.models import OutboxEvent
+
+    events = db.session.scalars(
+        sa.select(OutboxEvent).where(OutboxEvent.id > after).order_by(OutboxEvent.id).limit(limit)
+    ).all()
+    return {"events": events, "next_after": events[-1].id if events else after}
