@@ -126,6 +126,13 @@ def init_app(app: Flask) -> None:
             return _pwa_index()
         return Response(LANDING, mimetype="text/html", content_type="text/html; charset=utf-8")
 
+    @app.get("/index.html")
+    def pwa_index() -> Response:
+        # The service worker precaches the shell under this name.
+        if _pwa_built():
+            return _pwa_index()
+        return index()
+
     @app.get("/assets/<path:filename>")
     def pwa_asset(filename: str) -> Response:
         return _pwa_asset(filename)
