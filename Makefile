@@ -9,7 +9,7 @@ WORKERS ?= 2
 export FLASK_APP := backend
 export SPATIALITE_LIBRARY_PATH ?= mod_spatialite
 
-.PHONY: serve test lint format migrate clean
+.PHONY: serve test lint format migrate clean pwa
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Wuhao needs Python 3.11 or newer")'
@@ -18,7 +18,17 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
 	@touch $@
 
-serve: $(BIN)/.installed
+# The phone web app (pwa/, Vite). Rebuilt only when a source is newer than the last build.
+PWA_SOURCES := $(shell find pwa -path pwa/node_modules -prune -o -path pwa/dist -prune -o -type f -print 2>/dev/null)
+
+pwa/dist/index.html: $(PWA_SOURCES)
+	@command -v npm >/dev/null || { echo "building the web app needs Node.js 20+ and npm" >&2; exit 1; }
+	cd pwa && npm ci --no-audit --no-fund && npm run build
+	@touch $@
+
+pwa: pwa/dist/index.html
+
+serve: $(BIN)/.installed pwa
 	@scripts/ensure-system-packages.sh
 	@mkdir -p instance
 	$(BIN)/flask db upgrade
@@ -27,8 +37,8 @@ serve: $(BIN)/.installed
 	@echo "Wuhao on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/docs)"
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
-test: $(BIN)/.installed
-	@scripts/ensure-system-packages.sh --postgis
+test: $(BIN)/.installed pwa
+	@scripts/ensure-system-packages.sh --postgis --browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -45,4 +55,4 @@ migrate: $(BIN)/.installed
 	$(BIN)/flask db migrate -m "$(m)"
 
 clean:
-	rm -rf $(VENV) instance/wuhao.sqlite* .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance/wuhao.sqlite* .pytest_cache .ruff_cache pwa/dist pwa/node_modules

@@ -37,6 +37,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.photos.routes import blp as photos_blp
     from backend.places.cli import places_cli
     from backend.places.routes import blueprints as place_blueprints
+    from backend.reports.routes import blp as reports_blp
     from backend.tickets.cli import tickets_cli
     from backend.tickets.routes import blp as tickets_blp
     from backend.tickets.routes import events_blp
@@ -50,6 +51,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         inspections_blp,
         tickets_blp,
         events_blp,
+        reports_blp,
     ):
         api.register_blueprint(blueprint)
     web.init_app(app)

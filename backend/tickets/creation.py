@@ -43,9 +43,11 @@ def open_ticket(
     position=None,
     photos: list[str] = (),  # type: ignore[assignment]
     inspection_id: str | None = None,
+    channel: str | None = None,
 ) -> Ticket:
     """Register and dispatch a ticket: routed by the item's party on the finding date; the
-    deadline clock starts at dispatch (now) on the working calendar."""
+    deadline clock starts at dispatch (now) on the working calendar. `channel` names where a
+    complaint came from (e.g. the 12345 hotline); the dispatch event records it."""
     target = route(estate, item.responsible, found_at.astimezone(SHANGHAI).date())
     dispatched_at = utcnow()
     due = checklists.due_for(item, dispatched_at)
@@ -81,6 +83,7 @@ def open_ticket(
             "organisation_id": target.organisation_id,
             "basis": target.basis,
             "source": source.value,
+            **({"channel": channel} if channel else {}),
         },
         photos=list(photos),
         photo_kind=PhotoKind.before,

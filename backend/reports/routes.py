@@ -1,0 +1,80 @@
+"""/api/reports/scorecards/*: figures over a period, limited to the caller's scope."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import marshmallow as ma
+from flask_smorest import Blueprint
+from marshmallow import fields
+
+from backend.accounts.auth import auth_required, current_scope
+from backend.clock import SHANGHAI, today
+from backend.errors import ValidationFailed
+from backend.reports import scorecards
+
+blp = Blueprint("reports", __name__, url_prefix="/api/reports", description="Scorecards")
+
+
+class PeriodArgs(ma.Schema):
+    start = fields.Date(
+        data_key="from", metadata={"description": "first day (default: 1st of this month)"}
+    )
+    end = fields.Date(
+        data_key="to", metadata={"description": "last day, inclusive (default: today)"}
+    )
+
+
+def period(args: dict[str, Any]) -> scorecards.Period:
+    last: date = args.get("end") or today()
+    first: date = args.get("start") or last.replace(day=1)
+    if first > last:
+        raise ValidationFailed("开始日期晚于结束日期 (from is after to)", {"from": ["after to"]})
+    start = datetime.combine(first, time(0), tzinfo=SHANGHAI)
+    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=SHANGHAI)
+    return scorecards.Period(start, end)
+
+
+def _rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # Figures are plain numbers/strings/dates: returned as they are (documented in the README).
+    return [
+        {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in r.items()} for r in rows
+    ]
+
+
+@blp.route("/scorecards/firms")
+@auth_required()
+@blp.arguments(PeriodArgs, location="query")
+@blp.response(200)
+def firm_scorecards(args: dict[str, Any]):
+    """Per responsible unit: due, closed, 结案率, 按期结案率, 返工率, 延期率, overdue, hours to
+    rectify (mean, p90), recurrences, mean inspection score, credit grade."""
+    return _rows(scorecards.firm_scorecards(period(args), current_scope()))
+
+
+@blp.route("/scorecards/estates")
+@auth_required()
+@blp.arguments(PeriodArgs, location="query")
+@blp.response(200)
+def estate_scorecards(args: dict[str, Any]):
+    """Per estate: the five area scores and the total of its latest inspection, grade, rank."""
+    return _rows(scorecards.estate_scorecards(period(args), current_scope()))
+
+
+@blp.route("/scorecards/streets")
+@auth_required()
+@blp.arguments(PeriodArgs, location="query")
+@blp.response(200)
+def street_scorecards(args: dict[str, Any]):
+    """Per street: ticket figures over its estates, mean estate score and ranking (考核)."""
+    return _rows(scorecards.area_scorecards("street", period(args), current_scope()))
+
+
+@blp.route("/scorecards/districts")
+@auth_required()
+@blp.arguments(PeriodArgs, location="query")
+@blp.response(200)
+def district_scorecards(args: dict[str, Any]):
+    """Per district: ticket figures over its estates, mean estate score and ranking (考核)."""
+    return _rows(scorecards.area_scorecards("district", period(args), current_scope()))

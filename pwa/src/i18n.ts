@@ -1,0 +1,199 @@
+// All user-facing text goes through this table. zh-CN first, English second.
+// t('key', {n: 3}) replaces {n}. Checklist text comes with its own {zh, en} from the server.
+
+export type Lang = 'zh' | 'en';
+
+const TEXT = {
+  app_name: ['五好小区巡查', 'Wuhao estate inspection'],
+  loading: ['正在加载…', 'Loading…'],
+  lang_switch: ['English', '中文'],
+  // login
+  login_title: ['登录', 'Sign in'],
+  username: ['用户名', 'Username'],
+  password: ['密码', 'Password'],
+  sign_in: ['登录', 'Sign in'],
+  signing_in: ['正在登录…', 'Signing in…'],
+  wrong_password: ['用户名或密码错误', 'Wrong username or password'],
+  locked: ['尝试次数过多,请 {s} 秒后再试', 'Too many attempts, try again in {s} s'],
+  login_offline: ['无网络,无法登录。请联网后再试。', 'No connection: signing in needs the network.'],
+  session_expired: ['登录已过期,请重新登录。未发送的数据已保存在手机上,登录后继续发送。', 'Your sign-in has expired. Unsent data is kept on this phone and will be sent after you sign in again.'],
+  other_user_data: ['本机还有 {n} 条其他账号的未发送记录,需该账号登录后发送。', '{n} unsent records of another account are kept on this phone until that account signs in.'],
+  logout: ['退出登录', 'Sign out'],
+  logout_unsent: ['还有 {n} 条记录未发送。退出后记录仍保存在本机,重新登录后继续发送。确定退出?', '{n} records are not sent yet. They stay on this phone and are sent when you sign in again. Sign out?'],
+  // roles
+  role_inspector: ['网格员', 'Inspector'],
+  role_firm: ['物业服务企业', 'Property firm'],
+  role_supervisor: ['监管部门', 'Supervisor'],
+  role_admin: ['系统管理员', 'Administrator'],
+  coming_firm: ['工单收件箱即将上线:您将在这里接收整改工单、上传整改照片。', 'The ticket inbox is coming soon: you will receive rectification tickets and upload after-photos here.'],
+  coming_supervisor: ['问题地图与考评看板即将上线。', 'The issue map and scorecards are coming soon.'],
+  coming_admin: ['管理界面即将上线;目前请使用 API 文档。', 'The admin screens are coming soon; use the API docs for now.'],
+  api_docs: ['API 文档', 'API docs'],
+  // navigation
+  nav_estates: ['小区', 'Estates'],
+  nav_sync: ['同步', 'Sync'],
+  nav_home: ['首页', 'Home'],
+  back: ['返回', 'Back'],
+  // network
+  online: ['在线', 'Online'],
+  offline: ['离线', 'Offline'],
+  offline_banner: ['当前离线:记录保存在本机,联网后自动发送。', 'Offline: records are kept on this phone and sent when online.'],
+  update_ready: ['新版本已就绪', 'A new version is ready'],
+  update_now: ['更新', 'Update'],
+  // estates
+  my_estates: ['我的小区', 'My estates'],
+  estates_none: ['暂无分配的小区。', 'No estates assigned.'],
+  estates_offline_empty: ['离线且尚未下载小区数据。请联网后打开本页。', 'Offline and no estate data downloaded yet. Open this page online once.'],
+  data_as_of: ['数据更新于 {t}', 'Data as of {t}'],
+  refresh: ['刷新', 'Refresh'],
+  gps_waiting: ['正在定位…', 'Locating…'],
+  gps_denied: ['未获定位授权,请在浏览器设置中允许定位', 'Location permission denied: allow it in the browser settings'],
+  gps_timeout: ['定位超时,请到开阔处重试', 'Locating timed out: try in the open'],
+  gps_unavailable: ['无法获取位置', 'Position unavailable'],
+  gps_fix: ['定位精度 ±{a} 米', 'Position ±{a} m'],
+  distance_m: ['{d} 米', '{d} m'],
+  distance_km: ['{d} 公里', '{d} km'],
+  you_are_here: ['您在此小区内', 'You are inside'],
+  show_map: ['显示地图', 'Show map'],
+  hide_map: ['隐藏地图', 'Hide map'],
+  map_loading: ['地图加载中…', 'Loading map…'],
+  map_failed: ['地图无法显示:{m}', 'The map cannot be shown: {m}'],
+  search: ['搜索小区', 'Search estates'],
+  grade: ['等级', 'Grade'],
+  start_inspection: ['开始巡查', 'Start inspection'],
+  resume_inspection: ['继续巡查', 'Resume inspection'],
+  draft_exists: ['有未完成的巡查(已答 {n} 项)', 'Unfinished inspection ({n} answered)'],
+  no_checklist: ['尚未下载巡查表,请联网后重试。', 'No checklist downloaded yet; go online and retry.'],
+  // inspection
+  position: ['位置', 'Position'],
+  outside_estate: ['注意:您当前不在该小区范围内(约 {d} 米外)。', 'Warning: you are outside this estate (about {d} m away).'],
+  inside_estate: ['位于小区范围内', 'Inside the estate'],
+  poor_accuracy: ['定位精度较差(±{a} 米)', 'Poor accuracy (±{a} m)'],
+  item_of: ['第 {i} / {n} 项', 'Item {i} of {n}'],
+  answered_of: ['已答 {a} / {n}', '{a} of {n} answered'],
+  pass: ['合格', 'Pass'],
+  fail: ['不合格', 'Fail'],
+  not_applicable: ['不适用', 'N/A'],
+  guidance: ['检查方法', 'How to check'],
+  severity_minor: ['一般', 'minor'],
+  severity_major: ['较重', 'major'],
+  severity_urgent: ['紧急', 'urgent'],
+  clause: ['依据', 'Clause'],
+  note: ['情况说明', 'Note'],
+  note_required: ['情况说明(必填)', 'Note (required)'],
+  note_placeholder: ['描述问题的位置和情况', 'Describe where and what'],
+  photos: ['照片', 'Photos'],
+  photo_required: ['照片(必须拍照)', 'Photo (required)'],
+  take_photo: ['拍照', 'Take photo'],
+  photo_processing: ['正在压缩照片…', 'Compressing photo…'],
+  photo_failed: ['照片处理失败:{m}', 'Photo failed: {m}'],
+  photo_remove: ['删除照片', 'Remove photo'],
+  photo_limit: ['每项最多 {n} 张照片', 'At most {n} photos per item'],
+  value: ['数值', 'Value'],
+  number_range: ['合格范围:{r}', 'Passing range: {r}'],
+  number_invalid: ['请输入 {min}–{max} 之间的{kind}', 'Enter a {kind} between {min} and {max}'],
+  whole_number: ['整数', 'whole number'],
+  number_word: ['数值', 'number'],
+  result_pass: ['判定:合格', 'Result: pass'],
+  result_fail: ['判定:不合格', 'Result: fail'],
+  prev: ['上一项', 'Previous'],
+  next: ['下一项', 'Next'],
+  overview: ['总览', 'Overview'],
+  review_submit: ['检查并提交', 'Review & submit'],
+  needs_note: ['缺少情况说明', 'note missing'],
+  needs_photo: ['缺少照片', 'photo missing'],
+  unanswered: ['未检查', 'not checked'],
+  review_title: ['提交前检查', 'Before submitting'],
+  review_problems: ['以下不合格项缺少必需的证据,请补充后再提交:', 'These failed items lack required evidence; complete them first:'],
+  review_unanswered: ['还有 {n} 项未检查。', '{n} items are not checked yet.'],
+  review_ok: ['所有项目已检查,证据齐全。', 'All items checked and evidence complete.'],
+  review_counts: ['合格 {p} · 不合格 {f} · 不适用 {na}', 'Pass {p} · Fail {f} · N/A {na}'],
+  submit: ['提交巡查', 'Submit inspection'],
+  submit_unanswered_confirm: ['还有 {n} 项未检查,仍要提交吗?', '{n} items are not checked. Submit anyway?'],
+  submitted: ['已提交,等待发送', 'Submitted, waiting to be sent'],
+  discard_draft: ['放弃此草稿', 'Discard draft'],
+  discard_confirm: ['确定放弃这份未提交的巡查?已填写的内容将被删除。', 'Discard this unsubmitted inspection? Its answers will be deleted.'],
+  draft_saved: ['草稿已自动保存', 'Draft saved automatically'],
+  started: ['开始于 {t}', 'Started {t}'],
+  // sync
+  sync_title: ['数据同步', 'Sync'],
+  sync_now: ['立即同步', 'Sync now'],
+  sync_waiting: ['等待发送', 'Waiting'],
+  sync_sending: ['正在发送', 'Sending'],
+  sync_done: ['已发送', 'Sent'],
+  sync_failed: ['发送失败', 'Failed'],
+  sync_paused_login: ['需要重新登录后才能继续发送', 'Sign in again to continue sending'],
+  sync_other_user: ['属于账号 {u},需该账号登录', 'Belongs to {u}; that account must sign in'],
+  sync_empty: ['没有待发送的记录。', 'Nothing to send.'],
+  sync_progress: ['{d} / {n} 已发送', '{d} of {n} sent'],
+  sync_photos: ['照片 {d}/{n}', 'photos {d}/{n}'],
+  sync_next_try: ['{s} 秒后重试', 'retry in {s} s'],
+  sync_attempts: ['已尝试 {n} 次', '{n} attempts'],
+  sync_retry: ['重试', 'Retry'],
+  sync_reason: ['原因:{m}', 'Reason: {m}'],
+  sync_kept: ['失败的记录不会被删除,处理后可重试。', 'Failed records are never deleted; fix and retry.'],
+  sync_storage: ['本机存储:{u} / {q}{p}', 'Storage: {u} of {q}{p}'],
+  storage_persisted: [',已设为持久保存', ', persistent'],
+  storage_not_persisted: [',未获持久保存授权', ', not persistent'],
+  sync_badge: ['{n} 条待发送', '{n} to send'],
+  err_network: ['网络不可用', 'network unavailable'],
+  err_server: ['服务器错误 {s}', 'server error {s}'],
+  err_conflict: ['服务器上已有内容不同的同一份巡查(409),请联系管理员', 'the server already has a different version of this inspection (409); contact an administrator'],
+  err_unknown: ['未知错误', 'unknown error'],
+  inspection_label: ['{e} 巡查', '{e} inspection'],
+} satisfies Record<string, [string, string]>;
+
+export type Key = keyof typeof TEXT;
+
+const STORAGE_KEY = 'wuhao.lang';
+let current: Lang = readLang();
+const listeners = new Set<() => void>();
+
+function readLang(): Lang {
+  try {
+    return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'zh';
+  } catch {
+    return 'zh';
+  }
+}
+
+export function lang(): Lang {
+  return current;
+}
+
+export function setLang(next: Lang): void {
+  current = next;
+  try {
+    localStorage.setItem(STORAGE_KEY, next);
+  } catch {
+    /* private mode: the switch still works for this visit */
+  }
+  document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en';
+  listeners.forEach((fn) => fn());
+}
+
+export function onLangChange(fn: () => void): () => void {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+export function t(key: Key, params: Record<string, string | number> = {}): string {
+  const text = TEXT[key][current === 'zh' ? 0 : 1];
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+}
+
+/** Text of a server object that carries {zh, en}. */
+export function tr(text: { zh?: string; en?: string } | undefined | null): string {
+  if (!text) return '';
+  return (current === 'zh' ? text.zh || text.en : text.en || text.zh) ?? '';
+}
+
+export function formatTime(iso: string | number | Date): string {
+  const date = new Date(iso);
+  return date.toLocaleString(current === 'zh' ? 'zh-CN' : 'en-GB', {
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}

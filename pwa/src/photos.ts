@@ -1,0 +1,82 @@
+// Photos are shrunk on the phone (≤ 1600 px JPEG, quality 0.8) and named by the SHA-256 of the
+// compressed bytes, which is the name the server stores them under. Re-encoding drops EXIF, so the
+// capture time and position travel as fields of the finding instead.
+
+export const MAX_EDGE = 1600;
+export const QUALITY = 0.8;
+
+export interface Compressed {
+  blob: Blob;
+  hash: string;
+  width: number;
+  height: number;
+}
+
+async function decode(file: Blob): Promise<ImageBitmap | HTMLImageElement> {
+  if (typeof createImageBitmap === 'function') {
+    try {
+      // 'from-image' applies the EXIF orientation, so portrait photos stay upright.
+      return await createImageBitmap(file, { imageOrientation: 'from-image' });
+    } catch {
+      /* fall back to <img> below (older WebViews) */
+    }
+  }
+  const url = URL.createObjectURL(file);
+  try {
+    const image = new Image();
+    image.decoding = 'async';
+    image.src = url;
+    await image.decode();
+    return image;
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+export async function sha256Hex(data: ArrayBuffer): Promise<string> {
+  if (!crypto.subtle) throw new Error('crypto.subtle unavailable (the app must be served over HTTPS)');
+  const digest = await crypto.subtle.digest('SHA-256', data);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export async function compressPhoto(file: Blob): Promise<Compressed> {
+  const image = await decode(file);
+  const sourceW = 'naturalWidth' in image ? image.naturalWidth : image.width;
+  const sourceH = 'naturalHeight' in image ? image.naturalHeight : image.height;
+  if (!sourceW || !sourceH) throw new Error('not an image');
+  const scale = Math.min(1, MAX_EDGE / Math.max(sourceW, sourceH));
+  const width = Math.max(1, Math.round(sourceW * scale));
+  const height = Math.max(1, Math.round(sourceH * scale));
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const context = canvas.getContext('2d');
+  if (!context) throw new Error('no canvas');
+  context.imageSmoothingQuality = 'high';
+  context.drawImage(image, 0, 0, width, height);
+  if ('close' in image) image.close();
+  const blob = await new Promise<Blob>((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('JPEG encoding failed'))), 'image/jpeg', QUALITY),
+  );
+  canvas.width = canvas.height = 0; // free the bitmap memory early on small phones
+  const hash = await sha256Hex(await blob.arrayBuffer());
+  return { blob, hash, width, height };
+}
+
+export function newUuid(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** ISO 8601 with the phone's UTC offset, e.g. 2026-11-28T09:30:00.000+08:00. */
+export function isoNow(date = new Date()): string {
+  const offset = -date.getTimezoneOffset();
+  const sign = offset >= 0 ? '+' : '-';
+  const abs = Math.abs(offset);
+  const local = new Date(date.getTime() + offset * 60_000).toISOString().slice(0, -1);
+  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}

@@ -1,0 +1,176 @@
+// The shell: top bar, banners, role-based home, routes, and the "sign in again" dialog.
+// A new role's home is one entry in ROLE_HOMES; its screens are routes below.
+
+import type { ComponentChildren, JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { app, kickQueue } from '../app-state';
+import { login } from '../data';
+import type { Role } from '../db';
+import { lang, onLangChange, setLang, t } from '../i18n';
+import { match, navigate, onLinkClick, route } from '../router';
+import { useStore } from '../store';
+import { EstateScreen, EstatesScreen } from './estates';
+import { InspectScreen } from './inspect';
+import { LoginScreen, loginErrorText } from './login';
+import { ComingSoon } from './placeholder';
+import { SyncScreen } from './sync';
+
+const ROLE_HOMES: Record<Role, () => JSX.Element> = {
+  inspector: () => <EstatesScreen />,
+  firm: () => <ComingSoon role="firm" />,
+  supervisor: () => <ComingSoon role="supervisor" />,
+  admin: () => <ComingSoon role="admin" />,
+};
+
+function useLang(): void {
+  const [, force] = useState(0);
+  useEffect(() => onLangChange(() => force((n) => n + 1)), []);
+}
+
+export function App() {
+  useLang();
+  const state = useStore(app);
+  const { path } = useStore(route);
+  const session = state.session;
+
+  if (!state.ready) return <p class="boot">{t('loading')}</p>;
+  if (!session) {
+    return (
+      <Shell>
+        {path !== '/login' && <Redirect to="/login" />}
+        <LoginScreen />
+      </Shell>
+    );
+  }
+
+  let screen: JSX.Element;
+  let params: Record<string, string> | null;
+  const role = session.user.role;
+  if ((params = match('/estate/:id', path)) && role === 'inspector') {
+    screen = <EstateScreen id={Number(params.id)} />;
+  } else if ((params = match('/inspect/:id', path)) && role === 'inspector') {
+    screen = <InspectScreen id={params.id} view="item" />;
+  } else if ((params = match('/inspect/:id/overview', path)) && role === 'inspector') {
+    screen = <InspectScreen id={params.id} view="overview" />;
+  } else if ((params = match('/inspect/:id/review', path)) && role === 'inspector') {
+    screen = <InspectScreen id={params.id} view="review" />;
+  } else if (path === '/sync') {
+    screen = <SyncScreen />;
+  } else if (path !== '/') {
+    screen = <Redirect to="/" />;
+  } else {
+    screen = ROLE_HOMES[role]?.() ?? <ComingSoon role={role} />;
+  }
+  return (
+    <Shell>
+      {screen}
+      {session.expired && <ReLogin />}
+    </Shell>
+  );
+}
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, true), [to]);
+  return null;
+}
+
+function Shell({ children }: { children: ComponentChildren }) {
+  const state = useStore(app);
+  const { path } = useStore(route);
+  const unsent = state.counts.waiting + state.counts.sending + state.counts.failed;
+  const inspector = state.session?.user.role === 'inspector';
+  return (
+    <div class="shell" onClick={onLinkClick}>
+      <header class="topbar">
+        <a class="brand" href="/">
+          <img src="/icons/icon-192.png" alt="" width="28" height="28" />
+          <span>{t('app_name')}</span>
+        </a>
+        <span class={`net ${state.online ? 'on' : 'off'}`} data-testid="net">
+          {state.online ? t('online') : t('offline')}
+        </span>
+        {state.session && unsent > 0 && (
+          <a class={`badge ${state.counts.failed ? 'bad' : ''}`} href="/sync" data-testid="sync-badge">
+            {t('sync_badge', { n: unsent })}
+          </a>
+        )}
+        <button
+          type="button"
+          class="lang"
+          data-testid="lang"
+          onClick={() => setLang(lang() === 'zh' ? 'en' : 'zh')}
+        >
+          {t('lang_switch')}
+        </button>
+      </header>
+      {!state.online && <div class="banner warn">{t('offline_banner')}</div>}
+      {state.updateReady && (
+        <div class="banner info">
+          {t('update_ready')}{' '}
+          <button type="button" class="small" onClick={() => state.updateReady?.()}>
+            {t('update_now')}
+          </button>
+        </div>
+      )}
+      <main>{children}</main>
+      {inspector && !state.session?.expired && (
+        <nav class="bottomnav">
+          <a href="/" class={path === '/' || path.startsWith('/estate') ? 'active' : ''}>
+            {t('nav_estates')}
+          </a>
+          <a href="/sync" class={path === '/sync' ? 'active' : ''} data-testid="nav-sync">
+            {t('nav_sync')}
+            {unsent > 0 && <span class="dot">{unsent}</span>}
+          </a>
+        </nav>
+      )}
+    </div>
+  );
+}
+
+/** The token expired: everything stays on the phone; sign in again and carry on where you were. */
+function ReLogin() {
+  const session = useStore(app).session!;
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await login(session.user.username, password);
+      void kickQueue(true);
+    } catch (e) {
+      setError(loginErrorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="modal" role="dialog" aria-modal="true" data-testid="relogin">
+      <form class="card" onSubmit={submit}>
+        <h2>{t('login_title')}</h2>
+        <p class="hint">{t('session_expired')}</p>
+        <label>
+          {t('username')}
+          <input value={session.user.username} disabled />
+        </label>
+        <label>
+          {t('password')}
+          <input
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
+            required
+          />
+        </label>
+        {error && <p class="error">{error}</p>}
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? t('signing_in') : t('sign_in')}
+        </button>
+      </form>
+    </div>
+  );
+}

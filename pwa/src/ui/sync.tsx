@@ -1,0 +1,161 @@
+// What is waiting, sending, sent or failed, with progress and the reason of every failure.
+
+import { useEffect, useState } from 'preact/hooks';
+import { app, kickQueue } from '../app-state';
+import { on } from '../bus';
+import { allInspections, updateInspection, type LocalInspection } from '../db';
+import { formatTime, t, type Key } from '../i18n';
+import { retryFailed } from '../queue';
+import { navigate } from '../router';
+import { useStore } from '../store';
+
+function reason(record: LocalInspection): string | null {
+  const error = record.lastError;
+  if (!error) return null;
+  if (error.kind === 'network') return t('err_network');
+  if (error.status === 409) return `${t('err_conflict')} — ${error.message}`;
+  let text = error.status ? `${error.status} ${error.message}` : error.message;
+  if (error.errors && typeof error.errors === 'object' && Object.keys(error.errors).length) {
+    const details = Object.entries(error.errors as Record<string, unknown>)
+      .map(([field, messages]) => `${field}: ${Array.isArray(messages) ? messages.join('; ') : String(messages)}`)
+      .join(' · ');
+    text += ` (${details})`;
+  }
+  return text;
+}
+
+const ORDER: Record<string, number> = { sending: 0, failed: 1, waiting: 2, done: 3 };
+const LABEL: Record<string, Key> = {
+  sending: 'sync_sending',
+  waiting: 'sync_waiting',
+  failed: 'sync_failed',
+  done: 'sync_done',
+};
+
+export function SyncScreen() {
+  const state = useStore(app);
+  const session = state.session!;
+  const [records, setRecords] = useState<LocalInspection[]>([]);
+  const [storage, setStorage] = useState<{ usage?: number; quota?: number } | null>(null);
+  const [, tick] = useState(0);
+
+  useEffect(() => {
+    const load = () => void allInspections().then((all) => setRecords(all.filter((r) => r.state !== 'draft')));
+    load();
+    const off = on('queue-changed', load);
+    const timer = setInterval(() => {
+      load();
+      tick((n) => n + 1);
+    }, 1000);
+    void navigator.storage?.estimate?.().then(setStorage);
+    return () => {
+      off();
+      clearInterval(timer);
+    };
+  }, []);
+
+  const mine = records.filter((r) => r.userId === session.user.id);
+  const others = records.filter((r) => r.userId !== session.user.id && r.state !== 'done');
+  const done = mine.filter((r) => r.state === 'done').length;
+  const total = mine.length;
+  const sorted = [...mine].sort(
+    (a, b) => ORDER[a.state] - ORDER[b.state] || (b.submittedAt ?? '').localeCompare(a.submittedAt ?? ''),
+  );
+  const mb = (n?: number) => (n === undefined ? '?' : `${(n / 1048576).toFixed(1)} MB`);
+
+  return (
+    <section class="page" data-testid="sync">
+      <div class="row between">
+        <h2>{t('sync_title')}</h2>
+        <button
+          type="button"
+          class="small"
+          disabled={!state.online || session.expired}
+          onClick={() => void kickQueue(true)}
+          data-testid="sync-now"
+        >
+          {t('sync_now')}
+        </button>
+      </div>
+      {session.expired && <p class="warning">{t('sync_paused_login')}</p>}
+      <div class="progress big" data-testid="sync-progress">
+        <span style={{ width: `${total ? (100 * done) / total : 100}%` }} />
+      </div>
+      <p class="muted small" data-testid="sync-summary">
+        {total ? t('sync_progress', { d: done, n: total }) : t('sync_empty')} ·{' '}
+        {t('sync_waiting')} {state.counts.waiting} · {t('sync_sending')} {state.counts.sending} · {t('sync_failed')}{' '}
+        {state.counts.failed}
+      </p>
+      <ul class="list queue" data-testid="queue">
+        {sorted.map((r) => {
+          const why = reason(r);
+          const wait = r.state === 'waiting' && r.nextAttemptAt > Date.now() ? Math.ceil((r.nextAttemptAt - Date.now()) / 1000) : 0;
+          const steps = r.photosTotal + 1;
+          const stepsDone = r.state === 'done' ? steps : r.photosSent;
+          return (
+            <li key={r.id} class={`q ${r.state}`} data-testid="queue-item" data-state={r.state} data-id={r.id}>
+              <div class="row between">
+                <b>{t('inspection_label', { e: r.estateName })}</b>
+                <span class={`state ${r.state}`}>{t(LABEL[r.state])}</span>
+              </div>
+              <div class="muted small">
+                {formatTime(r.startedAt)} · {t('sync_photos', { d: r.state === 'done' ? r.photosTotal : r.photosSent, n: r.photosTotal })}
+                {r.attempts > 0 && ` · ${t('sync_attempts', { n: r.attempts })}`}
+                {wait > 0 && ` · ${t('sync_next_try', { s: wait })}`}
+                {r.doneAt && ` · ${formatTime(r.doneAt)}`}
+              </div>
+              <div class="progress">
+                <span style={{ width: `${(100 * stepsDone) / steps}%` }} />
+              </div>
+              {why && r.state !== 'done' && (
+                <p class={r.state === 'failed' ? 'error small' : 'muted small'} data-testid="reason">
+                  {t('sync_reason', { m: why })}
+                </p>
+              )}
+              {r.state === 'failed' && (
+                <div class="row">
+                  <button type="button" class="small" onClick={() => void retryFailed(r.id).then(() => kickQueue(true))}>
+                    {t('sync_retry')}
+                  </button>
+                  {r.lastError?.status === 422 && (
+                    <button
+                      type="button"
+                      class="small"
+                      onClick={async () => {
+                        // Refused as invalid, so the server stored nothing: safe to edit and resubmit.
+                        await updateInspection(r.id, (x) => {
+                          x.state = 'draft';
+                          x.payload = null;
+                          x.finishedAt = null;
+                        });
+                        navigate(`/inspect/${r.id}/review`);
+                      }}
+                    >
+                      {t('resume_inspection')}
+                    </button>
+                  )}
+                </div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {state.counts.failed > 0 && <p class="muted small">{t('sync_kept')}</p>}
+      {others.length > 0 && <p class="warning">{t('other_user_data', { n: others.length })}</p>}
+      {others.map((r) => (
+        <p class="muted small" key={r.id}>
+          {r.estateName} · {t('sync_other_user', { u: r.username })}
+        </p>
+      ))}
+      {storage && (
+        <p class="muted small">
+          {t('sync_storage', {
+            u: mb(storage.usage),
+            q: mb(storage.quota),
+            p: state.persisted === null ? '' : state.persisted ? t('storage_persisted') : t('storage_not_persisted'),
+          })}
+        </p>
+      )}
+    </section>
+  );
+}
