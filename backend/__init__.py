@@ -34,6 +34,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.demo.cli import demo_cli
     from backend.health import blp as health_blp
     from backend.inspections.routes import blp as inspections_blp
+    from backend.open311.cli import open311_cli
+    from backend.open311.routes import blp as open311_blp
     from backend.photos.routes import blp as photos_blp
     from backend.places.cli import places_cli
     from backend.places.routes import blueprints as place_blueprints
@@ -52,9 +54,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         tickets_blp,
         events_blp,
         reports_blp,
+        open311_blp,
     ):
         api.register_blueprint(blueprint)
     web.init_app(app)
-    for group in (users_cli, places_cli, checklists_cli, tickets_cli, demo_cli):
+    for group in (users_cli, places_cli, checklists_cli, tickets_cli, demo_cli, open311_cli):
         app.cli.add_command(group)
     return app

@@ -1,0 +1,135 @@
+"""/api/open311: the discovery document and the GeoReport v2 endpoints under /v2.
+
+The format is the extension (`services.json`, `services.xml`). Keys are needed only to POST.
+Errors here are the standard's list of `{code, description}` (see formats.py for why).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response, request, url_for
+from flask_smorest import Blueprint
+from werkzeug.exceptions import HTTPException, NotFound
+
+from backend.errors import AppError
+from backend.open311 import catalog, services
+from backend.open311.formats import (
+    FORMATS,
+    Open311Error,
+    error_descriptions,
+    render,
+    render_error,
+)
+from backend.open311.schemas import parse_query, request_id
+
+blp = Blueprint(
+    "open311",
+    __name__,
+    url_prefix="/api/open311",
+    description="Open311 GeoReport v2 for complaint hotlines (12345, 易安居, 民心网 …)",
+)
+
+
+def formats(rule: str, **options: Any) -> Callable[[Callable[..., Response]], Any]:
+    """Route `rule.json` and `rule.xml` to one view, which gets `fmt`. (Literal extensions
+    rather than a converter, so the OpenAPI document lists both paths as they are.)"""
+
+    def decorator(view: Callable[..., Response]) -> Callable[..., Response]:
+        for fmt in FORMATS:
+            endpoint = f"{view.__name__}_{fmt}"
+            blp.route(f"{rule}.{fmt}", endpoint=endpoint, defaults={"fmt": fmt}, **options)(view)
+        return view
+
+    return decorator
+
+
+def _locale() -> str:
+    """`locale=en|zh`, else Accept-Language; Chinese by default."""
+    asked = (request.args.get("locale") or "").lower()[:2]
+    if asked in ("zh", "en"):
+        return asked
+    return request.accept_languages.best_match(["zh", "en"], default="zh") or "zh"
+
+
+@blp.errorhandler(Open311Error)
+def _open311_error(error: Open311Error) -> Response:
+    return render_error(error, (request.view_args or {}).get("fmt"))
+
+
+@blp.errorhandler(AppError)
+def _app_error(error: AppError) -> Response:
+    descriptions = list(error_descriptions(error.errors)) or [error.message]
+    return _open311_error(Open311Error(error.status, *descriptions))
+
+
+@blp.errorhandler(HTTPException)
+def _http_error(error: HTTPException) -> Response:
+    return _open311_error(Open311Error(error.code or 400, error.description or error.name))
+
+
+@formats("/discovery")
+def discovery(fmt: str) -> Response:
+    """The service discovery document: where the GeoReport v2 endpoint is and what it speaks."""
+    endpoint = url_for("open311.services_list_json", _external=True).rsplit("/", 1)[0]
+    return render(services.discovery(endpoint), fmt, "discovery")
+
+
+@formats("/v2/services")
+def services_list(fmt: str) -> Response:
+    """Services: one per category of the active checklists (group = the area)."""
+    locale = _locale()
+    found = [service.summary(locale) for service in catalog.catalog().values()]
+    return render(found, fmt, "services")
+
+
+@formats("/v2/services/<service_code>")
+def service_definition(service_code: str, fmt: str) -> Response:
+    """A service's attributes (`item_code` when the category has several checklist items)."""
+    definition = catalog.get_service(service_code).definition(_locale())
+    return render(definition, fmt, "service_definition")
+
+
+@formats("/v2/requests", methods=["POST"])
+def post_request(fmt: str) -> Response:
+    """File a complaint (form-encoded: api_key, service_code, lat+long or address_string,
+    description ≤ 4000, email/first_name/last_name/phone, media_url, attribute[code]). It becomes
+    a routed, dispatched ticket. An identical post from the same key within 10 minutes answers
+    the first request again (200) instead of creating another (201)."""
+    record, created = services.file_request(request.values)
+    answer = services.filed_answer(record, _locale())
+    return render(answer, fmt, "service_requests", 201 if created else 200)
+
+
+@formats("/v2/requests")
+def list_requests(fmt: str) -> Response:
+    """Complaint tickets (no key needed): service_request_id (comma list; overrides the rest),
+    service_code, status (open, closed), start_date/end_date (W3C; at most 90 days apart).
+    By default the last 90 days, newest first, at most 1000. No personal data."""
+    tickets = services.find_requests(parse_query(request.args))
+    return render(services.public_requests(tickets, _locale()), fmt, "service_requests")
+
+
+@formats("/v2/requests/<service_request_id>")
+def get_request(service_request_id: str, fmt: str) -> Response:
+    """One complaint ticket, as a one-element list (the standard's shape)."""
+    ticket = services.get_request(request_id(service_request_id))
+    return render(services.public_requests([ticket], _locale()), fmt, "service_requests")
+
+
+@formats("/v2/tokens/<token>")
+def get_token(token: str, fmt: str) -> Response:
+    """The service_request_id of a token (requests are created at once, so it always resolves)."""
+    return render(services.token_answer(token), fmt, "service_requests")
+
+
+@blp.before_app_request
+def _unknown_resource() -> Response | None:
+    """Unknown paths under /api/open311 (e.g. `services.csv`) answer the standard's 404 too."""
+    if isinstance(request.routing_exception, NotFound) and request.path.startswith(
+        f"{blp.url_prefix}/"
+    ):
+        fmt = "xml" if request.path.endswith(".xml") else "json"
+        return render_error(Open311Error(404, f"no such Open311 resource: {request.path}"), fmt)
+    return None
