@@ -71,7 +71,7 @@ LANDING = """<!doctype html>
 YEAR = 365 * 24 * 3600
 NO_CACHE = "no-cache"
 # Paths the app's router owns: anything but the API and files (no dot in the last segment).
-APP_ROUTE = re.compile(r"^/(?!api(?:/|$)|assets/)(?:[^./]+/)*[^./]*$")
+APP_ROUTE = re.compile(r"^/(?!api(?:/|$)|open311(?:/|$)|assets/)(?:[^./]+/)*[^./]*$")
 
 
 def _pwa_built() -> bool:

@@ -1,4 +1,4 @@
-"""/api/open311: the discovery document and the GeoReport v2 endpoints under /v2.
+"""/open311: the discovery document and the GeoReport v2 endpoints under /v2.
 
 The format is the extension (`services.json`, `services.xml`). Keys are needed only to POST.
 Errors here are the standard's list of `{code, description}` (see formats.py for why).
@@ -27,7 +27,7 @@ from backend.open311.schemas import parse_query, request_id
 blp = Blueprint(
     "open311",
     __name__,
-    url_prefix="/api/open311",
+    url_prefix="/open311",
     description="Open311 GeoReport v2 for complaint hotlines (12345, 易安居, 民心网 …)",
 )
 
@@ -126,7 +126,7 @@ def get_token(token: str, fmt: str) -> Response:
 
 @blp.before_app_request
 def _unknown_resource() -> Response | None:
-    """Unknown paths under /api/open311 (e.g. `services.csv`) answer the standard's 404 too."""
+    """Unknown paths under /open311 (e.g. `services.csv`) answer the standard's 404 too."""
     if isinstance(request.routing_exception, NotFound) and request.path.startswith(
         f"{blp.url_prefix}/"
     ):

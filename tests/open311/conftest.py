@@ -15,7 +15,7 @@ from backend.tickets.models import Ticket
 from tests.open311.spec import as_data, parse_xml
 from tests.tickets.conftest import act, inspect, tickets_of, upload  # noqa: F401
 
-BASE = "/api/open311/v2"
+BASE = "/open311/v2"
 WANJIA = "大连万家物业服务有限公司"  # firm1, which manages E001 in the demo world
 
 

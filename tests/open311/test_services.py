@@ -39,12 +39,12 @@ def shared_category(dbsession):
 
 
 def test_discovery_json_and_xml(client):
-    doc = client.get("/api/open311/discovery.json")
+    doc = client.get("/open311/discovery.json")
     assert doc.status_code == 200
     assert doc.headers["Content-Type"] == "application/json; charset=utf-8"
     check_discovery(doc.json)
-    assert doc.json["endpoints"][0]["url"].endswith("/api/open311/v2")
-    xml = client.get("/api/open311/discovery.xml")
+    assert doc.json["endpoints"][0]["url"].endswith("/open311/v2")
+    xml = client.get("/open311/discovery.xml")
     assert xml.status_code == 200
     assert xml_of(xml) == textual(doc.json)
 
@@ -93,12 +93,12 @@ def test_unknown_service_definition_is_404_in_the_asked_format(client, fmt):
 
 
 def test_unknown_resources_answer_the_standard_404(client):
-    for path in ("/api/open311/v2/services.csv", "/api/open311/v2/nothing.json"):
+    for path in ("/open311/v2/services.csv", "/open311/v2/nothing.json"):
         response = client.get(path)
         assert response.status_code == 404
         check_errors(response.json, 404)
     check_errors([{"code": int(e["code"]), "description": e["description"]}
-                  for e in xml_of(client.get("/api/open311/v3/services.xml"))], 404)  # fmt: skip
+                  for e in xml_of(client.get("/open311/v3/services.xml"))], 404)  # fmt: skip
 
 
 def test_a_shared_category_offers_the_item_as_an_attribute(
