@@ -11,7 +11,7 @@ from flask import Flask, g, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSession
 from geoalchemy2.admin.dialects.sqlite import load_spatialite
-from sqlalchemy.orm import DeclarativeBase, MappedAsDataclass  # noqa: F401  (re-exported for models)
+from sqlalchemy.orm import DeclarativeBase
 
 
 class BoundSession(FlaskSession):

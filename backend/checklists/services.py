@@ -170,6 +170,15 @@ def definition_of(version: ChecklistVersion) -> ChecklistDefinition:
     return _parsed[key]
 
 
+def active_item(item_code: str) -> Item | None:
+    """The item with this code in an active checklist version, if any."""
+    for version in active_versions():
+        definition = definition_of(version)
+        if item_code in definition.item_codes:
+            return definition.item(item_code)
+    return None
+
+
 def definition_for(version_id: int) -> ChecklistDefinition:
     version = db.session.get(ChecklistVersion, version_id)
     if version is None:

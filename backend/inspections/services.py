@@ -23,6 +23,7 @@ from shapely.geometry import Point
 from sqlalchemy.exc import IntegrityError
 
 from backend.accounts.models import Role, User
+from backend.accounts.services import scope_of
 from backend.checklists import services as checklists
 from backend.checklists.definition import ChecklistDefinition
 from backend.checklists.scoring import AnswerError, evaluate_answer, score_inspection
@@ -370,8 +371,6 @@ def inspection_query(user: User, scope: Scope, f: InspectionFilter) -> sa.Select
 
 
 def photo_visible_through_inspections(user: User, sha256: str) -> bool:
-    from backend.accounts.services import scope_of
-
     query = (
         sa.select(ResultPhoto.photo_sha256)
         .join(InspectionResult, InspectionResult.id == ResultPhoto.result_id)

@@ -7,8 +7,12 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from geoalchemy2.shape import from_shape
+from shapely.geometry import Point
 
 from backend.accounts.models import Role, User
+from backend.accounts.services import scope_of
+from backend.checklists import services as checklists
 from backend.checklists.calendar import add_working_time, is_official
 from backend.checklists.services import working_hours
 from backend.clock import utcnow
@@ -31,10 +35,12 @@ from backend.tickets.models import (
     UNIT_STATES,
     ExtensionRequest,
     ExtensionStatus,
+    OutboxEvent,
     PhotoKind,
     Ticket,
     TicketParty,
     TicketPhoto,
+    TicketSource,
     TicketState,
 )
 from backend.tickets.workflow import ACTIONS, allowed_actions, may_act
@@ -366,8 +372,6 @@ _HANDLERS = {
 
 
 def photo_visible_through_tickets(user: User, sha256: str) -> bool:
-    from backend.accounts.services import scope_of
-
     query = (
         sa.select(TicketPhoto.id)
         .join(Ticket, Ticket.id == TicketPhoto.ticket_id)
@@ -389,41 +393,27 @@ def describe(ticket: Ticket, user: User, scope: Scope) -> Ticket:
 
 def create_manual(data: dict[str, Any], user: User, scope: Scope) -> Ticket:
     """A supervisor registers a case directly (立案), routed like an inspection finding."""
-    from geoalchemy2.shape import from_shape
-    from shapely.geometry import Point
-
-    from backend.checklists import services as checklists
-    from backend.checklists.models import ChecklistVersion, VersionStatus
-
     try:
         estate = places.get_estate(data["estate_id"], scope)
     except NotFound:
         raise ValidationFailed(
             "小区不存在 (unknown estate)", {"estate_id": ["unknown estate"]}
         ) from None
-    item = None
-    for version in db.session.scalars(
-        sa.select(ChecklistVersion).where(ChecklistVersion.status == VersionStatus.active)
-    ):
-        definition = checklists.definition_of(version)
-        if data["item_code"] in definition.item_codes:
-            item = definition.item(data["item_code"])
+    item = checklists.active_item(data["item_code"])
     if item is None:
         raise ValidationFailed(
             "巡查项不存在 (unknown item)", {"item_code": ["not in an active checklist"]}
         )
-    problems = [
-        sha for sha in data["photos"] if sha not in photos.stored_hashes(set(data["photos"]))
-    ]
-    if problems:
-        raise ValidationFailed("照片尚未上传 (photos not uploaded)", {"photos": problems})
+    missing = set(data["photos"]) - photos.stored_hashes(set(data["photos"]))
+    if missing:
+        raise ValidationFailed("照片尚未上传 (photos not uploaded)", {"photos": sorted(missing)})
     position = None
     if "lat" in data and "lng" in data:
         position = from_shape(Point(data["lng"], data["lat"]), srid=4326)
     return creation.open_ticket(
         estate=estate,
         item=item,
-        source=creation.TicketSource.manual,
+        source=TicketSource.manual,
         found_at=utcnow(),
         actor=user,
         description=data["description"],
@@ -432,9 +422,7 @@ def create_manual(data: dict[str, Any], user: User, scope: Scope) -> Ticket:
     )
 
 
-def outbox_page(after: int, limit: int):
-    from backend.tickets.models import OutboxEvent
-
+def outbox_page(after: int, limit: int) -> dict[str, Any]:
     events = db.session.scalars(
         sa.select(OutboxEvent).where(OutboxEvent.id > after).order_by(OutboxEvent.id).limit(limit)
     ).all()
