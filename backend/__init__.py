@@ -39,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.photos.routes import blp as photos_blp
     from backend.places.cli import places_cli
     from backend.places.routes import blueprints as place_blueprints
+    from backend.reports.map_routes import blp as map_blp
     from backend.reports.routes import blp as reports_blp
     from backend.tickets.cli import tickets_cli
     from backend.tickets.routes import blp as tickets_blp
@@ -54,6 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         tickets_blp,
         events_blp,
         reports_blp,
+        map_blp,
         open311_blp,
     ):
         api.register_blueprint(blueprint)

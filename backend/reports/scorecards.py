@@ -104,7 +104,7 @@ def _figures_by(key, period: Period, scope: Scope) -> dict[Any, dict[str, Any]]:
     }
 
 
-def _scores(period: Period, scope: Scope) -> dict[int, float]:
+def latest_scores(period: Period, scope: Scope) -> dict[int, float]:
     """Estate → total score of its latest inspection submitted before the period ends."""
     latest = (
         sa.select(Inspection.estate_id, Inspection.total_score, Inspection.submitted_at)
@@ -221,7 +221,7 @@ def area_scorecards(level: str, period: Period, scope: Scope) -> list[dict[str, 
     key = Street.id if level == "street" else Street.district_id
     model = Street if level == "street" else District
     facts = _figures_by(key, period, scope)
-    scores = _scores(period, scope)
+    scores = latest_scores(period, scope)
     estate_area = dict(
         db.session.execute(
             sa.select(Estate.id, key)

@@ -123,7 +123,7 @@ SORTS = {
 }
 
 
-def _filtered(
+def filtered(
     query: sa.Select, f: TicketFilter, now: datetime, *, with_state: bool = True
 ) -> sa.Select:
     if with_state and f.states:
@@ -147,14 +147,14 @@ def _filtered(
 
 
 def ticket_query(user: User, scope: Scope, f: TicketFilter, sort: str = "due") -> sa.Select:
-    query = _filtered(sa.select(Ticket).where(visibility(user, scope)), f, utcnow())
+    query = filtered(sa.select(Ticket).where(visibility(user, scope)), f, utcnow())
     return query.order_by(*SORTS[sort])
 
 
 def counts(user: User, scope: Scope, f: TicketFilter) -> dict[str, int]:
     """Per-state counts (the state filter ignored) and the overdue count, for inbox badges."""
     now = utcnow()
-    base = _filtered(
+    base = filtered(
         sa.select(Ticket.state, sa.func.count()).where(visibility(user, scope)),
         f,
         now,
@@ -163,7 +163,7 @@ def counts(user: User, scope: Scope, f: TicketFilter) -> dict[str, int]:
     result = {state.value: 0 for state in TicketState}
     for state, number in db.session.execute(base.group_by(Ticket.state)):
         result[state.value] = number
-    overdue = _filtered(
+    overdue = filtered(
         sa.select(sa.func.count()).select_from(Ticket).where(visibility(user, scope)),
         f,
         now,
