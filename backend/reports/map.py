@@ -8,6 +8,7 @@ and uses the spatial index on tickets.position for the bbox.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -48,8 +49,7 @@ def _base(user: User, scope: Scope, bbox: BaseGeometry, f: tickets.TicketFilter)
         Ticket.position.ST_Intersects(envelope),
         Ticket.state.in_(states),
     )
-    f = tickets.TicketFilter(**{**f.__dict__, "states": ()})
-    return tickets.filtered(query, f, utcnow())
+    return tickets.filtered(query, replace(f, states=()), utcnow())
 
 
 def ticket_features(

@@ -4,14 +4,13 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { app, kickQueue } from '../app-state';
-import { login } from '../data';
 import type { Role } from '../db';
 import { lang, onLangChange, setLang, t } from '../i18n';
 import { match, navigate, onLinkClick, route } from '../router';
 import { useStore } from '../store';
 import { EstateScreen, EstatesScreen } from './estates';
 import { InspectScreen } from './inspect';
-import { LoginScreen, loginErrorText } from './login';
+import { LoginScreen, useSignIn } from './login';
 import { ComingSoon } from './placeholder';
 import { SyncScreen } from './sync';
 
@@ -132,21 +131,8 @@ function Shell({ children }: { children: ComponentChildren }) {
 function ReLogin() {
   const session = useStore(app).session!;
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await login(session.user.username, password);
-      void kickQueue(true);
-    } catch (e) {
-      setError(loginErrorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { error, busy, signIn } = useSignIn(() => void kickQueue(true));
+  const submit = (event: Event) => signIn(event, session.user.username, password);
   return (
     <div class="modal" role="dialog" aria-modal="true" data-testid="relogin">
       <form class="card" onSubmit={submit}>

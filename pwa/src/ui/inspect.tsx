@@ -341,6 +341,15 @@ function ItemView({
 
   const spec = item.answer;
   const showEvidence = outcome === 'fail' || result.note !== '' || result.photos.length > 0;
+  const notApplicable = (
+    <button
+      type="button"
+      class={`ans na ${result.answer === 'not_applicable' ? 'on' : ''}`}
+      onClick={() => answer('not_applicable', true)}
+    >
+      {t('not_applicable')}
+    </button>
+  );
   return (
     <article class="card item" data-testid="item" data-code={item.code}>
       <div class="row between small muted">
@@ -370,13 +379,7 @@ function ItemView({
           <button type="button" class={`ans fail ${result.answer === 'fail' ? 'on' : ''}`} onClick={() => answer('fail')}>
             {t('fail')}
           </button>
-          <button
-            type="button"
-            class={`ans na ${result.answer === 'not_applicable' ? 'on' : ''}`}
-            onClick={() => answer('not_applicable', true)}
-          >
-            {t('not_applicable')}
-          </button>
+          {notApplicable}
         </div>
       )}
       {spec.type === 'choice' && (
@@ -391,13 +394,7 @@ function ItemView({
               {tr(o)}
             </button>
           ))}
-          <button
-            type="button"
-            class={`ans na ${result.answer === 'not_applicable' ? 'on' : ''}`}
-            onClick={() => answer('not_applicable', true)}
-          >
-            {t('not_applicable')}
-          </button>
+          {notApplicable}
         </div>
       )}
       {spec.type === 'number' && (

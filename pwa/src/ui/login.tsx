@@ -13,22 +13,31 @@ export function loginErrorText(error: unknown): string {
   return String(error);
 }
 
-export function LoginScreen() {
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
+/** Shared by the login screen and the re-login dialog: busy flag, readable error, submit. */
+export function useSignIn(then?: () => void) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const submit = async (event: Event) => {
+  const signIn = async (event: Event, username: string, password: string) => {
     event.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      await login(username.trim(), password);
+      await login(username, password);
+      then?.();
     } catch (e) {
       setError(loginErrorText(e));
+    } finally {
       setBusy(false);
     }
   };
+  return { error, busy, signIn };
+}
+
+export function LoginScreen() {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const { error, busy, signIn } = useSignIn();
+  const submit = (event: Event) => signIn(event, username.trim(), password);
   return (
     <form class="card login" onSubmit={submit} data-testid="login">
       <img class="logo" src="/icons/icon-192.png" alt="" width="72" height="72" />
