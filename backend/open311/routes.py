@@ -6,6 +6,7 @@ Errors here are the standard's list of `{code, description}` (see formats.py for
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +16,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 
 from backend.errors import AppError
 from backend.open311 import catalog, services
+from backend.open311.apidoc import operation_doc
 from backend.open311.formats import (
     FORMATS,
     Open311Error,
@@ -39,10 +41,23 @@ def formats(rule: str, **options: Any) -> Callable[[Callable[..., Response]], An
     def decorator(view: Callable[..., Response]) -> Callable[..., Response]:
         for fmt in FORMATS:
             endpoint = f"{view.__name__}_{fmt}"
-            blp.route(f"{rule}.{fmt}", endpoint=endpoint, defaults={"fmt": fmt}, **options)(view)
+            blp.route(f"{rule}.{fmt}", endpoint=endpoint, defaults={"fmt": fmt}, **options)(
+                _documented(view, fmt)
+            )
         return view
 
     return decorator
+
+
+def _documented(view: Callable[..., Response], fmt: str) -> Callable[..., Response]:
+    """`view` with the OpenAPI description of its `fmt` answers (one per format)."""
+
+    @functools.wraps(view)
+    def routed(*args: Any, **kwargs: Any) -> Response:
+        return view(*args, **kwargs)
+
+    routed._apidoc = {"manual_doc": operation_doc(view.__name__, fmt)}  # type: ignore[attr-defined]
+    return routed
 
 
 def _locale() -> str:

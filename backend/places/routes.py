@@ -183,7 +183,7 @@ class Contracts(MethodView):
         )
 
 
-@contracts_blp.route("/contracts/<int:contract_id>/end")
+@contracts_blp.route("/contracts/<int:contract_id>/end", methods=["POST"])
 @auth_required(Role.admin)
 @contracts_blp.arguments(ContractEndSchema)
 @contracts_blp.response(200, ContractSchema)
@@ -191,7 +191,7 @@ def end_contract(data: dict[str, Any], contract_id: int) -> ServiceContract:
     return services.end_contract(services.get_contract(contract_id), data["end_date"])
 
 
-@contracts_blp.route("/custody")
+@contracts_blp.route("/custody", methods=["POST"])
 @auth_required(Role.admin)
 @contracts_blp.arguments(CustodySchema)
 @contracts_blp.response(201, CustodySchema)

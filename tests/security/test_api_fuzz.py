@@ -1,0 +1,94 @@
+"""API fuzzing with schemathesis against our own /api/openapi.json, in process (WSGI).
+
+Every operation is called with generated input (valid and invalid) as a random one of the demo
+roles (or anonymously), on the real test databases. Checks: no 5xx, the status code is one the
+document lists, the Content-Type and the body match what the document says.
+
+The CI-sized run is small and derandomized (the same cases every run). For a longer run:
+    .venv/bin/python bench/fuzz_api.py [examples]        (WUHAO_FUZZ_EXAMPLES=… for pytest)
+Everything an example writes is rolled back with the test (the `dbsession` fixture).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import hypothesis
+import pytest
+import schemathesis
+from schemathesis import GenerationMode
+from hypothesis import strategies as st
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+ROLES = ("anonymous", "admin", "supervisor1", "street1", "inspector1", "firm1")
+EXAMPLES = int(os.environ.get("WUHAO_FUZZ_EXAMPLES", "4"))
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+def _operation_labels() -> list[str]:
+    """"METHOD /path" of every documented operation, read at collection time (no database)."""
+    from backend import create_app
+
+    spec = create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "x"}).extensions["wuhao_api"]
+    paths = spec.spec.to_dict()["paths"]
+    return [
+        f"{method.upper()} {path}"
+        for path, item in paths.items()
+        for method in item
+        if method in {"get", "head", "post", "put", "patch", "delete"}
+    ]
+
+
+OPERATIONS = _operation_labels()
+
+
+@pytest.fixture(scope="session")
+def api_schema(app: Any) -> Any:
+    return schemathesis.openapi.from_wsgi("/api/openapi.json", app)
+
+
+def _bearer(username: str) -> dict[str, str]:
+    """A fresh token per example: an earlier example may have logged this one out."""
+    import sqlalchemy as sa
+
+    from backend.accounts.models import User
+    from backend.accounts.services import issue_token
+    from backend.database import db
+
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    return {"Authorization": f"Bearer {issue_token(user).token}"}
+
+
+@pytest.mark.parametrize("label", OPERATIONS)
+def test_api_conforms_to_its_openapi_document(label: str, api_schema: Any, dbsession: Any) -> None:
+    operation = api_schema.find_operation_by_label(label)
+    cases = st.one_of(
+        operation.as_strategy(GenerationMode.POSITIVE),
+        operation.as_strategy(GenerationMode.NEGATIVE),
+    )
+
+    @hypothesis.given(case=cases, role=st.sampled_from(ROLES))
+    @hypothesis.settings(
+        max_examples=EXAMPLES,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(hypothesis.HealthCheck),
+        phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
+    )
+    def exercise(case: Any, role: str) -> None:
+        headers = {} if role == "anonymous" else _bearer(role)
+        case.call_and_validate(headers=headers, checks=CHECKS)
+
+    exercise()
