@@ -12,7 +12,7 @@ from typing import Any
 import marshmallow as ma
 from flask import Flask, Response, jsonify
 from flask_smorest import Api
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -37,6 +37,7 @@ CODES = {
 }
 
 
+OUT_OF_RANGE = "数值超出范围 (a number is out of range)"
 STALE_MESSAGE = (
     "记录已被他人更新,请刷新后重试 (changed by someone else meanwhile; reload and retry)"
 )
@@ -167,11 +168,22 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()  # someone else changed the row since it was read
         return error_response(412, STALE_MESSAGE)
 
+    @app.errorhandler(OverflowError)
+    def _overflow(error: OverflowError) -> Response:
+        # SQLite's driver refuses integers beyond 64 bits (e.g. ?street_id=10**30): bad input.
+        from backend.database import db
+
+        db.session.rollback()
+        return error_response(422, OUT_OF_RANGE)
+
     @app.errorhandler(DBAPIError)
     def _database_error(error: DBAPIError) -> Response:
         from backend.database import db
 
         db.session.rollback()
+        if isinstance(error, DataError):
+            # PostgreSQL: a value the column type cannot hold (e.g. an id beyond bigint).
+            return error_response(422, OUT_OF_RANGE)
         if error.connection_invalidated or _is_unavailable(error):
             log.warning("database unavailable: %s", type(error.orig).__name__)
             return error_response(

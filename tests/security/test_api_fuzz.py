@@ -17,8 +17,8 @@ from typing import Any
 import hypothesis
 import pytest
 import schemathesis
-from schemathesis import GenerationMode
 from hypothesis import strategies as st
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -37,7 +37,7 @@ CHECKS = [
 
 
 def _operation_labels() -> list[str]:
-    """"METHOD /path" of every documented operation, read at collection time (no database)."""
+    """ "METHOD /path" of every documented operation, read at collection time (no database)."""
     from backend import create_app
 
     spec = create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "x"}).extensions["wuhao_api"]

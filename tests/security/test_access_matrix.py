@@ -1,0 +1,332 @@
+"""Access-control matrix: every route of the app × every kind of caller × an object in and out
+of the caller's scope.
+
+HOW TO ADD AN ENDPOINT (one line in MATRIX below)
+    "METHOD /rule/as/in/app.url_map/<int:thing_id>": Row(WHO, "kind"),
+- The key is the HTTP method and the rule exactly as Flask writes it (`flask routes` shows it).
+  GET covers HEAD; a route without a row fails `test_every_route_has_a_row`.
+- WHO: PUBLIC (no token needed), ANY (any signed-in user), or a tuple of roles (ADMIN, STAFF …).
+- "kind" (optional) names the scoped object in the path; its ids come from WORLD below, once
+  in scope of inspector1 / firm1 / street1 / supervisor1 and once outside (VISIBLE says who
+  sees which). Leave it out for lists and for objects everybody may read.
+- body= (optional): JSON (or bytes, or a function (world, "in"|"out") → either) for a POST/PUT/PATCH, so the view
+  gets past input validation and really decides about scope; query= a query string.
+- refused= the answer for an object out of scope: 404 when it is in the path (the default),
+  422 when the body names it (an unknown or foreign estate is invalid input, same message).
+What is asserted, for each caller:
+    anonymous on a non-public route → 401; a role not in WHO → 403;
+    an allowed role and an object outside its scope → 404;
+    otherwise: GET/HEAD → 2xx/304, other methods → past the gates (not 401/403/404), never 5xx.
+All requests run in the test's transaction (rolled back at the end); rows that change things
+are written so that they do not change what later rows see (see `_runs_last`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from backend.accounts.models import User
+from backend.accounts.services import issue_token
+from backend.checklists.models import ChecklistVersion, VersionStatus
+from backend.places.models import Estate, Grid, ServiceContract
+from tests.inspections.conftest import jpeg, sha
+
+USERS = ("inspector1", "inspector2", "firm1", "firm2", "street1", "supervisor1", "admin")
+CALLERS = ("anonymous", *USERS)
+ROLE_OF = {
+    "inspector1": "inspector", "inspector2": "inspector", "firm1": "firm", "firm2": "firm",
+    "street1": "supervisor", "supervisor1": "supervisor", "admin": "admin",
+}  # fmt: skip
+PUBLIC: tuple[str, ...] = ("public",)
+ANY: tuple[str, ...] = ("inspector", "firm", "supervisor", "admin")
+ADMIN = ("admin",)
+STAFF = ("inspector", "supervisor", "admin")
+FIELD = ("inspector", "supervisor")
+UPLOADERS = ("inspector", "firm", "supervisor", "admin")
+SUPERVISORS = ("supervisor", "admin")
+
+NEW_USER = {"username": "matrix1", "password": "matrix-pw", "role": "inspector"}
+NEW_PHOTO = jpeg(4242, size=(80, 60))
+DALIAN = "bbox=121.2,38.7,122.0,39.2&zoom=16"
+# Who sees the object in scope ("in") and the one outside ("out"), per kind.
+IN_SCOPE = {"inspector1", "firm1", "street1", "supervisor1", "admin"}
+VISIBLE: dict[str, tuple[set[str], set[str]]] = {
+    "estate": (IN_SCOPE, {"admin"}),  # E001 / E010
+    "grid": ({"inspector1", "street1", "supervisor1", "admin"}, {"inspector2", "admin"}),
+    "inspection": (IN_SCOPE, {"inspector2", "admin"}),  # on E001 / on E018
+    "ticket": (IN_SCOPE, {"inspector2", "admin"}),
+    "photo": (IN_SCOPE, {"inspector2", "admin"}),
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    who: tuple[str, ...]
+    kind: str | None = None
+    body: Any = None  # JSON, bytes, or a function (world, "in"|"out") → either
+    query: str = ""
+    refused: int = 404  # out of scope; 422 where the object is named in the body, not the path
+
+
+def _transition(world: dict[str, Any], where: str) -> dict[str, Any]:
+    return {"action": "accept", "reason": "matrix"}
+
+
+def _manual_ticket(world: dict[str, Any], where: str) -> dict[str, Any]:
+    return {"estate_id": world["estate"][where], "item_code": world["item_code"],
+            "description": "手工立案 matrix"}  # fmt: skip
+
+
+def _inspection(world: dict[str, Any], where: str) -> dict[str, Any]:
+    return {**world["inspection_body"], "estate_id": world["estate"][where]}
+
+
+MATRIX: dict[str, Row] = {
+    # --- pages, the phone app's files and the API docs ------------------------------------------
+    "GET /": Row(PUBLIC),
+    "GET /index.html": Row(PUBLIC),
+    "GET /sw.js": Row(PUBLIC),
+    "GET /manifest.webmanifest": Row(PUBLIC),
+    "GET /assets/<path:filename>": Row(PUBLIC),
+    "GET /icons/<path:filename>": Row(PUBLIC),
+    "GET /static/<path:filename>": Row(PUBLIC),
+    "GET /api/docs": Row(PUBLIC),
+    "GET /api/docs/assets/<path:filename>": Row(PUBLIC),
+    "GET /api/openapi.json": Row(PUBLIC),
+    "GET /api/health": Row(PUBLIC),
+    # --- accounts ----------------------------------------------------------------------------
+    "POST /api/auth/login": Row(PUBLIC, body={"username": "firm2", "password": "demo12345"}),
+    "POST /api/auth/logout": Row(ANY),
+    "GET /api/me": Row(ANY),
+    "GET /api/users": Row(ADMIN),
+    "POST /api/users": Row(ADMIN, body=NEW_USER),
+    "GET /api/users/<int:user_id>": Row(ADMIN),
+    "PATCH /api/users/<int:user_id>": Row(ADMIN, body={"display_name": "矩阵"}),
+    # --- places ------------------------------------------------------------------------------
+    "GET /api/districts": Row(ANY),
+    "GET /api/streets": Row(ANY),
+    "GET /api/estates": Row(ANY),
+    "POST /api/estates": Row(ADMIN, body={}),
+    "GET /api/estates/<int:estate_id>": Row(ANY, "estate"),
+    "GET /api/estates/<int:estate_id>/responsibility": Row(ANY, "estate"),
+    "GET /api/grids": Row(STAFF),
+    "GET /api/grids/<int:grid_id>": Row(STAFF, "grid"),
+    "GET /api/organisations": Row(ANY),
+    "GET /api/organisations/<int:organisation_id>": Row(ANY),
+    "GET /api/contracts": Row(ANY),
+    "POST /api/contracts": Row(ADMIN, body={}),
+    "POST /api/contracts/<int:contract_id>/end": Row(ADMIN, body={"end_date": "2030-12-31"}),
+    "POST /api/custody": Row(ADMIN, body={}),
+    # --- checklists --------------------------------------------------------------------------
+    "GET /api/checklists": Row(ANY),
+    "GET /api/checklists/active": Row(ANY),
+    "GET /api/checklists/<int:checklist_id>": Row(ANY),
+    "GET /api/checklists/<int:checklist_id>/versions/<int:version_id>": Row(ANY),
+    "POST /api/checklists/<int:checklist_id>/versions/<int:version_id>/activate": Row(ADMIN),
+    "POST /api/checklists/<int:checklist_id>/versions/<int:version_id>/retire": Row(ADMIN),
+    # --- photos ------------------------------------------------------------------------------
+    "HEAD /api/photos": Row(ANY),
+    "HEAD /api/photos/<sha256>": Row(ANY),
+    "PUT /api/photos/<sha256>": Row(UPLOADERS, body=NEW_PHOTO),
+    "GET /api/photos/<sha256>/<variant>": Row(ANY, "photo"),
+    # --- inspections -------------------------------------------------------------------------
+    "GET /api/inspections": Row(ANY),
+    "GET /api/inspections/<inspection_id>": Row(ANY, "inspection"),
+    # (PUT photos / inspections: the path gets the body's hash / a new client id, see _path)
+    "PUT /api/inspections/<inspection_id>": Row(FIELD, "estate", body=_inspection, refused=422),
+    # --- tickets -----------------------------------------------------------------------------
+    "GET /api/tickets": Row(ANY),
+    "POST /api/tickets": Row(SUPERVISORS, "estate", body=_manual_ticket, refused=422),
+    "GET /api/tickets/counts": Row(ANY),
+    "GET /api/tickets/<int:ticket_id>": Row(ANY, "ticket"),
+    "POST /api/tickets/<int:ticket_id>/transitions": Row(ANY, "ticket", body=_transition),
+    "GET /api/events": Row(ADMIN),
+    # --- reports -----------------------------------------------------------------------------
+    "GET /api/map/tickets": Row(ANY, query=DALIAN),
+    "GET /api/map/estates": Row(ANY, query=DALIAN),
+    "GET /api/reports/scorecards/firms": Row(ANY),
+    "GET /api/reports/scorecards/estates": Row(ANY),
+    "GET /api/reports/scorecards/streets": Row(ANY),
+    "GET /api/reports/scorecards/districts": Row(ANY),
+    # --- Open311 (its own keys, never our tokens; POST without api_key is refused for all) ---
+    "GET /open311/discovery.json": Row(PUBLIC),
+    "GET /open311/discovery.xml": Row(PUBLIC),
+    "GET /open311/v2/services.json": Row(PUBLIC),
+    "GET /open311/v2/services.xml": Row(PUBLIC),
+    "GET /open311/v2/services/<service_code>.json": Row(PUBLIC),
+    "GET /open311/v2/services/<service_code>.xml": Row(PUBLIC),
+    "POST /open311/v2/requests.json": Row(PUBLIC),
+    "POST /open311/v2/requests.xml": Row(PUBLIC),
+    "GET /open311/v2/requests.json": Row(PUBLIC),
+    "GET /open311/v2/requests.xml": Row(PUBLIC),
+    "GET /open311/v2/requests/<service_request_id>.json": Row(PUBLIC),
+    "GET /open311/v2/requests/<service_request_id>.xml": Row(PUBLIC),
+    "GET /open311/v2/tokens/<token>.json": Row(PUBLIC),
+    "GET /open311/v2/tokens/<token>.xml": Row(PUBLIC),
+}
+
+# Path parameters by name: (in scope, out of scope); a name missing from a row's kind uses "in".
+PARAM_KIND = {"estate_id": "estate", "grid_id": "grid", "inspection_id": "inspection",
+              "ticket_id": "ticket", "sha256": "photo"}  # fmt: skip
+
+
+def _routes(app: Any) -> dict[str, Any]:
+    """ "METHOD rule" → Rule for every route (HEAD is covered by GET, OPTIONS by Flask)."""
+    found = {}
+    for rule in app.url_map.iter_rules():
+        methods = set(rule.methods or ()) - {"OPTIONS"}
+        if "GET" in methods:
+            methods.discard("HEAD")
+        for method in methods:
+            found[f"{method} {rule.rule}"] = rule
+    return found
+
+
+def test_every_route_has_a_row(app):
+    missing = sorted(set(_routes(app)) - set(MATRIX))
+    assert not missing, "add these to MATRIX in tests/security/test_access_matrix.py: " + ", ".join(
+        missing
+    )
+    assert not sorted(set(MATRIX) - set(_routes(app))), "rows for routes that no longer exist"
+
+
+@pytest.fixture
+def world(dbsession, inspect, tickets_of) -> dict[str, Any]:
+    """Objects in scope of inspector1/firm1/street1/supervisor1 (E001) and outside it."""
+    estate = {
+        code: dbsession.scalar(sa.select(Estate).where(Estate.code == code))
+        for code in ("E001", "E010", "E018")
+    }
+    inside = inspect("E001", failures=("ENV-04",), username="inspector1")
+    outside = inspect("E018", failures=("ENV-04",), username="inspector2")
+    ticket_in, ticket_out = tickets_of(inside["id"])[0], tickets_of(outside["id"])[0]
+    photo_in = inside["_request"]["body"]["results"]
+    photo_in = next(r["photos"][0] for r in photo_in if r.get("photos"))
+    photo_out = next(
+        r["photos"][0] for r in outside["_request"]["body"]["results"] if r.get("photos")
+    )
+    contract = dbsession.scalar(
+        sa.select(ServiceContract).where(ServiceContract.estate_id == estate["E001"].id)
+    )
+    grid_out = dbsession.scalar(sa.select(Grid).where(Grid.id == estate["E018"].grid_id))
+    body = inside["_request"]["body"]  # the same answers again under a new client id
+
+    version = dbsession.scalar(
+        sa.select(ChecklistVersion).where(ChecklistVersion.status == VersionStatus.active)
+    )
+    user = dbsession.scalar(sa.select(User).where(User.username == "inspector1"))
+    return {
+        "estate": {"in": estate["E001"].id, "out": estate["E010"].id},
+        "grid": {"in": estate["E001"].grid_id, "out": grid_out.id},
+        "inspection": {"in": inside["id"], "out": outside["id"]},
+        "ticket": {"in": ticket_in["id"], "out": ticket_out["id"]},
+        "photo": {"in": photo_in, "out": photo_out},
+        "item_code": "ENV-04",
+        "inspection_body": body,
+        "fixed": {
+            "user_id": user.id, "organisation_id": 1, "contract_id": contract.id,
+            "checklist_id": version.checklist_id, "version_id": version.id,
+            "variant": "display", "filename": "missing.js", "service_code": "x",
+            "service_request_id": str(ticket_in["id"]), "token": "x",
+        },
+    }  # fmt: skip
+
+
+def _path(rule: Any, key: str, row: Row, world: dict[str, Any], where: str) -> str:
+    values: dict[str, Any] = {}
+    for name in rule.arguments - set(rule.defaults or ()):
+        kind = PARAM_KIND.get(name)
+        if kind is not None:
+            values[name] = world[kind][where if kind == row.kind else "in"]
+        else:
+            values[name] = world["fixed"][name]
+    if key == "PUT /api/photos/<sha256>":
+        values["sha256"] = sha(NEW_PHOTO)
+    if key == "PUT /api/inspections/<inspection_id>":
+        values["inspection_id"] = str(uuid.uuid4())
+    path = rule.rule
+    for name, value in values.items():
+        path = path.replace(f"<{name}>", str(value))
+        for converter in ("int", "path", "string"):
+            path = path.replace(f"<{converter}:{name}>", str(value))
+    return f"{path}?{row.query}" if row.query else path
+
+
+def _expected(row: Row, caller: str, where: str) -> str:
+    if row.who == PUBLIC:
+        return "public"
+    if caller == "anonymous":
+        return "401"
+    if ROLE_OF[caller] not in row.who:
+        return "403"
+    if (
+        row.kind is not None
+        and caller not in VISIBLE.get(row.kind, (set(USERS), set(USERS)))[where == "out"]
+    ):
+        return str(row.refused)
+    return "ok"
+
+
+def _outcome(status: int, method: str, row: Row) -> str:
+    if status in (401, 403, 404, row.refused):
+        return str(status)
+    if status >= 500:
+        return f"server error {status}"
+    if method in ("GET", "HEAD"):
+        return "ok" if status < 400 else f"refused {status}"
+    return "ok"
+
+
+def _runs_last(item: tuple[str, Row]) -> bool:
+    """Requests share one transaction, so the row that retires the active checklist runs last
+    (after it, new inspections would be refused)."""
+    return item[0].endswith("/retire")
+
+
+def test_access_matrix(app, client, dbsession, world):
+    routes = _routes(app)
+    users = {
+        u.username: u for u in dbsession.scalars(sa.select(User).where(User.username.in_(USERS)))
+    }
+    wrong: list[str] = []
+    for key, row in sorted(MATRIX.items(), key=_runs_last):
+        method, _ = key.split(" ", 1)
+        rule = routes[key]
+        for where in ("in", "out") if row.kind else ("in",):
+            public_answers = set()
+            for caller in CALLERS:
+                path = _path(rule, key, row, world, where)
+                # A fresh token per request: an earlier row may have logged the caller out.
+                headers = (
+                    {}
+                    if caller == "anonymous"
+                    else {"Authorization": f"Bearer {issue_token(users[caller]).token}"}
+                )
+                body = row.body(world, where) if callable(row.body) else row.body
+                kwargs: dict[str, Any] = {"headers": headers}
+                if isinstance(body, bytes):
+                    kwargs["data"] = body
+                elif body is not None:
+                    kwargs["json"] = body
+                response = client.open(path, method=method, **kwargs)
+                expected = _expected(row, caller, where)
+                if expected == "public":
+                    public_answers.add(response.status_code)
+                    if response.status_code >= 500:
+                        wrong.append(f"{key} [{where}] {caller}: {response.status_code}")
+                    continue
+                got = _outcome(response.status_code, method, row)
+                if got != expected:
+                    wrong.append(
+                        f"{key} [{where}] {caller}: expected {expected}, got {response.status_code} {response.get_data(as_text=True)[:120]}"
+                    )
+            if len(public_answers) > 1:
+                wrong.append(
+                    f"{key}: a public answer depends on the caller: {sorted(public_answers)}"
+                )
+    assert not wrong, "\n".join(wrong)
