@@ -97,6 +97,7 @@ MATRIX: dict[str, Row] = {
     "GET /static/<path:filename>": Row(PUBLIC),
     "GET /api/docs": Row(PUBLIC),
     "GET /api/docs/assets/<path:filename>": Row(PUBLIC),
+    "GET /api/docs/start.js": Row(PUBLIC),
     "GET /api/openapi.json": Row(PUBLIC),
     "GET /api/health": Row(PUBLIC),
     # --- accounts ----------------------------------------------------------------------------
