@@ -46,6 +46,9 @@ def auth_required(*roles: Role) -> Callable[[F], F]:
         apidoc = dict(getattr(wrapper, "_apidoc", {}))
         manual = dict(apidoc.get("manual_doc", {}))
         manual["security"] = [{"bearerAuth": []}]
+        # Document the answers this decorator itself gives (flask-smorest names the responses).
+        refusals = {"401": "UNAUTHORIZED", **({"403": "FORBIDDEN"} if roles else {})}
+        manual["responses"] = {**manual.get("responses", {}), **refusals}
         apidoc["manual_doc"] = manual
         wrapper._apidoc = apidoc  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]

@@ -92,3 +92,16 @@ def test_api_conforms_to_its_openapi_document(label: str, api_schema: Any, dbses
         case.call_and_validate(headers=headers, checks=CHECKS)
 
     exercise()
+
+
+def test_refusals_are_documented(client):
+    """Clients read the document: every operation behind a token lists 401, and those limited
+    to some roles list 403 (the fuzzing above then checks those bodies too)."""
+    spec = client.get("/api/openapi.json").json
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method == "parameters" or not operation.get("security"):
+                continue
+            assert "401" in operation["responses"], (method, path)
+    assert "403" in spec["paths"]["/api/users"]["get"]["responses"]
+    assert "403" not in spec["paths"]["/api/me"]["get"]["responses"]
