@@ -1,5 +1,5 @@
 """The long API fuzzing run: the schemathesis test of tests/security/test_api_fuzz.py with many
-more examples per operation (the CI run in `make test` uses 4), on one or both databases.
+more examples per operation (the CI run in `make test` uses 6), on one or both databases.
 
 Run: .venv/bin/python bench/fuzz_api.py [examples per operation, default 200] [legs]
 (legs: spatialite, postgis, or both comma-separated, the default).

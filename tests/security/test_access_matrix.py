@@ -31,10 +31,10 @@ import pytest
 import sqlalchemy as sa
 
 from backend.accounts.models import User
-from backend.accounts.services import issue_token
 from backend.checklists.models import ChecklistVersion, VersionStatus
 from backend.places.models import Estate, Grid, ServiceContract
 from tests.inspections.conftest import jpeg, sha
+from tests.security.tokens import bearer
 
 USERS = ("inspector1", "inspector2", "firm1", "firm2", "street1", "supervisor1", "admin")
 CALLERS = ("anonymous", *USERS)
@@ -291,9 +291,6 @@ def _runs_last(item: tuple[str, Row]) -> bool:
 
 def test_access_matrix(app, client, dbsession, world):
     routes = _routes(app)
-    users = {
-        u.username: u for u in dbsession.scalars(sa.select(User).where(User.username.in_(USERS)))
-    }
     wrong: list[str] = []
     for key, row in sorted(MATRIX.items(), key=_runs_last):
         method, _ = key.split(" ", 1)
@@ -303,11 +300,7 @@ def test_access_matrix(app, client, dbsession, world):
             for caller in CALLERS:
                 path = _path(rule, key, row, world, where)
                 # A fresh token per request: an earlier row may have logged the caller out.
-                headers = (
-                    {}
-                    if caller == "anonymous"
-                    else {"Authorization": f"Bearer {issue_token(users[caller]).token}"}
-                )
+                headers = {} if caller == "anonymous" else bearer(dbsession, caller)
                 body = row.body(world, where) if callable(row.body) else row.body
                 kwargs: dict[str, Any] = {"headers": headers}
                 if isinstance(body, bytes):
