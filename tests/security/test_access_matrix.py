@@ -6,11 +6,13 @@ HOW TO ADD AN ENDPOINT (one line in MATRIX below)
 - The key is the HTTP method and the rule exactly as Flask writes it (`flask routes` shows it).
   GET covers HEAD; a route without a row fails `test_every_route_has_a_row`.
 - WHO: PUBLIC (no token needed), ANY (any signed-in user), or a tuple of roles (ADMIN, STAFF …).
-- "kind" (optional) names the scoped object in the path; its ids come from WORLD below, once
-  in scope of inspector1 / firm1 / street1 / supervisor1 and once outside (VISIBLE says who
-  sees which). Leave it out for lists and for objects everybody may read.
-- body= (optional): JSON (or bytes, or a function (world, "in"|"out") → either) for a POST/PUT/PATCH, so the view
-  gets past input validation and really decides about scope; query= a query string.
+- "kind" (optional) names the scoped object (estate, grid, inspection, ticket, photo); its ids
+  come from the `world` fixture, once in scope of inspector1 / firm1 / street1 / supervisor1
+  and once outside (VISIBLE says who sees which). Leave it out for lists and for objects
+  everybody may read. Path parameters are filled by name (PARAM_KIND, world["fixed"]).
+- body= (optional): JSON, bytes, or a function (world, "in"|"out") → either, for a POST, PUT
+  or PATCH, so the view gets past input validation and really decides about scope.
+- query= (optional): a query string the route needs (e.g. the map's bbox).
 - refused= the answer for an object out of scope: 404 when it is in the path (the default),
   422 when the body names it (an unknown or foreign estate is invalid input, same message).
 What is asserted, for each caller:
@@ -171,7 +173,8 @@ MATRIX: dict[str, Row] = {
     "GET /open311/v2/tokens/<token>.xml": Row(PUBLIC),
 }
 
-# Path parameters by name: (in scope, out of scope); a name missing from a row's kind uses "in".
+# Path parameters that name a scoped object; the row's kind switches between "in" and "out",
+# every other one takes its "in" object. Anything else comes from world["fixed"].
 PARAM_KIND = {"estate_id": "estate", "grid_id": "grid", "inspection_id": "inspection",
               "ticket_id": "ticket", "sha256": "photo"}  # fmt: skip
 
