@@ -12,14 +12,17 @@ import { EstateScreen, EstatesScreen } from './estates';
 import { InspectScreen } from './inspect';
 import { LoginScreen, useSignIn } from './login';
 import { ComingSoon } from './placeholder';
+import { Supervisor } from './supervisor';
 import { SyncScreen } from './sync';
 
 const ROLE_HOMES: Record<Role, () => JSX.Element> = {
   inspector: () => <EstatesScreen />,
   firm: () => <ComingSoon role="firm" />,
-  supervisor: () => <ComingSoon role="supervisor" />,
-  admin: () => <ComingSoon role="admin" />,
+  supervisor: () => <Supervisor view="map" />,
+  admin: () => <Supervisor view="map" />,
 };
+
+const SUPERVISES = new Set<Role>(['supervisor', 'admin']);
 
 function useLang(): void {
   const [, force] = useState(0);
@@ -53,6 +56,10 @@ export function App() {
     screen = <InspectScreen id={params.id} view="overview" />;
   } else if ((params = match('/inspect/:id/review', path)) && role === 'inspector') {
     screen = <InspectScreen id={params.id} view="review" />;
+  } else if ((params = match('/supervise/tickets/:id', path)) && SUPERVISES.has(role)) {
+    screen = <Supervisor view="map" ticketId={Number(params.id)} />;
+  } else if (path === '/supervise/scorecards' && SUPERVISES.has(role)) {
+    screen = <Supervisor view="scorecards" />;
   } else if (path === '/sync') {
     screen = <SyncScreen />;
   } else if (path !== '/') {
