@@ -4,8 +4,10 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import { request } from '../../api';
+import { app } from '../../app-state';
 import { formatTime, t, type Key } from '../../i18n';
 import { navigate } from '../../router';
+import { useStore } from '../../store';
 import { AccountBar } from '../placeholder';
 import {
   allOrganisations,
@@ -142,8 +144,9 @@ export default function SupervisorHome({ ticketId }: { ticketId?: number }) {
     allOrganisations().then(setOrgs, () => setOrgs([]));
   }, []);
   const orgName = (id: number) => orgs.find((o) => o.id === id)?.name ?? `#${id}`;
+  const role = useStore(app).session?.user.role ?? 'supervisor';
   return (
-    <section class="sv-home" data-testid="home-supervisor">
+    <section class="sv-home" data-testid={`home-${role}`}>
       <aside class="sv-side">
         <AccountBar />
         <SupervisorNav active="map" />
