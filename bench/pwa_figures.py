@@ -5,7 +5,8 @@
    a first visit (login form, then the estate list after signing in) and a returning inspector
    (service worker + IndexedDB);
 3. bytes uploaded for one inspection (58 items) with 10 photos from a 12-megapixel phone camera,
-   compressed on the phone.
+   compressed on the phone;
+4. JS + CSS the supervisor's issue map and scorecard dashboard fetch (MapLibre's worker included).
 
     .venv/bin/python bench/pwa_figures.py          (builds pwa/dist first when it is stale)
 
@@ -61,7 +62,39 @@ def static_sizes(app: BuiltApp) -> None:
     lazy = [p for p in (app.dist / "assets").iterdir() if p.suffix in {".js", ".mjs", ".css"}]
     lazy = [p for p in lazy if p not in app.entry_files()]
     packed = sum(len(gzip.compress(p.read_bytes(), 9)) for p in lazy)
-    print(f"   only when a map is shown (MapLibre, its worker, CSS): {packed / KB:.1f} KiB gzipped")
+    print(f"   lazy chunks (MapLibre + worker, supervisor screens): {packed / KB:.1f} KiB gzipped")
+
+
+def supervisor_screen(browser, app: BuiltApp, base: str) -> None:
+    """JS + CSS (gzip -9 of the files fetched, MapLibre's worker included) until the supervisor's
+    map has drawn the first answer, and the same for the scorecard dashboard opened directly."""
+    print("4. Supervisor screens (1440×900), JS + CSS fetched, gzip -9:")
+    context = browser.new_context(
+        viewport={"width": 1440, "height": 900}, locale="zh-CN", service_workers="block"
+    )
+    fetched: set[str] = set()
+    context.on(
+        "request",
+        lambda r: fetched.add(r.url.split("/assets/")[-1]) if "/assets/" in r.url else None,
+    )
+    page = context.new_page()
+    page.goto(f"{base}/")
+    login(page, "supervisor1")
+    page.locator("[data-testid=sv-map][data-tickets]").wait_for()
+    _print_fetched("issue map after signing in", app, fetched)
+    fetched.clear()
+    page = context.new_page()  # a second tab straight onto the dashboard (HTTP cache is warm)
+    page.goto(f"{base}/supervise/scorecards")
+    page.get_by_test_id("sv-chart").wait_for()
+    _print_fetched("scorecards opened directly", app, fetched)
+    context.close()
+
+
+def _print_fetched(label: str, app: BuiltApp, names: set[str]) -> None:
+    files = [app.dist / "assets" / name for name in sorted(names)]
+    files = [f for f in files if f.suffix in {".js", ".mjs", ".css"} and f.is_file()]
+    packed = sum(len(gzip.compress(f.read_bytes(), 9)) for f in files)
+    print(f"   {label}: {packed / KB:.1f} KiB gzipped in {len(files)} files")
 
 
 def _throttle(context, page):
@@ -237,6 +270,7 @@ def main() -> None:
                 )
                 slow_3g(browser, server.base)
                 upload_bytes(browser, server, Path(tmp))
+                supervisor_screen(browser, app, server.base)
                 browser.close()
         finally:
             server.stop()

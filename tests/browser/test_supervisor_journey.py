@@ -198,6 +198,9 @@ def test_supervisor_verifies_a_rectified_ticket_from_the_map(
     expect(page.get_by_test_id("sv-notice")).to_contain_text("核查通过并结案")
     expect(panel).to_have_attribute("data-state", "closed")
     page.screenshot(path=artifacts / "32-supervisor-verified-1440.png")
+    page.set_viewport_size({"width": 360, "height": 640})  # on a phone: map above, panel below
+    expect(page.get_by_test_id("sv-map")).to_be_visible()
+    page.screenshot(path=artifacts / "34-supervisor-ticket-360.png", full_page=True)
     stored = server.get(f"/api/tickets/{ticket['id']}", "supervisor1")
     assert stored["state"] == "closed"
     assert stored["events"][-1]["action"] == "verify"
