@@ -63,8 +63,8 @@ def _act(server: LiveServer, ticket_id: int, user: str, **body: Any) -> dict:
     return answer
 
 
-def _rectified_ticket(server: LiveServer) -> dict:
-    """inspector1 fails one item at FIRM_ESTATE with a photo; firm1 accepts and rectifies it."""
+def _new_ticket(server: LiveServer) -> dict:
+    """inspector1 fails one item at FIRM_ESTATE with a photo: a ticket dispatched to firm1's company."""
     estate = next(
         e
         for e in server.get("/api/estates?page_size=500", "inspector1")
@@ -72,8 +72,18 @@ def _rectified_ticket(server: LiveServer) -> dict:
     )
     checklist = server.get("/api/checklists/active", "inspector1")["checklists"][0]
     items = checklist["definition"]["items"]
+    # An item with no open ticket here yet (a repeat finding would join the open ticket instead).
+    open_here = {
+        t["item_code"]
+        for t in server.get(f"/api/tickets?estate_id={estate['id']}&page_size=200", "admin")
+        if t["state"] not in ("closed", "cancelled")
+    }
     failing = next(
-        i for i in items if i["area"] == "sanitation" and i["answer"]["type"] == "pass_fail"
+        i
+        for i in items
+        if i["area"] == "sanitation"
+        and i["answer"]["type"] == "pass_fail"
+        and i["code"] not in open_here
     )
     lng, lat = estate["centroid"]
     where = {"lat": lat, "lng": lng, "accuracy_m": 5.0}
@@ -109,7 +119,12 @@ def _rectified_ticket(server: LiveServer) -> dict:
         if t["inspection_id"] == inspection_id
     ]
     assert len(mine) == 1, "the failed item should be routed to firm1's company"
-    ticket = mine[0]
+    return mine[0]
+
+
+def _rectified_ticket(server: LiveServer) -> dict:
+    """A new ticket that firm1 accepts and rectifies with an after-photo."""
+    ticket = _new_ticket(server)
     _act(server, ticket["id"], "firm1", action="accept")
     after = _upload(server, "firm1", seed=42)
     return _act(server, ticket["id"], "firm1", action="rectify", photos=[after])
@@ -189,6 +204,10 @@ def test_supervisor_verifies_a_rectified_ticket_from_the_map(
         assert image.evaluate("(img) => img.naturalWidth") > 0
     evidence = page.get_by_test_id("sv-evidence")
     expect(evidence).to_contain_text(EVIDENCE_TEXT)
+    inspection = server.get(f"/api/inspections/{ticket['inspection_id']}", "supervisor1")
+    result = next(r for r in inspection["results"] if r["item_code"] == ticket["item_code"])
+    for flag in inspection["evidence"] + result["evidence"]:  # each check the server made, shown
+        expect(evidence.locator(f"li[data-code={flag['code']}]")).not_to_have_count(0)
     expect(panel).to_contain_text("提交整改")  # the history shows the firm's rectification
     page.screenshot(path=artifacts / "31-supervisor-ticket-1440.png")
 
@@ -244,3 +263,27 @@ def test_dashboard_draws_firm_scorecards(supervisor_page, live_server, artifacts
 def _last_30_days() -> str:
     today = date.today()
     return f"from={(today - timedelta(days=30)).isoformat()}&to={today.isoformat()}"
+
+
+def test_supervisor_reroutes_a_misrouted_ticket(supervisor_page, live_server):
+    server = live_server
+    ticket = _new_ticket(server)
+    target = next(
+        o
+        for o in server.get("/api/organisations?page_size=500", "supervisor1")
+        if o["kind"] == "property_firm" and o["id"] != ticket["responsible_org_id"]
+    )
+    page = supervisor_page
+    page.goto(f"{server.base}/supervise/tickets/{ticket['id']}")
+    panel = page.get_by_test_id("sv-ticket")
+    expect(panel).to_have_attribute("data-state", "dispatched")
+    page.get_by_test_id("sv-reroute").click()
+    form = page.get_by_test_id("sv-action-form")
+    form.locator("select").select_option(label=target["name"])
+    form.locator("textarea").fill("该处绿地由另一家物业管理")
+    form.locator("button[type=submit]").click()
+    expect(page.get_by_test_id("sv-notice")).to_contain_text("改派")
+    expect(panel).to_contain_text(target["name"])
+    stored = server.get(f"/api/tickets/{ticket['id']}", "supervisor1")
+    assert stored["responsible_org_id"] == target["id"]
+    assert stored["events"][-1]["action"] == "reroute"
