@@ -260,6 +260,35 @@ def test_dashboard_draws_firm_scorecards(supervisor_page, live_server, artifacts
     expect(page.get_by_test_id("sv-table")).to_contain_text("优")
 
 
+def test_dashboard_exports_and_publishes(supervisor_page, live_server, tmp_path):
+    """The export downloads the file the server makes (bearer token, so fetched as a blob); the
+    publish button posts the period. Where the server has no such endpoint, the page says so."""
+    page = supervisor_page
+    page.get_by_test_id("sv-nav-scorecards").click()
+    expect(page.get_by_test_id("sv-table")).to_be_visible()
+    path = "/api/exports/scorecards/firms?format=csv&" + _last_30_days()
+    status, _, body = live_server.call("GET", path, user="supervisor1")
+    if status == 404:
+        page.get_by_test_id("sv-export-csv").click()
+        expect(page.get_by_test_id("sv-notice")).to_contain_text("导出功能尚未启用")
+    else:
+        assert status == 200
+        with page.expect_download() as info:
+            page.get_by_test_id("sv-export-csv").click()
+        saved = tmp_path / info.value.suggested_filename
+        info.value.save_as(saved)
+        assert saved.suffix == ".csv"
+        assert saved.read_bytes() == body  # exactly what the server gives for this period
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("sv-publish").click()
+    expect(page.get_by_test_id("sv-notice")).to_contain_text(
+        re.compile("已发布公示|公示功能尚未启用")
+    )
+    listed = live_server.call("GET", "/api/disclosures", user="supervisor1")
+    if listed[0] == 200:
+        assert page.get_by_test_id("sv-notice").inner_text() == "已发布公示"
+
+
 def _last_30_days() -> str:
     today = date.today()
     return f"from={(today - timedelta(days=30)).isoformat()}&to={today.isoformat()}"
