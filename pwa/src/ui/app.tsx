@@ -9,14 +9,17 @@ import { lang, onLangChange, setLang, t } from '../i18n';
 import { match, navigate, onLinkClick, route } from '../router';
 import { useStore } from '../store';
 import { EstateScreen, EstatesScreen } from './estates';
+import { FirmHome } from './firm';
 import { InspectScreen } from './inspect';
 import { LoginScreen, useSignIn } from './login';
 import { ComingSoon } from './placeholder';
+import { ReinspectScreen } from './reinspect';
 import { SyncScreen } from './sync';
+import { TicketScreen } from './ticket';
 
 const ROLE_HOMES: Record<Role, () => JSX.Element> = {
   inspector: () => <EstatesScreen />,
-  firm: () => <ComingSoon role="firm" />,
+  firm: () => <FirmHome />,
   supervisor: () => <ComingSoon role="supervisor" />,
   admin: () => <ComingSoon role="admin" />,
 };
@@ -53,6 +56,10 @@ export function App() {
     screen = <InspectScreen id={params.id} view="overview" />;
   } else if ((params = match('/inspect/:id/review', path)) && role === 'inspector') {
     screen = <InspectScreen id={params.id} view="review" />;
+  } else if ((params = match('/ticket/:id', path)) && (role === 'firm' || role === 'inspector')) {
+    screen = <TicketScreen id={Number(params.id)} />;
+  } else if (path === '/reinspect' && role === 'inspector') {
+    screen = <ReinspectScreen />;
   } else if (path === '/sync') {
     screen = <SyncScreen />;
   } else if (path !== '/') {
@@ -113,9 +120,16 @@ function Shell({ children }: { children: ComponentChildren }) {
       )}
       <main>{children}</main>
       {inspector && !state.session?.expired && (
-        <nav class="bottomnav">
+        <nav class="bottomnav three">
           <a href="/" class={path === '/' || path.startsWith('/estate') ? 'active' : ''}>
             {t('nav_estates')}
+          </a>
+          <a
+            href="/reinspect"
+            class={path === '/reinspect' || path.startsWith('/ticket') ? 'active' : ''}
+            data-testid="nav-reinspect"
+          >
+            {t('nav_reinspect')}
           </a>
           <a href="/sync" class={path === '/sync' ? 'active' : ''} data-testid="nav-sync">
             {t('nav_sync')}
