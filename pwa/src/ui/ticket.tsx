@@ -5,7 +5,7 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, NetworkError } from '../api';
-import { app, kickQueue } from '../app-state';
+import { app, kickQueue, registerBackgroundSync } from '../app-state';
 import { on } from '../bus';
 import type { Estate } from '../data';
 import { dropUnreferencedPhotos, getPhoto, putPhoto, type LocalAction } from '../db';
@@ -163,6 +163,7 @@ export function TicketScreen({ id }: { id: number }) {
     const fresh = newAction(userId, ticket, action, newUuid(), isoNow());
     await submitAction(fresh, ticket, isoNow());
     setRecord({ ...fresh, state: 'waiting' });
+    void registerBackgroundSync();
     void kickQueue(true);
   };
 
@@ -228,6 +229,7 @@ export function TicketScreen({ id }: { id: number }) {
     setNotice(null);
     await submitAction(draft, ticket, isoNow());
     setForm(null);
+    void registerBackgroundSync();
     void kickQueue(true);
   };
 
