@@ -323,4 +323,9 @@ export async function pruneDone(days = 14): Promise<void> {
       await d.delete('inspections', record.id);
     }
   }
+  for (const action of await d.getAll('actions')) {
+    if (action.state === 'done' && action.doneAt && Date.parse(action.doneAt) < limit) {
+      await d.delete('actions', action.id);
+    }
+  }
 }

@@ -21,10 +21,11 @@ def _open_in_inbox(page, estate: dict, ticket: dict) -> None:
     page.get_by_test_id("tab-dispatched").click()
     row = page.locator(f'[data-testid=ticket][data-id="{ticket["id"]}"]')
     for _ in range(10):
-        if row.count():
-            break
-        page.get_by_test_id("load-more").click()
-        page.wait_for_timeout(300)
+        try:
+            expect(row).to_be_visible(timeout=5_000)
+            return
+        except AssertionError:
+            page.get_by_test_id("load-more").click()
     expect(row).to_be_visible()
 
 
@@ -47,17 +48,17 @@ def test_firm_journey(browser, live_server, artifacts, tmp_path):
     # 1. The inbox: counts per state on the chips, the new ticket with its countdown.
     page.goto(f"{server.base}/")
     login(page, "firm1")
-    inbox = page.get_by_test_id("firm-inbox")
+    inbox = page.get_by_test_id("home-firm")
     expect(inbox).to_contain_text("整改工单")
     expect(page.get_by_test_id("tab-todo").locator(".n")).to_be_visible()
-    page.screenshot(path=artifacts / "20-firm-inbox-360.png")
+    page.screenshot(path=artifacts / "40-firm-inbox-360.png")
     _open_in_inbox(page, estate, ticket)
     row = page.locator(f'[data-testid=ticket][data-id="{ticket["id"]}"]')
     expect(row).to_contain_text(ticket["title"])
     expect(row).to_contain_text(estate["name"])
     expect(row.get_by_test_id("deadline")).to_contain_text("剩余")
     expect(row.get_by_test_id("deadline")).to_have_attribute("data-overdue", "false")
-    page.screenshot(path=artifacts / "21-firm-inbox-filtered-360.png")
+    page.screenshot(path=artifacts / "41-firm-inbox-filtered-360.png")
 
     # 2. The ticket: before-photo from the inspection, map, deadline, history.
     row.click()
@@ -67,7 +68,7 @@ def test_firm_journey(browser, live_server, artifacts, tmp_path):
     expect(page.get_by_test_id("map")).to_be_visible()
     expect(page.get_by_test_id("trail")).to_contain_text("立案派遣")
     expect(detail.get_by_test_id("deadline")).to_contain_text("剩余")
-    page.screenshot(path=artifacts / "22-firm-ticket-360.png", full_page=True)
+    page.screenshot(path=artifacts / "42-firm-ticket-360.png", full_page=True)
 
     # 3. Accept.
     page.get_by_test_id("action-accept").click()
@@ -80,11 +81,11 @@ def test_firm_journey(browser, live_server, artifacts, tmp_path):
     page.get_by_test_id("after-photo-input").set_input_files(photo)
     expect(page.get_by_test_id("after-thumb")).to_have_count(1)
     page.get_by_test_id("reason").fill("已清运堆放物并清扫")
-    page.screenshot(path=artifacts / "23-firm-rectify-form-360.png", full_page=True)
+    page.screenshot(path=artifacts / "43-firm-rectify-form-360.png", full_page=True)
     page.get_by_test_id("submit-action").click()
     expect(detail).to_have_attribute("data-state", "rectified", timeout=30_000)
     _image_loaded(page.get_by_test_id("photos-after").get_by_test_id("server-photo"))
-    page.screenshot(path=artifacts / "24-firm-rectified-360.png", full_page=True)
+    page.screenshot(path=artifacts / "44-firm-rectified-360.png", full_page=True)
 
     # 5. On the server: rectified, with the phone's compressed after-photo and the note.
     stored = server.get(f"/api/tickets/{ticket['id']}", "firm1")
@@ -101,7 +102,7 @@ def test_firm_journey(browser, live_server, artifacts, tmp_path):
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(f"{server.base}/")
     expect(page.get_by_test_id("ticket").first).to_be_visible()
-    page.screenshot(path=artifacts / "25-firm-inbox-desktop.png")
+    page.screenshot(path=artifacts / "45-firm-inbox-desktop.png")
     assert not errors, errors
     context.close()
 
@@ -114,7 +115,7 @@ def test_firm_is_told_when_someone_else_changed_the_ticket(browser, live_server,
     page = context.new_page()
     page.goto(f"{server.base}/")
     login(page, "firm1")
-    expect(page.get_by_test_id("firm-inbox")).to_be_visible()
+    expect(page.get_by_test_id("home-firm")).to_be_visible()
     page.goto(f"{server.base}/ticket/{ticket['id']}")
     detail = page.get_by_test_id("ticket-detail")
     expect(detail).to_have_attribute("data-state", "dispatched")
@@ -124,8 +125,37 @@ def test_firm_is_told_when_someone_else_changed_the_ticket(browser, live_server,
     expect(page.get_by_test_id("notice")).to_contain_text("工单已被他人更新")
     expect(detail).to_have_attribute("data-state", "cancelled")
     expect(page.get_by_test_id("actions")).to_have_count(0)
-    page.screenshot(path=artifacts / "26-firm-stale-412-360.png", full_page=True)
+    page.screenshot(path=artifacts / "46-firm-stale-412-360.png", full_page=True)
     assert server.get(f"/api/tickets/{ticket['id']}", "firm1")["state"] == "cancelled"
+    context.close()
+
+
+def test_firm_disputes_with_a_reason_in_english(browser, live_server, artifacts):
+    server = live_server
+    estate = shared_estate(server, "inspector1", "firm1")
+    [ticket] = failing_inspection(server, estate, seed=4)
+    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{server.base}/")
+    login(page, "firm1")
+    page.get_by_test_id("lang").click()
+    expect(page.get_by_test_id("home-firm")).to_contain_text("Rectification tickets")
+    page.goto(f"{server.base}/ticket/{ticket['id']}")
+    detail = page.get_by_test_id("ticket-detail")
+    expect(detail).to_have_attribute("data-state", "dispatched")
+    page.get_by_test_id("action-dispute").click()
+    form = page.get_by_test_id("form-dispute")
+    expect(form).to_contain_text("Reason (required)")
+    expect(page.get_by_test_id("submit-action")).to_be_disabled()
+    page.get_by_test_id("reason").fill("该设施属于供水公司,不属于本单位管理")
+    page.screenshot(path=artifacts / "47-firm-dispute-en-360.png", full_page=True)
+    page.get_by_test_id("submit-action").click()
+    expect(detail).to_have_attribute("data-state", "disputed", timeout=20_000)
+    expect(page.get_by_test_id("trail")).to_contain_text("Dispute")
+    stored = server.get(f"/api/tickets/{ticket['id']}", "firm1")
+    assert stored["state"] == "disputed"
+    assert stored["events"][-1]["reason"] == "该设施属于供水公司,不属于本单位管理"
+    page.get_by_test_id("lang").click()
     context.close()
 
 
@@ -149,7 +179,7 @@ def test_reinspections_work_offline(browser, live_server, artifacts):
     row = page.locator(f'[data-testid=ticket][data-id="{ticket["id"]}"]')
     expect(row).to_be_visible()
     expect(page.get_by_text("数据更新于")).to_be_visible()
-    page.screenshot(path=artifacts / "30-reinspect-list-360.png")
+    page.screenshot(path=artifacts / "50-reinspect-list-360.png")
 
     # No signal; reload: the list, the ticket and its after-photo come from the device.
     context.set_offline(True)
@@ -157,7 +187,7 @@ def test_reinspections_work_offline(browser, live_server, artifacts):
     expect(page.get_by_test_id("net")).to_have_text("离线")
     expect(row).to_be_visible()
     expect(row).to_contain_text(ticket["title"])
-    page.screenshot(path=artifacts / "31-reinspect-offline-360.png")
+    page.screenshot(path=artifacts / "51-reinspect-offline-360.png")
     row.click()
     detail = page.get_by_test_id("ticket-detail")
     expect(detail).to_have_attribute("data-state", "rectified")
@@ -167,7 +197,7 @@ def test_reinspections_work_offline(browser, live_server, artifacts):
     # Verify on site without signal: queued on the device, sent when the signal is back.
     page.get_by_test_id("action-verify").click()
     expect(page.get_by_test_id("queued-action")).to_have_attribute("data-state", "waiting")
-    page.screenshot(path=artifacts / "32-reinspect-verify-queued-360.png", full_page=True)
+    page.screenshot(path=artifacts / "52-reinspect-verify-queued-360.png", full_page=True)
     context.set_offline(False)
     expect(detail).to_have_attribute("data-state", "closed", timeout=30_000)
     assert server.get(f"/api/tickets/{ticket['id']}", "inspector1")["state"] == "closed"

@@ -126,7 +126,7 @@ export function FirmHome() {
   const items = pages.flatMap((p) => p.items);
   const last = pages[pages.length - 1];
   return (
-    <section class="page firm" data-testid="firm-inbox">
+    <section class="page firm" data-testid="home-firm">
       <AccountBar />
       <div class="row between">
         <h2>{t('firm_inbox')}</h2>
