@@ -107,6 +107,49 @@ def test_firm_journey(browser, live_server, artifacts, tmp_path):
     context.close()
 
 
+def test_after_photo_survives_no_signal_and_a_reload(browser, live_server, artifacts, tmp_path):
+    server = live_server
+    estate = shared_estate(server, "inspector1", "firm1")
+    [ticket] = failing_inspection(server, estate, seed=6)
+    act(server, ticket["id"], "accept", "firm1")
+    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{server.base}/")
+    login(page, "firm1")
+    expect(page.get_by_test_id("home-firm")).to_be_visible()
+    wait_for_service_worker(page)
+    page.goto(f"{server.base}/ticket/{ticket['id']}")
+    detail = page.get_by_test_id("ticket-detail")
+    expect(detail).to_have_attribute("data-state", "accepted")
+    _image_loaded(page.get_by_test_id("photos-before").get_by_test_id("server-photo"))
+
+    # Signal lost on the spot: photograph, submit; it waits on the device, across a reload.
+    context.set_offline(True)
+    page.get_by_test_id("action-rectify").click()
+    photo = phone_photo(tmp_path / "IMG_after.jpg", seed=29)
+    page.get_by_test_id("after-photo-input").set_input_files(photo)
+    expect(page.get_by_test_id("after-thumb")).to_have_count(1)
+    page.get_by_test_id("submit-action").click()
+    queued = page.get_by_test_id("queued-action")
+    expect(queued).to_have_attribute("data-state", "waiting")
+    page.reload()
+    expect(detail).to_contain_text("离线:显示的是本机保存的工单")
+    expect(queued).to_have_attribute("data-state", "waiting")
+    expect(queued.get_by_test_id("after-thumb")).to_have_count(1)
+    expect(page.get_by_test_id("sync-badge")).to_contain_text("1 条待发送")
+    page.screenshot(path=artifacts / "48-firm-rectify-offline-360.png", full_page=True)
+
+    # Signal back: photo first, then the transition; the ticket is rectified with that photo.
+    context.set_offline(False)
+    expect(detail).to_have_attribute("data-state", "rectified", timeout=30_000)
+    expect(page.get_by_test_id("sync-badge")).to_have_count(0)
+    stored = server.get(f"/api/tickets/{ticket['id']}", "firm1")
+    assert stored["state"] == "rectified"
+    assert len([p for p in stored["photos"] if p["kind"] == "after"]) == 1
+    assert [e["action"] for e in stored["events"]].count("rectify") == 1
+    context.close()
+
+
 def test_firm_is_told_when_someone_else_changed_the_ticket(browser, live_server, artifacts):
     server = live_server
     estate = shared_estate(server, "inspector1", "firm1")
