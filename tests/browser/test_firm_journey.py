@@ -173,6 +173,45 @@ def test_firm_is_told_when_someone_else_changed_the_ticket(browser, live_server,
     context.close()
 
 
+def test_stale_rectification_keeps_its_photo_and_can_be_resubmitted(
+    browser, live_server, artifacts, tmp_path
+):
+    server = live_server
+    estate = shared_estate(server, "inspector1", "firm1")
+    [ticket] = failing_inspection(server, estate, seed=8)
+    act(server, ticket["id"], "accept", "firm1")
+    act(server, ticket["id"], "request_extension", "firm1", amount=1, unit="working_days",
+        reason="需采购配件")  # fmt: skip
+    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{server.base}/")
+    login(page, "firm1")
+    expect(page.get_by_test_id("home-firm")).to_be_visible()
+    page.goto(f"{server.base}/ticket/{ticket['id']}")
+    detail = page.get_by_test_id("ticket-detail")
+    expect(detail).to_have_attribute("data-state", "accepted")
+    page.get_by_test_id("action-rectify").click()
+    page.get_by_test_id("after-photo-input").set_input_files(
+        phone_photo(tmp_path / "IMG_after2.jpg", seed=31)
+    )
+    expect(page.get_by_test_id("after-thumb")).to_have_count(1)
+    # Meanwhile the supervisor grants the extension: the ticket's version moves on.
+    act(server, ticket["id"], "approve_extension", "supervisor1")
+    page.get_by_test_id("submit-action").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("工单已被他人更新")
+    queued = page.get_by_test_id("queued-action")
+    expect(queued).to_have_attribute("data-state", "failed")
+    expect(queued.get_by_test_id("after-thumb")).to_have_count(1)
+    expect(page.get_by_test_id("trail")).to_contain_text("同意延期")
+    page.screenshot(path=artifacts / "49-firm-rectify-412-360.png", full_page=True)
+    page.get_by_test_id("resubmit").click()
+    expect(detail).to_have_attribute("data-state", "rectified", timeout=30_000)
+    stored = server.get(f"/api/tickets/{ticket['id']}", "firm1")
+    assert stored["state"] == "rectified"
+    assert len([p for p in stored["photos"] if p["kind"] == "after"]) == 1
+    context.close()
+
+
 def test_firm_disputes_with_a_reason_in_english(browser, live_server, artifacts):
     server = live_server
     estate = shared_estate(server, "inspector1", "firm1")
