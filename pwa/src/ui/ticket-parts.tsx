@@ -1,7 +1,11 @@
 // Small pieces shared by the firm inbox, the ticket screen and the inspector's re-inspections.
 
 import './firm.css';
+import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import type { Estate } from '../data';
+import { getPhoto } from '../db';
+import type { LngLat } from '../geo';
 import { formatTime, t, type Key } from '../i18n';
 import { photoBlob, UNIT_STATES, type TicketEvent, type TicketState, type TicketSummary } from '../tickets';
 
@@ -121,5 +125,47 @@ export function Trail({ events, userId }: { events: TicketEvent[]; userId: numbe
         </li>
       ))}
     </ol>
+  );
+}
+
+interface MapProps {
+  estates: Estate[];
+  here: LngLat | null;
+  onPick: (id: number) => void;
+}
+
+/** The estate map, reused: the estate's outline and the finding's position as the point. */
+export function LazyMap(props: MapProps) {
+  const [Map, setMap] = useState<ComponentType<MapProps> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    import('./estate-map').then(
+      (module) => setMap(() => module.default),
+      (e) => setError(String(e)),
+    );
+  }, []);
+  if (error) return <div class="map small-map placeholder">{t('map_failed', { m: error })}</div>;
+  if (!Map) return <div class="map small-map placeholder">{t('map_loading')}</div>;
+  return <Map {...props} />;
+}
+
+export function LocalThumb({ hash, onRemove }: { hash: string; onRemove?: () => void }) {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    let made: string | null = null;
+    void getPhoto(hash).then((p) => p && setUrl((made = URL.createObjectURL(p.blob))));
+    return () => {
+      if (made) URL.revokeObjectURL(made);
+    };
+  }, [hash]);
+  return (
+    <span class="thumb" data-testid="after-thumb">
+      {url && <img src={url} alt="" />}
+      {onRemove && (
+        <button type="button" aria-label={t('photo_remove')} onClick={onRemove}>
+          ×
+        </button>
+      )}
+    </span>
   );
 }

@@ -2,13 +2,11 @@
 // user may do now. Every action goes through the device's queue (ticket-queue.ts): after-photos
 // are in IndexedDB before anything is sent, and an action taken offline is sent later.
 
-import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, NetworkError } from '../api';
 import { app, kickQueue, registerBackgroundSync } from '../app-state';
 import { on } from '../bus';
-import type { Estate } from '../data';
-import { dropUnreferencedPhotos, getPhoto, putPhoto, type LocalAction } from '../db';
+import { dropUnreferencedPhotos, putPhoto, type LocalAction } from '../db';
 import type { LngLat } from '../geo';
 import { formatTime, t, type Key } from '../i18n';
 import { compressPhoto, isoNow, newUuid } from '../photos';
@@ -16,54 +14,22 @@ import { useStore } from '../store';
 import { discardAction, newAction, openAction, saveAction, submitAction } from '../ticket-queue';
 import { cachedTicket, fetchTicket, type Ticket } from '../tickets';
 import { estateName, useEstates } from './firm';
-import { Deadline, PhotoViewer, ServerPhoto, SeverityTag, StateTag, Trail, useTick } from './ticket-parts';
+import {
+  Deadline,
+  LazyMap,
+  LocalThumb,
+  PhotoViewer,
+  ServerPhoto,
+  SeverityTag,
+  StateTag,
+  Trail,
+  useTick,
+} from './ticket-parts';
 
 const MAX_PHOTOS = 10;
 /** Actions this screen offers, in the order shown. Others (extensions, reroute) are not here yet. */
 const OFFERED = ['accept', 'rectify', 'verify', 'reject', 'dispute'] as const;
 const NEEDS_FORM = new Set(['rectify', 'reject', 'dispute']);
-
-interface MapProps {
-  estates: Estate[];
-  here: LngLat | null;
-  onPick: (id: number) => void;
-}
-
-/** The estate map, reused: the estate's outline and the finding's position as the point. */
-function LazyMap(props: MapProps) {
-  const [Map, setMap] = useState<ComponentType<MapProps> | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    import('./estate-map').then(
-      (module) => setMap(() => module.default),
-      (e) => setError(String(e)),
-    );
-  }, []);
-  if (error) return <div class="map small-map placeholder">{t('map_failed', { m: error })}</div>;
-  if (!Map) return <div class="map small-map placeholder">{t('map_loading')}</div>;
-  return <Map {...props} />;
-}
-
-function LocalThumb({ hash, onRemove }: { hash: string; onRemove?: () => void }) {
-  const [url, setUrl] = useState<string | null>(null);
-  useEffect(() => {
-    let made: string | null = null;
-    void getPhoto(hash).then((p) => p && setUrl((made = URL.createObjectURL(p.blob))));
-    return () => {
-      if (made) URL.revokeObjectURL(made);
-    };
-  }, [hash]);
-  return (
-    <span class="thumb" data-testid="after-thumb">
-      {url && <img src={url} alt="" />}
-      {onRemove && (
-        <button type="button" aria-label={t('photo_remove')} onClick={onRemove}>
-          ×
-        </button>
-      )}
-    </span>
-  );
-}
 
 function failure(record: LocalAction): string {
   const e = record.lastError;
