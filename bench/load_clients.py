@@ -202,6 +202,7 @@ def firm(username: str, port: int, t0: float, deadline: float, seed: int) -> Out
             "ticket_list", "GET", "/api/tickets?state=dispatched&state=accepted&page_size=20"
         )
         if status != 200 or not inbox:
+            outcome.retries += status in (0, 503)
             time.sleep(0.2)
             continue
         summary = rng.choice(inbox)
@@ -244,6 +245,7 @@ def supervisor(username: str, port: int, t0: float, deadline: float, seed: int) 
         if status not in (0, 200, 503):
             outcome.unexpected.append(f"map {status} {data!r}"[:300])
         if status in (0, 503):
+            outcome.retries += 1
             time.sleep(0.2)
     return outcome
 

@@ -58,6 +58,9 @@ class Report:
     unexpected: list[str] = field(default_factory=list)
     faults: dict[str, float] = field(default_factory=dict)  # fault → seconds after start
     ok_after_faults: int = 0  # 2xx writes begun after the last fault: the service recovered
+    restart_seen: int = 0  # 503s and broken connections from just before to 5 s after the restart
+    ok_after_restart: int = 0  # 2xx writes begun between the restart and the worker kill
+    server_log: list[str] = field(default_factory=list)  # gunicorn's errors, for the reader
 
     def lines(self) -> list[str]:
         out = [
@@ -69,7 +72,8 @@ class Report:
             f"503 (all with Retry-After): {self.unavailable_503}  broken connections: "
             f"{self.connection_errors}  client retries: {self.retries}  "
             f"identical resends: {self.resends} (not 200: {len(self.resend_failures)})",
-            f"2xx writes after the last fault: {self.ok_after_faults}",
+            f"failures seen around the restart: {self.restart_seen}  2xx writes after the "
+            f"restart: {self.ok_after_restart}, after the last fault: {self.ok_after_faults}",
             "kind                    n     p50 ms   p95 ms   p99 ms   statuses",
         ]
         for kind, figures in sorted(self.latency_ms.items()):
@@ -79,6 +83,7 @@ class Report:
                 f"{figures['p99']:>9.1f}   {counts}"
             )
         out += [f"unexpected: {u}" for u in self.unexpected[:20]]
+        out += [f"server: {line}" for line in self.server_log[:30]]
         return out
 
 
@@ -124,6 +129,7 @@ def summarise(outcomes: list[Outcome], duration: float, faults: dict[str, float]
     latencies: dict[str, list[float]] = defaultdict(list)
     statuses: dict[str, Counter] = defaultdict(Counter)
     last_fault = max(faults.values(), default=0.0)
+    restart = (faults.get("pg_restart_begin", 0.0) - 2, faults.get("pg_restart_end", 0.0) + 5)
     for outcome in outcomes:
         report.retries += outcome.retries
         report.resends += outcome.resends
@@ -131,6 +137,11 @@ def summarise(outcomes: list[Outcome], duration: float, faults: dict[str, float]
         report.unexpected += outcome.unexpected
         for kind, status, seconds, retry_after, started in outcome.requests:
             statuses[kind][status] += 1
+            if status in (0, 503) and restart[0] <= started <= restart[1]:
+                report.restart_seen += 1
+            ok_write = 200 <= status < 300 and kind in WRITES
+            if ok_write and restart[1] - 5 < started < faults.get("worker_killed", 1e9):
+                report.ok_after_restart += 1
             if status == 0:
                 report.connection_errors += 1
                 continue
@@ -140,7 +151,7 @@ def summarise(outcomes: list[Outcome], duration: float, faults: dict[str, float]
                 report.unavailable_503 += 1
             elif status >= 500:
                 report.bad_5xx += 1
-            if 200 <= status < 300 and started > last_fault and kind in WRITES:
+            if ok_write and started > last_fault:
                 report.ok_after_faults += 1
     report.throughput = report.requests / duration
     for kind, values in latencies.items():
@@ -218,6 +229,13 @@ def verify(url: str, photo_root: Path, outcomes: list[Outcome], report: Report) 
         engine.dispose()
 
 
+def _notable(log: str) -> list[str]:
+    """The server's own account of the run: worker deaths and logged errors, not tracebacks."""
+    words = ("[ERROR]", "[CRITICAL]", "database unavailable", "commit failed", "unhandled error",
+             "database error", "Booting worker")  # fmt: skip
+    return [line.strip()[:200] for line in log.splitlines() if any(w in line for w in words)]
+
+
 def _faults(cluster: Cluster, master: int, t0: float, duration: float) -> dict[str, float]:
     """PostgreSQL restarts at 35 % of the run, a worker is SIGKILLed at 65 %."""
     faults: dict[str, float] = {}
@@ -280,6 +298,7 @@ def run(duration: float = 60, clients: int = 6, workers: int = 3, history: bool 
         injector.join()
         report = summarise(outcomes, duration, faults)
         verify(url, work / "photos", outcomes, report)
+        report.server_log = _notable((work / "gunicorn.log").read_text(errors="replace"))
         return report
     finally:
         if server is not None:
