@@ -14,6 +14,7 @@ from backend import create_app
 from backend.database import db
 from backend.photos.storage import key_for, storage_from_url
 from tests.conftest import LEGS, STANDARD_CHECKLIST
+from tests.inspections.conftest import jpeg
 
 
 @pytest.fixture(params=LEGS)
@@ -85,6 +86,58 @@ def test_restore_into_an_empty_database_finds_every_record_and_photo(new_databas
     # A second restore over the restored data is refused: restores go into empty databases.
     again = target.test_cli_runner().invoke(args=["backup", "restore", str(tmp_path / "backup")])
     assert again.exit_code != 0 and "not empty" in again.output
+    for app in (source, target):
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_backup_and_restore_with_photos_in_s3(s3_server, tmp_path):
+    """The photo files travel through the store interface, so S3 needs no bucket listing."""
+    bucket, endpoint = s3_server["bucket"], s3_server["endpoint"]
+
+    def store(prefix: str) -> str:
+        return f"s3://{bucket}/{prefix}?endpoint_url={endpoint}&region=us-east-1"
+
+    source = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'source.sqlite'}",
+            "SECRET_KEY": "test",
+            "PHOTO_STORAGE": store(f"{tmp_path.name}-source"),
+        }
+    )
+    _cli(source, "db", "upgrade")
+    _cli(source, "checklists", "import", str(STANDARD_CHECKLIST))
+    _cli(source, "demo", "seed", "--no-history")
+    client = source.test_client()
+    token = client.post("/api/auth/login", json={"username": "inspector1", "password": "demo12345"})
+    for seed in range(3):
+        data = jpeg(seed)
+        put = client.put(
+            f"/api/photos/{hashlib.sha256(data).hexdigest()}",
+            data=data,
+            headers={
+                "Authorization": f"Bearer {token.json['token']}",
+                "Content-Type": "image/jpeg",
+            },
+        )
+        assert put.status_code == 201
+    photos = _rows(source)["photos"]
+    assert len(photos) == 3
+    _cli(source, "backup", "create", str(tmp_path / "backup"))
+
+    target = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'target.sqlite'}",
+            "SECRET_KEY": "test",
+            "PHOTO_STORAGE": store(f"{tmp_path.name}-target"),
+        }
+    )
+    _cli(target, "backup", "restore", str(tmp_path / "backup"))
+    assert _rows(target) == _rows(source)
+    restored = storage_from_url(store(f"{tmp_path.name}-target"))
+    for (sha,) in photos:
+        assert hashlib.sha256(restored.get(key_for("original", sha))).hexdigest() == sha
+        assert restored.exists(key_for("thumb", sha))
     for app in (source, target):
         with app.app_context():
             db.engine.dispose()
