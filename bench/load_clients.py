@@ -16,6 +16,7 @@ import os
 import random
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,7 +27,12 @@ PASSWORD = "demo12345"
 # The demo city (Dalian, 中山区 and around): wide enough to hold every estate.
 BBOX = "121.3,38.7,122.0,39.2"
 RETRY_CAP_S = 1.0  # the phone honours Retry-After; the bench caps it to keep the run short
+SETUP_S = 120.0  # signing in and fetching the checklist happen before the clock starts
 GRACE_S = 15.0  # an operation begun before the deadline may finish its retries this long after
+
+
+SETUP_CLOCK = float("inf")  # requests before the start get -inf times: not part of the load
+Start = Callable[["Http"], float]  # wait for every client to be ready; returns the deadline
 
 
 @dataclass
@@ -135,18 +141,20 @@ def _upload(http: Http, deadline: float, data: bytes) -> bool:
     return False
 
 
-def inspector(username: str, port: int, t0: float, deadline: float, seed: int) -> Outcome:
+def inspector(username: str, port: int, start: Start, seed: int) -> Outcome:
     from backend.checklists.definition import parse_definition
     from tests.inspections.conftest import failing, passing
 
     rng = random.Random(seed)
     outcome = Outcome(f"inspector:{username}")
-    http = Http(port, outcome, t0)
-    http.login(username, deadline)
-    _, _, active = http.retrying(deadline, "checklist", "GET", "/api/checklists/active")
+    http = Http(port, outcome, SETUP_CLOCK)
+    http.login(username, time.monotonic() + SETUP_S)
+    setup = time.monotonic() + SETUP_S
+    _, _, active = http.retrying(setup, "checklist", "GET", "/api/checklists/active")
     checklist = active["checklists"][0]
     items = parse_definition(checklist["definition"]).items
-    _, _, estates = http.retrying(deadline, "estates", "GET", "/api/estates?page_size=100")
+    _, _, estates = http.retrying(setup, "estates", "GET", "/api/estates?page_size=100")
+    deadline = start(http)
     while time.monotonic() < deadline:
         estate = rng.choice(estates)
         lng, lat = estate["centroid"]
@@ -179,8 +187,9 @@ def inspector(username: str, port: int, t0: float, deadline: float, seed: int) -
             outcome.unexpected.append(f"inspection {status} {data!r}"[:300])
             continue
         outcome.inspections[uid] = sorted(failed)
-        # A phone that lost the answer sends the same inspection again, sometimes five times.
-        if rng.random() < 0.25:
+        # A phone that lost the answer sends the same inspection again, sometimes five times
+        # (always the first one, so every run has some).
+        if len(outcome.inspections) == 1 or rng.random() < 0.25:
             for _ in range(4):
                 outcome.resends += 1
                 again, _, _ = http.retrying(deadline, "inspection_resend", "PUT", path, body)
@@ -191,12 +200,13 @@ def inspector(username: str, port: int, t0: float, deadline: float, seed: int) -
     return outcome
 
 
-def firm(username: str, port: int, t0: float, deadline: float, seed: int) -> Outcome:
+def firm(username: str, port: int, start: Start, seed: int) -> Outcome:
     """Accept dispatched tickets and rectify accepted ones (with a fresh after-photo)."""
     rng = random.Random(seed)
     outcome = Outcome(f"firm:{username}")
-    http = Http(port, outcome, t0)
-    http.login(username, deadline)
+    http = Http(port, outcome, SETUP_CLOCK)
+    http.login(username, time.monotonic() + SETUP_S)
+    deadline = start(http)
     while time.monotonic() < deadline:
         status, _, inbox = http.call(
             "ticket_list", "GET", "/api/tickets?state=dispatched&state=accepted&page_size=20"
@@ -208,6 +218,7 @@ def firm(username: str, port: int, t0: float, deadline: float, seed: int) -> Out
         summary = rng.choice(inbox)
         status, got, ticket = http.call("ticket_get", "GET", f"/api/tickets/{summary['id']}")
         if status != 200:
+            outcome.retries += status in (0, 503)
             continue
         body: dict[str, Any] = {"action": "accept"}
         if ticket["state"] == "accepted":
@@ -232,11 +243,12 @@ def firm(username: str, port: int, t0: float, deadline: float, seed: int) -> Out
     return outcome
 
 
-def supervisor(username: str, port: int, t0: float, deadline: float, seed: int) -> Outcome:
+def supervisor(username: str, port: int, start: Start, seed: int) -> Outcome:
     rng = random.Random(seed)
     outcome = Outcome(f"map:{username}")
-    http = Http(port, outcome, t0)
-    http.login(username, deadline)
+    http = Http(port, outcome, SETUP_CLOCK)
+    http.login(username, time.monotonic() + SETUP_S)
+    deadline = start(http)
     while time.monotonic() < deadline:
         zoom = rng.choice((11, 13, 16))
         status, _, data = http.call(
@@ -262,13 +274,19 @@ CAST = [
 ]
 
 
-def run_client(index: int, port: int, t0: float, duration: float, queue: Any) -> None:
-    """Process entry point. `t0` is time.monotonic() of the parent: on Linux that clock is
-    system-wide, so every process measures from the same start."""
+def run_client(index: int, port: int, duration: float, barrier: Any, queue: Any) -> None:
+    """Process entry point. Every client signs in first; the clock starts when all are ready
+    (time.monotonic() is system-wide on Linux, so all processes share the start)."""
     role, username = CAST[index % len(CAST)]
-    deadline = t0 + duration
+
+    def start(http: Http) -> float:
+        barrier.wait(timeout=SETUP_S)
+        http.t0 = time.monotonic()
+        return http.t0 + duration
+
     try:
-        outcome = ROLES[role](username, port, t0, deadline, seed=index * 7919 + os.getpid())
+        outcome = ROLES[role](username, port, start, seed=index * 7919 + os.getpid())
     except Exception as error:  # reported, never hidden: the parent fails the run
         outcome = Outcome(f"{role}:{username}", unexpected=[f"client crashed: {error!r}"])
+        barrier.abort()
     queue.put(outcome)
