@@ -95,8 +95,15 @@ class Http:
             self.connection.close()
         self.connection = None
 
-    def retrying(self, deadline: float, kind: str, method: str, path: str, body: Any = None,
-                 headers: dict | None = None) -> tuple[int, dict[str, str], Any]:  # fmt: skip
+    def retrying(
+        self,
+        deadline: float,
+        kind: str,
+        method: str,
+        path: str,
+        body: Any = None,
+        headers: dict | None = None,
+    ) -> tuple[int, dict[str, str], Any]:
         """Send until the server answers something other than 503 / a broken connection."""
         while True:
             status, got, data = self.call(kind, method, path, body, headers)
@@ -166,9 +173,11 @@ def inspector(username: str, port: int, start: Start, seed: int) -> Outcome:
             row: dict[str, Any] = {"item_code": item.code, "answer": passing(item)}
             if item.code in failed:
                 data = fresh_jpeg(rng)
-                photos[hashlib.sha256(data).hexdigest()] = data
-                row.update(answer=failing(item), note="负载测试发现问题", position=where,
-                           photos=[hashlib.sha256(data).hexdigest()])  # fmt: skip
+                sha = hashlib.sha256(data).hexdigest()
+                photos[sha] = data
+                row.update(
+                    answer=failing(item), note="负载测试发现问题", position=where, photos=[sha]
+                )
             results.append(row)
         started = datetime.now(UTC) - timedelta(minutes=30)
         body = {

@@ -245,8 +245,15 @@ def verify(url: str, photo_root: Path, outcomes: list[Outcome], report: Report) 
 
 def _notable(log: str) -> list[str]:
     """The server's own account of the run: worker deaths and logged errors, not tracebacks."""
-    words = ("[ERROR]", "[CRITICAL]", "database unavailable", "commit failed", "unhandled error",
-             "database error", "Booting worker")  # fmt: skip
+    words = (
+        "[ERROR]",
+        "[CRITICAL]",
+        "database unavailable",
+        "commit failed",
+        "unhandled error",
+        "database error",
+        "Booting worker",
+    )
     return [line.strip()[:200] for line in log.splitlines() if any(w in line for w in words)]
 
 

@@ -18,6 +18,7 @@ MANIFEST = "manifest.json"
 @dataclass
 class Manifest:
     backend: str
+    app_version: str
     revision: str | None
     created_at: str
     counts: dict[str, int]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -50,6 +51,7 @@ def create(folder: Path) -> Manifest:
         raise BackupFailed(f"{len(missing)} photo file(s) missing from the store: {missing[:5]}")
     manifest = Manifest(
         backend=backend_name(),
+        app_version=version("wuhao"),
         revision=revision,
         created_at=utcnow().isoformat(),
         counts=counts,

@@ -4,6 +4,8 @@ every row of every table and every photo comes back (SpatiaLite and PostGIS)."""
 from __future__ import annotations
 
 import hashlib
+import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -58,6 +60,10 @@ def test_restore_into_an_empty_database_finds_every_record_and_photo(new_databas
 
     out = _cli(source, "backup", "create", str(tmp_path / "backup"))
     assert f"{len(before['photos'])} photos" in out
+    manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
+    assert manifest["counts"] == {table: len(ids) for table, ids in before.items()}
+    assert manifest["photos"] == sorted(sha for (sha,) in before["photos"])
+    assert manifest["revision"] and manifest["app_version"] and manifest["created_at"]
 
     target = _app(new_database("target"), tmp_path / "photos-target")
     out = _cli(target, "backup", "restore", str(tmp_path / "backup"))
@@ -82,6 +88,16 @@ def test_restore_into_an_empty_database_finds_every_record_and_photo(new_databas
     for photo in ticket["photos"]:
         thumb = client.get(f"/api/photos/{photo['sha256']}/thumb", headers=headers)
         assert thumb.status_code == 200 and thumb.data
+
+    # A damaged backup is refused before anything is written.
+    damaged = tmp_path / "damaged"
+    shutil.copytree(tmp_path / "backup", damaged)
+    (database_file,) = manifest["files"]
+    data = bytearray((damaged / database_file).read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one flipped byte
+    (damaged / database_file).write_bytes(bytes(data))
+    refused = target.test_cli_runner().invoke(args=["backup", "restore", str(damaged)])
+    assert refused.exit_code != 0 and "damaged" in refused.output
 
     # A second restore over the restored data is refused: restores go into empty databases.
     again = target.test_cli_runner().invoke(args=["backup", "restore", str(tmp_path / "backup")])
