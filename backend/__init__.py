@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from backend.config import PROJECT_ROOT, load_config
 from backend.database import db, init_database
@@ -29,6 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend import web
     from backend.accounts.cli import users_cli
     from backend.accounts.routes import blueprints as account_blueprints
+    from backend.backup.cli import backup_cli
     from backend.checklists.cli import checklists_cli
     from backend.checklists.routes import blp as checklists_blp
     from backend.demo.cli import demo_cli
@@ -60,6 +62,21 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ):
         api.register_blueprint(blueprint)
     web.init_app(app)
-    for group in (users_cli, places_cli, checklists_cli, tickets_cli, demo_cli, open311_cli):
+    hops = app.config["PROXY_FIX_HOPS"]
+    if hops:
+        # Behind nginx: external URLs (Open311 discovery) must name the public https host. Only
+        # when configured, or any client could claim to be https://anything.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops
+        )
+    for group in (
+        users_cli,
+        places_cli,
+        checklists_cli,
+        tickets_cli,
+        demo_cli,
+        open311_cli,
+        backup_cli,
+    ):
         app.cli.add_command(group)
     return app

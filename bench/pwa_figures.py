@@ -6,9 +6,11 @@
    (service worker + IndexedDB);
 3. bytes uploaded for one inspection (58 items) with 10 photos from a 12-megapixel phone camera,
    compressed on the phone;
-4. JS + CSS the supervisor's issue map and scorecard dashboard fetch (MapLibre's worker included).
+4. the firm's first screen (ticket inbox): JS + CSS on the wire and time to the inbox, slow 3G;
+5. JS + CSS the supervisor's issue map and scorecard dashboard fetch (MapLibre's worker included).
 
     .venv/bin/python bench/pwa_figures.py          (builds pwa/dist first when it is stale)
+    .venv/bin/python bench/pwa_figures.py firm     (1 and 4 only)
 
 Prints figures; asserts nothing.
 """
@@ -51,7 +53,9 @@ KB = 1024
 
 
 def static_sizes(app: BuiltApp) -> None:
-    print("1. First inspector screen (what index.html loads), gzip -9:")
+    print(
+        "1. First screen of every role (what index.html loads; inspector and firm alike), gzip -9:"
+    )
     total = 0
     for path in app.entry_files():
         packed = len(gzip.compress(path.read_bytes(), 9))
@@ -254,11 +258,47 @@ def upload_bytes(browser, server, workdir: Path) -> None:
     context.close()
 
 
+def firm_screen(browser, base: str) -> None:
+    print("4. The firm's first screen (ticket inbox), slow 3G, first visit:")
+    context = browser.new_context(
+        viewport={"width": 360, "height": 640}, locale="zh-CN", service_workers="block"
+    )
+    page = context.new_page()
+    _throttle(context, page)
+    page.goto(f"{base}/")
+    page.get_by_test_id("login").locator("input[name=username]").wait_for()
+    start = time.perf_counter()
+    login(page, "firm1")
+    page.get_by_test_id("ticket").first.wait_for()
+    page.locator("[data-testid=tab-todo] .n").wait_for()
+    inbox = time.perf_counter() - start
+    assets = page.evaluate(
+        """() => performance.getEntriesByType('resource')
+            .filter((e) => /\\/assets\\/.*\\.(m?js|css)$/.test(e.name))
+            .map((e) => [new URL(e.name).pathname, e.encodedBodySize])"""
+    )
+    total = sum(size for _, size in assets)
+    names = ", ".join(f"{path.rsplit('/', 1)[-1]} {size / KB:.1f} KiB" for path, size in assets)
+    print(f"   JS + CSS on the wire (gzip): {total / KB:.1f} KiB ({names})")
+    print(f"   MapLibre loaded: {'yes' if any('estate-map' in p for p, _ in assets) else 'no'}")
+    print(f"   signing in → inbox with counts: {inbox:.2f} s")
+    page.locator("[data-testid=ticket]").first.click()
+    page.get_by_test_id("map").wait_for(timeout=120_000)
+    extra = page.evaluate(
+        """() => performance.getEntriesByType('resource')
+            .filter((e) => /estate-map|maplibre/.test(e.name))
+            .reduce((sum, e) => sum + e.encodedBodySize, 0)"""
+    )
+    print(f"   opening a ticket adds the lazy map: {extra / KB:.1f} KiB on the wire")
+    context.close()
+
+
 def main() -> None:
     if pwa_is_stale():
         subprocess.run(["make", "pwa"], cwd=ROOT, check=True)
     app = BuiltApp(ROOT / "pwa" / "dist")
     static_sizes(app)
+    only_firm = sys.argv[1:] == ["firm"]
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -268,9 +308,12 @@ def main() -> None:
                 browser = p.chromium.launch(
                     executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
                 )
-                slow_3g(browser, server.base)
-                upload_bytes(browser, server, Path(tmp))
-                supervisor_screen(browser, app, server.base)
+                if not only_firm:
+                    slow_3g(browser, server.base)
+                    upload_bytes(browser, server, Path(tmp))
+                firm_screen(browser, server.base)
+                if not only_firm:
+                    supervisor_screen(browser, app, server.base)
                 browser.close()
         finally:
             server.stop()

@@ -13,7 +13,7 @@ expect = pytest.importorskip("playwright.sync_api").expect
 @pytest.mark.parametrize(
     ("user", "role", "zh", "en"),
     [
-        ("firm1", "firm", "工单收件箱即将上线", "ticket inbox is coming soon"),
+        ("firm1", "firm", "整改工单", "Rectification tickets"),
         ("supervisor1", "supervisor", "问题地图", "Issue map"),
         ("admin", "admin", "问题地图", "Issue map"),
     ],
