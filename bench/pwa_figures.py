@@ -72,7 +72,7 @@ def static_sizes(app: BuiltApp) -> None:
 def supervisor_screen(browser, app: BuiltApp, base: str) -> None:
     """JS + CSS (gzip -9 of the files fetched, MapLibre's worker included) until the supervisor's
     map has drawn the first answer, and the same for the scorecard dashboard opened directly."""
-    print("4. Supervisor screens (1440×900), JS + CSS fetched, gzip -9:")
+    print("5. Supervisor screens (1440×900), JS + CSS fetched, gzip -9:")
     context = browser.new_context(
         viewport={"width": 1440, "height": 900}, locale="zh-CN", service_workers="block"
     )
