@@ -96,7 +96,7 @@ def build(inspection: Inspection) -> dict[str, Any]:
                         "photos": [_photo(sha) for sha in result.photo_hashes],
                     }
                 )
-        areas.append({"title": area.title.zh, "score": area_scores.get(area.key), "items": items})
+        areas.append({"title": area.title.zh, "score": area_scores.get(area.key), "rows": items})
     tickets = [row for lister in _ticket_listers for row in lister(inspection.id)]
     return {
         "id": inspection.id,
