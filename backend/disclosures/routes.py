@@ -33,6 +33,17 @@ pages = PageBlueprint("public_pages", __name__, url_prefix="/public", template_f
 PAGE_SIZE = 20
 
 
+def _cacheable(response):
+    # Anyone may read these and a republication changes them: shared caches may keep a minute.
+    if response.status_code == 200:
+        response.headers.setdefault("Cache-Control", "public, max-age=60")
+    return response
+
+
+public_blp.after_request(_cacheable)
+pages.after_request(_cacheable)
+
+
 @blp.route("", methods=["POST"])
 @auth_required(Role.supervisor, Role.admin)
 @blp.arguments(PublishSchema)
