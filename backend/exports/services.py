@@ -102,13 +102,20 @@ def _after(keys: Sequence[tuple[Any, bool]], last: Sequence[Any]) -> sa.ColumnEl
 def ticket_rows(
     user: User, scope: Scope, f: tickets.TicketFilter, sort: str
 ) -> Iterator[list[Any]]:
-    """The rows GET /api/tickets would list, in its order, BATCH at a time."""
+    """The rows GET /api/tickets would list, in its order, BATCH at a time.
+
+    The query is built now, while the request's user is loaded: the rows are read later, as the
+    response streams, after the request's transaction has ended."""
     now = utcnow()  # one 'now' for the whole export, so `overdue` is consistent across batches
     keys = _sort_keys(sort)
     base = tickets.filtered(sa.select(Ticket).where(tickets.visibility(user, scope)), f, now)
     base = base.add_columns(*(expr for expr, _ in keys)).order_by(
         *(expr.desc() if desc else expr.asc() for expr, desc in keys)
     )
+    return _batches(base, keys, now)
+
+
+def _batches(base: sa.Select, keys: Sequence[tuple[Any, bool]], now: datetime) -> Iterator[list]:
     areas = area_titles()
     last: Sequence[Any] | None = None
     while True:

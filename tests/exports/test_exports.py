@@ -160,3 +160,22 @@ def test_scorecard_exports_match_the_scorecards(client, login, world, inspect, f
                 )
     assert client.get(f"/api/exports/scorecards/people?{query}", headers=headers).status_code == 404
     assert client.get(f"/api/exports/scorecards/firms?{query}").status_code == 401
+
+
+def test_the_csv_streams_after_the_request_has_committed(client, login, world, monkeypatch):
+    """Rows are read while the response streams, after the request boundary has committed and
+    let go of what it loaded (the signed-in user included)."""
+    from backend.database import db
+
+    headers = login("firm1")
+    listed = client.get("/api/tickets?page_size=200", headers=headers).json
+    commit = db.session.commit
+
+    def commit_and_let_go() -> None:
+        commit()
+        db.session.expire_all()
+        db.session.expunge_all()
+
+    monkeypatch.setattr(db.session, "commit", commit_and_let_go)
+    response = client.get("/api/exports/tickets", headers=headers)
+    _assert_same_tickets(_csv(response), listed, "csv", "due")
