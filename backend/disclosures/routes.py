@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 
 from backend.accounts.auth import auth_required, current_user
 from backend.accounts.models import Role
+from backend.clock import SHANGHAI
 from backend.database import db
 from backend.disclosures import services
 from backend.disclosures.schemas import (
@@ -106,6 +107,7 @@ def page_list():
         items=[services.public_view(d, with_rankings=False) for d in rows],
         page=page,
         pages=max(1, -(-total // PAGE_SIZE)),
+        beijing=SHANGHAI,
     )
 
 
@@ -115,4 +117,6 @@ def page_detail(disclosure_id: int):
         disclosure = services.get_public(disclosure_id)
     except NotFound:
         return render_template("disclosures/missing.html"), 404
-    return render_template("disclosures/detail.html", d=services.public_view(disclosure))
+    return render_template(
+        "disclosures/detail.html", d=services.public_view(disclosure), beijing=SHANGHAI
+    )

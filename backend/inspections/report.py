@@ -53,7 +53,7 @@ def _photo(sha256: str) -> dict[str, Any]:
     return {
         "sha256": sha256,
         "src": f"data:image/jpeg;base64,{encoded}",
-        "taken_at": _local(photo.taken_at),
+        "taken_at": _local(photo.taken_at) if photo.taken_at else None,
     }
 
 
