@@ -13,7 +13,7 @@ from marshmallow import fields, validate
 
 from backend.accounts.auth import auth_required, current_scope, current_user
 from backend.clock import SHANGHAI, utcnow
-from backend.errors import NotFound
+from backend.errors import NotFound, ValidationFailed
 from backend.exports import services
 from backend.exports.writers import csv_chunks, xlsx_file
 from backend.reports.routes import PeriodArgs, period
@@ -70,7 +70,14 @@ def export_tickets(args: dict[str, Any]):
     """The tickets GET /api/tickets would list with the same filters and sort, all pages."""
     fmt, sort = args.pop("format"), args.pop("sort")
     f = TicketFilter(states=tuple(args.pop("state", ())), **args)
-    rows = services.ticket_rows(current_user(), current_scope(), f, sort)
+    user, scope = current_user(), current_scope()
+    if fmt == "xlsx" and services.ticket_count(user, scope, f) > services.XLSX_MAX_ROWS:
+        raise ValidationFailed(
+            f"XLSX 最多 {services.XLSX_MAX_ROWS} 行,请缩小筛选范围或导出 CSV "
+            f"(at most {services.XLSX_MAX_ROWS} rows in XLSX: narrow the filters or use CSV)",
+            {"format": ["too many rows for xlsx"]},
+        )
+    rows = services.ticket_rows(user, scope, f, sort)
     return _file(fmt, f"tickets-{_stamp()}", services.TICKET_HEADER, rows, "整改工单")
 
 

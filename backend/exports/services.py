@@ -22,7 +22,10 @@ from backend.reports import scorecards
 from backend.tickets import services as tickets
 from backend.tickets.models import Ticket
 
-BATCH = 500
+BATCH = 2000
+# An XLSX is built whole before it is sent (openpyxl writes ~5,000 rows/s on this hardware), and
+# Excel holds at most 1,048,576 rows: larger exports are CSV, which streams.
+XLSX_MAX_ROWS = 100_000
 STATE_LABELS = {
     "dispatched": "已派遣",
     "accepted": "已受理",
@@ -74,6 +77,30 @@ TICKET_COLUMNS: tuple[tuple[str, str], ...] = (
     ("escalation_level", "督办级别"),
 )
 TICKET_HEADER = [title for _key, title in TICKET_COLUMNS]
+TICKET_FIELDS = (
+    "id",
+    "estate_id",
+    "source",
+    "item_code",
+    "category",
+    "area",
+    "title",
+    "description",
+    "severity",
+    "state",
+    "responsible_org_id",
+    "responsible_basis",
+    "found_at",
+    "dispatched_at",
+    "due_at",
+    "due_provisional",
+    "rectified_at",
+    "closed_at",
+    "rework_count",
+    "recurrence_count",
+    "extension_count",
+    "escalation_level",
+)
 
 
 def _sort_keys(sort: str) -> list[tuple[Any, bool]]:
@@ -108,11 +135,21 @@ def ticket_rows(
     response streams, after the request's transaction has ended."""
     now = utcnow()  # one 'now' for the whole export, so `overdue` is consistent across batches
     keys = _sort_keys(sort)
-    base = tickets.filtered(sa.select(Ticket).where(tickets.visibility(user, scope)), f, now)
-    base = base.add_columns(*(expr for expr, _ in keys)).order_by(
+    # Plain columns, not ORM objects: no identity map to grow, and several times faster.
+    columns = sa.select(*(getattr(Ticket, name) for name in TICKET_FIELDS))
+    base = tickets.filtered(columns.where(tickets.visibility(user, scope)), f, now)
+    keyed = (expr.label(f"sort_key_{i}") for i, (expr, _) in enumerate(keys))
+    base = base.add_columns(*keyed).order_by(
         *(expr.desc() if desc else expr.asc() for expr, desc in keys)
     )
     return _batches(base, keys, now)
+
+
+def ticket_count(user: User, scope: Scope, f: tickets.TicketFilter) -> int:
+    query = tickets.filtered(
+        sa.select(Ticket.id).where(tickets.visibility(user, scope)), f, utcnow()
+    )
+    return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
 
 
 def _batches(base: sa.Select, keys: Sequence[tuple[Any, bool]], now: datetime) -> Iterator[list]:
@@ -123,13 +160,11 @@ def _batches(base: sa.Select, keys: Sequence[tuple[Any, bool]], now: datetime) -
         batch = db.session.execute(query.limit(BATCH)).all()
         if not batch:
             return
-        found = [row[0] for row in batch]
-        estates = _names(Estate, {t.estate_id for t in found}, with_code=True)
-        orgs = _names(Organisation, {t.responsible_org_id for t in found})
-        for ticket in found:
+        estates = _names(Estate, {t.estate_id for t in batch}, with_code=True)
+        orgs = _names(Organisation, {t.responsible_org_id for t in batch})
+        for ticket in batch:
             yield _ticket_row(ticket, estates, orgs, areas, now)
-            db.session.expunge(ticket)  # keep the session's identity map small
-        last = tuple(batch[-1][1:])
+        last = tuple(batch[-1][len(TICKET_FIELDS) :])
 
 
 def _names(model: Any, ids: set[int], *, with_code: bool = False) -> dict[int, Any]:
@@ -139,7 +174,7 @@ def _names(model: Any, ids: set[int], *, with_code: bool = False) -> dict[int, A
 
 
 def _ticket_row(
-    ticket: Ticket,
+    ticket: sa.Row,
     estates: dict[int, Any],
     orgs: dict[int, str],
     areas: dict[str, str],
@@ -148,7 +183,7 @@ def _ticket_row(
     estate_code, estate_name = estates.get(ticket.estate_id, ("", ""))
     values = {
         "id": ticket.id,
-        "code": ticket.code,
+        "code": Ticket.code.fget(ticket),  # type: ignore[attr-defined]
         "source": SOURCE_LABELS.get(ticket.source.value, ticket.source.value),
         "estate_code": estate_code,
         "estate_name": estate_name,
@@ -173,7 +208,7 @@ def tickets_of_inspection(inspection_id: str) -> list[dict[str, Any]]:
     )
     return [
         {
-            "code": ticket.code,
+            "code": Ticket.code.fget(ticket),  # type: ignore[attr-defined]
             "item_code": ticket.item_code,
             "title": ticket.title,
             "responsible": org_name,

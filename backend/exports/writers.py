@@ -23,13 +23,13 @@ FLUSH_AT = 64 * 1024
 def cell(value: Any) -> Any:
     """A spreadsheet-safe value: Shanghai wall-clock times (spreadsheets have no time zones),
     enums as their values, and text that cannot start a formula."""
+    if isinstance(value, Enum):
+        value = value.value
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
     if isinstance(value, datetime):
         local = value.astimezone(SHANGHAI) if value.tzinfo else value
         return local.replace(tzinfo=None, microsecond=0)
-    if isinstance(value, Enum):
-        value = value.value
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
     return value
 
 

@@ -179,3 +179,13 @@ def test_the_csv_streams_after_the_request_has_committed(client, login, world, m
     monkeypatch.setattr(db.session, "commit", commit_and_let_go)
     response = client.get("/api/exports/tickets", headers=headers)
     _assert_same_tickets(_csv(response), listed, "csv", "due")
+
+
+def test_xlsx_refuses_more_rows_than_it_can_build_in_time(client, login, world, monkeypatch):
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 3)  # supervisor1 sees four tickets
+    headers = login("supervisor1")
+    refused = client.get("/api/exports/tickets?format=xlsx", headers=headers)
+    assert refused.status_code == 422 and "CSV" in refused.json["message"]
+    assert client.get("/api/exports/tickets?format=csv", headers=headers).status_code == 200
+    narrowed = client.get("/api/exports/tickets?format=xlsx&severity=minor", headers=headers)
+    assert narrowed.status_code == 200
