@@ -34,7 +34,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.checklists.cli import checklists_cli
     from backend.checklists.routes import blp as checklists_blp
     from backend.demo.cli import demo_cli
+    from backend.disclosures.cli import disclosures_cli
+    from backend.disclosures.routes import blp as disclosures_blp
+    from backend.disclosures.routes import pages as public_pages
+    from backend.disclosures.routes import public_blp
+    from backend.exports.routes import blp as exports_blp
     from backend.health import blp as health_blp
+    from backend.inspections.report_routes import blp as inspection_reports_blp
     from backend.inspections.routes import blp as inspections_blp
     from backend.open311.cli import open311_cli
     from backend.open311.routes import blp as open311_blp
@@ -54,13 +60,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         checklists_blp,
         photos_blp,
         inspections_blp,
+        inspection_reports_blp,
         tickets_blp,
         events_blp,
         reports_blp,
         map_blp,
+        disclosures_blp,
+        public_blp,
+        exports_blp,
         open311_blp,
     ):
         api.register_blueprint(blueprint)
+    app.register_blueprint(public_pages)  # HTML, outside the API and its OpenAPI document
     web.init_app(app)
     hops = app.config["PROXY_FIX_HOPS"]
     if hops:
@@ -77,6 +88,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         demo_cli,
         open311_cli,
         backup_cli,
+        disclosures_cli,
     ):
         app.cli.add_command(group)
     return app
