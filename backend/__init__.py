@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from backend.config import PROJECT_ROOT, load_config
 from backend.database import db, init_database
@@ -29,10 +30,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend import web
     from backend.accounts.cli import users_cli
     from backend.accounts.routes import blueprints as account_blueprints
+    from backend.backup.cli import backup_cli
     from backend.checklists.cli import checklists_cli
     from backend.checklists.routes import blp as checklists_blp
     from backend.demo.cli import demo_cli
+    from backend.disclosures.cli import disclosures_cli
+    from backend.disclosures.routes import blp as disclosures_blp
+    from backend.disclosures.routes import pages as public_pages
+    from backend.disclosures.routes import public_blp
+    from backend.exports.routes import blp as exports_blp
     from backend.health import blp as health_blp
+    from backend.inspections.report_routes import blp as inspection_reports_blp
     from backend.inspections.routes import blp as inspections_blp
     from backend.open311.cli import open311_cli
     from backend.open311.routes import blp as open311_blp
@@ -52,14 +60,35 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         checklists_blp,
         photos_blp,
         inspections_blp,
+        inspection_reports_blp,
         tickets_blp,
         events_blp,
         reports_blp,
         map_blp,
+        disclosures_blp,
+        public_blp,
+        exports_blp,
         open311_blp,
     ):
         api.register_blueprint(blueprint)
+    app.register_blueprint(public_pages)  # HTML, outside the API and its OpenAPI document
     web.init_app(app)
-    for group in (users_cli, places_cli, checklists_cli, tickets_cli, demo_cli, open311_cli):
+    hops = app.config["PROXY_FIX_HOPS"]
+    if hops:
+        # Behind nginx: external URLs (Open311 discovery) must name the public https host. Only
+        # when configured, or any client could claim to be https://anything.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops
+        )
+    for group in (
+        users_cli,
+        places_cli,
+        checklists_cli,
+        tickets_cli,
+        demo_cli,
+        open311_cli,
+        backup_cli,
+        disclosures_cli,
+    ):
         app.cli.add_command(group)
     return app

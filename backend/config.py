@@ -64,6 +64,11 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "REPEAT_WINDOW_DAYS": _int("REPEAT_WINDOW_DAYS", 30),
         # Escalation to the district this many working hours after the street level.
         "ESCALATION_DISTRICT_AFTER_HOURS": _int("ESCALATION_DISTRICT_AFTER_HOURS", 9),
+        # Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto/-Host/-Prefix are
+        # trusted (0: none, the headers are ignored; 1: one nginx in front).
+        "PROXY_FIX_HOPS": _int("PROXY_FIX_HOPS", 0),
+        # Backups on PostGIS: the folder holding pg_dump/pg_restore (default: newest installed).
+        "PG_BINDIR": os.environ.get("PG_BINDIR", ""),
         # flask-smorest / OpenAPI; the docs UI is served from the swagger-ui-bundle wheel, no CDN.
         "API_TITLE": "Wuhao 五好小区巡查 API",
         "API_VERSION": "1",

@@ -205,7 +205,16 @@ def register_error_handlers(app: Flask) -> None:
         return error_response(500, "服务器内部错误 (internal error)")
 
 
+# SQLSTATEs that mean "the server is not there right now": connection exceptions (08…),
+# operator intervention (57P01 admin shutdown, 57P02 crash shutdown, 57P03 starting up or
+# shutting down) and too many connections (53300). A retry later can succeed.
+UNAVAILABLE_STATES = ("57P01", "57P02", "57P03", "53300")
+
+
 def _is_unavailable(error: DBAPIError) -> bool:
+    state = getattr(error.orig, "sqlstate", None) or ""
+    if state.startswith("08") or state in UNAVAILABLE_STATES:
+        return True
     text = str(error.orig).lower()
     markers = (
         "connection",
@@ -213,6 +222,7 @@ def _is_unavailable(error: DBAPIError) -> bool:
         "server closed",
         "could not connect",
         "shutting down",
+        "starting up",
         "database is locked",
     )
     return any(marker in text for marker in markers)

@@ -5,9 +5,12 @@
    a first visit (login form, then the estate list after signing in) and a returning inspector
    (service worker + IndexedDB);
 3. bytes uploaded for one inspection (58 items) with 10 photos from a 12-megapixel phone camera,
-   compressed on the phone.
+   compressed on the phone;
+4. the firm's first screen (ticket inbox): JS + CSS on the wire and time to the inbox, slow 3G;
+5. JS + CSS the supervisor's issue map and scorecard dashboard fetch (MapLibre's worker included).
 
     .venv/bin/python bench/pwa_figures.py          (builds pwa/dist first when it is stale)
+    .venv/bin/python bench/pwa_figures.py firm     (1 and 4 only)
 
 Prints figures; asserts nothing.
 """
@@ -50,7 +53,9 @@ KB = 1024
 
 
 def static_sizes(app: BuiltApp) -> None:
-    print("1. First inspector screen (what index.html loads), gzip -9:")
+    print(
+        "1. First screen of every role (what index.html loads; inspector and firm alike), gzip -9:"
+    )
     total = 0
     for path in app.entry_files():
         packed = len(gzip.compress(path.read_bytes(), 9))
@@ -61,7 +66,39 @@ def static_sizes(app: BuiltApp) -> None:
     lazy = [p for p in (app.dist / "assets").iterdir() if p.suffix in {".js", ".mjs", ".css"}]
     lazy = [p for p in lazy if p not in app.entry_files()]
     packed = sum(len(gzip.compress(p.read_bytes(), 9)) for p in lazy)
-    print(f"   only when a map is shown (MapLibre, its worker, CSS): {packed / KB:.1f} KiB gzipped")
+    print(f"   lazy chunks (MapLibre + worker, supervisor screens): {packed / KB:.1f} KiB gzipped")
+
+
+def supervisor_screen(browser, app: BuiltApp, base: str) -> None:
+    """JS + CSS (gzip -9 of the files fetched, MapLibre's worker included) until the supervisor's
+    map has drawn the first answer, and the same for the scorecard dashboard opened directly."""
+    print("5. Supervisor screens (1440×900), JS + CSS fetched, gzip -9:")
+    context = browser.new_context(
+        viewport={"width": 1440, "height": 900}, locale="zh-CN", service_workers="block"
+    )
+    fetched: set[str] = set()
+    context.on(
+        "request",
+        lambda r: fetched.add(r.url.split("/assets/")[-1]) if "/assets/" in r.url else None,
+    )
+    page = context.new_page()
+    page.goto(f"{base}/")
+    login(page, "supervisor1")
+    page.locator("[data-testid=sv-map][data-tickets]").wait_for()
+    _print_fetched("issue map after signing in", app, fetched)
+    fetched.clear()
+    page = context.new_page()  # a second tab straight onto the dashboard (HTTP cache is warm)
+    page.goto(f"{base}/supervise/scorecards")
+    page.get_by_test_id("sv-chart").wait_for()
+    _print_fetched("scorecards opened directly", app, fetched)
+    context.close()
+
+
+def _print_fetched(label: str, app: BuiltApp, names: set[str]) -> None:
+    files = [app.dist / "assets" / name for name in sorted(names)]
+    files = [f for f in files if f.suffix in {".js", ".mjs", ".css"} and f.is_file()]
+    packed = sum(len(gzip.compress(f.read_bytes(), 9)) for f in files)
+    print(f"   {label}: {packed / KB:.1f} KiB gzipped in {len(files)} files")
 
 
 def _throttle(context, page):
@@ -221,11 +258,47 @@ def upload_bytes(browser, server, workdir: Path) -> None:
     context.close()
 
 
+def firm_screen(browser, base: str) -> None:
+    print("4. The firm's first screen (ticket inbox), slow 3G, first visit:")
+    context = browser.new_context(
+        viewport={"width": 360, "height": 640}, locale="zh-CN", service_workers="block"
+    )
+    page = context.new_page()
+    _throttle(context, page)
+    page.goto(f"{base}/")
+    page.get_by_test_id("login").locator("input[name=username]").wait_for()
+    start = time.perf_counter()
+    login(page, "firm1")
+    page.get_by_test_id("ticket").first.wait_for()
+    page.locator("[data-testid=tab-todo] .n").wait_for()
+    inbox = time.perf_counter() - start
+    assets = page.evaluate(
+        """() => performance.getEntriesByType('resource')
+            .filter((e) => /\\/assets\\/.*\\.(m?js|css)$/.test(e.name))
+            .map((e) => [new URL(e.name).pathname, e.encodedBodySize])"""
+    )
+    total = sum(size for _, size in assets)
+    names = ", ".join(f"{path.rsplit('/', 1)[-1]} {size / KB:.1f} KiB" for path, size in assets)
+    print(f"   JS + CSS on the wire (gzip): {total / KB:.1f} KiB ({names})")
+    print(f"   MapLibre loaded: {'yes' if any('estate-map' in p for p, _ in assets) else 'no'}")
+    print(f"   signing in → inbox with counts: {inbox:.2f} s")
+    page.locator("[data-testid=ticket]").first.click()
+    page.get_by_test_id("map").wait_for(timeout=120_000)
+    extra = page.evaluate(
+        """() => performance.getEntriesByType('resource')
+            .filter((e) => /estate-map|maplibre/.test(e.name))
+            .reduce((sum, e) => sum + e.encodedBodySize, 0)"""
+    )
+    print(f"   opening a ticket adds the lazy map: {extra / KB:.1f} KiB on the wire")
+    context.close()
+
+
 def main() -> None:
     if pwa_is_stale():
         subprocess.run(["make", "pwa"], cwd=ROOT, check=True)
     app = BuiltApp(ROOT / "pwa" / "dist")
     static_sizes(app)
+    only_firm = sys.argv[1:] == ["firm"]
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -235,8 +308,12 @@ def main() -> None:
                 browser = p.chromium.launch(
                     executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
                 )
-                slow_3g(browser, server.base)
-                upload_bytes(browser, server, Path(tmp))
+                if not only_firm:
+                    slow_3g(browser, server.base)
+                    upload_bytes(browser, server, Path(tmp))
+                firm_screen(browser, server.base)
+                if not only_firm:
+                    supervisor_screen(browser, app, server.base)
                 browser.close()
         finally:
             server.stop()

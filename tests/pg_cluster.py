@@ -81,6 +81,18 @@ class Cluster:
         self.psql("CREATE EXTENSION IF NOT EXISTS postgis", database=name)
         return self.url(name)
 
+    def pg_ctl(self, *args: str) -> None:
+        subprocess.run(
+            _as_postgres([str(self.bindir / "pg_ctl"), "-D", str(self.root / "data"), *args]),
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+
+    def restart(self, mode: str = "fast") -> None:
+        """Restart the server (same options); `fast` ends every session, as an operator would."""
+        self.pg_ctl("-m", mode, "-w", "-l", str(self.root / "server.log"), "restart")
+
     def stop(self) -> None:
         subprocess.run(
             _as_postgres(

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from backend.accounts.models import AuthToken, LoginThrottle, Role, User
 from backend.clock import utcnow
@@ -59,10 +60,16 @@ class IssuedToken:
 
 def _throttle_for(username: str) -> LoginThrottle:
     throttle = db.session.get(LoginThrottle, username, with_for_update=True)
-    if throttle is None:
-        throttle = LoginThrottle(username=username, failures=0)
-        db.session.add(throttle)
-    return throttle
+    if throttle is not None:
+        return throttle
+    try:
+        with db.session.begin_nested():
+            db.session.add(LoginThrottle(username=username, failures=0))
+    except IntegrityError:
+        pass  # two first logins of one username at once: the other made the row; lock that
+    found = db.session.get(LoginThrottle, username, with_for_update=True, populate_existing=True)
+    assert found is not None
+    return found
 
 
 def login(username: str, password: str, now: datetime | None = None) -> IssuedToken:

@@ -119,7 +119,11 @@ SORTS = {
     "-due": (Ticket.due_at.desc(), Ticket.id),
     "dispatched": (Ticket.dispatched_at.asc(), Ticket.id),
     "-dispatched": (Ticket.dispatched_at.desc(), Ticket.id),
-    "severity": (sa.case({"urgent": 0, "major": 1}, value=Ticket.severity, else_=2), Ticket.due_at),
+    "severity": (
+        sa.case({"urgent": 0, "major": 1}, value=Ticket.severity, else_=2),
+        Ticket.due_at,
+        Ticket.id,
+    ),
 }
 
 

@@ -27,6 +27,7 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   token?: string | null; // undefined: use the stored session
   timeoutMs?: number;
+  signal?: AbortSignal; // the caller gave up (a newer map view): throws a NetworkError
 }
 
 export async function request(path: string, options: RequestOptions = {}): Promise<Response> {
@@ -43,6 +44,7 @@ export async function request(path: string, options: RequestOptions = {}): Promi
   }
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 30_000);
+  options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
   let response: Response;
   try {
     response = await fetch(path, {

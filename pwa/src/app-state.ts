@@ -2,7 +2,7 @@
 // Sync: Safari and Firefox have none, and Workbox's replays only cover network failures).
 
 import { on } from './bus';
-import { allInspections, getSession, onDbVersionChange, pruneDone, type Session } from './db';
+import { allActions, allInspections, getSession, onDbVersionChange, pruneDone, type Session, type SyncState } from './db';
 import { drainQueue, nextDue, SYNC_TAG } from './queue';
 import { createStore } from './store';
 
@@ -26,7 +26,9 @@ export const app = createStore({
 export async function refreshCounts(): Promise<void> {
   const session = app.get().session;
   const counts: QueueCounts = { waiting: 0, sending: 0, failed: 0, done: 0, otherUser: 0 };
-  for (const record of await allInspections()) {
+  // Inspections and ticket actions (after-photos, verifications) wait in the same queue.
+  const records: { state: SyncState; userId: number }[] = [...(await allInspections()), ...(await allActions())];
+  for (const record of records) {
     if (record.state === 'draft') continue;
     if (session && record.userId !== session.user.id) {
       if (record.state !== 'done') counts.otherUser++;

@@ -6,6 +6,8 @@
 //   inspections  one record per inspection, keyed by the UUID the phone made; drafts and the
 //                send queue are the same records (field `state`)
 //   photos       compressed JPEG blobs keyed by their SHA-256
+//   actions      ticket transitions made on this device (firm: accept/rectify/dispute; inspector:
+//                verify/reject), a draft while photos are being taken, then queued like inspections
 //
 // Upgrades: DB_VERSION only goes up. Each step in `upgrade` runs once, in order, and may add
 // stores, indexes or fields, or rewrite records in place. A step NEVER deletes a store or a record
@@ -113,6 +115,29 @@ export interface CacheEntry {
   fetchedAt: string;
 }
 
+/** A ticket transition made on this device, sent by the queue after its photos (ticket-queue.ts). */
+export interface LocalAction {
+  id: string; // UUID made on the phone
+  userId: number;
+  ticketId: number;
+  ticketCode: string;
+  title: string;
+  action: string; // accept | rectify | dispute | verify | reject
+  reason: string;
+  photos: string[]; // sha256 of compressed JPEGs in the `photos` store
+  /** The ticket version and trail length the user saw: sent as If-Match; used to recognise our own
+   * earlier attempt when the answer is 412/409. */
+  baseVersion: number;
+  baseEvents: number;
+  state: SyncState;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: SyncError | null;
+  createdAt: string;
+  submittedAt: string | null;
+  doneAt: string | null;
+}
+
 interface WuhaoDB extends DBSchema {
   kv: { key: string; value: unknown };
   cache: { key: string; value: CacheEntry };
@@ -122,10 +147,11 @@ interface WuhaoDB extends DBSchema {
     indexes: { byUser: number; byState: string };
   };
   photos: { key: string; value: LocalPhoto; indexes: { byInspection: string } };
+  actions: { key: string; value: LocalAction; indexes: { byTicket: number } };
 }
 
 export const DB_NAME = 'wuhao';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 let opening: Promise<IDBPDatabase<WuhaoDB>> | null = null;
 const blockedListeners = new Set<() => void>();
@@ -148,8 +174,12 @@ export function db(): Promise<IDBPDatabase<WuhaoDB>> {
           const photos = database.createObjectStore('photos', { keyPath: 'hash' });
           photos.createIndex('byInspection', 'inspectionId');
         }
+        if (oldVersion < 2) {
+          const actions = database.createObjectStore('actions', { keyPath: 'id' });
+          actions.createIndex('byTicket', 'ticketId');
+        }
         // Future steps go here, e.g.
-        //   if (oldVersion < 2) { rewrite records with tx.objectStore('inspections').openCursor() }
+        //   if (oldVersion < 3) { rewrite records with tx.objectStore('inspections').openCursor() }
         void tx;
       },
       blocking() {
@@ -241,6 +271,10 @@ export async function deleteDraft(id: string): Promise<void> {
   await dropUnreferencedPhotos(Object.values(record.results).flatMap((r) => r.photos));
 }
 
+export async function allActions(): Promise<LocalAction[]> {
+  return (await db()).getAll('actions');
+}
+
 // --- photos -----------------------------------------------------------------------------------
 
 export async function putPhoto(photo: LocalPhoto): Promise<void> {
@@ -272,6 +306,9 @@ export async function dropUnreferencedPhotos(hashes: string[]): Promise<void> {
     if (record.state === 'done') continue;
     for (const result of Object.values(record.results)) result.photos.forEach((h) => stillUsed.add(h));
   }
+  for (const action of await d.getAll('actions')) {
+    if (action.state !== 'done') action.photos.forEach((h) => stillUsed.add(h));
+  }
   const tx = d.transaction('photos', 'readwrite');
   for (const hash of hashes) if (!stillUsed.has(hash)) await tx.store.delete(hash);
   await tx.done;
@@ -284,6 +321,11 @@ export async function pruneDone(days = 14): Promise<void> {
   for (const record of await d.getAll('inspections')) {
     if (record.state === 'done' && record.doneAt && Date.parse(record.doneAt) < limit) {
       await d.delete('inspections', record.id);
+    }
+  }
+  for (const action of await d.getAll('actions')) {
+    if (action.state === 'done' && action.doneAt && Date.parse(action.doneAt) < limit) {
+      await d.delete('actions', action.id);
     }
   }
 }

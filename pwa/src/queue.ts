@@ -8,6 +8,7 @@
 
 import { ApiError, NetworkError, request } from './api';
 import { emit } from './bus';
+import { drainActions, nextActionDue, pendingActions, resetWaitingActions } from './ticket-queue';
 import {
   allInspections,
   dropUnreferencedPhotos,
@@ -39,7 +40,7 @@ export function backoffMs(attempts: number, retryAfterS: number | null = null): 
   return Math.max(delay, (retryAfterS ?? 0) * 1000);
 }
 
-function describe(error: unknown): SyncError {
+export function describeError(error: unknown): SyncError {
   const at = new Date().toISOString();
   if (error instanceof NetworkError) {
     return { kind: 'network', status: null, code: 'network', message: error.message, at };
@@ -56,9 +57,10 @@ function describe(error: unknown): SyncError {
   return { kind: 'local', status: null, code: 'local', message: String(error), at };
 }
 
-class PhotoLost extends Error {}
+export class PhotoLost extends Error {}
 
-async function uploadPhoto(hash: string): Promise<void> {
+/** Upload one stored photo (HEAD first if an earlier try may have reached the server). */
+export async function uploadPhoto(hash: string): Promise<void> {
   const photo = await getPhoto(hash);
   if (!photo) {
     // Only possible if storage was wiped behind our back. Ask the server before giving up.
@@ -142,7 +144,7 @@ async function sendOne(record: LocalInspection): Promise<Outcome> {
     }
     throw new ApiError(0, 'photos_missing', 'the server still reports missing photos');
   } catch (error) {
-    const problem = describe(error);
+    const problem = describeError(error);
     if (error instanceof PhotoLost) {
       await updateInspection(record.id, (r) => {
         r.state = 'failed';
@@ -189,6 +191,7 @@ export function drainQueue(force = false): Promise<DrainSummary> {
       for (const r of await pending(session.user.id)) {
         if (r.state === 'waiting') await updateInspection(r.id, (x) => (x.nextAttemptAt = 0));
       }
+      await resetWaitingActions(session.user.id);
     }
     const tried = new Set<string>();
     for (;;) {
@@ -210,7 +213,15 @@ export function drainQueue(force = false): Promise<DrainSummary> {
         break;
       }
     }
-    summary.remaining = (await pending(session.user.id)).length;
+    if (!summary.networkTrouble && !summary.authNeeded) {
+      // Ticket actions (after-photos, verifications) after the inspections, same rules.
+      const actions = await drainActions(session.user.id);
+      summary.sent += actions.sent;
+      summary.networkTrouble = actions.networkTrouble;
+      summary.authNeeded = actions.authNeeded;
+    }
+    summary.remaining =
+      (await pending(session.user.id)).length + (await pendingActions(session.user.id)).length;
     return summary;
   };
   const locked = async (): Promise<DrainSummary> => {
@@ -240,6 +251,8 @@ export async function pending(userId: number | null): Promise<LocalInspection[]>
 /** Earliest time a waiting record is due again (for the page's timer), or null. */
 export async function nextDue(userId: number): Promise<number | null> {
   const times = (await pending(userId)).map((r) => r.nextAttemptAt);
+  const actions = await nextActionDue(userId);
+  if (actions !== null) times.push(actions);
   return times.length ? Math.min(...times) : null;
 }
 

@@ -13,9 +13,9 @@ expect = pytest.importorskip("playwright.sync_api").expect
 @pytest.mark.parametrize(
     ("user", "role", "zh", "en"),
     [
-        ("firm1", "firm", "工单收件箱即将上线", "ticket inbox is coming soon"),
-        ("supervisor1", "supervisor", "问题地图与考评看板即将上线", "issue map and scorecards"),
-        ("admin", "admin", "管理界面即将上线", "admin screens are coming soon"),
+        ("firm1", "firm", "整改工单", "Rectification tickets"),
+        ("supervisor1", "supervisor", "问题地图", "Issue map"),
+        ("admin", "admin", "问题地图", "Issue map"),
     ],
 )
 def test_other_roles_get_their_placeholder_home(

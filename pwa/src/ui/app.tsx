@@ -9,17 +9,23 @@ import { lang, onLangChange, setLang, t } from '../i18n';
 import { match, navigate, onLinkClick, route } from '../router';
 import { useStore } from '../store';
 import { EstateScreen, EstatesScreen } from './estates';
+import { FirmHome } from './firm';
 import { InspectScreen } from './inspect';
 import { LoginScreen, useSignIn } from './login';
 import { ComingSoon } from './placeholder';
+import { ReinspectScreen } from './reinspect';
+import { Supervisor } from './supervisor';
 import { SyncScreen } from './sync';
+import { TicketScreen } from './ticket';
 
 const ROLE_HOMES: Record<Role, () => JSX.Element> = {
   inspector: () => <EstatesScreen />,
-  firm: () => <ComingSoon role="firm" />,
-  supervisor: () => <ComingSoon role="supervisor" />,
-  admin: () => <ComingSoon role="admin" />,
+  firm: () => <FirmHome />,
+  supervisor: () => <Supervisor view="map" />,
+  admin: () => <Supervisor view="map" />,
 };
+
+const SUPERVISES = new Set<Role>(['supervisor', 'admin']);
 
 function useLang(): void {
   const [, force] = useState(0);
@@ -53,6 +59,14 @@ export function App() {
     screen = <InspectScreen id={params.id} view="overview" />;
   } else if ((params = match('/inspect/:id/review', path)) && role === 'inspector') {
     screen = <InspectScreen id={params.id} view="review" />;
+  } else if ((params = match('/ticket/:id', path)) && (role === 'firm' || role === 'inspector')) {
+    screen = <TicketScreen id={Number(params.id)} />;
+  } else if (path === '/reinspect' && role === 'inspector') {
+    screen = <ReinspectScreen />;
+  } else if ((params = match('/supervise/tickets/:id', path)) && SUPERVISES.has(role)) {
+    screen = <Supervisor view="map" ticketId={Number(params.id)} />;
+  } else if (path === '/supervise/scorecards' && SUPERVISES.has(role)) {
+    screen = <Supervisor view="scorecards" />;
   } else if (path === '/sync') {
     screen = <SyncScreen />;
   } else if (path !== '/') {
@@ -113,9 +127,16 @@ function Shell({ children }: { children: ComponentChildren }) {
       )}
       <main>{children}</main>
       {inspector && !state.session?.expired && (
-        <nav class="bottomnav">
+        <nav class="bottomnav three">
           <a href="/" class={path === '/' || path.startsWith('/estate') ? 'active' : ''}>
             {t('nav_estates')}
+          </a>
+          <a
+            href="/reinspect"
+            class={path === '/reinspect' || path.startsWith('/ticket') ? 'active' : ''}
+            data-testid="nav-reinspect"
+          >
+            {t('nav_reinspect')}
           </a>
           <a href="/sync" class={path === '/sync' ? 'active' : ''} data-testid="nav-sync">
             {t('nav_sync')}

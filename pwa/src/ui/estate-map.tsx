@@ -1,45 +1,15 @@
-// The small estate map (MapLibre GL, loaded only when shown). With no base map configured it draws
-// the estate outlines on a plain background, so it needs nothing from outside our server.
-// A raster base map can be set at build time: VITE_BASEMAP_TILES="https://…/{z}/{x}/{y}.png"
-// (plus VITE_BASEMAP_GCJ02=1 when those tiles use the GCJ-02 offset, as most Chinese ones do, and
-// VITE_BASEMAP_ATTRIBUTION). Its host must then also be allowed by the server's CSP.
+// The small estate map (MapLibre GL, loaded only when shown). Base map: see ../basemap.ts.
 
-import 'maplibre-gl/dist/maplibre-gl.css';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { Map as MapLibre, setWorkerCount, setWorkerUrl, type StyleSpecification } from 'maplibre-gl';
+import { Map as MapLibre } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Estate } from '../data';
-import { bounds, wgs84ToGcj02, type Area, type LngLat } from '../geo';
+import { bounds, type Area, type LngLat } from '../geo';
 import { t } from '../i18n';
-
-setWorkerUrl(workerUrl);
-setWorkerCount(1); // cheap phones: one worker is plenty for a few dozen polygons
-
-const TILES = import.meta.env.VITE_BASEMAP_TILES as string | undefined;
-const GCJ02 = import.meta.env.VITE_BASEMAP_GCJ02 === '1';
-const project = (p: LngLat): LngLat => (TILES && GCJ02 ? wgs84ToGcj02(p) : p);
+import { baseStyle, project, TILES } from './basemap';
 
 function projectArea(area: Area): Area {
   if (area.type === 'Polygon') return { type: 'Polygon', coordinates: area.coordinates.map((r) => r.map(project)) };
   return { type: 'MultiPolygon', coordinates: area.coordinates.map((p) => p.map((r) => r.map(project))) };
-}
-
-function style(): StyleSpecification {
-  const spec: StyleSpecification = {
-    version: 8,
-    sources: {},
-    layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#eef2ee' } }],
-  };
-  if (TILES) {
-    spec.sources.base = {
-      type: 'raster',
-      tiles: [TILES],
-      tileSize: 256,
-      attribution: (import.meta.env.VITE_BASEMAP_ATTRIBUTION as string | undefined) ?? '',
-    };
-    spec.layers.push({ id: 'base', type: 'raster', source: 'base' });
-  }
-  return spec;
 }
 
 function estatesGeoJson(estates: Estate[]) {
@@ -82,7 +52,7 @@ export default function EstateMap({
     try {
       instance = new MapLibre({
         container: box.current,
-        style: style(),
+        style: baseStyle(),
         attributionControl: TILES ? {} : false,
         dragRotate: false,
         pitchWithRotate: false,

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { app, kickQueue } from '../app-state';
 import { on } from '../bus';
-import { allInspections, updateInspection, type LocalInspection } from '../db';
+import { allActions, allInspections, updateInspection, type LocalAction, type LocalInspection } from '../db';
 import { formatTime, t, type Key } from '../i18n';
 import { retryFailed } from '../queue';
 import { navigate } from '../router';
@@ -36,11 +36,17 @@ export function SyncScreen() {
   const state = useStore(app);
   const session = state.session!;
   const [records, setRecords] = useState<LocalInspection[]>([]);
+  const [actions, setActions] = useState<LocalAction[]>([]);
   const [storage, setStorage] = useState<{ usage?: number; quota?: number } | null>(null);
   const [, tick] = useState(0);
 
   useEffect(() => {
-    const load = () => void allInspections().then((all) => setRecords(all.filter((r) => r.state !== 'draft')));
+    const load = () => {
+      void allInspections().then((all) => setRecords(all.filter((r) => r.state !== 'draft')));
+      void allActions().then((all) =>
+        setActions(all.filter((a) => a.userId === session.user.id && a.state !== 'draft' && a.state !== 'done')),
+      );
+    };
     load();
     const off = on('queue-changed', load);
     const timer = setInterval(() => {
@@ -140,6 +146,25 @@ export function SyncScreen() {
           );
         })}
       </ul>
+      {actions.length > 0 && (
+        <ul class="list queue" data-testid="queued-actions">
+          {actions.map((a) => (
+            <li key={a.id} class={`q ${a.state}`}>
+              <div class="row between">
+                <a href={`/ticket/${a.ticketId}`}>
+                  {t(`act_${a.action}` as Key)} · {a.title} · {a.ticketCode}
+                </a>
+                <span class={`state ${a.state}`}>{t(LABEL[a.state])}</span>
+              </div>
+              {a.lastError && (
+                <p class={a.state === 'failed' ? 'error small' : 'muted small'}>
+                  {t('sync_reason', { m: a.lastError.kind === 'network' ? t('err_network') : a.lastError.message })}
+                </p>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
       {state.counts.failed > 0 && <p class="muted small">{t('sync_kept')}</p>}
       {others.length > 0 && <p class="warning">{t('other_user_data', { n: others.length })}</p>}
       {others.map((r) => (

@@ -1,0 +1,43 @@
+"""Disclosure request and response shapes (public ones carry no personal data)."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+
+class PublishSchema(ma.Schema):
+    period_start = fields.Date(required=True)
+    period_end = fields.Date(required=True, metadata={"description": "inclusive"})
+    title = fields.String(validate=validate.Length(min=1, max=200))
+
+
+class ScopeSchema(ma.Schema):
+    level = fields.String(metadata={"description": "city | district | street"})
+    name = fields.String()
+
+
+class DisclosureSummarySchema(ma.Schema):
+    id = fields.Integer()
+    title = fields.String()
+    period_start = fields.Date()
+    period_end = fields.Date()
+    scope = fields.Nested(ScopeSchema)
+    version = fields.Integer()
+    supersedes_id = fields.Integer(allow_none=True)
+    superseded_by_id = fields.Integer(
+        allow_none=True, metadata={"description": "a newer version corrects this one"}
+    )
+    published_at = fields.DateTime()
+
+
+class DisclosureSchema(DisclosureSummarySchema):
+    areas = fields.List(fields.Dict(), metadata={"description": "area keys and names"})
+    firms = fields.List(fields.Dict(), metadata={"description": "ranked by credit grade"})
+    estates = fields.List(fields.Dict(), metadata={"description": "ranked by latest total"})
+    streets = fields.List(fields.Dict(), metadata={"description": "ranked (考核)"})
+    districts = fields.List(fields.Dict(), metadata={"description": "ranked (考核)"})
+
+
+class InternalDisclosureSchema(DisclosureSummarySchema):
+    published_by_id = fields.Integer(allow_none=True)

@@ -1,0 +1,1 @@
+"""Spreadsheet exports (CSV with BOM, XLSX) of ticket lists and scorecards."""

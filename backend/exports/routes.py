@@ -1,0 +1,100 @@
+"""/api/exports: the ticket inbox and the scorecards as CSV (UTF-8 with BOM) or XLSX files,
+with exactly the filters, period arguments and scope of the JSON endpoints."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+from typing import Any
+
+from flask import Response, send_file, stream_with_context
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from backend.accounts.auth import auth_required, current_scope, current_user
+from backend.clock import SHANGHAI, utcnow
+from backend.errors import NotFound, ValidationFailed
+from backend.exports import services
+from backend.exports.writers import csv_chunks, xlsx_file
+from backend.reports.routes import PeriodArgs, period
+from backend.tickets.schemas import TicketListArgs
+from backend.tickets.services import TicketFilter
+
+blp = Blueprint("exports", __name__, url_prefix="/api/exports", description="CSV / XLSX exports")
+FORMAT = fields.String(load_default="csv", validate=validate.OneOf(["csv", "xlsx"]))
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FILE_RESPONSE = {
+    "description": "a CSV (UTF-8 with BOM) or XLSX attachment",
+    "content": {"text/csv": {"schema": {"type": "string"}}, XLSX: {"schema": {"type": "string"}}},
+}
+
+
+class TicketExportArgs(TicketListArgs):
+    format = FORMAT
+
+
+class ScorecardExportArgs(PeriodArgs):
+    format = FORMAT
+
+
+def _file(
+    fmt: str, name: str, header: Sequence[str], rows: Iterable[Sequence[Any]], sheet: str
+) -> Response:
+    filename = f"{name}.{fmt}"
+    if fmt == "xlsx":
+        return send_file(
+            xlsx_file(header, rows, sheet),
+            mimetype=XLSX,
+            as_attachment=True,
+            download_name=filename,
+            max_age=0,
+        )
+    # Streamed: the request has been authorised and its filters read before the first byte.
+    response = Response(
+        stream_with_context(csv_chunks(header, rows)), mimetype="text/csv; charset=utf-8"
+    )
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _stamp() -> str:
+    return utcnow().astimezone(SHANGHAI).strftime("%Y%m%d-%H%M")
+
+
+@blp.route("/tickets")
+@auth_required()
+@blp.arguments(TicketExportArgs, location="query")
+@blp.response(200, description="tickets as a spreadsheet")
+@blp.doc(responses={"200": FILE_RESPONSE})
+def export_tickets(args: dict[str, Any]):
+    """The tickets GET /api/tickets would list with the same filters and sort, all pages."""
+    fmt, sort = args.pop("format"), args.pop("sort")
+    f = TicketFilter(states=tuple(args.pop("state", ())), **args)
+    user, scope = current_user(), current_scope()
+    if fmt == "xlsx" and services.ticket_count(user, scope, f) > services.XLSX_MAX_ROWS:
+        raise ValidationFailed(
+            f"XLSX 最多 {services.XLSX_MAX_ROWS} 行,请缩小筛选范围或导出 CSV "
+            f"(at most {services.XLSX_MAX_ROWS} rows in XLSX: narrow the filters or use CSV)",
+            {"format": ["too many rows for xlsx"]},
+        )
+    rows = services.ticket_rows(user, scope, f, sort)
+    return _file(fmt, f"tickets-{_stamp()}", services.TICKET_HEADER, rows, "整改工单")
+
+
+@blp.route("/scorecards/<level>")
+@auth_required()
+@blp.arguments(ScorecardExportArgs, location="query")
+@blp.response(200, description="a scorecard as a spreadsheet")
+@blp.doc(responses={"200": FILE_RESPONSE})
+def export_scorecards(args: dict[str, Any], level: str):
+    """level: firms, estates, streets or districts; the figures of
+    /api/reports/scorecards/<level> for the same period."""
+    if level not in services.LEVELS:
+        raise NotFound("没有这种考评 (no such scorecard: firms, estates, streets, districts)")
+    fmt = args.pop("format")
+    span = period(args)
+    header, rows = services.scorecard_table(level, span, current_scope())
+    first = span.start.astimezone(SHANGHAI)
+    last = (span.end - timedelta(days=1)).astimezone(SHANGHAI)
+    name = f"scorecards-{level}-{first:%Y%m%d}-{last:%Y%m%d}"
+    return _file(fmt, name, header, rows, services.SHEETS[level])

@@ -1,0 +1,156 @@
+// Scorecard dashboard: units (firms), streets, estates and districts over a chosen period, as a
+// table and a bar chart; exports of the same figures; publishing them (公示) and the public page.
+
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { getJson, request } from '../../api';
+import { t, type Key } from '../../i18n';
+import { AccountBar } from '../placeholder';
+import { download, errorText, isMissing } from './api';
+import { BarChart, type Bar } from './charts';
+import { SupervisorNav } from './nav';
+import './supervisor.css';
+
+type Level = 'firms' | 'streets' | 'estates' | 'districts';
+type Row = Record<string, unknown> & { name: string };
+const LEVELS: Level[] = ['firms', 'streets', 'estates', 'districts'];
+
+const pct = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : '—');
+const num = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(1)) : '—');
+const text = (v: unknown) => (v === null || v === undefined ? '—' : String(v));
+
+/** Columns per level: [heading, how to show the row]. */
+const UNIT_COLUMNS: [Key, (r: Row) => string][] = [
+  ['sv_due_n', (r) => num(r.due)],
+  ['sv_closed_n', (r) => num(r.closed)],
+  ['sv_closure_rate', (r) => pct(r.closure_rate)],
+  ['sv_on_time_rate', (r) => pct(r.on_time_rate)],
+  ['sv_rework_rate', (r) => pct(r.rework_rate)],
+  ['sv_overdue_open', (r) => num(r.overdue_open)],
+];
+const COLUMNS: Record<Level, [Key, (r: Row) => string][]> = {
+  firms: [...UNIT_COLUMNS, ['sv_credit', (r) => text(r.grade)]],
+  streets: [['sv_rank', (r) => num(r.rank)], ['sv_mean_score', (r) => num(r.mean_estate_score)], ...UNIT_COLUMNS],
+  districts: [['sv_rank', (r) => num(r.rank)], ['sv_mean_score', (r) => num(r.mean_estate_score)], ...UNIT_COLUMNS],
+  estates: [['sv_rank', (r) => num(r.rank)], ['sv_total', (r) => num(r.total)], ['sv_grade', (r) => text(r.grade)]],
+};
+
+const GRADE_COLOUR: Record<string, string> = { A: '#2e7d32', B: '#8bc34a', C: '#f9a825', D: '#c62828' };
+const scoreColour = (v: number | null) => (v === null ? '#9e9e9e' : v >= 90 ? '#2e7d32' : v >= 80 ? '#8bc34a' : v >= 70 ? '#f9a825' : '#c62828');
+
+function chartOf(level: Level, rows: Row[]): JSX.Element {
+  if (level === 'firms') {
+    const bars: Bar[] = rows
+      .filter((r) => typeof r.due === 'number' && (r.due as number) > 0)
+      .map((r) => ({ label: r.name, value: (r.on_time_rate as number | null) ?? null, colour: GRADE_COLOUR[String(r.grade)] }));
+    return <BarChart testid="sv-chart" title={t('sv_chart_on_time')} bars={bars} max={1} format={(v) => `${(v * 100).toFixed(0)}%`} />;
+  }
+  const key = level === 'estates' ? 'total' : 'mean_estate_score';
+  const bars: Bar[] = rows.map((r) => {
+    const value = typeof r[key] === 'number' ? (r[key] as number) : null;
+    return { label: r.name, value, colour: scoreColour(value) };
+  });
+  return <BarChart testid="sv-chart" title={t('sv_chart_score')} bars={bars} max={100} format={(v) => v.toFixed(1)} />;
+}
+
+function isoDay(d: Date): string {
+  const local = new Date(d.getTime() - d.getTimezoneOffset() * 60_000);
+  return local.toISOString().slice(0, 10);
+}
+
+export default function Dashboard() {
+  const [level, setLevel] = useState<Level>('firms');
+  const [to, setTo] = useState(() => isoDay(new Date()));
+  const [from, setFrom] = useState(() => isoDay(new Date(Date.now() - 30 * 86_400_000)));
+  const [rows, setRows] = useState<Row[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  useEffect(() => {
+    let gone = false;
+    setRows(null);
+    setError(null);
+    const q = new URLSearchParams({ from, to });
+    getJson<Row[]>(`/api/reports/scorecards/${level}?${q}`).then(
+      (r) => !gone && setRows(r),
+      (e) => !gone && setError(errorText(e)),
+    );
+    return () => {
+      gone = true;
+    };
+  }, [level, from, to]);
+
+  const exportAs = (format: 'csv' | 'xlsx') => {
+    const q = new URLSearchParams({ format, from, to });
+    download(`/api/exports/scorecards/${level}?${q}`, `scorecards-${level}.${format}`).catch((e) =>
+      setNotice(isMissing(e) ? t('sv_export_missing') : t('sv_export_failed', { m: errorText(e) })),
+    );
+  };
+  const publish = async () => {
+    if (!confirm(t('sv_publish_confirm', { a: from, b: to }))) return;
+    try {
+      await request('/api/disclosures', { method: 'POST', json: { period_start: from, period_end: to } });
+      setNotice(t('sv_published'));
+    } catch (e) {
+      setNotice(isMissing(e) ? t('sv_publish_missing') : t('sv_publish_failed', { m: errorText(e) }));
+    }
+  };
+
+  const columns = COLUMNS[level];
+  return (
+    <section class="sv-dashboard page" data-testid="sv-dashboard">
+      <AccountBar />
+      <SupervisorNav active="scorecards" />
+      <div class="row sv-toolbar">
+        <div class="sv-tabs" role="tablist">
+          {LEVELS.map((l) => (
+            <button key={l} type="button" role="tab" aria-selected={l === level} class={l === level ? 'active' : ''}
+              data-testid={`sv-level-${l}`} onClick={() => setLevel(l)}>
+              {t(`sv_level_${l}` as Key)}
+            </button>
+          ))}
+        </div>
+        <label class="sv-date">{t('sv_from')}
+          <input type="date" value={from} max={to} onChange={(e) => setFrom((e.target as HTMLInputElement).value || from)} />
+        </label>
+        <label class="sv-date">{t('sv_to')}
+          <input type="date" value={to} min={from} onChange={(e) => setTo((e.target as HTMLInputElement).value || to)} />
+        </label>
+      </div>
+      <div class="row sv-toolbar">
+        <span>{t('sv_export')}</span>
+        <button type="button" class="small" onClick={() => exportAs('csv')} data-testid="sv-export-csv">CSV</button>
+        <button type="button" class="small" onClick={() => exportAs('xlsx')} data-testid="sv-export-xlsx">XLSX</button>
+        <button type="button" class="small primary" onClick={publish} data-testid="sv-publish">{t('sv_publish')}</button>
+        <a class="button small" href="/public/" target="_blank" rel="noopener">{t('sv_public_page')}</a>
+      </div>
+      {notice && <p class="banner info" data-testid="sv-notice">{notice}</p>}
+      {error && <p class="error">{error}</p>}
+      {!rows && !error && <p class="muted">{t('loading')}</p>}
+      {rows && !rows.length && <p class="muted">{t('sv_no_rows')}</p>}
+      {rows && rows.length > 0 && (
+        <div class="sv-board">
+          {chartOf(level, rows)}
+          <div class="sv-table-wrap">
+            <table class="sv-table" data-testid="sv-table">
+              <thead>
+                <tr>
+                  <th>{t('sv_name')}</th>
+                  {columns.map(([key]) => <th key={key}>{t(key)}</th>)}
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r, i) => (
+                  <tr key={i}>
+                    <td>{r.name}</td>
+                    {columns.map(([key, show]) => <td key={key}>{show(r)}</td>)}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

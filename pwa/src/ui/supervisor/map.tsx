@@ -1,0 +1,237 @@
+// The supervisor's issue map: open tickets as server-made clusters (count, worst severity, overdue)
+// below zoom 15 and pins above, estate outlines filled by their latest grade. Every pan or zoom
+// asks the server again for the view (debounced; a newer view aborts the older request).
+// Counts are HTML markers, so the style needs no glyphs from anywhere.
+
+import { Map as MapLibre, Marker, type GeoJSONSource, type MapGeoJSONFeature } from 'maplibre-gl';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { getJson } from '../../api';
+import { t } from '../../i18n';
+import { bounds, type Area } from '../../geo';
+import { baseStyle, GCJ02, project, TILES } from '../basemap';
+import { filterQuery, type Filters } from './api';
+
+const SEVERITY_COLOUR = ['match', ['coalesce', ['get', 'severity'], ['get', 'worst_severity'], ''],
+  'urgent', '#b3261e', 'major', '#e8710a', 'minor', '#d4a000', '#607d8b'] as const;
+const GRADE_COLOUR = ['match', ['coalesce', ['get', 'grade'], ''],
+  '优', '#2e7d32', '良', '#8bc34a', '中', '#f9a825', '差', '#c62828', '#9e9e9e'] as const;
+const IS_CLUSTER = ['==', ['get', 'cluster'], true] as const;
+const IS_PIN = ['!=', ['get', 'cluster'], true] as const;
+const DEBOUNCE_MS = 250;
+
+interface Feature {
+  type: 'Feature';
+  geometry: { type: 'Point'; coordinates: [number, number] } | { type: string; coordinates: unknown };
+  properties: Record<string, unknown> | null;
+}
+type Collection = { type: 'FeatureCollection'; features: Feature[]; properties?: { clustered: boolean } };
+const EMPTY: Collection = { type: 'FeatureCollection', features: [] };
+
+declare global {
+  interface Window {
+    __wuhaoMap?: MapLibre; // test hook: the browser tests query rendered features through it
+  }
+}
+
+function addLayers(map: MapLibre): void {
+  map.addSource('estates', { type: 'geojson', data: EMPTY as never });
+  map.addSource('tickets', { type: 'geojson', data: EMPTY as never });
+  map.addLayer({ id: 'sv-estate-fill', type: 'fill', source: 'estates',
+    paint: { 'fill-color': GRADE_COLOUR as never, 'fill-opacity': 0.28 } });
+  map.addLayer({ id: 'sv-estate-line', type: 'line', source: 'estates',
+    paint: { 'line-color': GRADE_COLOUR as never, 'line-width': 1.5 } });
+  map.addLayer({ id: 'sv-clusters', type: 'circle', source: 'tickets', filter: IS_CLUSTER as never,
+    paint: {
+      'circle-color': SEVERITY_COLOUR as never,
+      'circle-opacity': 0.85,
+      'circle-radius': ['interpolate', ['linear'], ['get', 'count'], 1, 14, 10, 20, 100, 30] as never,
+      'circle-stroke-color': ['case', ['>', ['get', 'overdue'], 0], '#7a0000', '#ffffff'] as never,
+      'circle-stroke-width': ['case', ['>', ['get', 'overdue'], 0], 4, 2] as never,
+    } });
+  map.addLayer({ id: 'sv-pin-halo', type: 'circle', source: 'tickets',
+    filter: ['all', IS_PIN, ['==', ['get', 'overdue'], true]] as never,
+    paint: { 'circle-color': '#b3261e', 'circle-opacity': 0.25, 'circle-radius': 16 } });
+  map.addLayer({ id: 'sv-pins', type: 'circle', source: 'tickets', filter: IS_PIN as never,
+    paint: {
+      'circle-color': SEVERITY_COLOUR as never,
+      'circle-radius': ['case', ['==', ['get', 'overdue'], true], 9, 7] as never,
+      'circle-stroke-color': ['case', ['==', ['get', 'overdue'], true], '#7a0000', '#ffffff'] as never,
+      'circle-stroke-width': ['case', ['==', ['get', 'overdue'], true], 3, 2] as never,
+    } });
+  map.addLayer({ id: 'sv-selected', type: 'circle', source: 'tickets', filter: ['==', ['get', 'id'], -1],
+    paint: { 'circle-color': 'rgba(0,0,0,0)', 'circle-radius': 13, 'circle-stroke-color': '#1565c0', 'circle-stroke-width': 3 } });
+}
+
+function clusterLabel(props: Record<string, unknown>): HTMLElement {
+  const label = document.createElement('div');
+  label.className = 'sv-cluster-label';
+  label.textContent = String(props.count);
+  const late = Number(props.overdue ?? 0);
+  if (late > 0) {
+    const badge = document.createElement('span');
+    badge.className = 'sv-overdue-badge';
+    badge.textContent = String(late);
+    badge.title = t('sv_overdue');
+    label.append(badge);
+  }
+  return label;
+}
+
+export interface Focus {
+  lng: number; // WGS84
+  lat: number;
+  seq: number; // a new number flies there again even to the same place
+}
+
+export default function TicketMap({
+  filters,
+  reloadKey,
+  focus,
+  selected,
+  onPick,
+}: {
+  filters: Filters;
+  reloadKey: number;
+  focus: Focus | null;
+  selected: number | null;
+  onPick: (id: number) => void;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  const map = useRef<MapLibre | null>(null);
+  const state = useRef({ filters, onPick, reload: () => {}, focused: false });
+  state.current.filters = filters;
+  state.current.onPick = onPick;
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!box.current) return;
+    const container = box.current;
+    let instance: MapLibre;
+    try {
+      instance = new MapLibre({
+        container,
+        style: baseStyle(),
+        attributionControl: TILES ? {} : false,
+        dragRotate: false,
+        pitchWithRotate: false,
+        center: project([121.62, 38.92]),
+        zoom: 11,
+      });
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+      return;
+    }
+    map.current = instance;
+    window.__wuhaoMap = instance;
+    let markers: Marker[] = [];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let inflight: AbortController | null = null;
+    let seq = 0;
+    let fitted = false;
+
+    const load = async () => {
+      inflight?.abort();
+      const controller = (inflight = new AbortController());
+      const mine = ++seq;
+      const b = instance.getBounds();
+      const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+      const bbox = [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -85, 85),
+        clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -85, 85)].map((v) => v.toFixed(6)).join(',');
+      const where = new URLSearchParams({ bbox });
+      if (GCJ02) where.set('crs', 'gcj02'); // the server shifts bbox in and geometry out
+      const ticketsQ = filterQuery(state.current.filters);
+      ticketsQ.set('bbox', bbox);
+      ticketsQ.set('zoom', String(Math.floor(instance.getZoom())));
+      if (GCJ02) ticketsQ.set('crs', 'gcj02');
+      container.dataset.loading = 'true';
+      try {
+        const [tickets, estates] = await Promise.all([
+          getJson<Collection>(`/api/map/tickets?${ticketsQ}`, { signal: controller.signal }),
+          getJson<Collection>(`/api/map/estates?${where}`, { signal: controller.signal }),
+        ]);
+        if (mine !== seq) return;
+        (instance.getSource('tickets') as GeoJSONSource).setData(tickets as never);
+        (instance.getSource('estates') as GeoJSONSource).setData(estates as never);
+        markers.forEach((m) => m.remove());
+        markers = tickets.features
+          .filter((f) => f.properties?.cluster)
+          .map((f) =>
+            new Marker({ element: clusterLabel(f.properties!) })
+              .setLngLat(f.geometry.coordinates as [number, number])
+              .addTo(instance),
+          );
+        setError(null);
+        if (!fitted && !state.current.focused) {
+          // First view: the estates of the caller's jurisdiction, whatever the default centre was.
+          fitted = true;
+          const extent = bounds(estates.features.map((f) => f.geometry as Area));
+          if (extent) instance.fitBounds(extent, { padding: 40, maxZoom: 15, animate: false });
+        }
+        container.dataset.tickets = String(tickets.features.length);
+        container.dataset.clustered = String(Boolean(tickets.properties?.clustered));
+        container.dataset.estates = String(estates.features.length);
+        container.dataset.loaded = String(mine);
+      } catch (e) {
+        if (!controller.signal.aborted) setError(e instanceof Error ? e.message : String(e));
+      } finally {
+        if (mine === seq) delete container.dataset.loading;
+      }
+    };
+    const schedule = () => {
+      if (!instance.getSource('tickets')) return; // the first load comes with the style
+      clearTimeout(timer);
+      timer = setTimeout(() => void load(), DEBOUNCE_MS);
+    };
+    state.current.reload = schedule;
+
+    instance.on('error', (e) => console.warn('map', e.error));
+    instance.on('load', () => {
+      addLayers(instance);
+      instance.on('moveend', schedule);
+      instance.on('click', 'sv-clusters', (e) => {
+        const feature = e.features?.[0] as MapGeoJSONFeature | undefined;
+        if (!feature) return;
+        const [lng, lat] = (feature.geometry as { coordinates: [number, number] }).coordinates;
+        instance.easeTo({ center: [lng, lat], zoom: Math.min(instance.getZoom() + 2, 16) });
+      });
+      instance.on('click', 'sv-pins', (e) => {
+        const id = e.features?.[0]?.properties?.id;
+        if (id !== undefined) state.current.onPick(Number(id));
+      });
+      for (const layer of ['sv-clusters', 'sv-pins']) {
+        instance.on('mouseenter', layer, () => (instance.getCanvas().style.cursor = 'pointer'));
+        instance.on('mouseleave', layer, () => (instance.getCanvas().style.cursor = ''));
+      }
+      void load();
+    });
+    return () => {
+      clearTimeout(timer);
+      inflight?.abort();
+      instance.remove();
+      map.current = null;
+      if (window.__wuhaoMap === instance) delete window.__wuhaoMap;
+    };
+  }, []);
+
+  useEffect(() => state.current.reload(), [filters, reloadKey]);
+
+  useEffect(() => {
+    if (!focus || !map.current) return;
+    state.current.focused = true; // a ticket was opened: do not fit the view to the estates over it
+    map.current.jumpTo({ center: project([focus.lng, focus.lat]), zoom: Math.max(map.current.getZoom(), 16) });
+  }, [focus?.seq]);
+
+  useEffect(() => {
+    const instance = map.current;
+    if (instance?.getLayer('sv-selected')) instance.setFilter('sv-selected', ['all', IS_PIN as never, ['==', ['get', 'id'], selected ?? -1]]);
+    else instance?.once('load', () => instance.setFilter('sv-selected', ['all', IS_PIN as never, ['==', ['get', 'id'], selected ?? -1]]));
+  }, [selected]);
+
+  return (
+    <div class="sv-map-wrap">
+      <div class="sv-map" ref={box} data-testid="sv-map" />
+      {!TILES && <div class="sv-map-note">{t('sv_no_basemap')}</div>}
+      {error && <div class="sv-map-error error">{t('sv_map_error', { m: error })}</div>}
+    </div>
+  );
+}

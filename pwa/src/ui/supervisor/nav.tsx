@@ -1,0 +1,14 @@
+// The supervisor's own navigation: map, scorecards, and the public disclosure page.
+import { t } from '../../i18n';
+
+export function SupervisorNav({ active }: { active: 'map' | 'scorecards' }) {
+  return (
+    <nav class="sv-nav">
+      <a href="/" class={active === 'map' ? 'active' : ''} data-testid="sv-nav-map">{t('sv_map')}</a>
+      <a href="/supervise/scorecards" class={active === 'scorecards' ? 'active' : ''} data-testid="sv-nav-scorecards">
+        {t('sv_scorecards')}
+      </a>
+      <a href="/public/" target="_blank" rel="noopener">{t('sv_public_page')}</a>
+    </nav>
+  );
+}

@@ -1,0 +1,372 @@
+// One ticket: what was found (before-photos, place on a map, deadline), its history, and what this
+// user may do now. Every action goes through the device's queue (ticket-queue.ts): after-photos
+// are in IndexedDB before anything is sent, and an action taken offline is sent later.
+
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, NetworkError } from '../api';
+import { app, kickQueue, registerBackgroundSync } from '../app-state';
+import { on } from '../bus';
+import { dropUnreferencedPhotos, putPhoto, type LocalAction } from '../db';
+import type { LngLat } from '../geo';
+import { formatTime, t, type Key } from '../i18n';
+import { compressPhoto, isoNow, newUuid } from '../photos';
+import { useStore } from '../store';
+import { discardAction, newAction, openAction, saveAction, submitAction } from '../ticket-queue';
+import { cachedTicket, fetchTicket, type Ticket } from '../tickets';
+import { estateName, useEstates } from './firm';
+import {
+  Deadline,
+  LazyMap,
+  LocalThumb,
+  PhotoViewer,
+  ServerPhoto,
+  SeverityTag,
+  StateTag,
+  Trail,
+  useTick,
+} from './ticket-parts';
+
+const MAX_PHOTOS = 10;
+/** Actions this screen offers, in the order shown. Others (extensions, reroute) are not here yet. */
+const OFFERED = ['accept', 'rectify', 'verify', 'reject', 'dispute'] as const;
+const NEEDS_FORM = new Set(['rectify', 'reject', 'dispute']);
+
+function failure(record: LocalAction): string {
+  const e = record.lastError;
+  if (!e) return '';
+  if (e.kind === 'network') return t('err_network');
+  if (e.status === 412) return t('stale_reloaded');
+  return e.status ? `${e.status} ${e.message}` : e.message;
+}
+
+export function TicketScreen({ id }: { id: number }) {
+  const { session, online } = useStore(app);
+  const userId = session!.user.id;
+  const estates = useEstates(userId);
+  const now = useTick();
+  const [ticket, setTicket] = useState<Ticket | null>(null);
+  const [copyFrom, setCopyFrom] = useState<string | null>(null); // offline: when the copy was saved
+  const [missing, setMissing] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [record, setRecord] = useState<LocalAction | null>(null);
+  const [form, setForm] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [photoError, setPhotoError] = useState<string | null>(null);
+  const [viewing, setViewing] = useState<string | null>(null);
+
+  const load = async (): Promise<Ticket | null> => {
+    try {
+      const fresh = await fetchTicket(userId, id);
+      setTicket(fresh);
+      setCopyFrom(null);
+      return fresh;
+    } catch (e) {
+      if (!(e instanceof NetworkError) && !(e instanceof ApiError && e.status === 401)) {
+        setNotice(e instanceof Error ? e.message : String(e));
+      }
+      const cached = await cachedTicket(userId, id);
+      if (cached) {
+        setTicket(cached.data);
+        setCopyFrom(cached.fetchedAt);
+      } else setMissing(true);
+      return cached?.data ?? null;
+    }
+  };
+
+  /** Follow this ticket's queued action: done → reload; refused because the ticket moved → say so. */
+  const watch = async () => {
+    const current = (await openAction(userId, id)) ?? null;
+    setRecord(current);
+    if (current?.state === 'draft') setForm(current.action);
+    if (!current && record && record.state !== 'draft') {
+      setForm(null);
+      await load();
+    }
+    if (current?.state === 'failed' && (current.lastError?.status === 412 || current.lastError?.status === 409)) {
+      const fresh = await load();
+      setNotice(
+        current.lastError.status === 412
+          ? t('stale_reloaded')
+          : t('conflict_state', { s: fresh ? t(`state_${fresh.state}` as Key) : '?' }),
+      );
+      // Nothing of value in an action without photos: drop it, the message says what happened.
+      if (!current.photos.length) await discardAction(current.id);
+    }
+  };
+
+  useEffect(() => {
+    void load();
+  }, [id, online]);
+  useEffect(() => {
+    void watch();
+    return on('queue-changed', () => void watch());
+  }, [id, record?.id, record?.state]);
+
+  if (!ticket) {
+    return <p class="page muted">{missing ? t('ticket_not_cached') : notice ?? t('loading')}</p>;
+  }
+
+  const draft = record?.state === 'draft' ? record : null;
+  const queued = record && record.state !== 'draft' ? record : null;
+  const offered = OFFERED.filter((a) => ticket.allowed_actions.includes(a));
+
+  const ensureDraft = async (action: string): Promise<LocalAction> => {
+    if (draft && draft.action === action) return draft;
+    if (draft) await discardAction(draft.id);
+    const fresh = newAction(userId, ticket, action, newUuid(), isoNow());
+    await saveAction(fresh);
+    setRecord(fresh);
+    return fresh;
+  };
+
+  const start = async (action: string) => {
+    setNotice(null);
+    if (NEEDS_FORM.has(action)) {
+      await ensureDraft(action);
+      setForm(action);
+      return;
+    }
+    const fresh = newAction(userId, ticket, action, newUuid(), isoNow());
+    await submitAction(fresh, ticket, isoNow());
+    setRecord({ ...fresh, state: 'waiting' });
+    void registerBackgroundSync();
+    void kickQueue(true);
+  };
+
+  const addPhotos = async (event: Event) => {
+    const input = event.target as HTMLInputElement;
+    const files = Array.from(input.files ?? []);
+    input.value = '';
+    if (!files.length) return;
+    setBusy(true);
+    setPhotoError(null);
+    try {
+      let current = await ensureDraft('rectify');
+      for (const file of files) {
+        if (current.photos.length >= MAX_PHOTOS) {
+          setPhotoError(t('photo_limit', { n: MAX_PHOTOS }));
+          break;
+        }
+        const compressed = await compressPhoto(file);
+        await putPhoto({
+          hash: compressed.hash,
+          blob: compressed.blob,
+          size: compressed.blob.size,
+          width: compressed.width,
+          height: compressed.height,
+          capturedAt: isoNow(new Date(file.lastModified || Date.now())),
+          position: null,
+          inspectionId: `action:${current.id}`,
+          itemCode: ticket.item_code,
+          uploaded: false,
+          attempted: false,
+        });
+        if (!current.photos.includes(compressed.hash)) {
+          current = { ...current, photos: [...current.photos, compressed.hash] };
+          await saveAction(current);
+          setRecord(current);
+        }
+      }
+    } catch (e) {
+      setPhotoError(t('photo_failed', { m: e instanceof Error ? e.message : String(e) }));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const removePhoto = async (hash: string) => {
+    if (!draft) return;
+    const next = { ...draft, photos: draft.photos.filter((h) => h !== hash) };
+    await saveAction(next);
+    setRecord(next);
+    await dropUnreferencedPhotos([hash]);
+  };
+
+  const setReason = async (reason: string) => {
+    if (!draft) return;
+    const next = { ...draft, reason };
+    setRecord(next);
+    await saveAction(next);
+  };
+
+  const submitForm = async (event: Event) => {
+    event.preventDefault();
+    if (!draft) return;
+    setNotice(null);
+    await submitAction(draft, ticket, isoNow());
+    setForm(null);
+    void registerBackgroundSync();
+    void kickQueue(true);
+  };
+
+  const resubmit = async () => {
+    if (!queued) return;
+    const fresh = (await load()) ?? ticket;
+    if (!fresh.allowed_actions.includes(queued.action)) return;
+    await submitAction(queued, fresh, isoNow());
+    setNotice(null);
+    void kickQueue(true);
+  };
+
+  const before = ticket.photos.filter((p) => p.kind === 'before');
+  const after = ticket.photos.filter((p) => p.kind === 'after');
+  const checks = ticket.photos.filter((p) => p.kind === 'verification');
+  const estate = estates?.find((e) => e.id === ticket.estate_id);
+  const where: LngLat | null = ticket.position ? [ticket.position.lng, ticket.position.lat] : null;
+  const formValid =
+    draft &&
+    (draft.action === 'rectify' ? draft.photos.length > 0 : draft.reason.trim().length > 0);
+
+  return (
+    <section class="page ticket-detail" data-testid="ticket-detail" data-state={ticket.state}>
+      <a class="back" href={session!.user.role === 'inspector' ? '/reinspect' : '/'}>
+        ‹ {t('back')}
+      </a>
+      {copyFrom && <p class="warning small">{t('ticket_offline_copy', { t: formatTime(copyFrom) })}</p>}
+      {notice && (
+        <p class="warning" data-testid="notice">
+          {notice}
+        </p>
+      )}
+      <h2>{ticket.title}</h2>
+      <p class="row">
+        <StateTag state={ticket.state} />
+        <SeverityTag severity={ticket.severity} />
+        <Deadline ticket={ticket} now={now} />
+      </p>
+      <p class="muted small">
+        {t('ticket_title', { c: ticket.code })} · {estateName(estates, ticket.estate_id)} ·{' '}
+        {t('due_at', { t: formatTime(ticket.due_at) })}
+        {ticket.due_provisional && ` ${t('provisional')}`}
+      </p>
+      {ticket.description && <p class="description">{ticket.description}</p>}
+
+      {[
+        ['before_photos', before, 'before'],
+        ['after_photos', after, 'after'],
+        ['verification_photos', checks, 'verification'],
+      ].map(([label, list, kind]) =>
+        (list as Ticket['photos']).length ? (
+          <div class="photo-group" key={kind as string} data-testid={`photos-${kind}`}>
+            <h3>{t(label as Key)}</h3>
+            <div class="thumbs">
+              {(list as Ticket['photos']).map((p) => (
+                <ServerPhoto key={p.sha256} userId={userId} sha={p.sha256} onOpen={() => setViewing(p.sha256)} />
+              ))}
+            </div>
+          </div>
+        ) : null,
+      )}
+
+      <h3>{t('location')}</h3>
+      {where ? (
+        <LazyMap estates={estate ? [estate] : []} here={where} onPick={() => {}} />
+      ) : (
+        <p class="muted small">{t('no_position')}</p>
+      )}
+
+      {queued && (
+        <div class={`card queued ${queued.state}`} data-testid="queued-action" data-state={queued.state}>
+          <b>{t(`act_${queued.action}` as Key)}</b>{' '}
+          {queued.state === 'failed'
+            ? t('action_failed', { m: failure(queued) })
+            : queued.state === 'sending'
+              ? t('action_sending')
+              : t('action_waiting')}
+          {queued.photos.length > 0 && (
+            <div class="thumbs">
+              {queued.photos.map((h) => (
+                <LocalThumb key={h} hash={h} />
+              ))}
+            </div>
+          )}
+          {queued.state === 'failed' && (
+            <div class="row">
+              {ticket.allowed_actions.includes(queued.action) && (
+                <button type="button" class="small primary" onClick={() => void resubmit()} data-testid="resubmit">
+                  {t('action_resubmit')}
+                </button>
+              )}
+              <button type="button" class="small" onClick={() => void discardAction(queued.id)}>
+                {t('action_discard')}
+              </button>
+            </div>
+          )}
+        </div>
+      )}
+
+      {!queued && form && draft && (
+        <form class="card action-form" onSubmit={submitForm} data-testid={`form-${form}`}>
+          <h3>{t(`act_${form}` as Key)}</h3>
+          {form === 'rectify' && (
+            <>
+              <div class="thumbs">
+                {draft.photos.map((h) => (
+                  <LocalThumb key={h} hash={h} onRemove={() => void removePhoto(h)} />
+                ))}
+                <label class="button camera">
+                  {busy ? t('photo_processing') : t('add_after_photo')}
+                  <input
+                    type="file"
+                    accept="image/*"
+                    capture="environment"
+                    multiple
+                    onChange={addPhotos}
+                    disabled={busy}
+                    data-testid="after-photo-input"
+                  />
+                </label>
+              </div>
+              {!draft.photos.length && <p class="muted small">{t('rectify_needs_photo')}</p>}
+              {photoError && <p class="error small">{photoError}</p>}
+            </>
+          )}
+          <label>
+            {t(form === 'rectify' ? 'rectify_note' : form === 'reject' ? 'reject_reason' : 'dispute_reason')}
+            <textarea
+              rows={3}
+              value={draft.reason}
+              placeholder={form === 'dispute' ? t('dispute_placeholder') : ''}
+              onInput={(e) => void setReason((e.target as HTMLTextAreaElement).value)}
+              data-testid="reason"
+            />
+          </label>
+          <div class="row">
+            <button type="submit" class="primary" disabled={!formValid || busy} data-testid="submit-action">
+              {t(`act_${form}` as Key)}
+            </button>
+            <button
+              type="button"
+              onClick={() => {
+                setForm(null);
+                void discardAction(draft.id);
+              }}
+            >
+              {t('cancel')}
+            </button>
+          </div>
+        </form>
+      )}
+
+      {!queued && !form && offered.length > 0 && (
+        <div class="actions row" data-testid="actions">
+          {offered.map((a) => (
+            <button
+              type="button"
+              key={a}
+              class={a === 'dispute' || a === 'reject' ? '' : 'primary'}
+              onClick={() => void start(a)}
+              data-testid={`action-${a}`}
+            >
+              {t(`act_${a}` as Key)}
+            </button>
+          ))}
+        </div>
+      )}
+
+      <h3>{t('history')}</h3>
+      <Trail events={ticket.events} userId={userId} />
+      {viewing && <PhotoViewer userId={userId} sha={viewing} onClose={() => setViewing(null)} />}
+    </section>
+  );
+}
