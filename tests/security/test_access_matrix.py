@@ -140,6 +140,7 @@ MATRIX: dict[str, Row] = {
     # --- inspections -------------------------------------------------------------------------
     "GET /api/inspections": Row(ANY),
     "GET /api/inspections/<inspection_id>": Row(ANY, "inspection"),
+    "GET /api/inspections/<inspection_id>/report": Row(ANY, "inspection"),
     # (PUT photos / inspections: the path gets the body's hash / a new client id, see _path)
     "PUT /api/inspections/<inspection_id>": Row(FIELD, "estate", body=_inspection, refused=422),
     # --- tickets -----------------------------------------------------------------------------
@@ -156,6 +157,15 @@ MATRIX: dict[str, Row] = {
     "GET /api/reports/scorecards/estates": Row(ANY),
     "GET /api/reports/scorecards/streets": Row(ANY),
     "GET /api/reports/scorecards/districts": Row(ANY),
+    "GET /api/exports/tickets": Row(ANY),
+    "GET /api/exports/scorecards/<level>": Row(ANY),
+    # --- 公示 (disclosures): published by supervisors, read by anyone ---------------------------
+    "GET /api/disclosures": Row(SUPERVISORS),
+    "POST /api/disclosures": Row(SUPERVISORS, body={}),
+    "GET /api/public/disclosures": Row(PUBLIC),
+    "GET /api/public/disclosures/<int:disclosure_id>": Row(PUBLIC),
+    "GET /public/": Row(PUBLIC),
+    "GET /public/<int:disclosure_id>": Row(PUBLIC),
     # --- Open311 (its own keys, never our tokens; POST without api_key is refused for all) ---
     "GET /open311/discovery.json": Row(PUBLIC),
     "GET /open311/discovery.xml": Row(PUBLIC),
@@ -237,6 +247,7 @@ def world(dbsession, inspect, tickets_of) -> dict[str, Any]:
             "checklist_id": version.checklist_id, "version_id": version.id,
             "variant": "display", "filename": "missing.js", "service_code": "x",
             "service_request_id": str(ticket_in["id"]), "token": "x",
+            "level": "estates", "disclosure_id": 1,
         },
     }  # fmt: skip
 
@@ -311,6 +322,8 @@ def test_access_matrix(app, client, dbsession, world):
                 elif body is not None:
                     kwargs["json"] = body
                 response = client.open(path, method=method, **kwargs)
+                text = response.get_data().decode("utf-8", "replace")
+                response.close()  # streamed answers (exports) end their request context here
                 expected = _expected(row, caller, where)
                 if expected == "public":
                     public_answers.add(response.status_code)
@@ -320,7 +333,7 @@ def test_access_matrix(app, client, dbsession, world):
                 got = _outcome(response.status_code, method, row)
                 if got != expected:
                     wrong.append(
-                        f"{key} [{where}] {caller}: expected {expected}, got {response.status_code} {response.get_data(as_text=True)[:120]}"
+                        f"{key} [{where}] {caller}: expected {expected}, got {response.status_code} {text[:120]}"
                     )
             if len(public_answers) > 1:
                 wrong.append(
