@@ -12,7 +12,7 @@ from typing import Any
 import marshmallow as ma
 from flask import Flask, Response, jsonify
 from flask_smorest import Api
-from sqlalchemy.exc import DataError, DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError, StatementError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -175,6 +175,18 @@ def register_error_handlers(app: Flask) -> None:
 
         db.session.rollback()
         return error_response(422, OUT_OF_RANGE)
+
+    @app.errorhandler(StatementError)
+    def _statement_error(error: StatementError) -> Response:
+        # The same overflow, raised while SQLAlchemy converted a parameter (e.g. a date in year 1
+        # shifted to UTC).
+        from backend.database import db
+
+        db.session.rollback()
+        if isinstance(error.orig, OverflowError):
+            return error_response(422, OUT_OF_RANGE)
+        log.exception("database statement error")
+        return error_response(500, "服务器内部错误 (internal error)")
 
     @app.errorhandler(DBAPIError)
     def _database_error(error: DBAPIError) -> Response:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import marshmallow as ma
 from marshmallow import fields, validate
 
+# Periods the system can hold (the year 1 cannot be shifted to UTC, for one).
+PERIOD_RANGE = validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 31))
+
 
 class PublishSchema(ma.Schema):
-    period_start = fields.Date(required=True)
-    period_end = fields.Date(required=True, metadata={"description": "inclusive"})
+    period_start = fields.Date(required=True, validate=PERIOD_RANGE)
+    period_end = fields.Date(
+        required=True, validate=PERIOD_RANGE, metadata={"description": "inclusive"}
+    )
     title = fields.String(validate=validate.Length(min=1, max=200))
 
 

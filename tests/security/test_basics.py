@@ -206,3 +206,15 @@ def test_photo_paths_cannot_leave_the_store(client, login, method, path):
     response = client.open(path, method=method, data=b"\xff\xd8\xff", headers=login("admin"))
     assert response.status_code in (404, 415, 422), (path, response.status_code)
     assert response.mimetype != "image/jpeg"
+
+
+def test_dates_at_the_edge_of_the_calendar_are_refused_not_500(client, login):
+    headers = login("supervisor1")
+    for first, last in (("0001-01-01", "0001-01-01"), ("9999-12-31", "9999-12-31")):
+        body = {"period_start": first, "period_end": last}
+        response = client.post("/api/disclosures", json=body, headers=headers)
+        assert response.status_code == 422, response.json
+        report = client.get(
+            f"/api/reports/scorecards/estates?from={first}&to={last}", headers=headers
+        )
+        assert report.status_code < 500, (first, report.status_code)
