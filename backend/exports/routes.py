@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
+from itertools import chain, islice
 from typing import Any
 
 from flask import Response, send_file, stream_with_context
@@ -50,6 +51,10 @@ def _file(
             max_age=0,
         )
     # Streamed: the request has been authorised and its filters read before the first byte.
+    # The first row is read now, so a filter the database refuses (e.g. a NUL character on
+    # PostgreSQL) is an error answer, not a 200 whose stream breaks off.
+    rows = iter(rows)
+    rows = chain(list(islice(rows, 1)), rows)
     response = Response(
         stream_with_context(csv_chunks(header, rows)), mimetype="text/csv; charset=utf-8"
     )

@@ -218,3 +218,15 @@ def test_dates_at_the_edge_of_the_calendar_are_refused_not_500(client, login):
             f"/api/reports/scorecards/estates?from={first}&to={last}", headers=headers
         )
         assert report.status_code < 500, (first, report.status_code)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/tickets?area=a%00b", "/api/exports/tickets?format=csv&area=a%00b", "/api/estates?q=%00"],
+)
+def test_a_nul_character_in_a_filter_is_refused_or_harmless(client, login, path):
+    response = client.get(path, headers=login("admin"))
+    assert response.status_code in (200, 422), (path, response.status_code)
+    response.get_data()
+    # The connection is still usable afterwards (a broken stream would have aborted it).
+    assert client.get("/api/me", headers=login("admin")).status_code == 200
