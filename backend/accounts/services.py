@@ -196,10 +196,12 @@ def _check_role_scope(spec: UserSpec) -> list[Grid]:
         errors["district_id"] = ["unknown district"]
     if spec.street_id is not None and db.session.get(Street, spec.street_id) is None:
         errors["street_id"] = ["unknown street"]
-    if spec.role is Role.firm:
-        org = db.session.get(Organisation, spec.organisation_id) if spec.organisation_id else None
-        if org is None or org.kind is not OrgKind.property_firm:
-            errors["organisation_id"] = ["a firm user needs a property firm organisation"]
+    org = db.session.get(Organisation, spec.organisation_id) if spec.organisation_id else None
+    if spec.organisation_id is not None and org is None:
+        # Any role may name its unit (e.g. a street office), but it must exist.
+        errors["organisation_id"] = ["unknown organisation"]
+    elif spec.role is Role.firm and (org is None or org.kind is not OrgKind.property_firm):
+        errors["organisation_id"] = ["a firm user needs a property firm organisation"]
     if spec.role is Role.supervisor and spec.district_id and spec.street_id:
         errors["street_id"] = ["a supervisor has a district or a street, not both"]
     if spec.role is not Role.supervisor and (spec.district_id or spec.street_id):

@@ -230,3 +230,11 @@ def test_a_nul_character_in_a_filter_is_refused_or_harmless(client, login, path)
     response.get_data()
     # The connection is still usable afterwards (a broken stream would have aborted it).
     assert client.get("/api/me", headers=login("admin")).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["inspector", "supervisor", "firm"])
+def test_a_user_naming_an_unknown_organisation_is_422(client, login, role):
+    body = {"username": f"ghost-{role}", "password": SECRET, "role": role, "organisation_id": 99999}
+    response = client.post("/api/users", json=body, headers=login("admin"))
+    assert response.status_code == 422, response.json
+    assert "organisation_id" in response.json["errors"]
