@@ -1,0 +1,261 @@
+"""Clusters of open tickets for low zooms, computed two ways that must agree exactly.
+
+A cluster is one grid cell of the asked zoom (see map_cells.cell_size); a view shows every cell
+its bbox touches, whole, so counts do not change while the map is panned. `direct()` groups the
+tickets themselves; `aggregated()` sums map_cells rows and corrects overdue for the tickets that
+fell due since the watermark. `clusters()` picks the aggregate whenever the caller's visibility
+and filters are expressible in its dimensions (admins, street and district supervisors without
+an estate or dispatch-date filter), and the direct query otherwise (firms, inspectors: small).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+import sqlalchemy as sa
+from geoalchemy2.shape import from_shape
+from shapely.geometry import box
+
+from backend.accounts.models import Role, User
+from backend.database import db
+from backend.places import services as places
+from backend.places.models import Estate, Street
+from backend.places.scope import Scope
+from backend.reports import map_cells as cells
+from backend.reports.map_cells import MapCell
+from backend.tickets import services as tickets
+from backend.tickets.models import OPEN_STATES, UNIT_STATES, Ticket, TicketParty
+
+SEVERITY_RANK = {"urgent": 3, "major": 2, "minor": 1}
+RANK_SEVERITY = {rank: name for name, rank in SEVERITY_RANK.items()}
+
+
+@dataclass(frozen=True)
+class Cluster:
+    cx: int
+    cy: int
+    count: int
+    sx: int  # sum of longitudes in 1e-7 degrees
+    sy: int
+    worst: int  # severity rank, 0 if none known
+    overdue: int
+
+    @property
+    def lng(self) -> float:
+        return self.sx / self.count / cells.COORD_SCALE
+
+    @property
+    def lat(self) -> float:
+        return self.sy / self.count / cells.COORD_SCALE
+
+    @property
+    def worst_severity(self) -> str | None:
+        return RANK_SEVERITY.get(self.worst)
+
+
+@dataclass(frozen=True)
+class CellRange:
+    zoom: int
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+    @classmethod
+    def covering(cls, minx: float, miny: float, maxx: float, maxy: float, zoom: int) -> CellRange:
+        size = cells.cell_size(zoom)
+        return cls(
+            zoom,
+            max(int((minx + 180.0) // size), 0),
+            max(int((miny + 90.0) // size), 0),
+            int((maxx + 180.0) // size),
+            int((maxy + 90.0) // size),
+        )
+
+    def envelope(self):
+        size = cells.cell_size(self.zoom)
+        return box(
+            self.x0 * size - 180.0,
+            self.y0 * size - 90.0,
+            (self.x1 + 1) * size - 180.0,
+            (self.y1 + 1) * size - 90.0,
+        )
+
+
+def _states(f: tickets.TicketFilter) -> tuple:
+    return tuple(f.states) or tuple(OPEN_STATES)
+
+
+def ticket_base(
+    user: User,
+    scope: Scope,
+    f: tickets.TicketFilter,
+    now: datetime,
+    visible: sa.ColumnElement[bool] | None = None,
+) -> sa.Select:
+    """Tickets the caller sees with the filters, states defaulting to the open ones."""
+    query = sa.select(Ticket).where(
+        tickets.visibility(user, scope) if visible is None else visible,
+        Ticket.position.is_not(None),
+        Ticket.state.in_(_states(f)),
+    )
+    return tickets.filtered(query, replace(f, states=()), now)
+
+
+def _in_cells(query: sa.Select, cr: CellRange) -> sa.Select:
+    x, y = sa.func.ST_X(Ticket.position), sa.func.ST_Y(Ticket.position)
+    cx, cy = cells.cell_of(x, y, cr.zoom)
+    envelope = from_shape(cr.envelope(), srid=4326)
+    return query.where(
+        Ticket.position.ST_Intersects(envelope), cx.between(cr.x0, cr.x1), cy.between(cr.y0, cr.y1)
+    )
+
+
+def _by_cell_and_severity(query: sa.Select, zoom: int, late: sa.ColumnElement | None):
+    x, y = sa.func.ST_X(Ticket.position), sa.func.ST_Y(Ticket.position)
+    cx, cy = cells.cell_of(x, y, zoom)
+    columns = [
+        cx.label("cx"),
+        cy.label("cy"),
+        Ticket.severity,
+        sa.func.count().label("n"),
+        sa.func.sum(cells.scaled(x)).label("sx"),
+        sa.func.sum(cells.scaled(y)).label("sy"),
+    ]
+    if late is not None:
+        columns.append(sa.func.sum(sa.case((late, 1), else_=0)).label("late"))
+    grouped = query.with_only_columns(*columns).group_by(cx, cy, Ticket.severity)
+    return db.session.execute(grouped).all()
+
+
+def direct(
+    user: User, scope: Scope, f: tickets.TicketFilter, cr: CellRange, now: datetime
+) -> list[Cluster]:
+    query = _in_cells(ticket_base(user, scope, f, now), cr)
+    rows = _by_cell_and_severity(query, cr.zoom, tickets.overdue_clause(now))
+    return _merge((cx, cy, sev, n, sx, sy, late) for cx, cy, sev, n, sx, sy, late in rows)
+
+
+def _merge(rows) -> list[Cluster]:
+    """(cx, cy, severity, n, sx, sy, overdue) rows → one Cluster per cell with n > 0."""
+    merged: dict[tuple[int, int], list[int]] = {}
+    for cx, cy, severity, n, sx, sy, late in rows:
+        if n <= 0:
+            continue
+        acc = merged.setdefault((cx, cy), [0, 0, 0, 0, 0])
+        acc[0] += n
+        acc[1] += int(sx)
+        acc[2] += int(sy)
+        acc[3] = max(acc[3], SEVERITY_RANK.get(severity, 0))
+        acc[4] += int(late)
+    return [Cluster(cx, cy, *acc) for (cx, cy), acc in sorted(merged.items())]
+
+
+def aggregate_applies(user: User, scope: Scope, f: tickets.TicketFilter) -> bool:
+    """True when visibility and filters map onto map_cells' dimensions."""
+    if f.estate_id is not None or f.dispatched_from is not None or f.dispatched_to is not None:
+        return False
+    if not set(_states(f)) <= OPEN_STATES:
+        return False
+    if user.role is Role.admin:
+        return True
+    return user.role is Role.supervisor and not scope.grid_ids and not scope.organisation_ids
+
+
+def _estates_in_scope(scope: Scope) -> sa.ColumnElement[bool]:
+    if scope.everything:
+        return sa.true()
+    return Ticket.estate_id.in_(sa.select(Estate.id).where(places.estate_visibility(scope)))
+
+
+def _party_extras(user: User, scope: Scope, f: tickets.TicketFilter, cr: CellRange, now):
+    """A supervisor's organisation also sees tickets once routed to it outside its area (e.g.
+    a street office's custody): those few come straight from `tickets`."""
+    if user.role is Role.admin or user.organisation_id is None:
+        return []
+    parties = sa.select(TicketParty.ticket_id).where(
+        TicketParty.organisation_id == user.organisation_id
+    )
+    outside = sa.and_(Ticket.id.in_(parties), sa.not_(_estates_in_scope(scope)))
+    query = _in_cells(ticket_base(user, scope, f, now, visible=outside), cr)
+    return _by_cell_and_severity(query, cr.zoom, tickets.overdue_clause(now))
+
+
+def _street_clause(scope: Scope) -> sa.ColumnElement[bool]:
+    if scope.everything:
+        return sa.true()
+    clauses = []
+    if scope.street_ids:
+        clauses.append(MapCell.street_id.in_(scope.street_ids))
+    if scope.district_ids:
+        districts = sa.select(Street.id).where(Street.district_id.in_(scope.district_ids))
+        clauses.append(MapCell.street_id.in_(districts))
+    return sa.or_(*clauses) if clauses else sa.false()
+
+
+def aggregated(
+    user: User, scope: Scope, f: tickets.TicketFilter, cr: CellRange, now: datetime
+) -> list[Cluster]:
+    level = cells.level_for(cr.zoom)
+    div = 2 ** (level - cr.zoom)
+    gx = sa.literal_column(f"map_cells.cx / {div}").label("gx")
+    gy = sa.literal_column(f"map_cells.cy / {div}").label("gy")
+    query = sa.select(
+        gx, gy, MapCell.severity, *(sa.func.sum(getattr(MapCell, s)) for s in cells.SUMS)
+    ).where(
+        MapCell.level == level,
+        MapCell.cx.between(cr.x0 * div, (cr.x1 + 1) * div - 1),
+        MapCell.cy.between(cr.y0 * div, (cr.y1 + 1) * div - 1),
+        MapCell.state.in_([s.value for s in _states(f)]),
+        _street_clause(scope),
+    )
+    for column, value in (
+        (MapCell.severity, f.severity),
+        (MapCell.area, f.area),
+        (MapCell.org_id, f.organisation_id),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    stored = db.session.execute(query.group_by(gx, gy, MapCell.severity)).all()
+    fixes = _fell_due(user, scope, f, cr, now)
+    rows = []
+    for cx, cy, severity, n, sx, sy, nl, sxl, syl in stored:
+        c, csx, csy = fixes.pop((cx, cy, severity), (0, 0, 0))
+        late, lsx, lsy = nl + c, sxl + csx, syl + csy
+        rows.append(_pick(f.overdue, (cx, cy, severity), (n, sx, sy), (late, lsx, lsy)))
+    return _merge([*rows, *_party_extras(user, scope, f, cr, now)])
+
+
+def _pick(overdue: bool | None, key: tuple, every: tuple, late: tuple) -> tuple:
+    if overdue is None:
+        return (*key, *every, late[0])
+    if overdue:
+        return (*key, *late, late[0])
+    return (*key, every[0] - late[0], every[1] - late[1], every[2] - late[2], 0)
+
+
+def _fell_due(
+    user: User, scope: Scope, f: tickets.TicketFilter, cr: CellRange, now: datetime
+) -> dict[tuple, tuple[int, int, int]]:
+    """Tickets whose overdue state differs between the watermark and now, signed."""
+    mark = cells.watermark(db.session.connection())
+    if mark == now:
+        return {}
+    sign, start, end = (1, mark, now) if now > mark else (-1, now, mark)
+    base = ticket_base(user, scope, replace(f, overdue=None), now, _estates_in_scope(scope))
+    query = _in_cells(base, cr).where(
+        Ticket.state.in_(UNIT_STATES), Ticket.due_at >= start, Ticket.due_at < end
+    )
+    return {
+        (cx, cy, sev): (sign * n, sign * int(sx), sign * int(sy))
+        for cx, cy, sev, n, sx, sy in _by_cell_and_severity(query, cr.zoom, None)
+    }
+
+
+def clusters(
+    user: User, scope: Scope, f: tickets.TicketFilter, cr: CellRange, now: datetime
+) -> list[Cluster]:
+    if aggregate_applies(user, scope, f):
+        return aggregated(user, scope, f, cr, now)
+    return direct(user, scope, f, cr, now)
