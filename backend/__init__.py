@@ -39,8 +39,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.photos.routes import blp as photos_blp
     from backend.places.cli import places_cli
     from backend.places.routes import blueprints as place_blueprints
+    from backend.reports.cli import reports_cli
     from backend.reports.map_routes import blp as map_blp
     from backend.reports.routes import blp as reports_blp
+    from backend.reports.tile_routes import blp as tiles_blp
     from backend.tickets.cli import tickets_cli
     from backend.tickets.routes import blp as tickets_blp
     from backend.tickets.routes import events_blp
@@ -56,10 +58,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         events_blp,
         reports_blp,
         map_blp,
+        tiles_blp,
         open311_blp,
     ):
         api.register_blueprint(blueprint)
     web.init_app(app)
-    for group in (users_cli, places_cli, checklists_cli, tickets_cli, demo_cli, open311_cli):
+    groups = (
+        users_cli,
+        places_cli,
+        checklists_cli,
+        tickets_cli,
+        demo_cli,
+        open311_cli,
+        reports_cli,
+    )
+    for group in groups:
         app.cli.add_command(group)
     return app
