@@ -18,12 +18,12 @@ from geoalchemy2.shape import from_shape
 from shapely.geometry import box
 
 from backend.accounts.models import Role, User
-from backend.database import db
+from backend.database import UTCDateTime, db
 from backend.places import services as places
 from backend.places.models import Estate, Street
 from backend.places.scope import Scope
 from backend.reports import map_cells as cells
-from backend.reports.map_cells import MapCell
+from backend.reports.map_cells import MapCell, MapCellClock
 from backend.tickets import services as tickets
 from backend.tickets.models import OPEN_STATES, UNIT_STATES, Ticket, TicketParty
 
@@ -88,7 +88,7 @@ def _states(f: tickets.TicketFilter) -> tuple:
 
 
 def ticket_base(
-    user: User,
+    user: User | None,
     scope: Scope,
     f: tickets.TicketFilter,
     now: datetime,
@@ -112,29 +112,14 @@ def _in_cells(query: sa.Select, cr: CellRange) -> sa.Select:
     )
 
 
-def _by_cell_and_severity(query: sa.Select, zoom: int, late: sa.ColumnElement | None):
-    x, y = sa.func.ST_X(Ticket.position), sa.func.ST_Y(Ticket.position)
-    cx, cy = cells.cell_of(x, y, zoom)
-    columns = [
-        cx.label("cx"),
-        cy.label("cy"),
-        Ticket.severity,
-        sa.func.count().label("n"),
-        sa.func.sum(cells.scaled(x)).label("sx"),
-        sa.func.sum(cells.scaled(y)).label("sy"),
-    ]
-    if late is not None:
-        columns.append(sa.func.sum(sa.case((late, 1), else_=0)).label("late"))
-    grouped = query.with_only_columns(*columns).group_by(cx, cy, Ticket.severity)
-    return db.session.execute(grouped).all()
-
-
 def direct(
     user: User, scope: Scope, f: tickets.TicketFilter, cr: CellRange, now: datetime
 ) -> list[Cluster]:
     query = _in_cells(ticket_base(user, scope, f, now), cr)
-    rows = _by_cell_and_severity(query, cr.zoom, tickets.overdue_clause(now))
-    return _merge((cx, cy, sev, n, sx, sy, late) for cx, cy, sev, n, sx, sy, late in rows)
+    late = sa.case((tickets.overdue_clause(now), 1), else_=0)
+    x, y = sa.func.ST_X(Ticket.position), sa.func.ST_Y(Ticket.position)
+    sums = (sa.func.count(), sa.func.sum(cells.scaled(x)), sa.func.sum(cells.scaled(y)))
+    return _merge(db.session.execute(_grouped(query, cr.zoom, *sums, sa.func.sum(late))))
 
 
 def _merge(rows) -> list[Cluster]:
@@ -169,17 +154,38 @@ def _estates_in_scope(scope: Scope) -> sa.ColumnElement[bool]:
     return Ticket.estate_id.in_(sa.select(Estate.id).where(places.estate_visibility(scope)))
 
 
-def _party_extras(user: User, scope: Scope, f: tickets.TicketFilter, cr: CellRange, now):
+def _party_extras(
+    user: User, scope: Scope, f: tickets.TicketFilter, cr: CellRange, now: datetime
+) -> sa.Select | None:
     """A supervisor's organisation also sees tickets once routed to it outside its area (e.g.
     a street office's custody): those few come straight from `tickets`."""
     if user.role is Role.admin or user.organisation_id is None:
-        return []
+        return None
     parties = sa.select(TicketParty.ticket_id).where(
         TicketParty.organisation_id == user.organisation_id
     )
     outside = sa.and_(Ticket.id.in_(parties), sa.not_(_estates_in_scope(scope)))
-    query = _in_cells(ticket_base(user, scope, f, now, visible=outside), cr)
-    return _by_cell_and_severity(query, cr.zoom, tickets.overdue_clause(now))
+    base = ticket_base(user, scope, replace(f, overdue=None), now, visible=outside)
+    late = sa.case((tickets.overdue_clause(now), 1), else_=0)
+    x, y = sa.func.ST_X(Ticket.position), sa.func.ST_Y(Ticket.position)
+    sx, sy = cells.scaled(x), cells.scaled(y)
+    return _grouped(
+        _in_cells(base, cr),
+        cr.zoom,
+        sa.func.count(),
+        sa.func.sum(sx),
+        sa.func.sum(sy),
+        sa.func.sum(late),
+        sa.func.sum(sx * late),
+        sa.func.sum(sy * late),
+    )
+
+
+def _grouped(query: sa.Select, zoom: int, *sums: sa.ColumnElement) -> sa.Select:
+    x, y = sa.func.ST_X(Ticket.position), sa.func.ST_Y(Ticket.position)
+    cx, cy = cells.cell_of(x, y, zoom)
+    columns = (cx.label("cx"), cy.label("cy"), Ticket.severity, *sums)
+    return query.with_only_columns(*columns).group_by(cx, cy, Ticket.severity)
 
 
 def _street_clause(scope: Scope) -> sa.ColumnElement[bool]:
@@ -197,10 +203,25 @@ def _street_clause(scope: Scope) -> sa.ColumnElement[bool]:
 def aggregated(
     user: User, scope: Scope, f: tickets.TicketFilter, cr: CellRange, now: datetime
 ) -> list[Cluster]:
+    """One statement: stored sums, the overdue correction since the watermark, party extras;
+    each part yields (cx, cy, severity, n, sx, sy, n_late, sx_late, sy_late)."""
+    parts = [_stored(scope, f, cr), _fell_due(scope, f, cr, now)]
+    extras = _party_extras(user, scope, f, cr, now)
+    if extras is not None:
+        parts.append(extras)
+    totals: dict[tuple, list[int]] = {}
+    for cx, cy, severity, *values in db.session.execute(sa.union_all(*parts)):
+        acc = totals.setdefault((cx, cy, severity), [0] * 6)
+        for i, value in enumerate(values):
+            acc[i] += int(value or 0)
+    return _merge(_pick(f.overdue, key, v[:3], v[3:]) for key, v in totals.items())
+
+
+def _stored(scope: Scope, f: tickets.TicketFilter, cr: CellRange) -> sa.Select:
     level = cells.level_for(cr.zoom)
     div = 2 ** (level - cr.zoom)
-    gx = sa.literal_column(f"map_cells.cx / {div}").label("gx")
-    gy = sa.literal_column(f"map_cells.cy / {div}").label("gy")
+    gx = sa.literal_column(f"map_cells.cx / {div}").label("cx")
+    gy = sa.literal_column(f"map_cells.cy / {div}").label("cy")
     query = sa.select(
         gx, gy, MapCell.severity, *(sa.func.sum(getattr(MapCell, s)) for s in cells.SUMS)
     ).where(
@@ -217,17 +238,10 @@ def aggregated(
     ):
         if value is not None:
             query = query.where(column == value)
-    stored = db.session.execute(query.group_by(gx, gy, MapCell.severity)).all()
-    fixes = _fell_due(user, scope, f, cr, now)
-    rows = []
-    for cx, cy, severity, n, sx, sy, nl, sxl, syl in stored:
-        c, csx, csy = fixes.pop((cx, cy, severity), (0, 0, 0))
-        late, lsx, lsy = nl + c, sxl + csx, syl + csy
-        rows.append(_pick(f.overdue, (cx, cy, severity), (n, sx, sy), (late, lsx, lsy)))
-    return _merge([*rows, *_party_extras(user, scope, f, cr, now)])
+    return query.group_by(gx, gy, MapCell.severity)
 
 
-def _pick(overdue: bool | None, key: tuple, every: tuple, late: tuple) -> tuple:
+def _pick(overdue: bool | None, key: tuple, every: list[int], late: list[int]) -> tuple:
     if overdue is None:
         return (*key, *every, late[0])
     if overdue:
@@ -235,22 +249,34 @@ def _pick(overdue: bool | None, key: tuple, every: tuple, late: tuple) -> tuple:
     return (*key, every[0] - late[0], every[1] - late[1], every[2] - late[2], 0)
 
 
-def _fell_due(
-    user: User, scope: Scope, f: tickets.TicketFilter, cr: CellRange, now: datetime
-) -> dict[tuple, tuple[int, int, int]]:
-    """Tickets whose overdue state differs between the watermark and now, signed."""
-    mark = cells.watermark(db.session.connection())
-    if mark == now:
-        return {}
-    sign, start, end = (1, mark, now) if now > mark else (-1, now, mark)
-    base = ticket_base(user, scope, replace(f, overdue=None), now, _estates_in_scope(scope))
-    query = _in_cells(base, cr).where(
-        Ticket.state.in_(UNIT_STATES), Ticket.due_at >= start, Ticket.due_at < end
+def _fell_due(scope: Scope, f: tickets.TicketFilter, cr: CellRange, now: datetime) -> sa.Select:
+    """Tickets whose overdue state differs between the watermark and now: +1 for those that
+    fell due since (watermark < due ≤ now), -1 if now is before the watermark."""
+    mark = sa.func.coalesce(
+        sa.select(MapCellClock.late_as_of).where(MapCellClock.id == 1).scalar_subquery(),
+        sa.literal(cells.EPOCH, UTCDateTime),
     )
-    return {
-        (cx, cy, sev): (sign * n, sign * int(sx), sign * int(sy))
-        for cx, cy, sev, n, sx, sy in _by_cell_and_severity(query, cr.zoom, None)
-    }
+    moment = sa.literal(now, UTCDateTime)
+    postgres = db.engine.dialect.name == "postgresql"
+    low = (sa.func.least if postgres else sa.func.min)(mark, moment)
+    high = (sa.func.greatest if postgres else sa.func.max)(mark, moment)
+    base = ticket_base(None, scope, replace(f, overdue=None), now, _estates_in_scope(scope))
+    query = _in_cells(base, cr).where(
+        Ticket.state.in_(UNIT_STATES), Ticket.due_at >= low, Ticket.due_at < high
+    )
+    sign = sa.case((Ticket.due_at < moment, 1), else_=-1)
+    x, y = sa.func.ST_X(Ticket.position), sa.func.ST_Y(Ticket.position)
+    zero = sa.literal(0, sa.BigInteger)
+    return _grouped(
+        query,
+        cr.zoom,
+        zero,
+        zero,
+        zero,
+        sa.func.sum(sign),
+        sa.func.sum(sign * cells.scaled(x)),
+        sa.func.sum(sign * cells.scaled(y)),
+    )
 
 
 def clusters(

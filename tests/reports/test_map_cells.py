@@ -19,7 +19,7 @@ from backend.tickets.models import Ticket, TicketState
 from backend.tickets.services import TicketFilter
 
 CITY = (121.3, 38.7, 122.0, 39.2)
-ZOOMS = (9, 12, 14)
+ZOOMS = (9, 13)
 
 
 @pytest.fixture
@@ -88,12 +88,12 @@ def test_aggregate_equals_direct_through_random_changes(many, dbsession, frozen_
     rng = random.Random(6)
     start = utcnow()
     _compare(dbsession, users, start)
-    for round_ in range(4):
+    for round_ in range(3):
         for ticket in rng.sample(many, k=min(6, len(many))):
             _shake(rng, ticket, orgs)
         dbsession.flush()
         # Time moves both ways around the watermark: overdue must follow exactly.
-        for hours in (-80, 5, 100):
+        for hours in (-80, 100):
             now = start + timedelta(hours=hours)
             frozen_clock(now)
             _compare(dbsession, users, now)
