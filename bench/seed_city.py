@@ -125,7 +125,7 @@ def reseed_tickets(tickets: int, open_: int) -> float:
         FROM (SELECT g, now() - random() * interval '730 days' AS d,
                      1 + (g * 7919) % :n_estates AS pick,
                      1 + (g * 104729) % :n_items AS item
-              FROM generate_series(1, :tickets) g) t
+              FROM generate_series(1::bigint, :tickets) g) t
         JOIN city_estates ce ON ce.rn = t.pick
         JOIN city_items i ON i.rn = t.item
         """,

@@ -1,4 +1,4 @@
-"""map cells: open-ticket aggregates per grid cell, the overdue watermark, filter indexes
+"""map cells: open-ticket aggregates per grid cell, the overdue watermark, filter indexes; scorecard cache
 
 Revision ID: 0006
 Revises: 0005
@@ -46,6 +46,17 @@ def upgrade():
     )
     with op.batch_alter_table('map_cells', schema=None) as batch_op:
         batch_op.create_index('ix_map_cells_level_cx_cy', ['level', 'cx', 'cy'], unique=False)
+    op.create_table('scorecard_cache',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('period_start', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('period_end', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('scope_key', sa.String(length=200), nullable=False),
+    sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('rows', sa.JSON(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_scorecard_cache')),
+    sa.UniqueConstraint('kind', 'period_start', 'period_end', 'scope_key', name=op.f('uq_scorecard_cache_kind'))
+    )
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         # Supervisors' scope (estate) with state and deadline; severity/area filters in scope.
         batch_op.create_index('ix_tickets_estate_state_due', ['estate_id', 'state', 'due_at'], unique=False)
@@ -85,5 +96,6 @@ def downgrade():
         batch_op.drop_index('ix_tickets_estate_state_due')
     with op.batch_alter_table('map_cells', schema=None) as batch_op:
         batch_op.drop_index('ix_map_cells_level_cx_cy')
+    op.drop_table('scorecard_cache')
     op.drop_table('map_cells')
     op.drop_table('map_cell_clock')
