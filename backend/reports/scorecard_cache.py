@@ -63,15 +63,23 @@ def _plain(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def refresh(periods: list[scorecards.Period] | None = None) -> int:
-    scopes = [Scope.all()]
-    scopes += [
-        Scope(district_ids=frozenset({i})) for i in db.session.scalars(sa.select(District.id))
+def _every_scope() -> list[Scope]:
+    districts = db.session.scalars(sa.select(District.id))
+    streets = db.session.scalars(sa.select(Street.id))
+    return [
+        Scope.all(),
+        *(Scope(district_ids=frozenset({i})) for i in districts),
+        *(Scope(street_ids=frozenset({i})) for i in streets),
     ]
-    scopes += [Scope(street_ids=frozenset({i})) for i in db.session.scalars(sa.select(Street.id))]
+
+
+def refresh(
+    periods: list[scorecards.Period] | None = None, scopes: list[Scope] | None = None
+) -> int:
+    """Store firm scorecards for `periods` × `scopes` (default: standard periods, every scope)."""
     written = 0
     for period in periods or standard_periods():
-        for scope in scopes:
+        for scope in scopes or _every_scope():
             rows = _plain(scorecards.firm_scorecards(period, scope))
             db.session.execute(
                 sa.delete(ScorecardCache).where(*_match("firms", period, scope_key(scope)))
