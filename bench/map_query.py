@@ -150,6 +150,13 @@ def _views(client, runs: int, zooms=(12, 14, 16)) -> dict[str, dict[str, float]]
         for zoom in zooms:
             path = f"/api/map/tickets?bbox={bbox}&zoom={zoom}"
             out[f"{name} z{zoom}"] = api_and_sql(client, headers, path, runs)
+    # What a screen shows at z16: 1280 × 800 px around the street's centre.
+    minx, miny, maxx, maxy = _bounds("streets", "210202001")
+    half_w, half_h = 1280 / 2 * 360 / (256 * 2**16), 800 / 2 * 360 / (256 * 2**16) * 0.78
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    view = f"{cx - half_w:.6f},{cy - half_h:.6f},{cx + half_w:.6f},{cy + half_h:.6f}"
+    path = f"/api/map/tickets?bbox={view}&zoom=16"
+    out["screen z16"] = api_and_sql(client, _token(client, "street1"), path, runs)
     return out
 
 
@@ -246,8 +253,10 @@ def report(figures: dict[str, Any]) -> str:
                  f"{t['api_p50'] / t['sql_p50']:.2f}x; {t['bytes']} bytes")  # fmt: skip
     lines.append("growth (street view, API p50/p95 ms | SQL p50):")
     for tickets, f in figures["growth"].items():
-        parts = [f"z{z}: {f[f'street z{z}']['api_p50']:.2f}/{f[f'street z{z}']['api_p95']:.2f}"
-                 f" | {f[f'street z{z}']['sql_p50']:.2f}" for z in (14, 16)]  # fmt: skip
+        parts = [
+            f"{v}: {f[v]['api_p50']:.2f}/{f[v]['api_p95']:.2f} | {f[v]['sql_p50']:.2f}"
+            for v in ("street z14", "street z16", "screen z16")
+        ]
         lines.append(
             f"  {tickets:>9,} tickets (seeded in {f['seed_s']:.1f} s): " + "; ".join(parts)
         )
