@@ -98,7 +98,9 @@ def ticket_base(
     query = sa.select(Ticket).where(
         tickets.visibility(user, scope) if visible is None else visible,
         Ticket.position.is_not(None),
-        Ticket.state.in_(_states(f)),
+        # States inline (enum constants, never user text): a prepared statement's generic plan
+        # can then still prove `state IN open states` and use the open tickets' spatial index.
+        Ticket.state.in_([sa.literal_column(f"'{state.value}'") for state in _states(f)]),
     )
     return tickets.filtered(query, replace(f, states=()), now)
 
