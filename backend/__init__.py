@@ -47,8 +47,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.photos.routes import blp as photos_blp
     from backend.places.cli import places_cli
     from backend.places.routes import blueprints as place_blueprints
+    from backend.reports.cli import reports_cli
     from backend.reports.map_routes import blp as map_blp
     from backend.reports.routes import blp as reports_blp
+    from backend.reports.tile_routes import blp as tiles_blp
     from backend.tickets.cli import tickets_cli
     from backend.tickets.routes import blp as tickets_blp
     from backend.tickets.routes import events_blp
@@ -68,6 +70,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         disclosures_blp,
         public_blp,
         exports_blp,
+        tiles_blp,
         open311_blp,
     ):
         api.register_blueprint(blueprint)
@@ -89,6 +92,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         open311_cli,
         backup_cli,
         disclosures_cli,
+        reports_cli,
     ):
         app.cli.add_command(group)
     return app

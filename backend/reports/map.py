@@ -1,14 +1,13 @@
 """The supervisor's map: open tickets in a bbox, clustered on the server at low zoom.
 
-Clusters snap ticket positions to a grid whose cell is about CLUSTER_PX screen pixels at the
-asked zoom (256-px Web-Mercator tiles, measured in degrees of longitude), with counts, the worst
-severity and the overdue count per cell. Portable SQL: the same query runs on SpatiaLite and PostGIS
-and uses the spatial index on tickets.position for the bbox.
+Clusters are the grid cells (about 60 screen pixels, see map_cells) the bbox touches, with counts,
+the worst severity and the overdue count per cell, read from the map_cells aggregate where it
+applies (map_clusters). Portable SQL: the same queries run on SpatiaLite and PostGIS and use the
+spatial index on tickets.position for the bbox.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -20,105 +19,95 @@ from shapely.geometry.base import BaseGeometry
 from backend.accounts.models import User
 from backend.clock import utcnow
 from backend.database import db
-from backend.geo.coordinates import from_wgs84
+from backend.geo.coordinates import from_wgs84, normalize_crs
 from backend.geo.geometry import to_geojson
 from backend.places import services as places
 from backend.places.models import Estate
 from backend.places.scope import Scope
 from backend.reports.formulas import estate_grade
+from backend.reports.map_clusters import CellRange, Cluster, clusters, ticket_base
 from backend.tickets import services as tickets
-from backend.tickets.models import OPEN_STATES, UNIT_STATES, Ticket
+from backend.tickets.models import Ticket
 
 CLUSTER_BELOW_ZOOM = 15
-CLUSTER_PX = 60
 MAX_FEATURES = 2000
-SEVERITY_RANK = {"urgent": 3, "major": 2, "minor": 1}
-RANK_SEVERITY = {rank: name for name, rank in SEVERITY_RANK.items()}
 
 
 def _point(lng: float, lat: float, crs: str) -> dict[str, Any]:
     return to_geojson(from_wgs84(Point(lng, lat), crs))
 
 
-def _base(user: User, scope: Scope, bbox: BaseGeometry, f: tickets.TicketFilter) -> sa.Select:
-    envelope = from_shape(bbox, srid=4326)
-    states = f.states or tuple(OPEN_STATES)
-    query = sa.select(Ticket).where(
-        tickets.visibility(user, scope),
-        Ticket.position.is_not(None),
-        Ticket.position.ST_Intersects(envelope),
-        Ticket.state.in_(states),
-    )
-    return tickets.filtered(query, replace(f, states=()), utcnow())
-
-
 def ticket_features(
     user: User, scope: Scope, bbox: BaseGeometry, zoom: int, f: tickets.TicketFilter, crs: str
 ) -> dict[str, Any]:
     """A GeoJSON FeatureCollection: clusters below CLUSTER_BELOW_ZOOM, single tickets above."""
-    query = _base(user, scope, bbox, f)
     now = utcnow()
     if zoom >= CLUSTER_BELOW_ZOOM:
-        rows = db.session.scalars(query.order_by(Ticket.due_at).limit(MAX_FEATURES)).all()
-        return _collection([_ticket_feature(t, now, crs) for t in rows], zoom, clustered=False)
-    return _collection(_clusters(query, zoom, now, crs), zoom, clustered=True)
+        return _collection(_pins(user, scope, bbox, f, now, crs), zoom, clustered=False)
+    cr = CellRange.covering(*bbox.bounds, zoom)
+    found = clusters(user, scope, f, cr, now)
+    return _collection([_cluster_feature(c, zoom, crs) for c in found], zoom, clustered=True)
 
 
-def _ticket_feature(ticket: Ticket, now: datetime, crs: str) -> dict[str, Any]:
-    point = to_shape(ticket.position)
+def _pins(
+    user: User, scope: Scope, bbox: BaseGeometry, f: tickets.TicketFilter, now: datetime, crs: str
+) -> list[dict[str, Any]]:
+    """Plain columns, not ORM objects: at 2,000 pins the per-row object cost is most of it."""
+    envelope = from_shape(bbox, srid=4326)
+    query = (
+        ticket_base(user, scope, f, now)
+        .where(Ticket.position.ST_Intersects(envelope))
+        .with_only_columns(
+            Ticket.id,
+            Ticket.title,
+            Ticket.severity,
+            Ticket.state,
+            sa.case((tickets.overdue_clause(now), True), else_=False),
+            Ticket.estate_id,
+            Ticket.due_at,
+            sa.func.ST_X(Ticket.position),
+            sa.func.ST_Y(Ticket.position),
+        )
+        # coalesce(): sort the few open tickets in view; ordering by the bare column lets
+        # PostgreSQL walk the (state, due_at) index over every open ticket of the city instead.
+        .order_by(sa.func.coalesce(Ticket.due_at, Ticket.due_at), Ticket.id)
+        .limit(MAX_FEATURES)
+    )
+    wgs84 = normalize_crs(crs) == "wgs84"
+    return [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(x, 7), round(y, 7)]}
+            if wgs84
+            else _point(x, y, crs),
+            "properties": {
+                "id": id_,
+                "title": title,
+                "severity": severity,
+                "state": state.value,
+                "overdue": bool(overdue),
+                "estate_id": estate_id,
+                "due_at": due_at.isoformat(),
+            },
+        }
+        for id_, title, severity, state, overdue, estate_id, due_at, x, y in db.session.execute(
+            query
+        )
+    ]
+
+
+def _cluster_feature(cluster: Cluster, zoom: int, crs: str) -> dict[str, Any]:
     return {
         "type": "Feature",
-        "geometry": _point(point.x, point.y, crs),
+        "geometry": _point(cluster.lng, cluster.lat, crs),
         "properties": {
-            "id": ticket.id,
-            "title": ticket.title,
-            "severity": ticket.severity,
-            "state": ticket.state.value,
-            "overdue": tickets.is_overdue(ticket, now),
-            "estate_id": ticket.estate_id,
-            "due_at": ticket.due_at.isoformat(),
+            "cluster": True,
+            "count": cluster.count,
+            "worst_severity": cluster.worst_severity,
+            "overdue": cluster.overdue,
+            "cell": f"{zoom}/{cluster.cx}/{cluster.cy}",
         },
     }
-
-
-def _clusters(query: sa.Select, zoom: int, now: datetime, crs: str) -> list[dict[str, Any]]:
-    cell = 360.0 / (2**zoom) * CLUSTER_PX / 256
-    sub = query.subquery()
-    x, y = sa.func.ST_X(sub.c.position), sa.func.ST_Y(sub.c.position)
-    # (value + offset) / cell is positive, so CAST truncation is floor on both databases.
-    column = sa.cast((x + 180.0) / cell, sa.Integer).label("cx")
-    row = sa.cast((y + 90.0) / cell, sa.Integer).label("cy")
-    severity = sa.case(
-        *((sub.c.severity == name, rank) for name, rank in SEVERITY_RANK.items()), else_=0
-    )
-    overdue = sa.case(
-        (sa.and_(sub.c.state.in_([s.value for s in UNIT_STATES]), sub.c.due_at < now), 1), else_=0
-    )
-    grouped = sa.select(
-        column,
-        row,
-        sa.func.count().label("n"),
-        sa.func.avg(x).label("lng"),
-        sa.func.avg(y).label("lat"),
-        sa.func.max(severity).label("worst"),
-        sa.func.sum(overdue).label("overdue"),
-    ).group_by(column, row)
-    features = []
-    for cx, cy, count, lng, lat, worst, late in db.session.execute(grouped):
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": _point(float(lng), float(lat), crs),
-                "properties": {
-                    "cluster": True,
-                    "count": count,
-                    "worst_severity": RANK_SEVERITY.get(worst),
-                    "overdue": int(late or 0),
-                    "cell": f"{zoom}/{cx}/{cy}",
-                },
-            }
-        )
-    return features
 
 
 def _collection(features: list[dict[str, Any]], zoom: int, clustered: bool) -> dict[str, Any]:

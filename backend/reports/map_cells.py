@@ -1,0 +1,209 @@
+"""Open-ticket counts per map grid cell, kept in step with every ticket change.
+
+Why: clustering 100,000 open tickets for a whole district straight from `tickets` takes about
+150 ms; reading these pre-summed rows takes a few. The table is maintained from the ORM's flush
+of each Ticket (same connection, same transaction as the change), so it is right in every process
+that commits, with no cache to invalidate. Bulk loads that bypass the ORM call `refresh()`
+(`flask reports refresh`).
+
+A row sums the open tickets of one cell at one LEVEL (a zoom whose cells are stored) for one
+combination of the filter dimensions the aggregate read supports: street, responsible firm,
+area, severity, state. Coordinates are summed as integers (1e-7 degree) so centroids come out
+the same whether summed here or straight from `tickets`.
+
+Overdue depends on time. `n_late` counts the tickets that were overdue at the watermark
+`late_as_of` (one row in map_cell_clock); a reader adds the few tickets that fell due between
+the watermark and now straight from `tickets` (index on state, due_at), so the answer is exact
+at any time; `refresh()` moves the watermark. Ticket changes take a share lock on the watermark
+row (PostGIS) so a refresh cannot interleave with them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.clock import utcnow
+from backend.database import UTCDateTime, db
+from backend.places.models import Estate
+from backend.tickets.models import OPEN_STATES, UNIT_STATES, Ticket
+
+LEVELS = (8, 10, 12, 14)  # zooms whose cells are stored; other zooms merge the next finer level
+CLUSTER_PX = 60
+COORD_SCALE = 10_000_000
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+TRACKED = ("state", "position", "severity", "area", "responsible_org_id", "estate_id", "due_at")
+
+
+def cell_size(zoom: int) -> float:
+    """Cell edge in degrees: CLUSTER_PX screen pixels of a 256-px Web-Mercator tile at `zoom`.
+    Exact in binary floating point (21600 / 2**(zoom+8)), so a cell at zoom z is exactly
+    2**(L-z) cells at level L and merging by integer division gives the same cells."""
+    return 360.0 / (2**zoom) * CLUSTER_PX / 256
+
+
+def level_for(zoom: int) -> int:
+    return next(level for level in LEVELS if level >= zoom)
+
+
+def floor_int(expr: Any) -> sa.ColumnElement[int]:
+    """floor() of a non-negative number as an integer on both databases (PostgreSQL's CAST
+    rounds, SQLite's truncates, and SQLite may lack floor())."""
+    if db.engine.dialect.name == "postgresql":
+        return sa.cast(sa.func.floor(expr), sa.Integer)
+    return sa.cast(expr, sa.Integer)
+
+
+def cell_of(x: Any, y: Any, zoom: int) -> tuple[sa.ColumnElement[int], sa.ColumnElement[int]]:
+    cell = cell_size(zoom)
+    return floor_int((x + 180.0) / cell), floor_int((y + 90.0) / cell)
+
+
+def scaled(coordinate: Any) -> sa.ColumnElement[int]:
+    return sa.cast(sa.func.round(coordinate * float(COORD_SCALE)), sa.BigInteger)
+
+
+class MapCell(db.Model):
+    __tablename__ = "map_cells"
+    __table_args__ = (sa.Index("ix_map_cells_level_cx_cy", "level", "cx", "cy"),)
+
+    level: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True, autoincrement=False)
+    cx: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    cy: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    street_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    org_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    area: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    severity: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    state: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    n: Mapped[int] = mapped_column(default=0)
+    sx: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    sy: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    n_late: Mapped[int] = mapped_column(default=0)
+    sx_late: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    sy_late: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+class MapCellClock(db.Model):
+    """One row: the moment `map_cells.n_late` is true for (the overdue watermark)."""
+
+    __tablename__ = "map_cell_clock"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    late_as_of: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# Composite indexes for the map's filters on tickets (declared here, next to their reader).
+sa.Index("ix_tickets_estate_state_due", Ticket.estate_id, Ticket.state, Ticket.due_at)
+sa.Index("ix_tickets_severity_area_state", Ticket.severity, Ticket.area, Ticket.state)
+
+KEY = ("level", "cx", "cy", "street_id", "org_id", "area", "severity", "state")
+SUMS = ("n", "sx", "sy", "n_late", "sx_late", "sy_late")
+
+
+def watermark(connection: sa.Connection, lock: str | None = None) -> datetime:
+    query = sa.select(MapCellClock.late_as_of).where(MapCellClock.id == 1)
+    if lock and connection.dialect.name == "postgresql":
+        query = query.with_for_update(read=lock == "share")
+    return connection.scalar(query) or EPOCH
+
+
+def _contribution(level: int, sign: int, late_before: datetime) -> sa.Select:
+    """Rows to add (sign 1) or remove (-1) for tickets selected by the caller's WHERE."""
+    x, y = sa.func.ST_X(Ticket.position), sa.func.ST_Y(Ticket.position)
+    cx, cy = cell_of(x, y, level)
+    late = sa.case(
+        (sa.and_(Ticket.state.in_(UNIT_STATES), Ticket.due_at < late_before), sign), else_=0
+    )
+    sx, sy = scaled(x), scaled(y)
+    return (
+        sa.select(
+            sa.literal(level, sa.SmallInteger).label("level"),
+            cx.label("cx"),
+            cy.label("cy"),
+            Estate.street_id,
+            Ticket.responsible_org_id.label("org_id"),
+            Ticket.area,
+            Ticket.severity,
+            Ticket.state,
+            sa.literal(sign).label("n"),
+            (sx * sign).label("sx"),
+            (sy * sign).label("sy"),
+            late.label("n_late"),
+            (sx * late).label("sx_late"),
+            (sy * late).label("sy_late"),
+        )
+        .join(Estate, Estate.id == Ticket.estate_id)
+        .where(Ticket.position.is_not(None), Ticket.state.in_(OPEN_STATES))
+    )
+
+
+def _insert(connection: sa.Connection):
+    return (postgresql if connection.dialect.name == "postgresql" else sqlite).insert(MapCell)
+
+
+def _apply(connection: sa.Connection, ticket_id: int, sign: int) -> None:
+    late_before = watermark(connection, lock="share")
+    for level in LEVELS:
+        rows = _contribution(level, sign, late_before).where(Ticket.id == ticket_id)
+        insert = _insert(connection).from_select(KEY + SUMS, rows)
+        table = MapCell.__table__
+        insert = insert.on_conflict_do_update(
+            index_elements=list(KEY),
+            set_={name: table.c[name] + insert.excluded[name] for name in SUMS},
+        )
+        connection.execute(insert)
+
+
+def refresh(now: datetime | None = None) -> int:
+    """Rebuild every row from `tickets` and move the watermark to now; returns rows written."""
+    now = now or utcnow()
+    connection = db.session.connection()
+    if connection.scalar(sa.select(MapCellClock.id).where(MapCellClock.id == 1)) is None:
+        connection.execute(sa.insert(MapCellClock).values(id=1, late_as_of=now))
+    watermark(connection, lock="update")
+    connection.execute(sa.delete(MapCell))
+    written = 0
+    for level in LEVELS:
+        rows = _contribution(level, 1, now).subquery()
+        key = [rows.c[name] for name in KEY]
+        grouped = sa.select(*key, *(sa.func.sum(rows.c[name]) for name in SUMS)).group_by(*key)
+        result = connection.execute(sa.insert(MapCell).from_select(KEY + SUMS, grouped))
+        written += result.rowcount or 0
+    connection.execute(sa.update(MapCellClock).where(MapCellClock.id == 1).values(late_as_of=now))
+    return written
+
+
+# --- maintenance from the ticket flush -------------------------------------------------------
+
+
+def _moved(target: Ticket) -> bool:
+    state = sa.inspect(target)
+    return any(state.attrs[name].history.has_changes() for name in TRACKED)
+
+
+@sa.event.listens_for(Ticket, "after_insert")
+def _ticket_inserted(_mapper: Any, connection: sa.Connection, target: Ticket) -> None:
+    _apply(connection, target.id, 1)
+
+
+@sa.event.listens_for(Ticket, "before_update")
+def _ticket_leaving(_mapper: Any, connection: sa.Connection, target: Ticket) -> None:
+    # The row still holds the old values here: take its old contribution out.
+    if _moved(target):
+        target._map_cells_moved = True  # type: ignore[attr-defined]
+        _apply(connection, target.id, -1)
+
+
+@sa.event.listens_for(Ticket, "after_update")
+def _ticket_arriving(_mapper: Any, connection: sa.Connection, target: Ticket) -> None:
+    if target.__dict__.pop("_map_cells_moved", False):
+        _apply(connection, target.id, 1)
+
+
+@sa.event.listens_for(Ticket, "before_delete")
+def _ticket_deleted(_mapper: Any, connection: sa.Connection, target: Ticket) -> None:
+    _apply(connection, target.id, -1)
