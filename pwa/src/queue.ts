@@ -18,6 +18,7 @@ import {
   updatePhoto,
   type LocalInspection,
   type SyncError,
+  type SyncState,
 } from './db';
 
 export const SYNC_TAG = 'wuhao-sync';
@@ -58,6 +59,41 @@ export function describeError(error: unknown): SyncError {
 }
 
 export class PhotoLost extends Error {}
+
+type Settled = 'network' | 'auth' | 'retry' | 'failed';
+interface Sendable {
+  state: SyncState;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: SyncError | null;
+}
+
+/** A failed send (inspection or ticket action): network, server and auth problems wait for a
+ *  retry with backoff; a refusal (400/403/404/409/412/413/415/422) or a lost photo is kept as
+ *  failed with its reason — never dropped. */
+export async function settleFailure(
+  error: unknown,
+  update: (change: (record: Sendable) => void) => Promise<unknown>,
+): Promise<Settled> {
+  const problem = describeError(error);
+  const retryable = problem.kind === 'network' || problem.kind === 'server' || problem.kind === 'auth';
+  if (retryable && !(error instanceof PhotoLost)) {
+    const retryAfter = error instanceof ApiError ? error.retryAfter : null;
+    await update((r) => {
+      r.state = 'waiting';
+      if (problem.kind !== 'auth') r.attempts += 1;
+      r.nextAttemptAt = problem.kind === 'auth' ? 0 : Date.now() + backoffMs(r.attempts, retryAfter);
+      r.lastError = problem;
+    });
+    return problem.kind === 'network' ? 'network' : problem.kind === 'auth' ? 'auth' : 'retry';
+  }
+  await update((r) => {
+    r.state = 'failed';
+    r.attempts += 1;
+    r.lastError = problem;
+  });
+  return 'failed';
+}
 
 /** Upload one stored photo (HEAD first if an earlier try may have reached the server). */
 export async function uploadPhoto(hash: string): Promise<void> {
@@ -144,31 +180,7 @@ async function sendOne(record: LocalInspection): Promise<Outcome> {
     }
     throw new ApiError(0, 'photos_missing', 'the server still reports missing photos');
   } catch (error) {
-    const problem = describeError(error);
-    if (error instanceof PhotoLost) {
-      await updateInspection(record.id, (r) => {
-        r.state = 'failed';
-        r.lastError = problem;
-      });
-      return 'failed';
-    }
-    if (problem.kind === 'network' || problem.kind === 'server' || problem.kind === 'auth') {
-      const retryAfter = error instanceof ApiError ? error.retryAfter : null;
-      await updateInspection(record.id, (r) => {
-        r.state = 'waiting';
-        if (problem.kind !== 'auth') r.attempts += 1;
-        r.nextAttemptAt = problem.kind === 'auth' ? 0 : Date.now() + backoffMs(r.attempts, retryAfter);
-        r.lastError = problem;
-      });
-      return problem.kind === 'network' ? 'network' : problem.kind === 'auth' ? 'auth' : 'retry';
-    }
-    // 400/403/404/409/413/415/422: the server refused. Keep it, say why, never drop it.
-    await updateInspection(record.id, (r) => {
-      r.state = 'failed';
-      r.attempts += 1;
-      r.lastError = problem;
-    });
-    return 'failed';
+    return settleFailure(error, (change) => updateInspection(record.id, change));
   } finally {
     emit('queue-changed');
   }

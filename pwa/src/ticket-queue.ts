@@ -11,7 +11,7 @@
 import { ApiError, request } from './api';
 import { emit } from './bus';
 import { db, dropUnreferencedPhotos, updatePhoto, type LocalAction } from './db';
-import { backoffMs, describeError, PhotoLost, uploadPhoto } from './queue';
+import { settleFailure, uploadPhoto } from './queue';
 import { fetchTicket, rememberTicket, type Ticket } from './tickets';
 
 export async function actionsOf(userId: number): Promise<LocalAction[]> {
@@ -171,25 +171,7 @@ async function sendAction(record: LocalAction): Promise<Outcome> {
     await dropUnreferencedPhotos(record.photos);
     return 'sent';
   } catch (error) {
-    const problem = describeError(error);
-    const retryable = problem.kind === 'network' || problem.kind === 'server' || problem.kind === 'auth';
-    if (retryable && !(error instanceof PhotoLost)) {
-      const retryAfter = error instanceof ApiError ? error.retryAfter : null;
-      await updateAction(record.id, (r) => {
-        r.state = 'waiting';
-        if (problem.kind !== 'auth') r.attempts += 1;
-        r.nextAttemptAt = problem.kind === 'auth' ? 0 : Date.now() + backoffMs(r.attempts, retryAfter);
-        r.lastError = problem;
-      });
-      return problem.kind === 'network' ? 'network' : problem.kind === 'auth' ? 'auth' : 'retry';
-    }
-    // 412 someone else changed it, 409 no longer possible, 403, 422…: keep it, say why.
-    await updateAction(record.id, (r) => {
-      r.state = 'failed';
-      r.attempts += 1;
-      r.lastError = problem;
-    });
-    return 'failed';
+    return settleFailure(error, (change) => updateAction(record.id, change));
   } finally {
     emit('queue-changed');
   }
