@@ -18,6 +18,7 @@ export interface TicketSummary {
   id: number;
   code: string;
   estate_id: number;
+  inspection_id: string | null;
   source: string;
   item_code: string;
   area: string;
@@ -25,6 +26,7 @@ export interface TicketSummary {
   title: string;
   state: TicketState;
   responsible_org_id: number;
+  found_at: string;
   dispatched_at: string;
   due_at: string;
   due_provisional: boolean;

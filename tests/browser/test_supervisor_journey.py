@@ -5,17 +5,14 @@ scorecard dashboard draws a chart from the demo data, and the map works with no 
 
 from __future__ import annotations
 
-import hashlib
 import re
 import time
-import urllib.request
-import uuid
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from datetime import date, timedelta
 
 import pytest
 
 from tests.browser.support import LiveServer, login
+from tests.browser.tickets_setup import act, failing_inspection, put_photo
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -25,44 +22,6 @@ FIRM_ESTATE = (
 )
 
 
-def _answer(item: dict, passes: bool) -> Any:
-    spec = item["answer"]
-    if spec["type"] == "choice":
-        return next(o["value"] for o in spec["options"] if o["passes"] is passes)
-    if spec["type"] == "number":
-        low, high = spec.get("pass_min"), spec.get("pass_max")
-        value = (low if low is not None else spec.get("min") or 0) if passes else None
-        if not passes:
-            value = high + 1 if high is not None else low - 1
-        return int(value) if spec.get("integer") else value
-    return "pass" if passes else "fail"
-
-
-def _upload(server: LiveServer, user: str, seed: int) -> str:
-    from tests.photos.images import phone_jpeg
-
-    data = phone_jpeg((800, 600), seed=seed)
-    digest = hashlib.sha256(data).hexdigest()
-    request = urllib.request.Request(f"{server.base}/api/photos/{digest}", data=data, method="PUT")
-    request.add_header("Authorization", f"Bearer {server.token(user)}")
-    request.add_header("Content-Type", "image/jpeg")
-    with urllib.request.urlopen(request, timeout=30) as response:
-        assert response.status in (200, 201)
-    return digest
-
-
-def _act(server: LiveServer, ticket_id: int, user: str, **body: Any) -> dict:
-    current = server.get(f"/api/tickets/{ticket_id}", user)
-    status, _, answer = server.call(
-        "POST",
-        f"/api/tickets/{ticket_id}/transitions",
-        {**body, "version": current["version"]},
-        user=user,
-    )
-    assert status == 200, answer
-    return answer
-
-
 def _new_ticket(server: LiveServer) -> dict:
     """inspector1 fails one item at FIRM_ESTATE with a photo: a ticket dispatched to firm1's company."""
     estate = next(
@@ -70,64 +29,20 @@ def _new_ticket(server: LiveServer) -> dict:
         for e in server.get("/api/estates?page_size=500", "inspector1")
         if e["code"] == FIRM_ESTATE
     )
-    checklist = server.get("/api/checklists/active", "inspector1")["checklists"][0]
-    items = checklist["definition"]["items"]
-    # An item with no open ticket here yet (a repeat finding would join the open ticket instead).
-    open_here = {
-        t["item_code"]
-        for t in server.get(f"/api/tickets?estate_id={estate['id']}&page_size=200", "admin")
-        if t["state"] not in ("closed", "cancelled")
-    }
-    failing = next(
-        i
-        for i in items
-        if i["area"] == "sanitation"
-        and i["answer"]["type"] == "pass_fail"
-        and i["code"] not in open_here
-    )
-    lng, lat = estate["centroid"]
-    where = {"lat": lat, "lng": lng, "accuracy_m": 5.0}
-    started = datetime.now(UTC) - timedelta(minutes=40)
-    results = []
-    for item in items:
-        row: dict[str, Any] = {"item_code": item["code"], "answer": _answer(item, True)}
-        if item["code"] == failing["code"]:
-            row.update(
-                answer=_answer(item, False),
-                note="垃圾桶旁堆放杂物",
-                position=where,
-                photos=[_upload(server, "inspector1", seed=41)],
-            )
-        results.append(row)
-    inspection_id = str(uuid.uuid4())
-    body = {
-        "estate_id": estate["id"],
-        "checklist_version_id": checklist["id"],
-        "status": "submitted",
-        "started_at": started.isoformat(),
-        "finished_at": (started + timedelta(minutes=30)).isoformat(),
-        "position": where,
-        "results": results,
-    }
-    status, _, answer = server.call(
-        "PUT", f"/api/inspections/{inspection_id}", body, user="inspector1"
-    )
-    assert status == 201, answer
-    mine = [
-        t
-        for t in server.get("/api/tickets?page_size=200&sort=-dispatched", "firm1")
-        if t["inspection_id"] == inspection_id
-    ]
-    assert len(mine) == 1, "the failed item should be routed to firm1's company"
-    return mine[0]
+    (ticket,) = failing_inspection(server, estate, seed=41)
+    mine = {t["id"] for t in server.get("/api/tickets?page_size=200", "firm1")}
+    assert ticket["id"] in mine, "the failed item should be routed to firm1's company"
+    return ticket
 
 
 def _rectified_ticket(server: LiveServer) -> dict:
     """A new ticket that firm1 accepts and rectifies with an after-photo."""
+    from tests.photos.images import phone_jpeg
+
     ticket = _new_ticket(server)
-    _act(server, ticket["id"], "firm1", action="accept")
-    after = _upload(server, "firm1", seed=42)
-    return _act(server, ticket["id"], "firm1", action="rectify", photos=[after])
+    act(server, ticket["id"], "accept", "firm1")
+    after = put_photo(server, "firm1", phone_jpeg((800, 600), seed=42))
+    return act(server, ticket["id"], "rectify", "firm1", photos=[after])
 
 
 def _wait_map_idle(page) -> None:
@@ -233,7 +148,7 @@ def test_stale_version_is_reloaded_not_overwritten(supervisor_page, live_server)
     page.goto(f"{server.base}/supervise/tickets/{ticket['id']}")
     panel = page.get_by_test_id("sv-ticket")
     expect(panel).to_have_attribute("data-state", "rectified")
-    _act(server, ticket["id"], "inspector1", action="reject", reason="仍有杂物")
+    act(server, ticket["id"], "reject", "inspector1", reason="仍有杂物")
     page.get_by_test_id("sv-reject").click()
     page.get_by_test_id("sv-action-form").locator("textarea").fill("整改不到位")
     page.get_by_test_id("sv-action-form").locator("button[type=submit]").click()

@@ -2,6 +2,7 @@
 // blobs (the photo URLs need the bearer token, so <img src> cannot load them directly) and downloads.
 
 import { ApiError, getJson, request } from '../../api';
+import type { Ticket } from '../../tickets';
 
 export const SEVERITIES = ['urgent', 'major', 'minor'] as const;
 export const OPEN_STATES = ['dispatched', 'accepted', 'rectified', 'rework', 'disputed'] as const;
@@ -29,43 +30,8 @@ export function filterQuery(f: Filters): URLSearchParams {
   return q;
 }
 
-export interface TicketEvent {
-  id: number;
-  action: string;
-  from_state: string | null;
-  to_state: string | null;
-  actor_id: number | null;
-  at: string;
-  reason: string;
-  data: Record<string, unknown>;
-}
-
-export interface TicketSummary {
-  id: number;
-  code: string;
-  estate_id: number;
-  inspection_id: string | null;
-  item_code: string;
-  area: string;
-  severity: 'minor' | 'major' | 'urgent';
-  title: string;
-  state: string;
-  responsible_org_id: number;
-  found_at: string;
-  dispatched_at: string;
-  due_at: string;
-  overdue: boolean;
-  rework_count: number;
-  version: number;
-  position: { lat: number; lng: number } | null;
-}
-
-export interface Ticket extends TicketSummary {
-  description: string;
-  allowed_actions: string[];
-  photos: { sha256: string; kind: 'before' | 'after' | 'verification'; event_id: number | null }[];
-  events: TicketEvent[];
-}
+// The ticket shapes are the phone's (tickets.ts): one definition of what the server sends.
+export type { Ticket, TicketEvent, TicketSummary } from '../../tickets';
 
 export interface EvidenceFlag {
   code: string;
