@@ -1,12 +1,14 @@
 """Map query figures on PostGIS: p50/p95 through the HTTP API (Flask test client, real bearer
-token, the full request stack) and, in the same run, the bare SQL behind each request (the
-statements it ran against tickets / map_cells, captured and replayed on a raw connection).
+token, the full request stack) and, in the same run, the bare SQL behind each request (every
+statement it ran, the token check included, captured and replayed in order on a raw connection
+of the same engine, so with the same driver and settings).
 
     .venv/bin/python bench/map_query.py [--quick] [--runs 40]
 
 Uses DATABASE_URL (an empty PostGIS database) if set, else a throwaway cluster
 (tests/pg_cluster.py). Seeds with bench/seed_city.py. Prints figures; asserts nothing:
   - district (supervisor1) and street (street1) bbox at zooms 12, 14, 16: API and SQL, API − SQL
+  - an authenticated no-op (GET /api/me): the request stack's own cost, API − SQL
   - naive district clustering (GROUP BY snapped grid on tickets) for comparison
   - a z14 tickets tile vs its SQL (ST_AsMVT)
   - growth: street view at 10k / 100k / 1M tickets (quick: 2k / 5k / 10k)
@@ -35,7 +37,6 @@ from bench import seed_city  # noqa: E402
 
 FULL = {"estates": 3000, "firms": 60, "growth": (10_000, 100_000, 1_000_000), "runs": 40}
 QUICK = {"estates": 150, "firms": 8, "growth": (2_000, 5_000, 10_000), "runs": 5}
-MAP_TABLES = ("tickets", "map_cells", "ST_AsMVT")
 
 
 def prepared_app(database_url: str):
@@ -60,14 +61,13 @@ def prepared_app(database_url: str):
 
 @contextmanager
 def captured() -> Any:
-    """Statements (and parameters) that touch the map's tables, in order."""
+    """Statements (and parameters) run on the engine, in order."""
     from backend.database import db
 
     seen: list[tuple[str, Any]] = []
 
     def grab(_conn, _cursor, statement, parameters, _context, _many):
-        if any(word in statement for word in MAP_TABLES):
-            seen.append((statement, parameters))
+        seen.append((statement, parameters))
 
     sa.event.listen(db.engine, "before_cursor_execute", grab)
     try:
@@ -93,7 +93,10 @@ def timed(call: Callable[[], Any], runs: int) -> tuple[float, float]:
     return _percentiles(samples)
 
 
-def replay(statements: list[tuple[str, Any]], runs: int) -> tuple[float, float]:
+@contextmanager
+def replayer(statements: list[tuple[str, Any]]) -> Any:
+    """A function that runs the statements, in order, on a raw connection of the same engine
+    (each run its own transaction, like the request it came from)."""
     from backend.database import db
 
     raw = db.engine.raw_connection()
@@ -103,22 +106,40 @@ def replay(statements: list[tuple[str, Any]], runs: int) -> tuple[float, float]:
         def once() -> None:
             for statement, parameters in statements:
                 cursor.execute(statement, parameters)
-                cursor.fetchall()
+                if cursor.description is not None:
+                    cursor.fetchall()
 
-        result = timed(once, runs)
-        raw.rollback()
-        return result
+        yield once, raw.rollback
     finally:
+        raw.rollback()
         raw.close()
 
 
+def replay(statements: list[tuple[str, Any]], runs: int) -> tuple[float, float]:
+    with replayer(statements) as (once, end):
+        return timed(lambda: (once(), end()), runs)
+
+
 def api_and_sql(client, headers, path: str, runs: int) -> dict[str, float]:
+    """API and SQL timed alternately, run by run, so a machine that speeds up or slows down
+    during the measurement (a shared VM does) weighs on both alike."""
     with captured() as statements:
         response = client.get(path, headers=headers)
     assert response.status_code == 200, (path, response.status_code, response.data[:200])
-    api = timed(lambda: client.get(path, headers=headers), runs)
-    sql = replay(statements, runs)
-    return {"api_p50": api[0], "api_p95": api[1], "sql_p50": sql[0], "sql_p95": sql[1],
+    api, sql = [], []
+    with replayer(statements) as (once, end):
+        for run in range(runs + 3):
+            began = time.perf_counter()
+            client.get(path, headers=headers)
+            middle = time.perf_counter()
+            once()
+            ended = time.perf_counter()
+            end()
+            if run >= 3:  # warm-up
+                api.append((middle - began) * 1000)
+                sql.append((ended - middle) * 1000)
+    (api_p50, api_p95), (sql_p50, sql_p95) = _percentiles(api), _percentiles(sql)
+    return {"api_p50": api_p50, "api_p95": api_p95, "sql_p50": sql_p50, "sql_p95": sql_p95,
             "statements": len(statements), "bytes": len(response.data)}  # fmt: skip
 
 
@@ -160,13 +181,20 @@ def _views(client, runs: int, zooms=(12, 14, 16)) -> dict[str, dict[str, float]]
     return out
 
 
+def _floor(client, runs: int) -> dict[str, float]:
+    """What any authenticated request costs on this stack (GET /api/me: the token check and one
+    small query), to read the map's own overhead against."""
+    return api_and_sql(client, _token(client, "street1"), "/api/me", runs)
+
+
 def _naive_district(runs: int) -> tuple[float, float]:
     """The direct GROUP BY over tickets the aggregate replaces (supervisor1, district, z12)."""
     from backend.accounts.models import User
     from backend.accounts.services import scope_of
     from backend.clock import utcnow
     from backend.database import db
-    from backend.reports.map_clusters import CellRange, direct
+    from backend.reports.map_clusters import direct
+    from backend.reports.map_grid import CellRange
     from backend.tickets.services import TicketFilter
 
     user = db.session.scalar(sa.select(User).where(User.username == "supervisor1"))
@@ -231,6 +259,7 @@ def run(database_url: str, quick: bool = False, runs: int | None = None) -> dict
             street = _views(client, runs, zooms=(14, 16))
             figures["growth"][tickets] = {"seed_s": seeded, **street}
         figures["views"] = _views(client, runs)
+        figures["floor"] = _floor(client, runs)
         figures["naive_district_z12"] = _naive_district(runs)
         figures["tile_z14"] = _tile(client, runs)
         figures["scorecards_year"] = _scorecards(client, runs)
@@ -245,6 +274,10 @@ def report(figures: dict[str, Any]) -> str:
         lines.append(f"{name:16} {f['api_p50']:7.2f} /{f['api_p95']:7.2f}  {f['sql_p50']:7.2f} /"
                      f"{f['sql_p95']:7.2f}   {f['api_p50'] - f['sql_p50']:7.2f}     "
                      f"{f['statements']}")  # fmt: skip
+    f = figures["floor"]
+    gap = f["api_p50"] - f["sql_p50"]
+    lines.append(f"authenticated no-op GET /api/me: API p50 {f['api_p50']:.2f} ms, its SQL "
+                 f"{f['sql_p50']:.2f} ms, API−SQL {gap:.2f} ms")  # fmt: skip
     naive = figures["naive_district_z12"]
     lines.append(f"naive district z12 clustering SQL: p50 {naive[0]:.1f} ms, p95 {naive[1]:.1f} ms")
     t = figures["tile_z14"]

@@ -14,6 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from backend.accounts.models import AuthToken, LoginThrottle, Role, User
 from backend.clock import utcnow
@@ -120,8 +121,12 @@ def issue_token(user: User, now: datetime | None = None) -> IssuedToken:
 
 def authenticate(token: str, now: datetime | None = None) -> tuple[User, AuthToken]:
     now = now or utcnow()
+    # The user in the same query: this runs before every request's own work.
     row = db.session.scalar(
-        sa.select(AuthToken).where(AuthToken.token_hash == _token_digest(token))
+        sa.select(AuthToken)
+        .options(contains_eager(AuthToken.user))
+        .join(AuthToken.user)
+        .where(AuthToken.token_hash == _token_digest(token))
     )
     if row is None or row.revoked_at is not None:
         raise Unauthorized("登录凭证无效或已注销 (invalid or revoked token)")

@@ -18,14 +18,15 @@ from shapely.geometry.base import BaseGeometry
 
 from backend.accounts.models import User
 from backend.clock import utcnow
-from backend.database import db
+from backend.database import db, plan_for_values
 from backend.geo.coordinates import from_wgs84, normalize_crs
 from backend.geo.geometry import to_geojson
 from backend.places import services as places
 from backend.places.models import Estate
 from backend.places.scope import Scope
 from backend.reports.formulas import estate_grade
-from backend.reports.map_clusters import CellRange, Cluster, clusters, ticket_base
+from backend.reports.map_clusters import at_least, clusters, ticket_base
+from backend.reports.map_grid import NOW, VIEW, CellRange, Cluster, Viewer, cached_statement
 from backend.tickets import services as tickets
 from backend.tickets.models import Ticket
 
@@ -40,10 +41,15 @@ def _point(lng: float, lat: float, crs: str) -> dict[str, Any]:
 def ticket_features(
     user: User, scope: Scope, bbox: BaseGeometry, zoom: int, f: tickets.TicketFilter, crs: str
 ) -> dict[str, Any]:
-    """A GeoJSON FeatureCollection: clusters below CLUSTER_BELOW_ZOOM, single tickets above."""
+    """A GeoJSON FeatureCollection: clusters below CLUSTER_BELOW_ZOOM; above, single tickets
+    when at most MAX_FEATURES are in view, else clusters still (a screen of 2,000 pins says
+    nothing, and dropping some would hide them)."""
     now = utcnow()
-    if zoom >= CLUSTER_BELOW_ZOOM:
-        return _collection(_pins(user, scope, bbox, f, now, crs), zoom, clustered=False)
+    plan_for_values()
+    if zoom >= CLUSTER_BELOW_ZOOM and at_least(user, scope, f, bbox.bounds) <= MAX_FEATURES:
+        pins = _pins(user, scope, bbox, f, now, crs)
+        if pins is not None:
+            return _collection(pins, zoom, clustered=False)
     cr = CellRange.covering(*bbox.bounds, zoom)
     found = clusters(user, scope, f, cr, now)
     return _collection([_cluster_feature(c, zoom, crs) for c in found], zoom, clustered=True)
@@ -51,35 +57,20 @@ def ticket_features(
 
 def _pins(
     user: User, scope: Scope, bbox: BaseGeometry, f: tickets.TicketFilter, now: datetime, crs: str
-) -> list[dict[str, Any]]:
-    """Plain columns, not ORM objects: at 2,000 pins the per-row object cost is most of it."""
-    envelope = from_shape(bbox, srid=4326)
-    query = (
-        ticket_base(user, scope, f, now)
-        .where(Ticket.position.ST_Intersects(envelope))
-        .with_only_columns(
-            Ticket.id,
-            Ticket.title,
-            Ticket.severity,
-            Ticket.state,
-            sa.case((tickets.overdue_clause(now), True), else_=False),
-            Ticket.estate_id,
-            Ticket.due_at,
-            sa.func.ST_X(Ticket.position),
-            sa.func.ST_Y(Ticket.position),
-        )
-        # coalesce(): sort the few open tickets in view; ordering by the bare column lets
-        # PostgreSQL walk the (state, due_at) index over every open ticket of the city instead.
-        .order_by(sa.func.coalesce(Ticket.due_at, Ticket.due_at), Ticket.id)
-        .limit(MAX_FEATURES)
-    )
+) -> list[dict[str, Any]] | None:
+    """The pins in view by due date, or None when there are more than MAX_FEATURES. Limited in
+    SQL and sorted here, so a crowded view stops after MAX_FEATURES + 1 index hits instead of
+    sorting thousands; plain columns, not ORM objects (the per-row object cost dominates)."""
+    params = {"view": from_shape(bbox, srid=4326), "now": now, "limit": MAX_FEATURES + 1}
+    rows = db.session.execute(_pins_statement(user, scope, f), params).all()
+    if len(rows) > MAX_FEATURES:
+        return None
+    rows.sort(key=lambda row: (row.due_at, row.id))
     wgs84 = normalize_crs(crs) == "wgs84"
     return [
         {
             "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(x, 7), round(y, 7)]}
-            if wgs84
-            else _point(x, y, crs),
+            "geometry": _lnglat(x, y) if wgs84 else _point(x, y, crs),
             "properties": {
                 "id": id_,
                 "title": title,
@@ -90,16 +81,40 @@ def _pins(
                 "due_at": due_at.isoformat(),
             },
         }
-        for id_, title, severity, state, overdue, estate_id, due_at, x, y in db.session.execute(
-            query
-        )
+        for id_, title, severity, state, overdue, estate_id, due_at, x, y in rows
     ]
+
+
+@cached_statement
+def _pins_statement(viewer: Viewer, scope: Scope, f: tickets.TicketFilter, _zoom: int):
+    return (
+        ticket_base(viewer, scope, f, NOW)
+        .where(Ticket.position.ST_Intersects(VIEW))
+        .with_only_columns(
+            Ticket.id,
+            Ticket.title,
+            Ticket.severity,
+            Ticket.state,
+            tickets.overdue_clause(NOW),
+            Ticket.estate_id,
+            Ticket.due_at,
+            sa.func.ST_X(Ticket.position),
+            sa.func.ST_Y(Ticket.position),
+        )
+        .limit(sa.bindparam("limit", type_=sa.Integer))
+    )
+
+
+def _lnglat(x: float, y: float) -> dict[str, Any]:
+    return {"type": "Point", "coordinates": [round(x, 7), round(y, 7)]}
 
 
 def _cluster_feature(cluster: Cluster, zoom: int, crs: str) -> dict[str, Any]:
     return {
         "type": "Feature",
-        "geometry": _point(cluster.lng, cluster.lat, crs),
+        "geometry": _lnglat(cluster.lng, cluster.lat)
+        if normalize_crs(crs) == "wgs84"
+        else _point(cluster.lng, cluster.lat, crs),
         "properties": {
             "cluster": True,
             "count": cluster.count,

@@ -6,10 +6,13 @@ of each Ticket (same connection, same transaction as the change), so it is right
 that commits, with no cache to invalidate. Bulk loads that bypass the ORM call `refresh()`
 (`flask reports refresh`).
 
-A row sums the open tickets of one cell at one LEVEL (a zoom whose cells are stored) for one
-combination of the filter dimensions the aggregate read supports: street, responsible firm,
-area, severity, state. Coordinates are summed as integers (1e-7 degree) so centroids come out
-the same whether summed here or straight from `tickets`.
+A `map_cells` row sums the open tickets of one cell at one LEVEL (a zoom whose cells are stored)
+for one combination of the filter dimensions the aggregate read supports: street, responsible
+firm, area, severity, state. That is nearly a row per ticket in a busy cell, so the unfiltered
+view (by far the commonest) reads `map_cell_totals` instead: the same sums over every open state,
+area and firm, kept per street (scope) and severity (worst severity, severity filter).
+Coordinates are summed as integers (1e-7 degree) so centroids come out the same whether summed
+here or straight from `tickets`.
 
 Overdue depends on time. `n_late` counts the tickets that were overdue at the watermark
 `late_as_of` (one row in map_cell_clock); a reader adds the few tickets that fell due between
@@ -28,11 +31,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.clock import utcnow
-from backend.database import UTCDateTime, db
+from backend.database import UTCDateTime, constant, db, in_constants
 from backend.places.models import Estate
 from backend.tickets.models import OPEN_STATES, UNIT_STATES, Ticket
 
-LEVELS = (8, 10, 12, 14)  # zooms whose cells are stored; other zooms merge the next finer level
+# Zooms whose cells are stored; other zooms merge the next finer level. 16 serves the pin zooms
+# when a view holds too many tickets for pins (see map.ticket_features).
+LEVELS = (8, 10, 12, 14, 16)
 CLUSTER_PX = 60
 COORD_SCALE = 10_000_000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -46,8 +51,9 @@ def cell_size(zoom: int) -> float:
     return 360.0 / (2**zoom) * CLUSTER_PX / 256
 
 
-def level_for(zoom: int) -> int:
-    return next(level for level in LEVELS if level >= zoom)
+def level_for(zoom: int) -> int | None:
+    """The stored level whose cells merge into this zoom's, None above the finest."""
+    return next((level for level in LEVELS if level >= zoom), None)
 
 
 def floor_int(expr: Any) -> sa.ColumnElement[int]:
@@ -59,15 +65,24 @@ def floor_int(expr: Any) -> sa.ColumnElement[int]:
 
 
 def cell_of(x: Any, y: Any, zoom: int) -> tuple[sa.ColumnElement[int], sa.ColumnElement[int]]:
-    cell = cell_size(zoom)
-    return floor_int((x + 180.0) / cell), floor_int((y + 90.0) / cell)
+    cell = constant(cell_size(zoom))
+    return floor_int((x + constant(180.0)) / cell), floor_int((y + constant(90.0)) / cell)
 
 
 def scaled(coordinate: Any) -> sa.ColumnElement[int]:
-    return sa.cast(sa.func.round(coordinate * float(COORD_SCALE)), sa.BigInteger)
+    return sa.cast(sa.func.round(coordinate * constant(float(COORD_SCALE))), sa.BigInteger)
 
 
-class MapCell(db.Model):
+class _Sums:
+    n: Mapped[int] = mapped_column(default=0)
+    sx: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    sy: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    n_late: Mapped[int] = mapped_column(default=0)
+    sx_late: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    sy_late: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+class MapCell(_Sums, db.Model):
     __tablename__ = "map_cells"
     __table_args__ = (sa.Index("ix_map_cells_level_cx_cy", "level", "cx", "cy"),)
 
@@ -79,12 +94,18 @@ class MapCell(db.Model):
     area: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
     severity: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
     state: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
-    n: Mapped[int] = mapped_column(default=0)
-    sx: Mapped[int] = mapped_column(sa.BigInteger, default=0)
-    sy: Mapped[int] = mapped_column(sa.BigInteger, default=0)
-    n_late: Mapped[int] = mapped_column(default=0)
-    sx_late: Mapped[int] = mapped_column(sa.BigInteger, default=0)
-    sy_late: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+class MapCellTotal(_Sums, db.Model):
+    """map_cells summed over state, area and firm: what the unfiltered view reads."""
+
+    __tablename__ = "map_cell_totals"
+
+    level: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True, autoincrement=False)
+    cx: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    cy: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    street_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    severity: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
 
 
 class MapCellClock(db.Model):
@@ -100,8 +121,12 @@ class MapCellClock(db.Model):
 sa.Index("ix_tickets_estate_state_due", Ticket.estate_id, Ticket.state, Ticket.due_at)
 sa.Index("ix_tickets_severity_area_state", Ticket.severity, Ticket.area, Ticket.state)
 
-KEY = ("level", "cx", "cy", "street_id", "org_id", "area", "severity", "state")
 SUMS = ("n", "sx", "sy", "n_late", "sx_late", "sy_late")
+# Each aggregate table with its key (the dimensions it keeps).
+ROLLUPS: tuple[tuple[type[_Sums], tuple[str, ...]], ...] = (
+    (MapCell, ("level", "cx", "cy", "street_id", "org_id", "area", "severity", "state")),
+    (MapCellTotal, ("level", "cx", "cy", "street_id", "severity")),
+)
 
 
 def watermark(connection: sa.Connection, lock: str | None = None) -> datetime:
@@ -112,11 +137,13 @@ def watermark(connection: sa.Connection, lock: str | None = None) -> datetime:
 
 
 def _contribution(level: int, sign: int, late_before: datetime) -> sa.Select:
-    """Rows to add (sign 1) or remove (-1) for tickets selected by the caller's WHERE."""
+    """map_cells rows to add (sign 1) or remove (-1) for the tickets the caller's WHERE picks;
+    the totals take the same rows with fewer key columns."""
     x, y = sa.func.ST_X(Ticket.position), sa.func.ST_Y(Ticket.position)
     cx, cy = cell_of(x, y, level)
     late = sa.case(
-        (sa.and_(Ticket.state.in_(UNIT_STATES), Ticket.due_at < late_before), sign), else_=0
+        (sa.and_(in_constants(Ticket.state, UNIT_STATES), Ticket.due_at < late_before), sign),
+        else_=0,
     )
     sx, sy = scaled(x), scaled(y)
     return (
@@ -137,25 +164,36 @@ def _contribution(level: int, sign: int, late_before: datetime) -> sa.Select:
             (sy * late).label("sy_late"),
         )
         .join(Estate, Estate.id == Ticket.estate_id)
-        .where(Ticket.position.is_not(None), Ticket.state.in_(OPEN_STATES))
+        .where(Ticket.position.is_not(None), in_constants(Ticket.state, OPEN_STATES))
     )
 
 
-def _insert(connection: sa.Connection):
-    return (postgresql if connection.dialect.name == "postgresql" else sqlite).insert(MapCell)
+def _insert(connection: sa.Connection, model: type[_Sums]):
+    return (postgresql if connection.dialect.name == "postgresql" else sqlite).insert(model)
 
 
 def _apply(connection: sa.Connection, ticket_id: int, sign: int) -> None:
+    """One upsert per table for every level (a ticket change costs two statements a side)."""
     late_before = watermark(connection, lock="share")
-    for level in LEVELS:
-        rows = _contribution(level, sign, late_before).where(Ticket.id == ticket_id)
-        insert = _insert(connection).from_select(KEY + SUMS, rows)
-        table = MapCell.__table__
+    every_level = sa.union_all(
+        *(_contribution(level, sign, late_before).where(Ticket.id == ticket_id) for level in LEVELS)
+    ).subquery()
+    for model, key in ROLLUPS:
+        # One row per level, so every key is distinct within the statement.
+        rows = sa.select(*(every_level.c[k] for k in key + SUMS)).where(
+            sa.true()  # SQLite needs a WHERE before ON CONFLICT in an INSERT ... SELECT
+        )
+        insert = _insert(connection, model).from_select(key + SUMS, rows)
+        table = model.__table__  # type: ignore[attr-defined]
         insert = insert.on_conflict_do_update(
-            index_elements=list(KEY),
+            index_elements=list(key),
             set_={name: table.c[name] + insert.excluded[name] for name in SUMS},
         )
         connection.execute(insert)
+
+
+def _sum_columns(rows: sa.Subquery) -> list[sa.ColumnElement[int]]:
+    return [sa.func.sum(rows.c[name]).label(name) for name in SUMS]
 
 
 def refresh(now: datetime | None = None) -> int:
@@ -165,14 +203,15 @@ def refresh(now: datetime | None = None) -> int:
     if connection.scalar(sa.select(MapCellClock.id).where(MapCellClock.id == 1)) is None:
         connection.execute(sa.insert(MapCellClock).values(id=1, late_as_of=now))
     watermark(connection, lock="update")
-    connection.execute(sa.delete(MapCell))
     written = 0
-    for level in LEVELS:
-        rows = _contribution(level, 1, now).subquery()
-        key = [rows.c[name] for name in KEY]
-        grouped = sa.select(*key, *(sa.func.sum(rows.c[name]) for name in SUMS)).group_by(*key)
-        result = connection.execute(sa.insert(MapCell).from_select(KEY + SUMS, grouped))
-        written += result.rowcount or 0
+    for model, key in ROLLUPS:
+        connection.execute(sa.delete(model))
+        for level in LEVELS:
+            rows = _contribution(level, 1, now).subquery()
+            columns = [rows.c[name] for name in key]
+            grouped = sa.select(*columns, *_sum_columns(rows)).group_by(*columns)
+            result = connection.execute(sa.insert(model).from_select(key + SUMS, grouped))
+            written += result.rowcount or 0
     connection.execute(sa.update(MapCellClock).where(MapCellClock.id == 1).values(late_as_of=now))
     return written
 

@@ -6,141 +6,145 @@ tickets themselves; `aggregated()` sums map_cells rows and corrects overdue for 
 fell due since the watermark. `clusters()` picks the aggregate whenever the caller's visibility
 and filters are expressible in its dimensions (admins, street and district supervisors without
 an estate or dispatch-date filter), and the direct query otherwise (firms, inspectors: small).
+
+Statements are memoised per caller shape, with the view as bound parameters (see map_grid).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 
 import sqlalchemy as sa
-from geoalchemy2.shape import from_shape
-from shapely.geometry import box
 
 from backend.accounts.models import Role, User
-from backend.database import UTCDateTime, db
+from backend.database import UTCDateTime, constant, db, in_constants
 from backend.places import services as places
 from backend.places.models import Estate, Street
 from backend.places.scope import Scope
 from backend.reports import map_cells as cells
-from backend.reports.map_cells import MapCell, MapCellClock
+from backend.reports.map_cells import MapCell, MapCellClock, MapCellTotal
+from backend.reports.map_grid import (
+    CELL_ENVELOPE,
+    LX0,
+    LX1,
+    LY0,
+    LY1,
+    NOW,
+    SEVERITY_RANK,
+    X0,
+    X1,
+    Y0,
+    Y1,
+    CellRange,
+    Cluster,
+    Viewer,
+    cached_statement,
+)
 from backend.tickets import services as tickets
 from backend.tickets.models import OPEN_STATES, UNIT_STATES, Ticket, TicketParty
 
-SEVERITY_RANK = {"urgent": 3, "major": 2, "minor": 1}
-RANK_SEVERITY = {rank: name for name, rank in SEVERITY_RANK.items()}
-
-
-@dataclass(frozen=True)
-class Cluster:
-    cx: int
-    cy: int
-    count: int
-    sx: int  # sum of longitudes in 1e-7 degrees
-    sy: int
-    worst: int  # severity rank, 0 if none known
-    overdue: int
-
-    @property
-    def lng(self) -> float:
-        return self.sx / self.count / cells.COORD_SCALE
-
-    @property
-    def lat(self) -> float:
-        return self.sy / self.count / cells.COORD_SCALE
-
-    @property
-    def worst_severity(self) -> str | None:
-        return RANK_SEVERITY.get(self.worst)
-
-
-@dataclass(frozen=True)
-class CellRange:
-    zoom: int
-    x0: int
-    y0: int
-    x1: int
-    y1: int
-
-    @classmethod
-    def covering(cls, minx: float, miny: float, maxx: float, maxy: float, zoom: int) -> CellRange:
-        size = cells.cell_size(zoom)
-        return cls(
-            zoom,
-            max(int((minx + 180.0) // size), 0),
-            max(int((miny + 90.0) // size), 0),
-            int((maxx + 180.0) // size),
-            int((maxy + 90.0) // size),
-        )
-
-    def envelope(self):
-        size = cells.cell_size(self.zoom)
-        return box(
-            self.x0 * size - 180.0,
-            self.y0 * size - 90.0,
-            (self.x1 + 1) * size - 180.0,
-            (self.y1 + 1) * size - 90.0,
-        )
-
 
 def _states(f: tickets.TicketFilter) -> tuple:
-    return tuple(f.states) or tuple(OPEN_STATES)
+    return tuple(f.states) or tuple(sorted(OPEN_STATES, key=lambda state: state.value))
 
 
 def ticket_base(
-    user: User | None,
+    user: User | Viewer | None,
     scope: Scope,
     f: tickets.TicketFilter,
-    now: datetime,
+    now: datetime | sa.ColumnElement[datetime],
     visible: sa.ColumnElement[bool] | None = None,
 ) -> sa.Select:
     """Tickets the caller sees with the filters, states defaulting to the open ones."""
     query = sa.select(Ticket).where(
         tickets.visibility(user, scope) if visible is None else visible,
         Ticket.position.is_not(None),
-        # States inline (enum constants, never user text): a prepared statement's generic plan
-        # can then still prove `state IN open states` and use the open tickets' spatial index.
-        Ticket.state.in_([sa.literal_column(f"'{state.value}'") for state in _states(f)]),
+        # States inline: the planner can then prove `state IN open states` and use the open
+        # tickets' spatial index (with a bound list it could not, in a generic plan).
+        in_constants(Ticket.state, _states(f)),
     )
     return tickets.filtered(query, replace(f, states=()), now)
 
 
-def _in_cells(query: sa.Select, cr: CellRange) -> sa.Select:
+def _in_cells(query: sa.Select, zoom: int) -> sa.Select:
+    """Tickets in the view's cells (X0..Y1 at `zoom`, CELL_ENVELOPE their outline)."""
     x, y = sa.func.ST_X(Ticket.position), sa.func.ST_Y(Ticket.position)
-    cx, cy = cells.cell_of(x, y, cr.zoom)
-    envelope = from_shape(cr.envelope(), srid=4326)
+    cx, cy = cells.cell_of(x, y, zoom)
     return query.where(
-        Ticket.position.ST_Intersects(envelope), cx.between(cr.x0, cr.x1), cy.between(cr.y0, cr.y1)
+        Ticket.position.ST_Intersects(CELL_ENVELOPE), cx.between(X0, X1), cy.between(Y0, Y1)
     )
 
 
 def direct(
     user: User, scope: Scope, f: tickets.TicketFilter, cr: CellRange, now: datetime
 ) -> list[Cluster]:
-    query = _in_cells(ticket_base(user, scope, f, now), cr)
-    late = sa.case((tickets.overdue_clause(now), 1), else_=0)
+    statement = _direct_statement(user, scope, f, cr.zoom)
+    return _clusters(db.session.execute(statement, cr.params(now)))
+
+
+@cached_statement
+def _direct_statement(viewer: Viewer, scope: Scope, f: tickets.TicketFilter, zoom: int):
+    """The filters (overdue included) apply to the tickets themselves: every row is shown."""
+    query = _in_cells(ticket_base(viewer, scope, f, NOW), zoom)
+    late = sa.case((tickets.overdue_clause(NOW), constant(1)), else_=constant(0))
     x, y = sa.func.ST_X(Ticket.position), sa.func.ST_Y(Ticket.position)
+    zero = sa.cast(constant(0), sa.BigInteger)
     sums = (sa.func.count(), sa.func.sum(cells.scaled(x)), sa.func.sum(cells.scaled(y)))
-    return _merge(db.session.execute(_grouped(query, cr.zoom, *sums, sa.func.sum(late))))
+    return _per_cell([_grouped(query, zoom, *sums, sa.func.sum(late), zero, zero)], None)
 
 
-def _merge(rows) -> list[Cluster]:
-    """(cx, cy, severity, n, sx, sy, overdue) rows → one Cluster per cell with n > 0."""
-    merged: dict[tuple[int, int], list[int]] = {}
-    for cx, cy, severity, n, sx, sy, late in rows:
-        if n <= 0:
-            continue
-        acc = merged.setdefault((cx, cy), [0, 0, 0, 0, 0])
-        acc[0] += n
-        acc[1] += int(sx)
-        acc[2] += int(sy)
-        acc[3] = max(acc[3], SEVERITY_RANK.get(severity, 0))
-        acc[4] += int(late)
-    return [Cluster(cx, cy, *acc) for (cx, cy), acc in sorted(merged.items())]
+def _per_cell(parts: list[sa.Select], overdue: bool | None) -> sa.Select:
+    """One row per cell, in cell order, from the parts' rows of (cx, cy, severity, n, sx, sy,
+    n_late, sx_late, sy_late): the shown count and coordinate sums (all tickets, the overdue
+    ones, or the others), the worst severity among them and the overdue count. In SQL, so
+    Python gets back a row per cluster, not one per cell, severity and part."""
+    rows = (sa.union_all(*parts) if len(parts) > 1 else parts[0]).subquery("parts")
+    c = rows.c
+    per = (
+        sa.select(c.cx, c.cy, c.severity, *(sa.func.sum(c[k]).label(k) for k in cells.SUMS))
+        .group_by(c.cx, c.cy, c.severity)
+        .subquery("per_severity")
+    )
+    p = per.c
+    if overdue is None:
+        n, sx, sy, late = p.n, p.sx, p.sy, p.n_late
+    elif overdue:
+        n, sx, sy, late = p.n_late, p.sx_late, p.sy_late, p.n_late
+    else:
+        n, sx, sy, late = p.n - p.n_late, p.sx - p.sx_late, p.sy - p.sy_late, constant(0)
+    rank = sa.case(
+        *((p.severity == name, constant(value)) for name, value in SEVERITY_RANK.items()),
+        else_=constant(0),
+    )
+    total = sa.func.sum(n)
+    return (
+        sa.select(
+            p.cx,
+            p.cy,
+            sa.cast(total, sa.BigInteger).label("n"),
+            sa.cast(sa.func.sum(sx), sa.BigInteger).label("sx"),
+            sa.cast(sa.func.sum(sy), sa.BigInteger).label("sy"),
+            sa.func.max(sa.case((n > constant(0), rank), else_=constant(0))).label("worst"),
+            sa.cast(sa.func.sum(late), sa.BigInteger).label("overdue"),
+        )
+        .group_by(p.cx, p.cy)
+        .having(total > constant(0))
+        .order_by(p.cx, p.cy)
+    )
 
 
-def aggregate_applies(user: User, scope: Scope, f: tickets.TicketFilter) -> bool:
-    """True when visibility and filters map onto map_cells' dimensions."""
+def _clusters(rows) -> list[Cluster]:
+    return [Cluster(cx, cy, n, sx, sy, worst or 0, late) for cx, cy, n, sx, sy, worst, late in rows]
+
+
+def aggregate_applies(
+    user: User | Viewer, scope: Scope, f: tickets.TicketFilter, zoom: int
+) -> bool:
+    """True when the zoom has stored cells and visibility and filters map onto their
+    dimensions."""
+    if cells.level_for(zoom) is None:
+        return False
     if f.estate_id is not None or f.dispatched_from is not None or f.dispatched_to is not None:
         return False
     if not set(_states(f)) <= OPEN_STATES:
@@ -156,24 +160,20 @@ def _estates_in_scope(scope: Scope) -> sa.ColumnElement[bool]:
     return Ticket.estate_id.in_(sa.select(Estate.id).where(places.estate_visibility(scope)))
 
 
-def _party_extras(
-    user: User, scope: Scope, f: tickets.TicketFilter, cr: CellRange, now: datetime
-) -> sa.Select | None:
+def _party_extras(viewer: Viewer, scope: Scope, f: tickets.TicketFilter, zoom: int) -> sa.Select:
     """A supervisor's organisation also sees tickets once routed to it outside its area (e.g.
     a street office's custody): those few come straight from `tickets`."""
-    if user.role is Role.admin or user.organisation_id is None:
-        return None
     parties = sa.select(TicketParty.ticket_id).where(
-        TicketParty.organisation_id == user.organisation_id
+        TicketParty.organisation_id == viewer.organisation_id
     )
     outside = sa.and_(Ticket.id.in_(parties), sa.not_(_estates_in_scope(scope)))
-    base = ticket_base(user, scope, replace(f, overdue=None), now, visible=outside)
-    late = sa.case((tickets.overdue_clause(now), 1), else_=0)
+    base = ticket_base(viewer, scope, replace(f, overdue=None), NOW, visible=outside)
+    late = sa.case((tickets.overdue_clause(NOW), constant(1)), else_=constant(0))
     x, y = sa.func.ST_X(Ticket.position), sa.func.ST_Y(Ticket.position)
     sx, sy = cells.scaled(x), cells.scaled(y)
     return _grouped(
-        _in_cells(base, cr),
-        cr.zoom,
+        _in_cells(base, zoom),
+        zoom,
         sa.func.count(),
         sa.func.sum(sx),
         sa.func.sum(sy),
@@ -184,94 +184,127 @@ def _party_extras(
 
 
 def _grouped(query: sa.Select, zoom: int, *sums: sa.ColumnElement) -> sa.Select:
+    """Per cell and severity: the six sums (n, sx, sy, n_late, sx_late, sy_late) given."""
     x, y = sa.func.ST_X(Ticket.position), sa.func.ST_Y(Ticket.position)
     cx, cy = cells.cell_of(x, y, zoom)
-    columns = (cx.label("cx"), cy.label("cy"), Ticket.severity, *sums)
+    labelled = (total.label(name) for total, name in zip(sums, cells.SUMS, strict=True))
+    columns = (cx.label("cx"), cy.label("cy"), Ticket.severity, *labelled)
     return query.with_only_columns(*columns).group_by(cx, cy, Ticket.severity)
 
 
-def _street_clause(scope: Scope) -> sa.ColumnElement[bool]:
+def _street_clause(model: type[cells.MapCell | cells.MapCellTotal], scope: Scope):
     if scope.everything:
         return sa.true()
     clauses = []
     if scope.street_ids:
-        clauses.append(MapCell.street_id.in_(scope.street_ids))
+        clauses.append(model.street_id.in_([constant(i) for i in sorted(scope.street_ids)]))
     if scope.district_ids:
-        districts = sa.select(Street.id).where(Street.district_id.in_(scope.district_ids))
-        clauses.append(MapCell.street_id.in_(districts))
+        ids = [constant(i) for i in sorted(scope.district_ids)]
+        clauses.append(model.street_id.in_(sa.select(Street.id).where(Street.district_id.in_(ids))))
     return sa.or_(*clauses) if clauses else sa.false()
 
 
 def aggregated(
     user: User, scope: Scope, f: tickets.TicketFilter, cr: CellRange, now: datetime
 ) -> list[Cluster]:
-    """One statement: stored sums, the overdue correction since the watermark, party extras;
-    each part yields (cx, cy, severity, n, sx, sy, n_late, sx_late, sy_late)."""
-    parts = [_stored(scope, f, cr), _fell_due(scope, f, cr, now)]
-    extras = _party_extras(user, scope, f, cr, now)
-    if extras is not None:
-        parts.append(extras)
-    totals: dict[tuple, list[int]] = {}
-    for cx, cy, severity, *values in db.session.execute(sa.union_all(*parts)):
-        acc = totals.setdefault((cx, cy, severity), [0] * 6)
-        for i, value in enumerate(values):
-            acc[i] += int(value or 0)
-    return _merge(_pick(f.overdue, key, v[:3], v[3:]) for key, v in totals.items())
+    statement = _aggregate_statement(user, scope, f, cr.zoom)
+    return _clusters(db.session.execute(statement, cr.params(now)))
 
 
-def _stored(scope: Scope, f: tickets.TicketFilter, cr: CellRange) -> sa.Select:
-    level = cells.level_for(cr.zoom)
-    div = 2 ** (level - cr.zoom)
-    gx = sa.literal_column(f"map_cells.cx / {div}").label("cx")
-    gy = sa.literal_column(f"map_cells.cy / {div}").label("cy")
-    query = sa.select(
-        gx, gy, MapCell.severity, *(sa.func.sum(getattr(MapCell, s)) for s in cells.SUMS)
-    ).where(
-        MapCell.level == level,
-        MapCell.cx.between(cr.x0 * div, (cr.x1 + 1) * div - 1),
-        MapCell.cy.between(cr.y0 * div, (cr.y1 + 1) * div - 1),
-        MapCell.state.in_([s.value for s in _states(f)]),
-        _street_clause(scope),
-    )
-    for column, value in (
-        (MapCell.severity, f.severity),
-        (MapCell.area, f.area),
-        (MapCell.org_id, f.organisation_id),
-    ):
-        if value is not None:
-            query = query.where(column == value)
-    return query.group_by(gx, gy, MapCell.severity)
+@cached_statement
+def _aggregate_statement(viewer: Viewer, scope: Scope, f: tickets.TicketFilter, zoom: int):
+    """One statement: stored sums, the overdue correction since the watermark, party extras,
+    each part giving (cx, cy, severity, n, sx, sy, n_late, sx_late, sy_late); per cell."""
+    parts = [_stored(scope, f, zoom), _fell_due(scope, f, zoom)]
+    if viewer.role is not Role.admin and viewer.organisation_id is not None:
+        parts.append(_party_extras(viewer, scope, f, zoom))
+    return _per_cell(parts, f.overdue)
 
 
-def _pick(overdue: bool | None, key: tuple, every: list[int], late: list[int]) -> tuple:
-    if overdue is None:
-        return (*key, *every, late[0])
-    if overdue:
-        return (*key, *late, late[0])
-    return (*key, every[0] - late[0], every[1] - late[1], every[2] - late[2], 0)
+def _stored(scope: Scope, f: tickets.TicketFilter, zoom: int) -> sa.Select:
+    """Sums of the stored cells (LX0..LY1 at the stored level) merged into the view's cells."""
+    model, where = _stored_rows(scope, f, zoom)
+    # Integer division by an inline constant, so GROUP BY matches the selected expression.
+    div = constant(2 ** (cells.level_for(zoom) - zoom))  # type: ignore[operator]
+    gx, gy = (model.cx // div).label("cx"), (model.cy // div).label("cy")
+    sums = (sa.func.sum(getattr(model, s)).label(s) for s in cells.SUMS)
+    return sa.select(gx, gy, model.severity, *sums).where(*where).group_by(gx, gy, model.severity)
 
 
-def _fell_due(scope: Scope, f: tickets.TicketFilter, cr: CellRange, now: datetime) -> sa.Select:
+def _stored_rows(
+    scope: Scope, f: tickets.TicketFilter, zoom: int
+) -> tuple[type[MapCell | MapCellTotal], list[sa.ColumnElement[bool]]]:
+    """The table and WHERE for the stored cells of a view: the totals when no filter needs
+    map_cells' finer dimensions (state subset, area, firm)."""
+    level = cells.level_for(zoom)
+    assert level is not None  # aggregate_applies() checked
+    unfiltered = set(_states(f)) == OPEN_STATES and f.area is None and f.organisation_id is None
+    model = MapCellTotal if unfiltered else MapCell
+    where = [
+        model.level == constant(level),
+        model.cx.between(LX0, LX1),
+        model.cy.between(LY0, LY1),
+        _street_clause(model, scope),
+    ]
+    if f.severity is not None:
+        where.append(model.severity == f.severity)
+    if not unfiltered:
+        where.append(in_constants(MapCell.state, _states(f)))
+        for column, value in ((MapCell.area, f.area), (MapCell.org_id, f.organisation_id)):
+            if value is not None:
+                where.append(column == value)
+    return model, where
+
+
+def at_least(
+    user: User, scope: Scope, f: tickets.TicketFilter, bbox: tuple[float, float, float, float]
+) -> int:
+    """A lower bound of the open tickets in the bbox, from the finest stored cells lying wholly
+    inside it (0 where the aggregate does not apply): enough to know a view is too crowded
+    for pins without fetching them."""
+    zoom = cells.LEVELS[-1]
+    if f.overdue is not None or not aggregate_applies(user, scope, f, zoom):
+        return 0
+    inner = CellRange.inside(*bbox, zoom)
+    if inner is None:
+        return 0
+    return int(db.session.scalar(_count_statement(user, scope, f, zoom), inner.params(None)) or 0)
+
+
+@cached_statement
+def _count_statement(_viewer: Viewer, scope: Scope, f: tickets.TicketFilter, zoom: int):
+    model, where = _stored_rows(scope, f, zoom)
+    return sa.select(sa.func.sum(model.n)).where(*where)
+
+
+def _fell_due(scope: Scope, f: tickets.TicketFilter, zoom: int) -> sa.Select:
     """Tickets whose overdue state differs between the watermark and now: +1 for those that
     fell due since (watermark < due ≤ now), -1 if now is before the watermark."""
     mark = sa.func.coalesce(
         sa.select(MapCellClock.late_as_of).where(MapCellClock.id == 1).scalar_subquery(),
         sa.literal(cells.EPOCH, UTCDateTime),
     )
-    moment = sa.literal(now, UTCDateTime)
     postgres = db.engine.dialect.name == "postgresql"
-    low = (sa.func.least if postgres else sa.func.min)(mark, moment)
-    high = (sa.func.greatest if postgres else sa.func.max)(mark, moment)
-    base = ticket_base(None, scope, replace(f, overdue=None), now, _estates_in_scope(scope))
-    query = _in_cells(base, cr).where(
-        Ticket.state.in_(UNIT_STATES), Ticket.due_at >= low, Ticket.due_at < high
+    low = (sa.func.least if postgres else sa.func.min)(mark, NOW)
+    high = (sa.func.greatest if postgres else sa.func.max)(mark, NOW)
+    # The tickets that fell due come first, by the (state, due_at) index, fenced off in a
+    # materialised CTE: otherwise the planner may walk every estate in scope (a district's
+    # hundreds) through the estate index to find the usual handful.
+    fell = (
+        sa.select(Ticket.id)
+        .where(in_constants(Ticket.state, UNIT_STATES), Ticket.due_at >= low, Ticket.due_at < high)
+        .cte("fell_due")
     )
-    sign = sa.case((Ticket.due_at < moment, 1), else_=-1)
+    if postgres:
+        fell = fell.prefix_with("MATERIALIZED")
+    base = ticket_base(None, scope, replace(f, overdue=None), NOW, _estates_in_scope(scope))
+    query = _in_cells(base, zoom).where(Ticket.id.in_(sa.select(fell.c.id)))
+    sign = sa.case((Ticket.due_at < NOW, constant(1)), else_=constant(-1))
     x, y = sa.func.ST_X(Ticket.position), sa.func.ST_Y(Ticket.position)
-    zero = sa.literal(0, sa.BigInteger)
+    zero = sa.cast(constant(0), sa.BigInteger)
     return _grouped(
         query,
-        cr.zoom,
+        zoom,
         zero,
         zero,
         zero,
@@ -284,6 +317,15 @@ def _fell_due(scope: Scope, f: tickets.TicketFilter, cr: CellRange, now: datetim
 def clusters(
     user: User, scope: Scope, f: tickets.TicketFilter, cr: CellRange, now: datetime
 ) -> list[Cluster]:
-    if aggregate_applies(user, scope, f):
-        return aggregated(user, scope, f, cr, now)
-    return direct(user, scope, f, cr, now)
+    rows = db.session.execute(cluster_statement(user, scope, f, cr.zoom), cr.params(now))
+    return _clusters(rows)
+
+
+def cluster_statement(
+    user: User | Viewer, scope: Scope, f: tickets.TicketFilter, zoom: int
+) -> sa.Select:
+    """Per-cell rows (cx, cy, n, sx, sy, worst, overdue) from the aggregate where it applies,
+    else straight from the tickets; parameters as CellRange.params gives them."""
+    if aggregate_applies(user, scope, f, zoom):
+        return _aggregate_statement(user, scope, f, zoom)
+    return _direct_statement(user, scope, f, zoom)

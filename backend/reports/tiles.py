@@ -21,14 +21,16 @@ from geoalchemy2.shape import from_shape
 from shapely.geometry import box
 
 from backend.accounts.models import User
-from backend.database import backend_name, db
+from backend.database import backend_name, constant, db, plan_for_values
 from backend.errors import AppError
 from backend.places import services as places
 from backend.places.models import Estate
 from backend.places.scope import Scope
 from backend.reports.formulas import estate_grade
 from backend.reports.map import CLUSTER_BELOW_ZOOM
-from backend.reports.map_clusters import CellRange, clusters, ticket_base
+from backend.reports.map_cells import COORD_SCALE
+from backend.reports.map_clusters import cluster_statement, ticket_base
+from backend.reports.map_grid import RANK_SEVERITY, CellRange, Viewer, cached_statement
 from backend.tickets import services as tickets
 from backend.tickets.models import Ticket
 
@@ -58,12 +60,15 @@ def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
     return x / 2**z * 360.0 - 180.0, lat(y + 1), (x + 1) / 2**z * 360.0 - 180.0, lat(y)
 
 
-def _mvt(inner: sa.Select, layer: str) -> bytes:
+def _mvt_statement(inner: sa.Select, layer: str) -> sa.Select:
     q = inner.subquery("q")
-    query = sa.select(
+    return sa.select(
         sa.func.ST_AsMVT(sa.literal_column(q.name), layer, EXTENT, "geom", type_=sa.LargeBinary)
     ).select_from(q)
-    return bytes(db.session.scalar(query) or b"")
+
+
+def _mvt(inner: sa.Select, layer: str) -> bytes:
+    return bytes(db.session.scalar(_mvt_statement(inner, layer)) or b"")
 
 
 def _geom(point_4326: sa.ColumnElement, z: int, x: int, y: int) -> sa.ColumnElement:
@@ -80,6 +85,7 @@ def ticket_tile(
     user: User, scope: Scope, f: tickets.TicketFilter, z: int, x: int, y: int, now: datetime
 ) -> bytes:
     bounds = tile_bounds(z, x, y)
+    plan_for_values()
     if z >= CLUSTER_BELOW_ZOOM:
         envelope = from_shape(box(*bounds), srid=4326)
         inner = (
@@ -95,43 +101,49 @@ def ticket_tile(
             )
         )
         return _mvt(inner, "tickets")
+    cr = CellRange.covering(*bounds, z)
     minx, miny, maxx, maxy = bounds
-    found = [
-        c
-        for c in clusters(user, scope, f, CellRange.covering(*bounds, z), now)
-        if minx <= c.lng < maxx and miny <= c.lat < maxy
-    ]
-    if not found:
-        return b""
-    rows = (
-        sa.func.unnest(
-            sa.literal([c.lng for c in found], sa.ARRAY(sa.Float)),
-            sa.literal([c.lat for c in found], sa.ARRAY(sa.Float)),
-            sa.literal([c.count for c in found], sa.ARRAY(sa.Integer)),
-            sa.literal([c.worst_severity or "" for c in found], sa.ARRAY(sa.String)),
-            sa.literal([c.overdue for c in found], sa.ARRAY(sa.Integer)),
-            sa.literal([f"{z}/{c.cx}/{c.cy}" for c in found], sa.ARRAY(sa.String)),
-        )
-        .table_valued(
-            sa.column("lng", sa.Float),
-            sa.column("lat", sa.Float),
-            sa.column("count", sa.Integer),
-            sa.column("severity", sa.String),
-            sa.column("overdue", sa.Integer),
-            sa.column("cell", sa.String),
-        )
-        .render_derived(name="u")
+    params = cr.params(now) | {
+        "x": x,
+        "y": y,
+        "minx": minx,
+        "miny": miny,
+        "maxx": maxx,
+        "maxy": maxy,
+    }
+    return bytes(db.session.scalar(_cluster_tile(user, scope, f, z), params) or b"")
+
+
+@cached_statement
+def _cluster_tile(viewer: Viewer, scope: Scope, f: tickets.TicketFilter, z: int):
+    """The view's clusters (as /api/map/tickets gives them) whose centroid lies in the tile,
+    encoded in the same statement: one round trip, nothing decoded and re-encoded in Python."""
+    c = cluster_statement(viewer, scope, f, z).subquery("c")
+    scale = constant(float(COORD_SCALE))
+    lng, lat = c.c.sx / c.c.n / scale, c.c.sy / c.c.n / scale
+    bound = {name: sa.bindparam(name, type_=sa.Float) for name in ("minx", "miny", "maxx", "maxy")}
+    point = sa.func.ST_SetSRID(sa.func.ST_MakePoint(lng, lat), 4326)
+    tile_x, tile_y = sa.bindparam("x", type_=sa.Integer), sa.bindparam("y", type_=sa.Integer)
+    geom = sa.func.ST_AsMVTGeom(
+        sa.func.ST_Transform(point, 3857),
+        sa.func.ST_TileEnvelope(constant(z), tile_x, tile_y),
+        constant(EXTENT),
+        constant(BUFFER),
+        sa.true(),
+    ).label("geom")
+    severity = sa.case(
+        *((c.c.worst == constant(rank), name) for rank, name in RANK_SEVERITY.items()), else_=None
     )
-    point = sa.func.ST_SetSRID(sa.func.ST_MakePoint(rows.c.lng, rows.c.lat), 4326)
+    cell = sa.func.concat(str(z), "/", c.c.cx, "/", c.c.cy)
     inner = sa.select(
-        _geom(point, z, x, y),
+        geom,
         sa.true().label("cluster"),
-        rows.c["count"],
-        sa.func.nullif(rows.c.severity, "").label("severity"),
-        rows.c.overdue,
-        rows.c.cell,
-    ).select_from(rows)
-    return _mvt(inner, "tickets")
+        c.c.n.label("count"),
+        severity.label("severity"),
+        c.c.overdue.label("overdue"),
+        cell.label("cell"),
+    ).where(lng >= bound["minx"], lng < bound["maxx"], lat >= bound["miny"], lat < bound["maxy"])
+    return _mvt_statement(inner, "tickets")
 
 
 def estate_tile(scope: Scope, scores: dict[int, float], z: int, x: int, y: int) -> bytes:

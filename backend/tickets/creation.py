@@ -108,7 +108,11 @@ def _recently_closed(estate_id: int, item_code: str, found_at: datetime) -> int 
 
 
 def _open_duplicate(estate_id: int, item_code: str, where) -> Ticket | None:
-    """An open ticket for the same item at the same estate (and nearby, when both have places)."""
+    """An open ticket for the same item at the same estate (and nearby, when both have places).
+
+    Locked (FOR UPDATE, fresh values): the recurrence then counts on the ticket as it is after
+    a concurrent transition or recurrence commits, instead of failing the whole submission on
+    the ticket's version check (a 412 an inspector could do nothing about)."""
     candidates = db.session.scalars(
         sa.select(Ticket)
         .where(
@@ -117,6 +121,8 @@ def _open_duplicate(estate_id: int, item_code: str, where) -> Ticket | None:
             Ticket.state.in_(OPEN_STATES),
         )
         .order_by(Ticket.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     limit = current_app.config["RECURRENCE_DISTANCE_M"]
     for ticket in candidates:

@@ -16,7 +16,7 @@ from backend.checklists import services as checklists
 from backend.checklists.calendar import add_working_time, is_official
 from backend.checklists.services import working_hours
 from backend.clock import utcnow
-from backend.database import db
+from backend.database import db, in_constants
 from backend.errors import (
     AppError,
     Conflict,
@@ -95,7 +95,7 @@ def actions_for(ticket: Ticket, user: User, scope: Scope) -> list[str]:
 
 
 def overdue_clause(now: datetime) -> sa.ColumnElement[bool]:
-    return sa.and_(Ticket.state.in_(UNIT_STATES), Ticket.due_at < now)
+    return sa.and_(in_constants(Ticket.state, UNIT_STATES), Ticket.due_at < now)
 
 
 def is_overdue(ticket: Ticket, now: datetime | None = None) -> bool:

@@ -19,14 +19,13 @@ SQL_CALLS = {
     "raw", "from_statement", "op",
 }  # fmt: skip
 ALLOWED: dict[str, str] = {
-    # Constants only (enum values, a power of two): inline so PostgreSQL's generic plan still
-    # proves `state IN open states` (partial index) and GROUP BY matches the selected expression.
-    "backend/reports/map_clusters.py:103": "open states, enum constants",
-    "backend/reports/map_clusters.py:225": "cell divisor, an int from the zoom",
-    "backend/reports/map_clusters.py:226": "cell divisor, an int from the zoom",
-    # DDL and a one-off backfill written from module constants (levels, cell sizes, states).
+    # database.constant(): an enum member's value, checked against [a-z_]+ (numbers go through
+    # repr()); inline so the planner proves `state IN open states` for the partial index.
+    "backend/database.py:123": "validated enum constant",
+    # DDL and one-off backfills written from module constants (levels, cell sizes, states).
     "migrations/versions/0006_map_cells.py:68": "partial index over the open states",
     "migrations/versions/0006_map_cells.py:90": "backfill from constants",
+    "migrations/versions/0008_map_cell_totals.py:58": "backfill from constants",
 }
 
 

@@ -4,11 +4,16 @@ import pytest
 import sqlalchemy as sa
 from geoalchemy2.shape import from_shape
 
+from backend.accounts.models import User
+from backend.accounts.services import scope_of
 from backend.geo.coordinates import wgs84_to_gcj02
 from backend.geo.geometry import bbox_polygon
+from backend.reports.map_clusters import at_least
 from backend.tickets.models import Ticket
+from backend.tickets.services import TicketFilter
 
 ZHONGSHAN = "121.58,38.89,121.70,38.96"
+BOUNDS = tuple(float(v) for v in ZHONGSHAN.split(","))
 
 
 @pytest.fixture
@@ -47,6 +52,27 @@ def test_high_zoom_shows_single_pins_with_state_and_overdue(world, client, login
         f for f in data["features"] if f["properties"]["id"] == world["E001"]["FAC-05"]["id"]
     )
     assert pin["properties"]["severity"] == "urgent" and pin["properties"]["overdue"] is False
+
+
+def test_a_view_with_more_tickets_than_pins_shows_clusters(
+    world, client, login, monkeypatch, dbsession
+):
+    supervisor = dbsession.scalar(sa.select(User).where(User.username == "supervisor1"))
+    monkeypatch.setattr("backend.reports.map.MAX_FEATURES", 3)
+    crowded = _map(client, login("supervisor1"), f"bbox={ZHONGSHAN}&zoom=16")
+    assert crowded["properties"]["clustered"] is True
+    assert sum(f["properties"]["count"] for f in crowded["features"]) == 5
+    assert all(f["properties"]["cluster"] for f in crowded["features"])
+    # Known crowded from the stored cells without fetching pins; with an overdue filter the
+    # cells cannot tell, so the pins are fetched, overflow, and clusters come back all the same.
+    assert at_least(supervisor, scope_of(supervisor), TicketFilter(), BOUNDS) == 5
+    fetched = _map(client, login("supervisor1"), f"bbox={ZHONGSHAN}&zoom=16&overdue=false")
+    assert fetched["properties"]["clustered"] is True
+    assert sum(f["properties"]["count"] for f in fetched["features"]) == 5
+    # A view that fits stays pins (firm2 sees one ticket).
+    firm2 = _map(client, login("firm2"), f"bbox={ZHONGSHAN}&zoom=16")
+    assert firm2["properties"]["clustered"] is False
+    assert [f["properties"]["id"] for f in firm2["features"]] == [world["E006"]["ENV-02"]["id"]]
 
 
 def test_filters_and_scope(world, client, login):
