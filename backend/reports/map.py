@@ -8,7 +8,7 @@ spatial index on tickets.position for the bbox.
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,8 +24,9 @@ from backend.geo.geometry import to_geojson
 from backend.places import services as places
 from backend.places.models import Estate
 from backend.places.scope import Scope
+from backend.reports import map_json
 from backend.reports.formulas import estate_grade
-from backend.reports.map_clusters import at_least, clusters, ticket_base
+from backend.reports.map_clusters import at_least, cluster_statement, clusters, ticket_base
 from backend.reports.map_grid import NOW, VIEW, CellRange, Cluster, Viewer, cached_statement
 from backend.tickets import services as tickets
 from backend.tickets.models import Ticket
@@ -40,28 +41,38 @@ def _point(lng: float, lat: float, crs: str) -> dict[str, Any]:
 
 def ticket_features(
     user: User, scope: Scope, bbox: BaseGeometry, zoom: int, f: tickets.TicketFilter, crs: str
-) -> dict[str, Any]:
+) -> dict[str, Any] | str:
     """A GeoJSON FeatureCollection: clusters below CLUSTER_BELOW_ZOOM; above, single tickets
     when at most MAX_FEATURES are in view, else clusters still (a screen of 2,000 pins says
-    nothing, and dropping some would hide them)."""
+    nothing, and dropping some would hide them). As JSON text when PostgreSQL builds it
+    (WGS84 output, see map_json), else as a dict."""
     now = utcnow()
     plan_for_values()
+    in_sql = map_json.in_database(normalize_crs(crs) == "wgs84")
     if zoom >= CLUSTER_BELOW_ZOOM and at_least(user, scope, f, bbox.bounds) <= MAX_FEATURES:
-        pins = _pins(user, scope, bbox, f, now, crs)
-        if pins is not None:
-            return _collection(pins, zoom, clustered=False)
+        params = {"view": from_shape(bbox, srid=4326), "now": now, "limit": MAX_FEATURES + 1}
+        if in_sql:
+            count, features = db.session.execute(_pins_json_statement(user, scope, f), params).one()
+            if count <= MAX_FEATURES:
+                return _collection_text(features, zoom, clustered=False)
+        else:
+            pins = _pins(user, scope, params, f, crs)
+            if pins is not None:
+                return _collection(pins, zoom, clustered=False)
     cr = CellRange.covering(*bbox.bounds, zoom)
+    if in_sql:
+        features = db.session.scalar(_clusters_json_statement(user, scope, f, zoom), cr.params(now))
+        return _collection_text(features, zoom, clustered=True)
     found = clusters(user, scope, f, cr, now)
     return _collection([_cluster_feature(c, zoom, crs) for c in found], zoom, clustered=True)
 
 
 def _pins(
-    user: User, scope: Scope, bbox: BaseGeometry, f: tickets.TicketFilter, now: datetime, crs: str
+    user: User, scope: Scope, params: dict[str, Any], f: tickets.TicketFilter, crs: str
 ) -> list[dict[str, Any]] | None:
     """The pins in view by due date, or None when there are more than MAX_FEATURES. Limited in
     SQL and sorted here, so a crowded view stops after MAX_FEATURES + 1 index hits instead of
     sorting thousands; plain columns, not ORM objects (the per-row object cost dominates)."""
-    params = {"view": from_shape(bbox, srid=4326), "now": now, "limit": MAX_FEATURES + 1}
     rows = db.session.execute(_pins_statement(user, scope, f), params).all()
     if len(rows) > MAX_FEATURES:
         return None
@@ -95,14 +106,24 @@ def _pins_statement(viewer: Viewer, scope: Scope, f: tickets.TicketFilter, _zoom
             Ticket.title,
             Ticket.severity,
             Ticket.state,
-            tickets.overdue_clause(NOW),
+            tickets.overdue_clause(NOW).label("overdue"),
             Ticket.estate_id,
             Ticket.due_at,
-            sa.func.ST_X(Ticket.position),
-            sa.func.ST_Y(Ticket.position),
+            sa.func.ST_X(Ticket.position).label("x"),
+            sa.func.ST_Y(Ticket.position).label("y"),
         )
         .limit(sa.bindparam("limit", type_=sa.Integer))
     )
+
+
+@cached_statement
+def _pins_json_statement(viewer: Viewer, scope: Scope, f: tickets.TicketFilter, _zoom: int):
+    return map_json.pins(_pins_statement(viewer, scope, f))
+
+
+@cached_statement
+def _clusters_json_statement(viewer: Viewer, scope: Scope, f: tickets.TicketFilter, zoom: int):
+    return map_json.clusters(cluster_statement(viewer, scope, f, zoom), zoom)
 
 
 def _lnglat(x: float, y: float) -> dict[str, Any]:
@@ -125,11 +146,21 @@ def _cluster_feature(cluster: Cluster, zoom: int, crs: str) -> dict[str, Any]:
     }
 
 
+def _collection_text(features: str, zoom: int, clustered: bool) -> str:
+    """The collection around features already encoded as a JSON array."""
+    head = '{"type":"FeatureCollection","features":'
+    return head + features + ',"properties":' + json.dumps(_properties(zoom, clustered)) + "}"
+
+
+def _properties(zoom: int, clustered: bool) -> dict[str, Any]:
+    return {"zoom": zoom, "clustered": clustered}
+
+
 def _collection(features: list[dict[str, Any]], zoom: int, clustered: bool) -> dict[str, Any]:
     return {
         "type": "FeatureCollection",
         "features": features,
-        "properties": {"zoom": zoom, "clustered": clustered},
+        "properties": _properties(zoom, clustered),
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
@@ -40,7 +41,10 @@ def map_tickets(args: dict[str, Any]):
     bbox, zoom = to_wgs84(args.pop("bbox"), crs), args.pop("zoom")
     args.pop("sort", None)
     f = TicketFilter(states=tuple(args.pop("state", ())), **args)
-    return layers.ticket_features(current_user(), current_scope(), bbox, zoom, f, crs)
+    collection = layers.ticket_features(current_user(), current_scope(), bbox, zoom, f, crs)
+    if isinstance(collection, str):  # encoded by the database already
+        return Response(collection, mimetype="application/json")
+    return collection
 
 
 @blp.route("/estates")
