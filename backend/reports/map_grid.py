@@ -66,7 +66,6 @@ def cached_statement(
     ) -> sa.Executable:
         return keyed(Viewer.of(user), scope, f, zoom, db.engine.dialect.name, today())
 
-    statement.cache_clear = keyed.cache_clear  # type: ignore[attr-defined]
     return statement
 
 

@@ -52,14 +52,20 @@ def pins(pins_statement: sa.Select) -> sa.Select:
     return sa.select(sa.func.count(), _features(feature, p.due_at, p.id))
 
 
-def clusters(cluster_statement: sa.Select, zoom: int) -> sa.Select:
-    """Features JSON for the per-cell rows (cx, cy, n, sx, sy, worst, overdue), in cell order."""
-    c = cluster_statement.subquery("c").c
+def cluster_columns(c: Any, zoom: int) -> tuple[sa.ColumnElement[Any], ...]:
+    """(lng, lat, worst severity name, "z/cx/cy") of the per-cell rows' columns `c`; shared
+    with the vector tiles."""
     scale = constant(float(COORD_SCALE))
     lng = sa.cast(c.sx, sa.Numeric) / c.n / scale
     lat = sa.cast(c.sy, sa.Numeric) / c.n / scale
     worst = sa.case(*((c.worst == constant(rank), name) for rank, name in RANK_SEVERITY.items()))
-    cell = sa.func.concat(str(zoom), "/", c.cx, "/", c.cy)
+    return lng, lat, worst, sa.func.concat(str(zoom), "/", c.cx, "/", c.cy)
+
+
+def clusters(cluster_statement: sa.Select, zoom: int) -> sa.Select:
+    """Features JSON for the per-cell rows (cx, cy, n, sx, sy, worst, overdue), in cell order."""
+    c = cluster_statement.subquery("c").c
+    lng, lat, worst, cell = cluster_columns(c, zoom)
     feature = _feature(
         _point(lng, lat),
         "cluster", sa.true(), "count", c.n, "worst_severity", worst, "overdue", c.overdue,

@@ -26,11 +26,11 @@ from backend.errors import AppError
 from backend.places import services as places
 from backend.places.models import Estate
 from backend.places.scope import Scope
+from backend.reports import map_json
 from backend.reports.formulas import estate_grade
 from backend.reports.map import CLUSTER_BELOW_ZOOM
-from backend.reports.map_cells import COORD_SCALE
 from backend.reports.map_clusters import cluster_statement, ticket_base
-from backend.reports.map_grid import RANK_SEVERITY, CellRange, Viewer, cached_statement
+from backend.reports.map_grid import CellRange, Viewer, cached_statement
 from backend.tickets import services as tickets
 from backend.tickets.models import Ticket
 
@@ -119,8 +119,7 @@ def _cluster_tile(viewer: Viewer, scope: Scope, f: tickets.TicketFilter, z: int)
     """The view's clusters (as /api/map/tickets gives them) whose centroid lies in the tile,
     encoded in the same statement: one round trip, nothing decoded and re-encoded in Python."""
     c = cluster_statement(viewer, scope, f, z).subquery("c")
-    scale = constant(float(COORD_SCALE))
-    lng, lat = c.c.sx / c.c.n / scale, c.c.sy / c.c.n / scale
+    lng, lat, severity, cell = map_json.cluster_columns(c.c, z)
     bound = {name: sa.bindparam(name, type_=sa.Float) for name in ("minx", "miny", "maxx", "maxy")}
     point = sa.func.ST_SetSRID(sa.func.ST_MakePoint(lng, lat), 4326)
     tile_x, tile_y = sa.bindparam("x", type_=sa.Integer), sa.bindparam("y", type_=sa.Integer)
@@ -131,10 +130,6 @@ def _cluster_tile(viewer: Viewer, scope: Scope, f: tickets.TicketFilter, z: int)
         constant(BUFFER),
         sa.true(),
     ).label("geom")
-    severity = sa.case(
-        *((c.c.worst == constant(rank), name) for rank, name in RANK_SEVERITY.items()), else_=None
-    )
-    cell = sa.func.concat(str(z), "/", c.c.cx, "/", c.c.cy)
     inner = sa.select(
         geom,
         sa.true().label("cluster"),
