@@ -196,6 +196,15 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(error, DataError):
             # PostgreSQL: a value the column type cannot hold (e.g. an id beyond bigint).
             return error_response(422, OUT_OF_RANGE)
+        if getattr(error.orig, "sqlstate", None) in RETRYABLE_STATES:
+            # The database undid this transaction to let a concurrent one through: nothing was
+            # changed, and the same request sent again succeeds.
+            log.warning("transaction rolled back by the database: %s", type(error.orig).__name__)
+            return error_response(
+                503,
+                "与同时进行的修改冲突,请稍后重试 (conflicted with a concurrent change, retry)",
+                headers={"Retry-After": "1"},
+            )
         if error.connection_invalidated or _is_unavailable(error):
             log.warning("database unavailable: %s", type(error.orig).__name__)
             return error_response(
@@ -221,6 +230,8 @@ def register_error_handlers(app: Flask) -> None:
 # operator intervention (57P01 admin shutdown, 57P02 crash shutdown, 57P03 starting up or
 # shutting down) and too many connections (53300). A retry later can succeed.
 UNAVAILABLE_STATES = ("57P01", "57P02", "57P03", "53300")
+# Serialization failure and deadlock: PostgreSQL rolled the transaction back; a retry can succeed.
+RETRYABLE_STATES = ("40001", "40P01")
 
 
 def _is_unavailable(error: DBAPIError) -> bool:

@@ -253,6 +253,7 @@ def _notable(log: str) -> list[str]:
         "unhandled error",
         "database error",
         "Booting worker",
+        "sqlalchemy.exc.",  # the error that ended a logged traceback
     )
     return [line.strip()[:200] for line in log.splitlines() if any(w in line for w in words)]
 

@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from psycopg.errors import DeadlockDetected, SerializationFailure
+from sqlalchemy.exc import OperationalError
 
 SHAPE = {"code", "status", "message", "errors"}
 
@@ -53,6 +55,20 @@ def test_unexpected_errors_are_500_without_trace(client, login, monkeypatch):
     assert set(response.json) == SHAPE
     assert "secret" not in response.get_data(as_text=True)
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("orig", [DeadlockDetected("deadlock"), SerializationFailure("racing")])
+def test_a_transaction_the_database_rolled_back_is_503_retry(client, login, monkeypatch, orig):
+    headers = login("admin")
+
+    def give_way(*args, **kwargs):
+        raise OperationalError("UPDATE map_cells ...", {}, orig)
+
+    monkeypatch.setattr("backend.places.services.districts", give_way)
+    response = client.get("/api/districts", headers=headers)
+    assert response.status_code == 503 and set(response.json) == SHAPE
+    assert response.headers["Retry-After"] == "1"
+    assert "map_cells" not in response.get_data(as_text=True)
 
 
 def test_openapi_documents_every_api_route_with_bearer_auth(client, app):

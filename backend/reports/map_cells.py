@@ -23,12 +23,13 @@ row (PostGIS) so a refresh cannot interleave with them.
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 
 from backend.clock import utcnow
 from backend.database import UTCDateTime, constant, db, in_constants
@@ -41,6 +42,7 @@ LEVELS = (8, 10, 12, 14, 16)
 CLUSTER_PX = 60
 COORD_SCALE = 10_000_000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+log = logging.getLogger(__name__)
 TRACKED = ("state", "position", "severity", "area", "responsible_org_id", "estate_id", "due_at")
 
 
@@ -172,24 +174,13 @@ def _insert(connection: sa.Connection, model: type[_Sums]):
     return (postgresql if connection.dialect.name == "postgresql" else sqlite).insert(model)
 
 
-def _apply(connection: sa.Connection, ticket_id: int, sign: int) -> None:
-    """One upsert per table for every level (a ticket change costs two statements a side)."""
+def _contributions(connection: sa.Connection, ticket_id: int, sign: int) -> list[dict[str, Any]]:
+    """The rows (one per level) a ticket adds (sign 1) or removes (-1), as it is in the database."""
     late_before = watermark(connection, lock="share")
     every_level = sa.union_all(
         *(_contribution(level, sign, late_before).where(Ticket.id == ticket_id) for level in LEVELS)
-    ).subquery()
-    for model, key in ROLLUPS:
-        # One row per level, so every key is distinct within the statement.
-        rows = sa.select(*(every_level.c[k] for k in key + SUMS)).where(
-            sa.true()  # SQLite needs a WHERE before ON CONFLICT in an INSERT ... SELECT
-        )
-        insert = _insert(connection, model).from_select(key + SUMS, rows)
-        table = model.__table__  # type: ignore[attr-defined]
-        insert = insert.on_conflict_do_update(
-            index_elements=list(key),
-            set_={name: table.c[name] + insert.excluded[name] for name in SUMS},
-        )
-        connection.execute(insert)
+    )
+    return [dict(row) for row in connection.execute(every_level).mappings()]
 
 
 def _sum_columns(rows: sa.Subquery) -> list[sa.ColumnElement[int]]:
@@ -199,6 +190,9 @@ def _sum_columns(rows: sa.Subquery) -> list[sa.ColumnElement[int]]:
 def refresh(now: datetime | None = None) -> int:
     """Rebuild every row from `tickets` and move the watermark to now; returns rows written."""
     now = now or utcnow()
+    db.session.flush()
+    # The rebuild reads the flushed tickets, so it already holds the transaction's own changes.
+    db.session.info.pop(PENDING, None)
     connection = db.session.connection()
     if connection.scalar(sa.select(MapCellClock.id).where(MapCellClock.id == 1)) is None:
         connection.execute(sa.insert(MapCellClock).values(id=1, late_as_of=now))
@@ -217,6 +211,51 @@ def refresh(now: datetime | None = None) -> int:
 
 
 # --- maintenance from the ticket flush -------------------------------------------------------
+#
+# Each flush of a Ticket reads its contribution before and after the change (the database does
+# the cell arithmetic, exactly as refresh() does) into the session's pending deltas; the deltas
+# are written just before the transaction commits, summed per key, in key order, in one statement
+# per table. Why not write at flush: a level-8 cell is shared by a whole street, so every ticket
+# writer locks it. Written at flush, the cell locks interleave with ticket row locks (an
+# inspection locks the open ticket it recurs on) and with each other in flush order, and
+# concurrent inspections deadlock. Written last and in one global order, they cannot.
+
+PENDING = "map_cells.pending"  # session.info: contribution rows not yet written
+MARKS = "map_cells.marks"  # session.info: {savepoint transaction: len(pending) when it began}
+CHUNK = 1000  # rows per INSERT (PostgreSQL allows 65,535 parameters a statement)
+
+
+def _pending(session: Session) -> list[dict[str, Any]]:
+    return session.info.setdefault(PENDING, [])
+
+
+def settle(session: Session) -> None:
+    """Write the session's pending deltas (before commit, and before a read of the cells)."""
+    session.flush()
+    pending = session.info.pop(PENDING, None)
+    if not pending:
+        return
+    connection = session.connection()
+    for model, key in ROLLUPS:
+        sums: dict[tuple, list[int]] = {}
+        for row in pending:
+            acc = sums.setdefault(tuple(row[k] for k in key), [0] * len(SUMS))
+            for i, name in enumerate(SUMS):
+                acc[i] += row[name]
+        # A ticket moved within its cell changes sx and sy but not n: keep every non-zero sum.
+        rows = [
+            dict(zip(key, k, strict=True)) | dict(zip(SUMS, acc, strict=True))
+            for k, acc in sorted(sums.items())
+            if any(acc)
+        ]
+        table = model.__table__  # type: ignore[attr-defined]
+        for start in range(0, len(rows), CHUNK):
+            insert = _insert(connection, model).values(rows[start : start + CHUNK])
+            insert = insert.on_conflict_do_update(
+                index_elements=list(key),
+                set_={name: table.c[name] + insert.excluded[name] for name in SUMS},
+            )
+            connection.execute(insert)
 
 
 def _moved(target: Ticket) -> bool:
@@ -224,9 +263,15 @@ def _moved(target: Ticket) -> bool:
     return any(state.attrs[name].history.has_changes() for name in TRACKED)
 
 
+def _collect(connection: sa.Connection, target: Ticket, sign: int) -> None:
+    session = sa.orm.object_session(target)
+    if session is not None:
+        _pending(session).extend(_contributions(connection, target.id, sign))
+
+
 @sa.event.listens_for(Ticket, "after_insert")
 def _ticket_inserted(_mapper: Any, connection: sa.Connection, target: Ticket) -> None:
-    _apply(connection, target.id, 1)
+    _collect(connection, target, 1)
 
 
 @sa.event.listens_for(Ticket, "before_update")
@@ -234,15 +279,63 @@ def _ticket_leaving(_mapper: Any, connection: sa.Connection, target: Ticket) -> 
     # The row still holds the old values here: take its old contribution out.
     if _moved(target):
         target._map_cells_moved = True  # type: ignore[attr-defined]
-        _apply(connection, target.id, -1)
+        _collect(connection, target, -1)
 
 
 @sa.event.listens_for(Ticket, "after_update")
 def _ticket_arriving(_mapper: Any, connection: sa.Connection, target: Ticket) -> None:
     if target.__dict__.pop("_map_cells_moved", False):
-        _apply(connection, target.id, 1)
+        _collect(connection, target, 1)
 
 
 @sa.event.listens_for(Ticket, "before_delete")
 def _ticket_deleted(_mapper: Any, connection: sa.Connection, target: Ticket) -> None:
-    _apply(connection, target.id, -1)
+    _collect(connection, target, -1)
+
+
+@sa.event.listens_for(Session, "before_commit")
+def _settle_before_commit(session: Session) -> None:
+    # A savepoint's release also lands here; its deltas wait for the outer commit, so that a
+    # later rollback of an enclosing savepoint takes them back with everything else.
+    if session.in_nested_transaction():
+        return
+    settle(session)
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _check_settled(session: Session) -> None:
+    if session.info.pop(PENDING, None):
+        # Only a commit called inside an open savepoint gets here (nothing in Wuhao does that).
+        log.error("map cells missed a commit's ticket changes: run `flask reports refresh`")
+
+
+@sa.event.listens_for(Session, "after_transaction_create")
+def _mark_savepoint(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.nested:
+        session.info.setdefault(MARKS, {})[transaction] = len(session.info.get(PENDING, ()))
+
+
+@sa.event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back(session: Session, previous: SessionTransaction) -> None:
+    marks = session.info.get(MARKS, {})
+    if previous.nested and previous in marks:
+        del _pending(session)[marks[previous] :]
+    elif previous.parent is None:
+        session.info.pop(PENDING, None)
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _drop_mark(session: Session, transaction: SessionTransaction) -> None:
+    session.info.get(MARKS, {}).pop(transaction, None)
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _settle_before_reading(state: sa.orm.ORMExecuteState) -> None:
+    # Reads of the cells inside the writing transaction (tests, CLI) see its own changes.
+    if state.session.info.get(PENDING) and _reads_cells(state.statement):
+        settle(state.session)
+
+
+def _reads_cells(statement: Any) -> bool:
+    tables = {MapCell.__table__, MapCellTotal.__table__}
+    return any(element in tables for element in sa.sql.visitors.iterate(statement))

@@ -1,0 +1,122 @@
+"""Ticket writers that share map cells do not deadlock. A level-8 cell holds a whole street, so
+every ticket change in the street touches the same cell rows; they are written at commit, in one
+order, so two transactions that change tickets in crossing orders both commit."""
+
+import threading
+import uuid
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from geoalchemy2.shape import to_shape
+
+from backend.checklists.models import ChecklistVersion, VersionStatus
+from backend.checklists.services import definition_of
+from backend.database import db
+from backend.places.models import Estate
+from backend.reports import map_cells
+from backend.tickets.models import Ticket
+from tests.concurrency import purge, token
+from tests.inspections.conftest import failing, passing
+
+pytestmark = pytest.mark.postgis_only  # SQLite runs one writer at a time: nothing to interleave
+
+
+@pytest.fixture
+def four_tickets(app):
+    """Four committed open tickets at one estate: two major, two minor."""
+    with app.app_context():
+        version = db.session.scalar(
+            sa.select(ChecklistVersion).where(ChecklistVersion.status == VersionStatus.active)
+        )
+        estate = db.session.scalar(sa.select(Estate).where(Estate.code == "E002"))
+        point = to_shape(estate.boundary).representative_point()
+        where = {"lat": point.y, "lng": point.x, "accuracy_m": 5.0}
+        items = definition_of(version).items
+        results = [{"item_code": i.code, "answer": passing(i)} for i in items]
+        for row, item in list(zip(results, items, strict=True))[:4]:
+            row.update(answer=failing(item), note="并发", position=where, photos=["d" * 64])
+        body = {
+            "estate_id": estate.id, "checklist_version_id": version.id, "status": "submitted",
+            "started_at": "2026-03-02T09:00:00+08:00", "finished_at": "2026-03-02T09:40:00+08:00",
+            "position": where, "results": results,
+        }  # fmt: skip
+        db.session.remove()
+    uid = str(uuid.uuid4())
+    response = app.test_client().put(
+        f"/api/inspections/{uid}", json=body, headers=token(app, "inspector1")
+    )
+    assert response.status_code == 201, response.json
+    with app.app_context():
+        ids = db.session.scalars(
+            sa.select(Ticket.id).where(Ticket.inspection_id == uid).order_by(Ticket.id)
+        ).all()
+        assert len(ids) == 4
+        for ticket_id, severity in zip(ids, ("major", "minor", "minor", "major"), strict=True):
+            db.session.execute(
+                sa.update(Ticket).where(Ticket.id == ticket_id).values(severity=severity)
+            )
+        map_cells.refresh()  # Core UPDATEs bypass the ORM events
+        db.session.commit()
+        db.session.remove()
+    yield ids
+    purge(app, [uid], [])
+
+
+def _due(ids: list[int]) -> dict[int, object]:
+    query = sa.select(Ticket.id, Ticket.due_at).where(Ticket.id.in_(ids))
+    return {row.id: row.due_at for row in db.session.execute(query)}
+
+
+def _cells() -> set[tuple]:
+    rows = db.session.execute(sa.select(map_cells.MapCellTotal)).scalars()
+    return {
+        (r.level, r.cx, r.cy, r.street_id, r.severity, r.n, r.sx, r.sy, r.n_late)
+        for r in rows
+        if r.n or r.sx or r.sy or r.n_late
+    }
+
+
+def test_crossing_ticket_changes_in_one_street_both_commit(app, four_tickets):
+    a, b, c, d = four_tickets  # a, d major; b, c minor
+    with app.app_context():
+        before = _due(four_tickets)
+        db.session.remove()
+    first_flushed = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def writer(first: int, second: int) -> None:
+        with app.app_context():
+            try:
+                for ticket_id in (first, second):
+                    ticket = db.session.get(Ticket, ticket_id)
+                    ticket.due_at = ticket.due_at + timedelta(hours=1)
+                    db.session.flush()
+                    if ticket_id == first:
+                        # Both hold their first ticket's change before touching the second:
+                        # cells written at flush would now lock major→minor against minor→major.
+                        first_flushed.wait(timeout=10)
+                db.session.commit()
+            except BaseException as error:  # reported by the assertion below
+                errors.append(error)
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
+    threads = [
+        threading.Thread(target=writer, args=(a, b)),
+        threading.Thread(target=writer, args=(c, d)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    with app.app_context():
+        assert _due(four_tickets) == {k: v + timedelta(hours=1) for k, v in before.items()}
+        kept = _cells()
+        map_cells.refresh(map_cells.watermark(db.session.connection()))
+        assert _cells() == kept  # the counts both writers left are the ones a rebuild makes
+        db.session.rollback()
+        db.session.remove()
