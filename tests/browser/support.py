@@ -244,7 +244,8 @@ def next_item(page, item: dict) -> None:
 
 
 def wait_for_service_worker(page) -> None:
-    """Until the page is controlled by our service worker (the shell is then cached).
+    """Until the page is controlled by our service worker and it is activated (the shell is
+    then cached).
 
     (`page.wait_for_function` evaluates strings, which our CSP rightly forbids.)"""
     page.evaluate(
@@ -252,9 +253,16 @@ def wait_for_service_worker(page) -> None:
             new Promise((_, reject) => setTimeout(() => reject(new Error('no service worker')), 30000)),
             (async () => {
                 await navigator.serviceWorker.ready;
-                if (navigator.serviceWorker.controller) return;
-                await new Promise((resolve) =>
-                    navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+                if (!navigator.serviceWorker.controller) {
+                    await new Promise((resolve) => navigator.serviceWorker.addEventListener(
+                        'controllerchange', resolve, { once: true }));
+                }
+                // clients.claim() hands over control while the worker is still 'activating'.
+                const worker = navigator.serviceWorker.controller;
+                while (worker.state !== 'activated') {
+                    await new Promise((resolve) =>
+                        worker.addEventListener('statechange', resolve, { once: true }));
+                }
             })(),
         ])"""
     )
