@@ -119,6 +119,23 @@ class MapCellClock(db.Model):
     late_as_of: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class MapVersion(db.Model):
+    """One row: a number that moves with every committed change of what the map shows (a
+    tracked ticket change, a refresh). Cached tiles are valid for the version they were built at.
+    Bumped last, at commit, so a reader never sees the new number before the new rows."""
+
+    __tablename__ = "map_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(sa.BigInteger)
+
+
+def bump_version(connection: sa.Connection) -> None:
+    connection.execute(
+        sa.update(MapVersion).where(MapVersion.id == 1).values(version=MapVersion.version + 1)
+    )
+
+
 # Composite indexes for the map's filters on tickets (declared here, next to their reader).
 sa.Index("ix_tickets_estate_state_due", Ticket.estate_id, Ticket.state, Ticket.due_at)
 sa.Index("ix_tickets_severity_area_state", Ticket.severity, Ticket.area, Ticket.state)
@@ -207,6 +224,7 @@ def refresh(now: datetime | None = None) -> int:
             result = connection.execute(sa.insert(model).from_select(key + SUMS, grouped))
             written += result.rowcount or 0
     connection.execute(sa.update(MapCellClock).where(MapCellClock.id == 1).values(late_as_of=now))
+    bump_version(connection)
     return written
 
 
@@ -256,6 +274,7 @@ def settle(session: Session) -> None:
                 set_={name: table.c[name] + insert.excluded[name] for name in SUMS},
             )
             connection.execute(insert)
+    bump_version(connection)  # the last lock a ticket writer takes (see the note above)
 
 
 def _moved(target: Ticket) -> bool:

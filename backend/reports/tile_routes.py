@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from backend.accounts.auth import auth_required, current_scope, current_user
 from backend.clock import today, utcnow
 from backend.errors import BadRequest, NotFound
-from backend.reports import tiles
+from backend.reports import tile_cache, tiles
 from backend.reports.routes import period
 from backend.reports.scorecards import latest_scores
 from backend.tickets.schemas import TicketListArgs
@@ -53,11 +53,11 @@ def tile(args: dict[str, Any], layer: str, z: int, x: int, y: int) -> Response:
     if layer == "tickets":
         args.pop("sort", None)
         f = TicketFilter(states=tuple(args.pop("state", ())), **args)
-        body = tiles.ticket_tile(user, scope, f, z, x, y, utcnow())
+        body, tag = tile_cache.ticket_tile(user, scope, f, z, x, y, utcnow())
     else:
         scores = latest_scores(period({"end": today()}), scope)
         body = tiles.estate_tile(scope, scores, z, x, y)
-    tag = tiles.etag(body, user, scope)
+        tag = tiles.etag(body, user, scope)
     headers = {"ETag": tag, "Cache-Control": CACHE_CONTROL, "Vary": "Authorization"}
     if request.if_none_match.contains_weak(tag.strip('"')):
         return Response(status=304, headers=headers)

@@ -4,8 +4,12 @@
 leg only: their SpatiaLite items are deselected, not skipped (SpatiaLite's 501 has its own test).
 """
 
-import pytest
+import math
 
+import pytest
+from geoalchemy2.shape import to_shape
+
+from backend.tickets.models import Ticket
 from tests.tickets.conftest import act, inspect, tickets_of, upload  # noqa: F401
 
 
@@ -23,3 +27,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def tile_of(lng: float, lat: float, z: int) -> tuple[int, int, int]:
+    n = 2**z
+    y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
+    return z, int((lng + 180) / 360 * n), int(y)
+
+
+@pytest.fixture
+def world(inspect, tickets_of):  # noqa: F811 - the ticket fixtures imported above
+    found = {}
+    for code, items in (("E001", ("ENV-02", "FAC-05")), ("E006", ("ENV-02",))):
+        found[code] = {t["item_code"]: t for t in tickets_of(inspect(code, failures=items)["id"])}
+    return found
+
+
+@pytest.fixture
+def where(dbsession):
+    def _where(ticket_id: int, z: int) -> tuple[int, int, int]:
+        point = to_shape(dbsession.get(Ticket, ticket_id).position)
+        return tile_of(point.x, point.y, z)
+
+    return _where

@@ -1,28 +1,9 @@
 """Vector tiles: decoded on PostGIS (pins, clusters, filters, scope, caching); 501 on SpatiaLite."""
 
-import math
-
 import mapbox_vector_tile
 import pytest
-from geoalchemy2.shape import to_shape
-
-from backend.tickets.models import Ticket
 
 MVT = "application/vnd.mapbox-vector-tile"
-
-
-def tile_of(lng: float, lat: float, z: int) -> tuple[int, int, int]:
-    n = 2**z
-    y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
-    return z, int((lng + 180) / 360 * n), int(y)
-
-
-@pytest.fixture
-def world(inspect, tickets_of):
-    found = {}
-    for code, items in (("E001", ("ENV-02", "FAC-05")), ("E006", ("ENV-02",))):
-        found[code] = {t["item_code"]: t for t in tickets_of(inspect(code, failures=items)["id"])}
-    return found
 
 
 def _get(client, headers, z, x, y, layer="tickets", query=""):
@@ -34,15 +15,6 @@ def _features(response, layer="tickets"):
     assert response.headers["Content-Type"] == MVT
     decoded = mapbox_vector_tile.decode(response.data)
     return [f["properties"] for f in decoded.get(layer, {}).get("features", [])]
-
-
-@pytest.fixture
-def where(dbsession):
-    def _where(ticket_id: int, z: int) -> tuple[int, int, int]:
-        point = to_shape(dbsession.get(Ticket, ticket_id).position)
-        return tile_of(point.x, point.y, z)
-
-    return _where
 
 
 @pytest.mark.postgis_only
