@@ -26,6 +26,7 @@ from backend.places.models import Estate
 from backend.places.scope import Scope
 from backend.reports import map_json
 from backend.reports.formulas import estate_grade
+from backend.reports.map_cells import ticket_xy
 from backend.reports.map_clusters import at_least, cluster_statement, clusters, ticket_base
 from backend.reports.map_grid import NOW, VIEW, CellRange, Cluster, Viewer, cached_statement
 from backend.tickets import services as tickets
@@ -35,7 +36,10 @@ CLUSTER_BELOW_ZOOM = 15
 MAX_FEATURES = 2000
 
 
-def _point(lng: float, lat: float, crs: str) -> dict[str, Any]:
+def _geometry(lng: float, lat: float, crs: str) -> dict[str, Any]:
+    """A point in the output CRS (`crs` normalised)."""
+    if crs == "wgs84":
+        return {"type": "Point", "coordinates": [round(lng, 7), round(lat, 7)]}
     return to_geojson(from_wgs84(Point(lng, lat), crs))
 
 
@@ -46,9 +50,9 @@ def ticket_features(
     when at most MAX_FEATURES are in view, else clusters still (a screen of 2,000 pins says
     nothing, and dropping some would hide them). As JSON text when PostgreSQL builds it
     (WGS84 output, see map_json), else as a dict."""
-    now = utcnow()
+    now, crs = utcnow(), normalize_crs(crs)
     plan_for_values()
-    in_sql = map_json.in_database(normalize_crs(crs) == "wgs84")
+    in_sql = map_json.in_database(crs == "wgs84")
     if zoom >= CLUSTER_BELOW_ZOOM and at_least(user, scope, f, bbox.bounds) <= MAX_FEATURES:
         params = {"view": from_shape(bbox, srid=4326), "now": now, "limit": MAX_FEATURES + 1}
         if in_sql:
@@ -77,11 +81,10 @@ def _pins(
     if len(rows) > MAX_FEATURES:
         return None
     rows.sort(key=lambda row: (row.due_at, row.id))
-    wgs84 = normalize_crs(crs) == "wgs84"
     return [
         {
             "type": "Feature",
-            "geometry": _lnglat(x, y) if wgs84 else _point(x, y, crs),
+            "geometry": _geometry(x, y, crs),
             "properties": {
                 "id": id_,
                 "title": title,
@@ -98,6 +101,7 @@ def _pins(
 
 @cached_statement
 def _pins_statement(viewer: Viewer, scope: Scope, f: tickets.TicketFilter, _zoom: int):
+    x, y = ticket_xy()
     return (
         ticket_base(viewer, scope, f, NOW)
         .where(Ticket.position.ST_Intersects(VIEW))
@@ -109,8 +113,8 @@ def _pins_statement(viewer: Viewer, scope: Scope, f: tickets.TicketFilter, _zoom
             tickets.overdue_clause(NOW).label("overdue"),
             Ticket.estate_id,
             Ticket.due_at,
-            sa.func.ST_X(Ticket.position).label("x"),
-            sa.func.ST_Y(Ticket.position).label("y"),
+            x.label("x"),
+            y.label("y"),
         )
         .limit(sa.bindparam("limit", type_=sa.Integer))
     )
@@ -126,16 +130,10 @@ def _clusters_json_statement(viewer: Viewer, scope: Scope, f: tickets.TicketFilt
     return map_json.clusters(cluster_statement(viewer, scope, f, zoom), zoom)
 
 
-def _lnglat(x: float, y: float) -> dict[str, Any]:
-    return {"type": "Point", "coordinates": [round(x, 7), round(y, 7)]}
-
-
 def _cluster_feature(cluster: Cluster, zoom: int, crs: str) -> dict[str, Any]:
     return {
         "type": "Feature",
-        "geometry": _lnglat(cluster.lng, cluster.lat)
-        if normalize_crs(crs) == "wgs84"
-        else _point(cluster.lng, cluster.lat, crs),
+        "geometry": _geometry(cluster.lng, cluster.lat, crs),
         "properties": {
             "cluster": True,
             "count": cluster.count,

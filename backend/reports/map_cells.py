@@ -71,6 +71,11 @@ def cell_of(x: Any, y: Any, zoom: int) -> tuple[sa.ColumnElement[int], sa.Column
     return floor_int((x + constant(180.0)) / cell), floor_int((y + constant(90.0)) / cell)
 
 
+def ticket_xy() -> tuple[sa.ColumnElement[float], sa.ColumnElement[float]]:
+    """A ticket's longitude and latitude."""
+    return sa.func.ST_X(Ticket.position), sa.func.ST_Y(Ticket.position)
+
+
 def scaled(coordinate: Any) -> sa.ColumnElement[int]:
     return sa.cast(sa.func.round(coordinate * constant(float(COORD_SCALE))), sa.BigInteger)
 
@@ -158,7 +163,7 @@ def watermark(connection: sa.Connection, lock: str | None = None) -> datetime:
 def _contribution(level: int, sign: int, late_before: datetime) -> sa.Select:
     """map_cells rows to add (sign 1) or remove (-1) for the tickets the caller's WHERE picks;
     the totals take the same rows with fewer key columns."""
-    x, y = sa.func.ST_X(Ticket.position), sa.func.ST_Y(Ticket.position)
+    x, y = ticket_xy()
     cx, cy = cell_of(x, y, level)
     late = sa.case(
         (sa.and_(in_constants(Ticket.state, UNIT_STATES), Ticket.due_at < late_before), sign),

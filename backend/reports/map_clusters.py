@@ -69,11 +69,19 @@ def ticket_base(
 
 def _in_cells(query: sa.Select, zoom: int) -> sa.Select:
     """Tickets in the view's cells (X0..Y1 at `zoom`, CELL_ENVELOPE their outline)."""
-    x, y = sa.func.ST_X(Ticket.position), sa.func.ST_Y(Ticket.position)
+    x, y = cells.ticket_xy()
     cx, cy = cells.cell_of(x, y, zoom)
     return query.where(
         Ticket.position.ST_Intersects(CELL_ENVELOPE), cx.between(X0, X1), cy.between(Y0, Y1)
     )
+
+
+def _overdue_flag() -> sa.ColumnElement[int]:
+    return sa.case((tickets.overdue_clause(NOW), constant(1)), else_=constant(0))
+
+
+def _zero() -> sa.ColumnElement[int]:
+    return sa.cast(constant(0), sa.BigInteger)
 
 
 def direct(
@@ -87,9 +95,9 @@ def direct(
 def _direct_statement(viewer: Viewer, scope: Scope, f: tickets.TicketFilter, zoom: int):
     """The filters (overdue included) apply to the tickets themselves: every row is shown."""
     query = _in_cells(ticket_base(viewer, scope, f, NOW), zoom)
-    late = sa.case((tickets.overdue_clause(NOW), constant(1)), else_=constant(0))
-    x, y = sa.func.ST_X(Ticket.position), sa.func.ST_Y(Ticket.position)
-    zero = sa.cast(constant(0), sa.BigInteger)
+    late = _overdue_flag()
+    x, y = cells.ticket_xy()
+    zero = _zero()
     sums = (sa.func.count(), sa.func.sum(cells.scaled(x)), sa.func.sum(cells.scaled(y)))
     return _per_cell([_grouped(query, zoom, *sums, sa.func.sum(late), zero, zero)], None)
 
@@ -168,8 +176,8 @@ def _party_extras(viewer: Viewer, scope: Scope, f: tickets.TicketFilter, zoom: i
     )
     outside = sa.and_(Ticket.id.in_(parties), sa.not_(_estates_in_scope(scope)))
     base = ticket_base(viewer, scope, replace(f, overdue=None), NOW, visible=outside)
-    late = sa.case((tickets.overdue_clause(NOW), constant(1)), else_=constant(0))
-    x, y = sa.func.ST_X(Ticket.position), sa.func.ST_Y(Ticket.position)
+    late = _overdue_flag()
+    x, y = cells.ticket_xy()
     sx, sy = cells.scaled(x), cells.scaled(y)
     return _grouped(
         _in_cells(base, zoom),
@@ -185,7 +193,7 @@ def _party_extras(viewer: Viewer, scope: Scope, f: tickets.TicketFilter, zoom: i
 
 def _grouped(query: sa.Select, zoom: int, *sums: sa.ColumnElement) -> sa.Select:
     """Per cell and severity: the six sums (n, sx, sy, n_late, sx_late, sy_late) given."""
-    x, y = sa.func.ST_X(Ticket.position), sa.func.ST_Y(Ticket.position)
+    x, y = cells.ticket_xy()
     cx, cy = cells.cell_of(x, y, zoom)
     labelled = (total.label(name) for total, name in zip(sums, cells.SUMS, strict=True))
     columns = (cx.label("cx"), cy.label("cy"), Ticket.severity, *labelled)
@@ -300,8 +308,8 @@ def _fell_due(scope: Scope, f: tickets.TicketFilter, zoom: int) -> sa.Select:
     base = ticket_base(None, scope, replace(f, overdue=None), NOW, _estates_in_scope(scope))
     query = _in_cells(base, zoom).where(Ticket.id.in_(sa.select(fell.c.id)))
     sign = sa.case((Ticket.due_at < NOW, constant(1)), else_=constant(-1))
-    x, y = sa.func.ST_X(Ticket.position), sa.func.ST_Y(Ticket.position)
-    zero = sa.cast(constant(0), sa.BigInteger)
+    x, y = cells.ticket_xy()
+    zero = _zero()
     return _grouped(
         query,
         zoom,

@@ -29,6 +29,7 @@ from backend.database import UTCDateTime, constant, db
 from backend.places.scope import Scope
 from backend.reports import tiles
 from backend.reports.map_cells import MapVersion
+from backend.reports.map_grid import Viewer
 from backend.tickets.models import UNIT_STATES, Ticket
 from backend.tickets.services import TicketFilter
 
@@ -52,7 +53,7 @@ def applies(user: User) -> bool:
 
 
 def tile_key(user: User, scope: Scope, f: TicketFilter, z: int, x: int, y: int) -> str:
-    shape = repr((user.role.value, user.organisation_id, scope, f, z, x, y))
+    shape = repr((Viewer.of(user), scope, f, z, x, y))
     return hashlib.sha256(shape.encode()).hexdigest()
 
 
