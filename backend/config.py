@@ -46,6 +46,8 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024),
         "PHOTO_MAX_BYTES": _int("PHOTO_MAX_BYTES", 20 * 1024 * 1024),
         "PHOTO_MAX_PIXELS": _int("PHOTO_MAX_PIXELS", 40_000_000),
+        # Peak memory one photo's decoding may take, estimated from its header (→ 422).
+        "PHOTO_MAX_DECODE_BYTES": _int("PHOTO_MAX_DECODE_BYTES", 300 * 1024 * 1024),
         "TOKEN_TTL_SECONDS": _int("TOKEN_TTL_SECONDS", 14 * 24 * 3600),
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCK_SECONDS": _int("LOGIN_LOCK_SECONDS", 60),

@@ -87,7 +87,7 @@ def stages(data: bytes) -> dict[str, float]:
     image = p._open(data, mime)
     t = mark("sniff + header", t)
     p._decode("verify", p._open(data, mime))
-    p._jpeg_is_complete(data)
+    p.jpeg_is_complete(data)
     t = mark("verify + EOI walk", t)
     image.draft("RGB", p._fit(image.size, p.DISPLAY_MAX_SIDE))
     p._decode("load", image)

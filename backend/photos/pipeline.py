@@ -19,7 +19,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import imagehash
 import pillow_heif
-from PIL import Image, ImageCms, ImageFile, ImageOps
+from PIL import ExifTags, Image, ImageCms, ImageFile
+
+from backend.photos.containers import heif_is_complete, jpeg_is_complete
+from backend.photos.cost import DEFAULT_MAX_DECODE_BYTES, MiB, decode_cost
 
 pillow_heif.register_heif_opener()
 
@@ -34,7 +37,9 @@ if Image.MAX_IMAGE_PIXELS is None or Image.MAX_IMAGE_PIXELS > DEFAULT_MAX_PIXELS
     Image.MAX_IMAGE_PIXELS = DEFAULT_MAX_PIXELS
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 
-RejectCode = Literal["empty", "too_large", "unsupported_type", "too_many_pixels", "corrupt"]
+RejectCode = Literal[
+    "empty", "too_large", "unsupported_type", "too_many_pixels", "image_too_costly", "corrupt"
+]
 LatLng = tuple[float, float]  # WGS84 decimal degrees
 
 _MESSAGES: Final[dict[str, str]] = {
@@ -42,6 +47,10 @@ _MESSAGES: Final[dict[str, str]] = {
     "too_large": "文件过大 (file too large: at most {limit})",
     "unsupported_type": "不支持的文件类型 (unsupported file type: only JPEG, PNG, WebP, HEIC/HEIF)",
     "too_many_pixels": "图片像素过多 (image has too many pixels: at most {limit})",
+    "image_too_costly": (
+        "图片解码所需内存过多，请以普通 JPEG 或 HEIC 照片上传"
+        " (image too costly to decode: at most {limit} of memory; send an ordinary photo)"
+    ),
     "corrupt": "图片已损坏或不完整 (corrupt or incomplete image file)",
 }
 
@@ -116,47 +125,6 @@ def _sniff_heif(data: bytes) -> str | None:
 _PIL_FORMATS: Final = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 
 # --- integrity ------------------------------------------------------------------------------
-
-# In entropy-coded data 0xFF is followed by 0x00 (stuffing), RST0-7, or 0xFF (fill): skip those.
-_ENTROPY_MARKER: Final = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
-# Markers that may follow a scan in a valid file (progressive tables, next scan, EOI …).
-_AFTER_SCAN: Final = frozenset({0xC4, 0xCC, 0xD9, 0xDA, 0xDB, 0xDC, 0xDD, 0xFE, *range(0xE0, 0xF0)})
-
-
-def _jpeg_is_complete(data: bytes) -> bool:
-    """Walk the JPEG segments to the EOI that ends the primary image.
-
-    libjpeg (draft mode or not) accepts a file whose end was lost and zero-padded, as happens
-    with failed transfers; this walk does not. An EXIF thumbnail's EOI is inside APP1: skipped.
-    """
-    n, pos, seen_scan = len(data), 2, False
-    while True:
-        if pos >= n or data[pos] != 0xFF:
-            return False
-        while pos < n and data[pos] == 0xFF:
-            pos += 1  # fill bytes
-        if pos >= n:
-            return False
-        marker = data[pos]
-        pos += 1
-        if marker == 0xD9:
-            return seen_scan
-        if seen_scan and marker not in _AFTER_SCAN:
-            return False
-        if marker in (0x00, 0x01, 0xD8) or 0xD0 <= marker <= 0xD7:
-            return False  # no stuffing, TEM, nested SOI or RST outside a scan in a sound file
-        if pos + 2 > n:
-            return False
-        length = int.from_bytes(data[pos : pos + 2], "big")
-        if length < 2 or pos + length > n:
-            return False
-        pos += length
-        if marker == 0xDA:
-            seen_scan = True
-            found = _ENTROPY_MARKER.search(data, pos)
-            if found is None:
-                return False
-            pos = found.start()
 
 
 def _open(data: bytes, mime: str) -> Image.Image:
@@ -292,11 +260,25 @@ def _fit(size: tuple[int, int], longest: int) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
-def _upright(image: Image.Image) -> Image.Image:
+# EXIF orientation → the transpose that shows the scene upright (as ImageOps.exif_transpose).
+_TRANSPOSE: Final = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_SWAPS_SIDES: Final = frozenset(_TRANSPOSE[o] for o in (5, 6, 7, 8))  # 90° turns
+
+
+def _orientation(image: Image.Image) -> Image.Transpose | None:
+    """How to turn the stored pixels upright; applied to the small copies, never the original."""
     try:
-        return ImageOps.exif_transpose(image)
+        return _TRANSPOSE.get(image.getexif().get(ExifTags.Base.Orientation, 1))
     except Exception:
-        return image  # an unreadable orientation tag: keep the pixels as stored
+        return None  # an unreadable orientation tag: keep the pixels as stored
 
 
 def _normalise_mode(image: Image.Image) -> Image.Image:
@@ -337,12 +319,17 @@ def _jpeg(image: Image.Image) -> bytes:
 
 
 def process_photo(
-    data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_pixels: int = DEFAULT_MAX_PIXELS
+    data: bytes,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_decode_bytes: int = DEFAULT_MAX_DECODE_BYTES,
 ) -> ProcessedPhoto:
     """Check an upload and make its clean derivatives, or raise PhotoRejected.
 
-    Checks run cheapest first, and pixel limits are applied from the header before any pixel
-    is decoded. Pillow's own guard (2 × Image.MAX_IMAGE_PIXELS) also caps `max_pixels`.
+    Checks run cheapest first, and the pixel and decode-memory limits are applied from the
+    header before any pixel is decoded. Pillow's own guard (2 × Image.MAX_IMAGE_PIXELS) also
+    caps `max_pixels`. `max_decode_bytes` bounds the peak memory one photo may take.
     """
     ImageFile.LOAD_TRUNCATED_IMAGES = False  # a global other code may flip: never for evidence
     if not data:
@@ -360,25 +347,32 @@ def process_photo(
     if width * height > max_pixels:
         raise PhotoRejected("too_many_pixels", f"{max_pixels / 1e6:g} MP")
 
+    if mime in ("image/heic", "image/heif") and not heif_is_complete(data):
+        raise PhotoRejected("corrupt")  # libheif would fill missing tiles with garbage
     _decode("verify", _open(data, mime))  # structure and CRCs (PNG) on a separate handle
     if mime == "image/jpeg":
-        if not _jpeg_is_complete(data):
+        if not jpeg_is_complete(data):
             raise PhotoRejected("corrupt")
         # libjpeg decodes straight to 1/2, 1/4 or 1/8 scale: the derivatives need no more.
         image.draft("RGB", _fit(image.size, DISPLAY_MAX_SIDE))
+    if decode_cost(image, mime, full_size=(width, height)) > max_decode_bytes:
+        raise PhotoRejected("image_too_costly", f"{max_decode_bytes / MiB:g} MB")
     _decode("load", image)
 
     taken_at, gps, accuracy = _metadata(image)
     icc = image.info.get("icc_profile")
-    upright = _upright(image)
-    if upright.size != image.size and upright.size == image.size[::-1]:
+    turn = _orientation(image)
+    if turn in _SWAPS_SIDES:
         width, height = height, width
 
-    normal = _normalise_mode(upright)
-    display = _to_srgb(
-        normal.resize(_fit(normal.size, DISPLAY_MAX_SIDE), Image.Resampling.LANCZOS), icc
+    normal = _normalise_mode(image)
+    # reducing_gap: an integer box reduction first, then Lanczos over the last factor of three
+    # (indistinguishable from plain Lanczos, and no full-size intermediate on a large image).
+    shrunk = normal.resize(
+        _fit(normal.size, DISPLAY_MAX_SIDE), Image.Resampling.LANCZOS, reducing_gap=3.0
     )
-    # reducing_gap: an integer box reduction first, then Lanczos over the last factor of two.
+    del normal, image  # the full-size pixels: free them before encoding
+    display = _to_srgb(shrunk.transpose(turn) if turn is not None else shrunk, icc)
     thumb = display.resize(
         _fit(display.size, THUMB_MAX_SIDE), Image.Resampling.LANCZOS, reducing_gap=2.0
     )

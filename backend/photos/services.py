@@ -70,6 +70,7 @@ def limits() -> dict[str, int]:
     return {
         "max_bytes": current_app.config["PHOTO_MAX_BYTES"],
         "max_pixels": current_app.config["PHOTO_MAX_PIXELS"],
+        "max_decode_bytes": current_app.config["PHOTO_MAX_DECODE_BYTES"],
     }
 
 

@@ -17,6 +17,7 @@ from pillow_heif import as_plugin as heif_plugin
 
 from backend.photos import pipeline
 from backend.photos.pipeline import PhotoRejected, ProcessedPhoto, process_photo
+from tests.photos import costly_images as costly
 from tests.photos import images as img
 
 ACCEPTED = "accepted"
@@ -96,6 +97,20 @@ CORPUS: dict[str, tuple[Callable[[], bytes], str]] = {
         "too_many_pixels",
     ),
     "gif_bomb": (img.gif_bomb, "unsupported_type"),
+    # within the pixel limit, but costly to decode: refused from the header as well
+    "webp_lossless_16383x2441_1kb": (costly.lossless_webp, "image_too_costly"),
+    "png_16bit_rgba_6000x6600_300kb": (costly.raw_png, "image_too_costly"),
+    "png_16bit_grey_6000x6600": (
+        lambda: costly.raw_png(costly.PNG16_SIZE, 16, 0),
+        "image_too_costly",
+    ),
+    # crash-shaped headers
+    "png_zero_width": (costly.png_zero_width, "corrupt"),
+    "png_16bit_palette": (costly.png_sixteen_bit_palette, "corrupt"),
+    "jpeg_zero_sampling_factors": (costly.jpeg_zero_sampling, "corrupt"),
+    "jpeg_zero_components": (costly.jpeg_zero_components, "corrupt"),
+    "webp_canvas_larger_than_frame": (costly.webp_canvas_larger_than_frame, "corrupt"),
+    "heic_zero_size": (costly.heic_zero_size, "corrupt"),
     # truncated and corrupt files
     "jpeg_cut_at_60_percent": (lambda: _cut(img.phone_jpeg((1200, 900)), 0.6), "corrupt"),
     "progressive_jpeg_cut_at_60_percent": (
@@ -119,6 +134,14 @@ CORPUS: dict[str, tuple[Callable[[], bytes], str]] = {
     ),
     "heic_cut_at_60_percent": (lambda: _cut(img.heic_bytes(_small()), 0.6), "corrupt"),
     "heif_brand_with_no_image": (lambda: img.ftyp(b"mif1", b"mif1", b"heic"), "corrupt"),
+    # a tiled HEIC as iPhones write: libheif decodes lost tiles as garbage and says nothing
+    "heic_grid_cut_at_60_percent": (lambda: costly.cut(costly.grid_heic(), 0.6), "corrupt"),
+    "heic_grid_cut_at_97_percent": (lambda: costly.cut(costly.grid_heic(), 0.97), "corrupt"),
+    "heic_grid_cut_with_mdat_size_fixed": (
+        lambda: costly.heic_with_cut_mdat(costly.grid_heic()),
+        "corrupt",
+    ),
+    "heic_grid_whole": (costly.grid_heic, ACCEPTED),
     # polyglots
     "jpeg_then_html": (lambda: _small_jpeg() + HTML, ACCEPTED),
     "jpeg_with_html_comment": (
@@ -259,7 +282,7 @@ JPEG_CUTS = [
 @pytest.mark.parametrize("name", JPEG_CUTS)
 def test_truncated_jpeg_is_corrupt(name: str, jpeg_cuts: dict[str, bytes]) -> None:
     data = jpeg_cuts[name]
-    assert pipeline._jpeg_is_complete(data) is False
+    assert pipeline.jpeg_is_complete(data) is False
     assert _outcome(data) == "corrupt"
 
 
@@ -273,7 +296,7 @@ def test_decoding_alone_misses_a_lost_end_so_the_segment_walk_is_needed(
     picture.load()  # no error from Pillow, in draft mode or not
     assert picture.size == (1600, 1200)
     assert _outcome(data) == "corrupt"
-    monkeypatch.setattr(pipeline, "_jpeg_is_complete", lambda data: True)
+    monkeypatch.setattr(pipeline, "jpeg_is_complete", lambda data: True)
     assert isinstance(_outcome(data), ProcessedPhoto)  # without the walk it would be accepted
 
 
@@ -282,7 +305,7 @@ def test_draft_decoding_still_catches_plain_truncation(
     name: str, jpeg_cuts: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Second layer: under draft, libjpeg still reads on to EOI (jpeg_finish_decompress)."""
-    monkeypatch.setattr(pipeline, "_jpeg_is_complete", lambda data: True)
+    monkeypatch.setattr(pipeline, "jpeg_is_complete", lambda data: True)
     assert _outcome(jpeg_cuts[name]) == "corrupt"
 
 
@@ -291,8 +314,8 @@ def test_truncation_is_found_even_with_an_eoi_earlier_in_the_file() -> None:
     full = img.jpeg_bytes(img.photo_pixels((1200, 900)), comment=b"\xff\xd8\xff\xd9")
     cut = _cut(full, 0.6)
     assert b"\xff\xd9" in cut
-    assert pipeline._jpeg_is_complete(full) is True
-    assert pipeline._jpeg_is_complete(cut) is False
+    assert pipeline.jpeg_is_complete(full) is True
+    assert pipeline.jpeg_is_complete(cut) is False
     assert _outcome(cut) == "corrupt"
     assert isinstance(_outcome(full), ProcessedPhoto)
 
