@@ -35,8 +35,16 @@ def raw_png(size: tuple[int, int] = PNG16_SIZE, depth: int = 16, colour_type: in
     row = b"\x00" * (1 + width * channels * depth // 8)
     packer = zlib.compressobj(6)
     body = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
-    header = struct.pack(">IIBBBBB", width, height, depth, colour_type, 0, 0, 0)
-    return _png(header, body)
+    return _png(_ihdr(size, depth, colour_type), body)
+
+
+def png_header(size: tuple[int, int], depth: int = 16, colour_type: int = 6) -> bytes:
+    """Just the header of `raw_png` (an empty IDAT): enough to open, not to decode."""
+    return _png(_ihdr(size, depth, colour_type), b"")
+
+
+def _ihdr(size: tuple[int, int], depth: int, colour_type: int) -> bytes:
+    return struct.pack(">IIBBBBB", *size, depth, colour_type, 0, 0, 0)
 
 
 def _png(header: bytes, body: bytes) -> bytes:
