@@ -1,12 +1,18 @@
-"""Photo ingest benchmark: a 12-megapixel phone JPEG through the pipeline (prints, no asserts).
+"""Photo ingest benchmark: what the pipeline costs the server per photo (prints, no asserts).
 
-Run: .venv/bin/python bench/photo_ingest.py [runs]
-Compares the pipeline (JPEG draft mode) with the same pipeline decoding at full size, with
-vipsthumbnail (Debian libvips-tools) when it is installed, and reports peak memory.
+Run: .venv/bin/python bench/photo_ingest.py [runs] [--before DIR]
+1. A 12-megapixel phone JPEG: the pipeline (JPEG draft mode) against the same pipeline decoding
+   at full size and vipsthumbnail (Debian libvips-tools) when installed; peak memory.
+2. The real 12 MP iPhone HEIC: the pipeline (Pillow + pillow-heif) against libvips through
+   pyvips (shrink-on-load thumbnail, sRGB, no metadata) when pyvips is importable.
+3. Hostile and worst-case files: outcome, time and peak RSS growth of one process_photo each in
+   a fresh process, with the pipeline's estimate; `--before DIR` probes another checkout (e.g.
+   `git worktree add /tmp/before <commit>`) in the same run for before/after figures.
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import io
 import json
@@ -26,6 +32,8 @@ sys.path.insert(0, str(ROOT))
 from PIL import Image, JpegImagePlugin  # noqa: E402
 
 from backend.photos import pipeline  # noqa: E402
+from backend.photos.cost import decode_cost  # noqa: E402
+from bench.photo_costs import heic_section, hostile_section  # noqa: E402
 from tests.photos.images import phone_jpeg  # noqa: E402
 
 SIZE = (4000, 3000)
@@ -89,17 +97,22 @@ def stages(data: bytes) -> dict[str, float]:
     p._decode("verify", p._open(data, mime))
     p.jpeg_is_complete(data)
     t = mark("verify + EOI walk", t)
+    full = image.size
     image.draft("RGB", p._fit(image.size, p.DISPLAY_MAX_SIDE))
+    decode_cost(image, mime, full_size=full)
+    t = mark("cost estimate", t)
     p._decode("load", image)
     t = mark("decode (draft)", t)
     p._metadata(image)
     icc = image.info.get("icc_profile")
-    t = mark("EXIF time/GPS", t)
-    upright = p._normalise_mode(p._upright(image))
-    t = mark("orientation", t)
-    resized = upright.resize(p._fit(upright.size, p.DISPLAY_MAX_SIDE), Image.Resampling.LANCZOS)
-    display = p._to_srgb(resized, icc)
-    t = mark("resize display", t)
+    turn = p._orientation(image)
+    t = mark("EXIF time/GPS/orientation", t)
+    normal = p._normalise_mode(image)
+    shrunk = normal.resize(
+        p._fit(normal.size, p.DISPLAY_MAX_SIDE), Image.Resampling.LANCZOS, reducing_gap=3.0
+    )
+    display = p._to_srgb(shrunk.transpose(turn) if turn is not None else shrunk, icc)
+    t = mark("resize, turn display", t)
     thumb = display.resize(
         p._fit(display.size, p.THUMB_MAX_SIDE), Image.Resampling.LANCZOS, reducing_gap=2.0
     )
@@ -164,7 +177,21 @@ def vips(path: Path, runs: int) -> dict[str, list[float]] | None:
 
 
 def main() -> None:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("runs", nargs="?", type=int, default=10)
+    parser.add_argument("--before", type=Path, help="another checkout to probe the same files")
+    parser.add_argument("--sections", default="123", help="which sections to run (default 123)")
+    args = parser.parse_args()
+    runs = args.runs
+    if "1" in args.sections:
+        jpeg_section(runs)
+    if "2" in args.sections:
+        heic_section(runs)
+    if "3" in args.sections:
+        hostile_section(args.before)
+
+
+def jpeg_section(runs: int) -> None:
     data = phone_jpeg(SIZE, orientation=6, quality=92)
     result = pipeline.process_photo(data)
     print(

@@ -172,4 +172,7 @@ def photo_store(request: pytest.FixtureRequest, app: Flask, tmp_path: Path) -> I
     previous = app.extensions.get("photo_storage")
     app.extensions["photo_storage"] = store = storage_from_url(url)
     yield store
-    app.extensions["photo_storage"] = previous
+    if previous is None:  # the app had not made its store yet: let it make it again
+        app.extensions.pop("photo_storage", None)
+    else:
+        app.extensions["photo_storage"] = previous

@@ -11,9 +11,13 @@ import functools
 import io
 import struct
 import zlib
+from collections.abc import Callable
 
 from PIL import Image
 
+from backend.config import load_config
+from backend.photos import pipeline
+from backend.photos.cost import decode_cost
 from tests.photos import images as img
 
 # The two files of the issue report (both within the 40 MP limit).
@@ -114,3 +118,64 @@ def webp_canvas_larger_than_frame() -> bytes:
 
 def heic_zero_size() -> bytes:
     return img.with_heic_dimensions(img.heic_bytes(img.photo_pixels((64, 48))), 0, 0)
+
+
+# --- the worst accepted files ---------------------------------------------------------------
+
+BUDGET = load_config()["PHOTO_MAX_DECODE_BYTES"]
+
+
+def _estimate(data: bytes) -> int:
+    mime = pipeline.sniff(data)
+    image = pipeline._open(data, mime)
+    full = image.size
+    if mime == "image/jpeg":
+        image.draft("RGB", pipeline._fit(image.size, pipeline.DISPLAY_MAX_SIDE))
+    return decode_cost(image, mime, full_size=full)
+
+
+def _tallest_within_budget(width: int, header_only: Callable[[int, int], bytes]) -> int:
+    """The greatest height whose estimate fits the budget (searched on header-only files)."""
+    low, high = 1, 40_000_000 // width
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _estimate(header_only(width, middle)) <= BUDGET:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _webp_rgba(width: int, height: int) -> bytes:
+    return lossless_webp((width, height), "RGBA")
+
+
+def _webp_rgba_header(width: int, height: int) -> bytes:
+    return img.with_webp_lossless_dimensions(lossless_webp((64, 64), "RGBA"), width, height)
+
+
+def _png_header(depth: int, colour_type: int) -> Callable[[int, int], bytes]:
+    return lambda width, height: png_header((width, height), depth, colour_type)
+
+
+def _progressive_444(width: int, height: int) -> bytes:
+    picture = Image.new("RGB", (width, height), (90, 140, 60))
+    return img.jpeg_bytes(picture, progressive=True, subsampling=0)
+
+
+def _progressive_444_header(width: int, height: int) -> bytes:
+    return img.with_jpeg_dimensions(_progressive_444(64, 48), width, height)
+
+
+def worst_accepted() -> dict[str, bytes]:
+    """Per costly kind, the largest file whose estimate fits the configured decode budget."""
+    webp_height = _tallest_within_budget(4000, _webp_rgba_header)
+    png_height = _tallest_within_budget(6000, _png_header(16, 6))
+    grey_height = _tallest_within_budget(6000, _png_header(16, 0))
+    jpeg_height = _tallest_within_budget(7300, _progressive_444_header)
+    return {
+        f"webp_lossless_rgba_4000x{webp_height}": _webp_rgba(4000, webp_height),
+        f"png_16bit_rgba_6000x{png_height}": raw_png((6000, png_height), 16, 6),
+        f"png_16bit_grey_6000x{grey_height}": raw_png((6000, grey_height), 16, 0),
+        f"jpeg_progressive_444_7300x{jpeg_height}": _progressive_444(7300, jpeg_height),
+    }
