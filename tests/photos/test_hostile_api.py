@@ -12,6 +12,7 @@ from PIL import Image
 
 from backend.photos.models import Photo
 from backend.photos.pipeline import sniff
+from tests.phone_photos import phone_photo
 from tests.photos import images as img
 from tests.photos.test_hostile_uploads import ACCEPTED, CORPUS
 from tests.photos.test_pipeline import _BAD_GPS
@@ -99,3 +100,28 @@ def test_garbage_gps_is_accepted_without_a_position(client, inspector, case):
     response = client.put(f"/api/photos/{_sha(data)}", data=data, headers=inspector)
     assert response.status_code == 201, response.json
     assert response.json["gps"] is None
+
+
+REAL_PHOTOS = {  # name: (upright width, height), whether EXIF GPS is present
+    "iphone-13-pro-max.heic": ((3024, 4032), False),
+    "pug.heic": ((4032, 3024), True),
+    "camera-2008-gps-italy.jpg": ((640, 480), True),
+    "portrait-orientation-8.jpg": ((450, 600), False),
+}
+
+
+@pytest.mark.parametrize("name", REAL_PHOTOS)
+def test_real_phone_photos_are_accepted_and_served_clean(client, inspector, name):
+    data = phone_photo(name).read_bytes()
+    response = client.put(f"/api/photos/{_sha(data)}", data=data, headers=inspector)
+    assert response.status_code == 201, (name, response.json)
+    size, has_gps = REAL_PHOTOS[name]
+    assert (response.json["width"], response.json["height"]) == size
+    assert response.json["taken_at"] is not None or name == "portrait-orientation-8.jpg"
+    assert (response.json["gps"] is not None) == has_gps
+    display, thumb = _served(client, inspector, _sha(data))
+    for body, longest in ((display, 1600), (thumb, 320)):
+        with Image.open(io.BytesIO(body)) as picture:
+            assert max(picture.size) <= longest
+            # upright: the served copy has the photo's upright proportions
+            assert (picture.width > picture.height) == (size[0] > size[1])
