@@ -5,7 +5,7 @@ wire, but libwebp, Pillow and our own working copies hold it four times over. Th
 (decoded pixels × bytes each copy holds per pixel, summed over the copies alive at the peak)
 plus what the codec keeps beside them. The figures per pixel were measured as peak RSS growth
 of one process_photo in a fresh process (section 3 of bench/photo_ingest.py prints them again)
-and rounded up; tests/photos/test_decode_cost.py checks that the estimate stays above what
+and rounded up; tests/photos/test_decode_budget.py checks that the estimate stays above what
 the worst accepted files really take.
 """
 
