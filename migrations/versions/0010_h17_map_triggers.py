@@ -111,6 +111,15 @@ BEGIN
   {_estate('NEW', 1, True)};
   RETURN NULL;
 END $$""",
+        # TRUNCATE fires no row triggers: no tickets, no cells.
+        f"""CREATE FUNCTION map_cells_emptied() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM map_cell_changes;
+  DELETE FROM map_cell_totals;
+  DELETE FROM map_cells;
+  {BUMP};
+  RETURN NULL;
+END $$""",
         f"""CREATE FUNCTION map_cells_marked() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   {marker};
@@ -120,6 +129,8 @@ END $$""",
         f"WHEN (NEW.id % {FOLD_EVERY} = 0) EXECUTE FUNCTION map_cell_changes_folded()",
         f"CREATE TRIGGER map_cells_ticket AFTER INSERT OR DELETE OR UPDATE OF {TRACKED} "
         "ON tickets FOR EACH ROW EXECUTE FUNCTION map_cells_ticket_changed()",
+        "CREATE TRIGGER map_cells_truncate AFTER TRUNCATE ON tickets FOR EACH STATEMENT "
+        "EXECUTE FUNCTION map_cells_emptied()",
         "CREATE TRIGGER map_cells_estate AFTER UPDATE OF street_id ON estates FOR EACH ROW "
         "WHEN (OLD.street_id IS DISTINCT FROM NEW.street_id) "
         "EXECUTE FUNCTION map_cells_estate_moved()",
@@ -197,8 +208,10 @@ DROPS_PG = (
     "DROP TRIGGER IF EXISTS map_cells_street ON streets",
     "DROP TRIGGER IF EXISTS map_cells_estate ON estates",
     "DROP TRIGGER IF EXISTS map_cells_ticket ON tickets",
+    "DROP TRIGGER IF EXISTS map_cells_truncate ON tickets",
     "DROP TRIGGER IF EXISTS map_cell_changes_fold ON map_cell_changes",
     "DROP FUNCTION IF EXISTS map_cells_marked()",
+    "DROP FUNCTION IF EXISTS map_cells_emptied()",
     "DROP FUNCTION IF EXISTS map_cells_estate_moved()",
     "DROP FUNCTION IF EXISTS map_cells_ticket_changed()",
     "DROP FUNCTION IF EXISTS map_cell_changes_folded()",
