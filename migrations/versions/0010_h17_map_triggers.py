@@ -96,7 +96,11 @@ BEGIN
 END $$""",
         f"""CREATE FUNCTION map_cell_changes_folded() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF pg_try_advisory_xact_lock({FOLD_LOCK}) THEN PERFORM map_cells_fold(); END IF;
+  -- A snapshot older than the last fold (REPEATABLE READ) would see rows it already took.
+  IF current_setting('transaction_isolation') = 'read committed'
+     AND pg_try_advisory_xact_lock({FOLD_LOCK}) THEN
+    PERFORM map_cells_fold();
+  END IF;
   RETURN NULL;
 END $$""",
         f"""CREATE FUNCTION map_cells_ticket_changed() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -213,3 +213,11 @@ def test_refresh_after_any_writes_changes_no_cluster(seeded, dbsession, frozen_c
     folded = aggregated(admin, scope_of(admin), TicketFilter(), cr, writer.now)
     map_cells.refresh(writer.now)
     assert before == folded == aggregated(admin, scope_of(admin), TicketFilter(), cr, writer.now)
+
+
+@pytest.mark.postgis_only
+def test_truncating_the_tickets_empties_the_map(seeded, dbsession):
+    dbsession.execute(sa.text("TRUNCATE tickets CASCADE"))  # fires no row trigger
+    admin = dbsession.scalar(sa.select(User).where(User.username == "admin"))
+    cr = CellRange.covering(*CITY, 12)
+    assert aggregated(admin, scope_of(admin), TicketFilter(), cr, utcnow()) == []
