@@ -131,8 +131,14 @@ BEGIN
 END $$""",
         "CREATE TRIGGER map_cell_changes_fold AFTER INSERT ON map_cell_changes FOR EACH ROW "
         f"WHEN (NEW.id % {FOLD_EVERY} = 0) EXECUTE FUNCTION map_cell_changes_folded()",
-        f"CREATE TRIGGER map_cells_ticket AFTER INSERT OR DELETE OR UPDATE OF {TRACKED} "
-        "ON tickets FOR EACH ROW EXECUTE FUNCTION map_cells_ticket_changed()",
+        # WHEN spares the function call for closed tickets (most rows of a bulk load).
+        f"CREATE TRIGGER map_cells_ticket_insert AFTER INSERT ON tickets FOR EACH ROW "
+        f"WHEN (NEW.state IN {OPEN}) EXECUTE FUNCTION map_cells_ticket_changed()",
+        f"CREATE TRIGGER map_cells_ticket_delete AFTER DELETE ON tickets FOR EACH ROW "
+        f"WHEN (OLD.state IN {OPEN}) EXECUTE FUNCTION map_cells_ticket_changed()",
+        f"CREATE TRIGGER map_cells_ticket_update AFTER UPDATE OF {TRACKED} ON tickets "
+        f"FOR EACH ROW WHEN (OLD.state IN {OPEN} OR NEW.state IN {OPEN}) "
+        "EXECUTE FUNCTION map_cells_ticket_changed()",
         "CREATE TRIGGER map_cells_truncate AFTER TRUNCATE ON tickets FOR EACH STATEMENT "
         "EXECUTE FUNCTION map_cells_emptied()",
         "CREATE TRIGGER map_cells_estate AFTER UPDATE OF street_id ON estates FOR EACH ROW "
@@ -157,10 +163,13 @@ def _sqlite():
         trigger("map_cell_changes_fold", "AFTER INSERT ON map_cell_changes",
                 [*_folds("map_cell_changes"), "DELETE FROM map_cell_changes", BUMP],
                 f"NEW.id % {FOLD_EVERY} = 0"),
-        trigger("map_cells_ticket_insert", "AFTER INSERT ON tickets", [_ticket("NEW", 1, False)]),
-        trigger("map_cells_ticket_delete", "AFTER DELETE ON tickets", [_ticket("OLD", -1, False)]),
+        trigger("map_cells_ticket_insert", "AFTER INSERT ON tickets", [_ticket("NEW", 1, False)],
+                f"NEW.state IN {OPEN}"),
+        trigger("map_cells_ticket_delete", "AFTER DELETE ON tickets", [_ticket("OLD", -1, False)],
+                f"OLD.state IN {OPEN}"),
         trigger("map_cells_ticket_update", f"AFTER UPDATE OF {TRACKED} ON tickets",
-                [_ticket("OLD", -1, False), _ticket("NEW", 1, False)]),
+                [_ticket("OLD", -1, False), _ticket("NEW", 1, False)],
+                f"OLD.state IN {OPEN} OR NEW.state IN {OPEN}"),
         trigger("map_cells_estate", "AFTER UPDATE OF street_id ON estates",
                 [_estate("OLD", -1, False), _estate("NEW", 1, False)],
                 "OLD.street_id IS NOT NEW.street_id"),
@@ -211,7 +220,9 @@ DROPS_PG = (
     "DROP TRIGGER IF EXISTS map_cells_party ON ticket_parties",
     "DROP TRIGGER IF EXISTS map_cells_street ON streets",
     "DROP TRIGGER IF EXISTS map_cells_estate ON estates",
-    "DROP TRIGGER IF EXISTS map_cells_ticket ON tickets",
+    "DROP TRIGGER IF EXISTS map_cells_ticket_insert ON tickets",
+    "DROP TRIGGER IF EXISTS map_cells_ticket_delete ON tickets",
+    "DROP TRIGGER IF EXISTS map_cells_ticket_update ON tickets",
     "DROP TRIGGER IF EXISTS map_cells_truncate ON tickets",
     "DROP TRIGGER IF EXISTS map_cell_changes_fold ON map_cell_changes",
     "DROP FUNCTION IF EXISTS map_cells_marked()",
