@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from flask import Flask
 
 from backend.database import db
-from backend.reports import map_cells
 
 
 def race(app: Flask, requests: int, send: Callable[[Any], int]) -> list[int]:
@@ -73,7 +72,5 @@ def purge(app: Flask, inspection_ids: list[str], photo_hashes: list[str]) -> Non
         db.session.execute(
             sa.delete(tables["photos"]).where(tables["photos"].c.sha256.in_(photo_hashes))
         )
-        # Core DELETEs bypass the ORM events that keep the map's cell counts.
-        map_cells.refresh()
         db.session.commit()
         db.session.remove()

@@ -1,5 +1,6 @@
-"""`flask reports refresh`: rebuild the map aggregates (after bulk loads; from cron to keep the
-overdue correction small) and the materialised firm scorecards (from cron, e.g. hourly)."""
+"""`flask reports refresh`: rebuild the map aggregates (a repair: triggers keep them; from cron
+to keep the overdue correction small) and the materialised firm scorecards (from cron, e.g.
+hourly)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,7 @@
-"""Open-ticket counts per map grid cell, kept in step with every ticket change.
+"""Open-ticket counts per map grid cell, kept by the database itself for every write.
 
 Why: clustering 100,000 open tickets for a whole district straight from `tickets` takes about
-150 ms; reading these pre-summed rows takes a few. The table is maintained from the ORM's flush
-of each Ticket (same connection, same transaction as the change), so it is right in every process
-that commits, with no cache to invalidate. Bulk loads that bypass the ORM call `refresh()`
-(`flask reports refresh`).
+150 ms; reading these pre-summed rows takes a few.
 
 A `map_cells` row sums the open tickets of one cell at one LEVEL (a zoom whose cells are stored)
 for one combination of the filter dimensions the aggregate read supports: street, responsible
@@ -14,22 +11,31 @@ area and firm, kept per street (scope) and severity (worst severity, severity fi
 Coordinates are summed as integers (1e-7 degree) so centroids come out the same whether summed
 here or straight from `tickets`.
 
+Kept by triggers (migration 0010), so no write path can miss them: ORM, Core or raw SQL,
+savepoints and rollbacks (the trigger's rows go with the transaction), bulk loads, an estate moved
+to another street. A ticket write does not touch the cells: its trigger appends the change (old
+contribution out, new one in, at the finest level) to `map_cell_changes`, which nothing else
+writes but a fold. Appending takes no lock another writer waits for, so writers in one street
+never queue or deadlock on its shared cells. Readers add the pending changes to the cells
+(map_clusters). Every FOLD_EVERY-th change row folds the committed changes into every level of
+both tables in one statement, under a try-lock (PostGIS; a busy fold is skipped, the next one
+takes the rows); `map_version` moves with each fold, so (version, pending rows) names what the
+map shows for the tile cache.
+
 Overdue depends on time. `n_late` counts the tickets that were overdue at the watermark
-`late_as_of` (one row in map_cell_clock); a reader adds the few tickets that fell due between
-the watermark and now straight from `tickets` (index on state, due_at), so the answer is exact
-at any time; `refresh()` moves the watermark. Ticket changes take a share lock on the watermark
-row (PostGIS) so a refresh cannot interleave with them.
+`late_as_of` (one row in map_cell_clock, read by the triggers, written only by refresh); a reader
+adds the few tickets that fell due between the watermark and now straight from `tickets` (index on
+state, due_at), so the answer is exact at any time. `refresh()` (`flask reports refresh`) rebuilds
+everything and moves the watermark: a repair tool, and from cron it keeps the correction small.
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.clock import utcnow
 from backend.database import UTCDateTime, constant, db, in_constants
@@ -42,8 +48,9 @@ LEVELS = (8, 10, 12, 14, 16)
 CLUSTER_PX = 60
 COORD_SCALE = 10_000_000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-log = logging.getLogger(__name__)
-TRACKED = ("state", "position", "severity", "area", "responsible_org_id", "estate_id", "due_at")
+FINEST = LEVELS[-1]
+FOLD_EVERY = 256  # change rows per fold (migration 0010's trigger)
+FOLD_LOCK = 1464354627  # PostgreSQL advisory lock of folds and refresh (migration 0010)
 
 
 def cell_size(zoom: int) -> float:
@@ -124,10 +131,30 @@ class MapCellClock(db.Model):
     late_as_of: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class MapCellChange(_Sums, db.Model):
+    """A ticket's change to the cells not yet folded in: its cell at the FINEST level and the
+    map_cells dimensions, signed sums. Written by the triggers only. A row at cx = -1 carries no
+    sums and only marks a change of who sees what (a ticket routed to a party, a street moved to
+    another district) for the tile cache."""
+
+    __tablename__ = "map_cell_changes"
+
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True
+    )
+    cx: Mapped[int] = mapped_column()
+    cy: Mapped[int] = mapped_column()
+    street_id: Mapped[int] = mapped_column()
+    org_id: Mapped[int] = mapped_column()
+    area: Mapped[str] = mapped_column(sa.String(32))
+    severity: Mapped[str] = mapped_column(sa.String(16))
+    state: Mapped[str] = mapped_column(sa.String(16))
+
+
 class MapVersion(db.Model):
-    """One row: a number that moves with every committed change of what the map shows (a
-    tracked ticket change, a refresh). Cached tiles are valid for the version they were built at.
-    Bumped last, at commit, so a reader never sees the new number before the new rows."""
+    """One row: moved by each fold and refresh (never by a ticket writer). With the count of
+    pending change rows it names what the map shows: between two folds the committed change
+    rows only grow, so a different map always has a different (version, count)."""
 
     __tablename__ = "map_version"
 
@@ -153,10 +180,8 @@ ROLLUPS: tuple[tuple[type[_Sums], tuple[str, ...]], ...] = (
 )
 
 
-def watermark(connection: sa.Connection, lock: str | None = None) -> datetime:
+def watermark(connection: sa.Connection) -> datetime:
     query = sa.select(MapCellClock.late_as_of).where(MapCellClock.id == 1)
-    if lock and connection.dialect.name == "postgresql":
-        query = query.with_for_update(read=lock == "share")
     return connection.scalar(query) or EPOCH
 
 
@@ -192,33 +217,31 @@ def _contribution(level: int, sign: int, late_before: datetime) -> sa.Select:
     )
 
 
-def _insert(connection: sa.Connection, model: type[_Sums]):
-    return (postgresql if connection.dialect.name == "postgresql" else sqlite).insert(model)
-
-
-def _contributions(connection: sa.Connection, ticket_id: int, sign: int) -> list[dict[str, Any]]:
-    """The rows (one per level) a ticket adds (sign 1) or removes (-1), as it is in the database."""
-    late_before = watermark(connection, lock="share")
-    every_level = sa.union_all(
-        *(_contribution(level, sign, late_before).where(Ticket.id == ticket_id) for level in LEVELS)
-    )
-    return [dict(row) for row in connection.execute(every_level).mappings()]
-
-
 def _sum_columns(rows: sa.Subquery) -> list[sa.ColumnElement[int]]:
     return [sa.func.sum(rows.c[name]).label(name) for name in SUMS]
 
 
+def _hold_writers(connection: sa.Connection) -> None:
+    """Keep every writer of what the cells depend on out while they are rebuilt: the change
+    rows are deleted and the watermark moved, so nothing may be appended meanwhile. PostgreSQL:
+    the folds' lock first (a writer that folded holds it, and must be let finish), then the
+    tables. SQLite: the write lock, taken by the first write."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(FOLD_LOCK)))
+        connection.execute(sa.text("LOCK TABLE tickets, estates IN SHARE MODE"))
+    connection.execute(sa.delete(MapCellChange))
+
+
 def refresh(now: datetime | None = None) -> int:
-    """Rebuild every row from `tickets` and move the watermark to now; returns rows written."""
+    """Rebuild every row from `tickets` and move the watermark to now; returns rows written.
+    Not needed for correctness (the triggers keep the cells), only to repair or to move the
+    overdue watermark."""
     now = now or utcnow()
     db.session.flush()
-    # The rebuild reads the flushed tickets, so it already holds the transaction's own changes.
-    db.session.info.pop(PENDING, None)
     connection = db.session.connection()
+    _hold_writers(connection)
     if connection.scalar(sa.select(MapCellClock.id).where(MapCellClock.id == 1)) is None:
         connection.execute(sa.insert(MapCellClock).values(id=1, late_as_of=now))
-    watermark(connection, lock="update")
     written = 0
     for model, key in ROLLUPS:
         connection.execute(sa.delete(model))
@@ -233,133 +256,16 @@ def refresh(now: datetime | None = None) -> int:
     return written
 
 
-# --- maintenance from the ticket flush -------------------------------------------------------
-#
-# Each flush of a Ticket reads its contribution before and after the change (the database does
-# the cell arithmetic, exactly as refresh() does) into the session's pending deltas; the deltas
-# are written just before the transaction commits, summed per key, in key order, in one statement
-# per table. Why not write at flush: a level-8 cell is shared by a whole street, so every ticket
-# writer locks it. Written at flush, the cell locks interleave with ticket row locks (an
-# inspection locks the open ticket it recurs on) and with each other in flush order, and
-# concurrent inspections deadlock. Written last and in one global order, they cannot.
-
-PENDING = "map_cells.pending"  # session.info: contribution rows not yet written
-MARKS = "map_cells.marks"  # session.info: {savepoint transaction: len(pending) when it began}
-CHUNK = 1000  # rows per INSERT (PostgreSQL allows 65,535 parameters a statement)
-
-
-def _pending(session: Session) -> list[dict[str, Any]]:
-    return session.info.setdefault(PENDING, [])
-
-
-def settle(session: Session) -> None:
-    """Write the session's pending deltas (before commit, and before a read of the cells)."""
-    session.flush()
-    pending = session.info.pop(PENDING, None)
-    if not pending:
+def fold() -> None:
+    """Fold the pending changes into the cells now, as the trigger does every FOLD_EVERY rows
+    (PostgreSQL: the trigger's function; SQLite: a marker row with the next folding id)."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(FOLD_LOCK)))
+        connection.execute(sa.select(sa.func.map_cells_fold()))
         return
-    connection = session.connection()
-    for model, key in ROLLUPS:
-        sums: dict[tuple, list[int]] = {}
-        for row in pending:
-            acc = sums.setdefault(tuple(row[k] for k in key), [0] * len(SUMS))
-            for i, name in enumerate(SUMS):
-                acc[i] += row[name]
-        # A ticket moved within its cell changes sx and sy but not n: keep every non-zero sum.
-        rows = [
-            dict(zip(key, k, strict=True)) | dict(zip(SUMS, acc, strict=True))
-            for k, acc in sorted(sums.items())
-            if any(acc)
-        ]
-        table = model.__table__  # type: ignore[attr-defined]
-        for start in range(0, len(rows), CHUNK):
-            insert = _insert(connection, model).values(rows[start : start + CHUNK])
-            insert = insert.on_conflict_do_update(
-                index_elements=list(key),
-                set_={name: table.c[name] + insert.excluded[name] for name in SUMS},
-            )
-            connection.execute(insert)
-    bump_version(connection)  # the last lock a ticket writer takes (see the note above)
-
-
-def _moved(target: Ticket) -> bool:
-    state = sa.inspect(target)
-    return any(state.attrs[name].history.has_changes() for name in TRACKED)
-
-
-def _collect(connection: sa.Connection, target: Ticket, sign: int) -> None:
-    session = sa.orm.object_session(target)
-    if session is not None:
-        _pending(session).extend(_contributions(connection, target.id, sign))
-
-
-@sa.event.listens_for(Ticket, "after_insert")
-def _ticket_inserted(_mapper: Any, connection: sa.Connection, target: Ticket) -> None:
-    _collect(connection, target, 1)
-
-
-@sa.event.listens_for(Ticket, "before_update")
-def _ticket_leaving(_mapper: Any, connection: sa.Connection, target: Ticket) -> None:
-    # The row still holds the old values here: take its old contribution out.
-    if _moved(target):
-        target._map_cells_moved = True  # type: ignore[attr-defined]
-        _collect(connection, target, -1)
-
-
-@sa.event.listens_for(Ticket, "after_update")
-def _ticket_arriving(_mapper: Any, connection: sa.Connection, target: Ticket) -> None:
-    if target.__dict__.pop("_map_cells_moved", False):
-        _collect(connection, target, 1)
-
-
-@sa.event.listens_for(Ticket, "before_delete")
-def _ticket_deleted(_mapper: Any, connection: sa.Connection, target: Ticket) -> None:
-    _collect(connection, target, -1)
-
-
-@sa.event.listens_for(Session, "before_commit")
-def _settle_before_commit(session: Session) -> None:
-    # A savepoint's release also lands here; its deltas wait for the outer commit, so that a
-    # later rollback of an enclosing savepoint takes them back with everything else.
-    if session.in_nested_transaction():
-        return
-    settle(session)
-
-
-@sa.event.listens_for(Session, "after_commit")
-def _check_settled(session: Session) -> None:
-    if session.info.pop(PENDING, None):
-        # Only a commit called inside an open savepoint gets here (nothing in Wuhao does that).
-        log.error("map cells missed a commit's ticket changes: run `flask reports refresh`")
-
-
-@sa.event.listens_for(Session, "after_transaction_create")
-def _mark_savepoint(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.nested:
-        session.info.setdefault(MARKS, {})[transaction] = len(session.info.get(PENDING, ()))
-
-
-@sa.event.listens_for(Session, "after_soft_rollback")
-def _forget_rolled_back(session: Session, previous: SessionTransaction) -> None:
-    marks = session.info.get(MARKS, {})
-    if previous.nested and previous in marks:
-        del _pending(session)[marks[previous] :]
-    elif previous.parent is None:
-        session.info.pop(PENDING, None)
-
-
-@sa.event.listens_for(Session, "after_transaction_end")
-def _drop_mark(session: Session, transaction: SessionTransaction) -> None:
-    session.info.get(MARKS, {}).pop(transaction, None)
-
-
-@sa.event.listens_for(Session, "do_orm_execute")
-def _settle_before_reading(state: sa.orm.ORMExecuteState) -> None:
-    # Reads of the cells inside the writing transaction (tests, CLI) see its own changes.
-    if state.session.info.get(PENDING) and _reads_cells(state.statement):
-        settle(state.session)
-
-
-def _reads_cells(statement: Any) -> bool:
-    tables = {MapCell.__table__, MapCellTotal.__table__}
-    return any(element in tables for element in sa.sql.visitors.iterate(statement))
+    last = connection.scalar(sa.select(sa.func.max(MapCellChange.id))) or 0
+    marker = {"cx": -1, "cy": -1, "street_id": 0, "org_id": 0, "area": "", "severity": "",
+              "state": "", **dict.fromkeys(SUMS, 0)}  # fmt: skip
+    next_fold = (last // FOLD_EVERY + 1) * FOLD_EVERY
+    connection.execute(sa.insert(MapCellChange).values(id=next_fold, **marker))

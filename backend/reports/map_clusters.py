@@ -2,10 +2,11 @@
 
 A cluster is one grid cell of the asked zoom (see map_cells.cell_size); a view shows every cell
 its bbox touches, whole, so counts do not change while the map is panned. `direct()` groups the
-tickets themselves; `aggregated()` sums map_cells rows and corrects overdue for the tickets that
-fell due since the watermark. `clusters()` picks the aggregate whenever the caller's visibility
-and filters are expressible in its dimensions (admins, street and district supervisors without
-an estate or dispatch-date filter), and the direct query otherwise (firms, inspectors: small).
+tickets themselves; `aggregated()` sums map_cells rows and the changes not yet folded into them,
+and corrects overdue for the tickets that fell due since the watermark. `clusters()` picks the
+aggregate whenever the caller's visibility and filters are expressible in its dimensions (admins,
+street and district supervisors without an estate or dispatch-date filter), and the direct query
+otherwise (firms, inspectors: small).
 
 Statements are memoised per caller shape, with the view as bound parameters (see map_grid).
 """
@@ -23,7 +24,7 @@ from backend.places import services as places
 from backend.places.models import Estate, Street
 from backend.places.scope import Scope
 from backend.reports import map_cells as cells
-from backend.reports.map_cells import MapCell, MapCellClock, MapCellTotal
+from backend.reports.map_cells import MapCell, MapCellChange, MapCellClock, MapCellTotal
 from backend.reports.map_grid import (
     CELL_ENVELOPE,
     LX0,
@@ -200,7 +201,7 @@ def _grouped(query: sa.Select, zoom: int, *sums: sa.ColumnElement) -> sa.Select:
     return query.with_only_columns(*columns).group_by(cx, cy, Ticket.severity)
 
 
-def _street_clause(model: type[cells.MapCell | cells.MapCellTotal], scope: Scope):
+def _street_clause(model: type[MapCell | MapCellTotal | MapCellChange], scope: Scope):
     if scope.everything:
         return sa.true()
     clauses = []
@@ -223,7 +224,7 @@ def aggregated(
 def _aggregate_statement(viewer: Viewer, scope: Scope, f: tickets.TicketFilter, zoom: int):
     """One statement: stored sums, the overdue correction since the watermark, party extras,
     each part giving (cx, cy, severity, n, sx, sy, n_late, sx_late, sy_late); per cell."""
-    parts = [_stored(scope, f, zoom), _fell_due(scope, f, zoom)]
+    parts = [_stored(scope, f, zoom), _pending(scope, f, zoom), _fell_due(scope, f, zoom)]
     if viewer.role is not Role.admin and viewer.organisation_id is not None:
         parts.append(_party_extras(viewer, scope, f, zoom))
     return _per_cell(parts, f.overdue)
@@ -239,28 +240,60 @@ def _stored(scope: Scope, f: tickets.TicketFilter, zoom: int) -> sa.Select:
     return sa.select(gx, gy, model.severity, *sums).where(*where).group_by(gx, gy, model.severity)
 
 
+def _pending(scope: Scope, f: tickets.TicketFilter, zoom: int) -> sa.Select:
+    """The changes the triggers appended since the last fold (a few hundred rows at most), at
+    the finest level, merged into the view's cells: with the stored sums, the tickets as they are
+    in this transaction's snapshot."""
+    change = MapCellChange
+    level = cells.level_for(zoom)
+    assert level is not None  # aggregate_applies() checked
+    to_level = constant(2 ** (cells.FINEST - level))
+    to_view = constant(2 ** (cells.FINEST - zoom))
+    where = [
+        change.cx >= constant(0),  # the rows that only mark a change of who sees what
+        (change.cx // to_level).between(LX0, LX1),
+        (change.cy // to_level).between(LY0, LY1),
+        *_dimension_filters(change, scope, f),
+    ]
+    gx, gy = (change.cx // to_view).label("cx"), (change.cy // to_view).label("cy")
+    sums = (sa.func.sum(getattr(change, s)).label(s) for s in cells.SUMS)
+    return sa.select(gx, gy, change.severity, *sums).where(*where).group_by(gx, gy, change.severity)
+
+
+def _unfiltered(f: tickets.TicketFilter) -> bool:
+    """No filter needs map_cells' finer dimensions (state subset, area, firm)."""
+    return set(_states(f)) == OPEN_STATES and f.area is None and f.organisation_id is None
+
+
+def _dimension_filters(
+    model: type[MapCell | MapCellTotal | MapCellChange], scope: Scope, f: tickets.TicketFilter
+) -> list[sa.ColumnElement[bool]]:
+    where = [_street_clause(model, scope)]
+    if f.severity is not None:
+        where.append(model.severity == f.severity)
+    if not _unfiltered(f):
+        assert model is not MapCellTotal
+        where.append(in_constants(model.state, _states(f)))  # type: ignore[union-attr]
+        for column, value in (("area", f.area), ("org_id", f.organisation_id)):
+            if value is not None:
+                where.append(getattr(model, column) == value)
+    return where
+
+
 def _stored_rows(
     scope: Scope, f: tickets.TicketFilter, zoom: int
 ) -> tuple[type[MapCell | MapCellTotal], list[sa.ColumnElement[bool]]]:
     """The table and WHERE for the stored cells of a view: the totals when no filter needs
-    map_cells' finer dimensions (state subset, area, firm)."""
+    map_cells' finer dimensions."""
     level = cells.level_for(zoom)
     assert level is not None  # aggregate_applies() checked
-    unfiltered = set(_states(f)) == OPEN_STATES and f.area is None and f.organisation_id is None
-    model = MapCellTotal if unfiltered else MapCell
+    model = MapCellTotal if _unfiltered(f) else MapCell
     where = [
         model.level == constant(level),
         model.cx.between(LX0, LX1),
         model.cy.between(LY0, LY1),
-        _street_clause(model, scope),
+        *_dimension_filters(model, scope, f),
     ]
-    if f.severity is not None:
-        where.append(model.severity == f.severity)
-    if not unfiltered:
-        where.append(in_constants(MapCell.state, _states(f)))
-        for column, value in ((MapCell.area, f.area), (MapCell.org_id, f.organisation_id)):
-            if value is not None:
-                where.append(column == value)
     return model, where
 
 
@@ -282,7 +315,10 @@ def at_least(
 @cached_statement
 def _count_statement(_viewer: Viewer, scope: Scope, f: tickets.TicketFilter, zoom: int):
     model, where = _stored_rows(scope, f, zoom)
-    return sa.select(sa.func.sum(model.n)).where(*where)
+    stored = sa.select(sa.func.sum(model.n)).where(*where).scalar_subquery()
+    pending = _pending(scope, f, zoom).subquery("pending")
+    changed = sa.select(sa.func.sum(pending.c.n)).scalar_subquery()
+    return sa.select(sa.func.coalesce(stored, 0) + sa.func.coalesce(changed, 0))
 
 
 def _fell_due(scope: Scope, f: tickets.TicketFilter, zoom: int) -> sa.Select:

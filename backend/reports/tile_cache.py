@@ -3,12 +3,16 @@
 Why: a tile's ST_AsMVT costs a few milliseconds, and a supervisor's pan asks for a dozen tiles
 that other supervisors of the same district ask for too. A cached tile is one primary-key read.
 
-A tile is a function of the open tickets (every tracked change moves `map_version`, at commit),
-of the caller's shape (role, firm, scope, filters: the key) and of the time, but only through
-which tickets are overdue. With the tickets fixed, that set changes exactly when the clock passes
-a due time, which moves the latest due time already passed (`due_mark`). So a stored tile is
-served when its version and due mark are the current ones, and rebuilt otherwise; there is
-nothing to invalidate and no clock to trust but the database's rows and the request's `now`.
+A tile is a function of the open tickets, of who sees which (estates' streets, streets'
+districts, ticket parties), of the caller's shape (role, firm, scope, filters: the key) and of
+the time, but only through which tickets are overdue. Every change of the first two appends a row
+to map_cell_changes (the triggers of migration 0010), and between two folds (each moves
+`map_version`) those rows only grow: (map_version, pending change rows) names the map without a
+row that every ticket writer would have to lock. With the tickets fixed, the overdue set changes
+exactly when the clock passes a due time, which moves the latest due time already passed. So a
+stored tile is served when its version and due mark (pending rows and latest due time passed)
+are the current ones, and rebuilt otherwise; there is nothing to invalidate and no clock to trust
+but the database's rows and the request's `now`.
 
 The version and the mark are read before the tile is built, so a tile is never older than the
 version it is stored under. Only callers whose tiles depend on nothing else are cached:
@@ -28,7 +32,7 @@ from backend.accounts.models import Role, User
 from backend.database import UTCDateTime, constant, db
 from backend.places.scope import Scope
 from backend.reports import tiles
-from backend.reports.map_cells import MapVersion
+from backend.reports.map_cells import MapCellChange, MapVersion
 from backend.reports.map_grid import Viewer
 from backend.tickets.models import UNIT_STATES, Ticket
 from backend.tickets.services import TicketFilter
@@ -69,7 +73,9 @@ def _lookup(key: str, now: datetime) -> sa.Select:
             for state in sorted(UNIT_STATES, key=lambda s: s.value)
         )
     )
-    mark = sa.func.coalesce(sa.cast(passed, sa.Text), "").label("mark")
+    pending = sa.select(sa.func.count()).select_from(MapCellChange).scalar_subquery()
+    passed_text = sa.func.coalesce(sa.cast(passed, sa.Text), "")
+    mark = (sa.cast(pending, sa.Text) + ":" + passed_text).label("mark")
     current = sa.select(MapVersion.version, mark).where(MapVersion.id == 1).subquery("current")
     stored = sa.and_(
         MapTile.key == key,

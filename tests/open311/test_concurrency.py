@@ -9,7 +9,6 @@ from geoalchemy2.shape import to_shape
 from backend.database import db
 from backend.open311.models import ApiKey, ServiceRequest
 from backend.places.models import Estate
-from backend.reports import map_cells
 from tests.concurrency import race
 from tests.open311.conftest import BASE
 
@@ -45,7 +44,6 @@ def committed_key(app):
         )
         db.session.execute(sa.delete(tables["open311_api_keys"]).where(
             tables["open311_api_keys"].c.id == key_id))  # fmt: skip
-        map_cells.refresh()  # core DELETEs bypass the ORM events that keep the map's cell counts
         db.session.commit()
         db.session.remove()
 
