@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from backend.open311.formats import MIMETYPES, STATUSES
-from backend.open311.schemas import MAX_DESCRIPTION, TEXT_LIMITS
+from backend.open311.schemas import LOCALE_PATTERN, MAX_DESCRIPTION, TEXT_LIMITS
 
 OBJECT: dict[str, Any] = {"type": "object"}
 LIST: dict[str, Any] = {"type": "array", "items": OBJECT}
@@ -60,7 +60,7 @@ LIST_QUERY = [
     {"in": "query", "name": name, "schema": {"type": "string"}}
     for name in ("service_request_id", "service_code", "status", "start_date", "end_date")
 ]
-LOCALE = {"in": "query", "name": "locale", "schema": {"type": "string", "enum": ["zh", "en"]}}
+LOCALE = {"in": "query", "name": "locale", "schema": {"type": "string", "pattern": LOCALE_PATTERN}}
 
 
 def _content(fmt: str, schema: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,10 @@
 Every problem is collected and answered at once as the standard's error list (HTTP 400); these
 endpoints take `attribute[code]` keys and comma lists, which a marshmallow schema would not read
 the way the standard writes them.
+
+The text policy (backend/text.py), leniently as hotlines need it: the free text a resident
+dictated (description, address_string, first_name, last_name) has forbidden characters removed;
+codes, identifiers and contact fields holding one are refused (400), as are filters of GET.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 
 from backend.clock import SHANGHAI
 from backend.open311.formats import Open311Error
+from backend.text import clean, problem
 
 MAX_DESCRIPTION = 4000
 ATTRIBUTE_KEY = re.compile(r"^attribute\[([A-Za-z0-9_.\-]{1,64})\](\[\])?$")
@@ -29,8 +34,14 @@ CONTACT_LIMITS = {
     "account_id": 100,
 }
 TEXT_LIMITS = {"address_string": 500, "media_url": 2000, **CONTACT_LIMITS}
+# Free text of the resident: cleaned under the text policy rather than refused.
+LENIENT = ("description", "address_string", "first_name", "last_name")
 STATUSES = ("open", "closed")
+# Dates a ticket can carry (outside these, converting to UTC or comparing makes no sense).
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 MAX_SPAN = timedelta(days=90)  # the standard: a start/end range may not span more than 90 days
+# `locale`: zh or en, optionally with a region (zh-CN, en_US); the OpenAPI document states it.
+LOCALE_PATTERN = r"^([Zz][Hh]|[Ee][Nn])([-_][A-Za-z0-9]{1,8})*$"
 REQUEST_ID = re.compile(r"^(?:ZG\d{8}-)?0*(\d{1,12})$")
 
 
@@ -61,7 +72,20 @@ class NewRequest:
 
 def _clean(values: Mapping[str, str], name: str) -> str | None:
     value = (values.get(name) or "").strip()
+    if name in LENIENT:
+        value = clean(value).strip()
     return value or None
+
+
+def _policy_problems(values: Any) -> list[str]:
+    """The text policy's refusals for every field that is not the resident's free text."""
+    return [
+        f"{name}: {refusal}"
+        for name in dict.fromkeys(values.keys())
+        if name not in LENIENT
+        for value in values.getlist(name)
+        if (refusal := problem(name) or problem(value)) is not None
+    ]
 
 
 def _coordinate(values: Mapping[str, str], name: str, limit: float, problems: list[str]):
@@ -88,15 +112,21 @@ def _attributes(values: Any, problems: list[str]) -> dict[str, Any]:
         if match is None:
             problems.append(f"{key}: malformed attribute (write attribute[code]=value)")
             continue
-        code, many = match.groups()
+        code, _many = match.groups()
         raw = [value.strip() for value in values.getlist(key) if value.strip()]
-        found[code] = raw if many else (raw[0] if raw else "")
+        if len(raw) > 1 or code in found:
+            # Every attribute here is a singlevaluelist: one value, whichever way it is written.
+            problems.append(f"attribute[{code}]: takes one value (got {len(raw)} or a repeat)")
+            continue
+        found[code] = raw[0] if raw else ""
     return found
 
 
 def parse_new_request(values: Any) -> NewRequest:
     """Check a POST requests body (a MultiDict); 400 with every problem found."""
-    problems: list[str] = []
+    problems: list[str] = _policy_problems(values)
+    if problems:
+        raise Open311Error(400, *problems)
     service_code = _clean(values, "service_code")
     if service_code is None:
         problems.append("service_code: required")
@@ -108,7 +138,7 @@ def parse_new_request(values: Any) -> NewRequest:
     address = _clean(values, "address_string")
     if not given and address is None:
         problems.append("location: required (lat and long in WGS84, or address_string)")
-    description = (values.get("description") or "").strip()
+    description = _clean(values, "description") or ""
     if len(description) > MAX_DESCRIPTION:
         problems.append(f"description: at most {MAX_DESCRIPTION} characters")
     for name, limit in TEXT_LIMITS.items():
@@ -137,6 +167,16 @@ def parse_new_request(values: Any) -> NewRequest:
     )
 
 
+def parse_locale(values: Mapping[str, str]) -> str | None:
+    """`locale` as zh or en; None when not given; 400 when it is neither."""
+    if "locale" not in values:
+        return None
+    raw = values["locale"]
+    if not re.match(LOCALE_PATTERN, raw):
+        raise Open311Error(400, f"locale: {raw!r} (use zh or en, e.g. zh-CN, en-US)")
+    return raw[:2].lower()
+
+
 @dataclass(frozen=True)
 class RequestQuery:
     ids: tuple[int, ...] = ()
@@ -159,6 +199,8 @@ def parse_datetime(raw: str, name: str) -> datetime:
         raise Open311Error(
             400, f"{name}: not a W3C datetime (e.g. 2026-11-05T08:15:30+08:00)"
         ) from None
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise Open311Error(400, f"{name}: the year must be {FIRST_YEAR} to {LAST_YEAR}")
     return moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment
 
 
@@ -172,6 +214,9 @@ def request_id(raw: str) -> int:
 
 def parse_query(values: Mapping[str, str]) -> RequestQuery:
     """Check the GET requests filters; 400 when one is malformed."""
+    refused = _policy_problems(values)
+    if refused:
+        raise Open311Error(400, *refused)
     statuses = _list(values, "status")
     wrong = [status for status in statuses if status not in STATUSES]
     if wrong:

@@ -35,6 +35,7 @@ from backend.open311.location import locate
 from backend.open311.models import ApiKey, ServiceRequest
 from backend.open311.schemas import MAX_SPAN, RequestQuery, parse_new_request
 from backend.places.models import Estate, Organisation
+from backend.text import problem
 from backend.tickets.creation import open_ticket
 from backend.tickets.models import OPEN_STATES, Ticket, TicketEvent, TicketSource, TicketState
 
@@ -52,6 +53,8 @@ def key_digest(key: str) -> str:
 def create_key(name: str) -> tuple[ApiKey, str]:
     """A new key for a channel; the key itself is returned once and only its hash is kept."""
     name = name.strip()
+    if problem(name) is not None:
+        raise ValueError(f"the channel name holds a character not allowed: {problem(name)}")
     if not name or len(name) > 64:
         raise ValueError("a channel name of 1 to 64 characters is required")
     if db.session.scalar(sa.select(ApiKey.id).where(ApiKey.name == name)) is not None:
@@ -185,6 +188,8 @@ def filed_answer(record: ServiceRequest, locale: str) -> list[dict[str, Any]]:
 
 
 def token_answer(token: str) -> list[dict[str, Any]]:
+    if problem(token) is not None:  # never a token (and PostgreSQL cannot compare a NUL)
+        raise Open311Error(404, "token not found")
     record = db.session.scalar(sa.select(ServiceRequest).where(ServiceRequest.token == token))
     if record is None:
         raise Open311Error(404, "token not found")
