@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 import marshmallow as ma
+from flask.json.provider import DefaultJSONProvider
 from markupsafe import Markup
 
 _C0 = "\x00-\x08\x0b\x0c\x0e-\x1f"
@@ -108,6 +109,17 @@ def for_html(value: Any) -> Any:
     if isinstance(value, str):
         return clean(value)
     return value
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+class PolicyJSONProvider(DefaultJSONProvider):
+    """Flask's JSON with one change: a lone surrogate (JSON can escape one, UTF-8 cannot encode
+    it, e.g. an unknown field name echoed back) becomes U+FFFD instead of a failed answer."""
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        return _SURROGATES.sub("\ufffd", super().dumps(obj, **kwargs))
 
 
 class Text(ma.fields.String):

@@ -145,7 +145,10 @@ def _standard_errors(response: Response) -> Response:
     if not isinstance(body, dict) or "status" not in body:
         return response  # already the standard's list
     routing = request.routing_exception
-    if isinstance(routing, NotFound) and not isinstance(routing, MethodNotAllowed):
+    if isinstance(routing, MethodNotAllowed):
+        allowed = ", ".join(sorted(routing.valid_methods or ()))
+        descriptions = [f"method {request.method} not allowed here (allowed: {allowed})"]
+    elif isinstance(routing, NotFound):
         descriptions = [f"no such Open311 resource: {request.path}"]
     else:
         descriptions = list(error_descriptions(body.get("errors"))) or [str(body.get("message"))]
