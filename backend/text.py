@@ -36,12 +36,14 @@ def _escaped(char: str) -> str:
 
 
 # The same class for OpenAPI's `pattern` (ECMA-262 and Python read the \\uXXXX escapes alike;
-# the astral non-characters are written as themselves).
+# the astral non-characters are written as themselves). Lone surrogates are left out of it: no
+# UTF-8 request can carry one (only a JSON escape can, which the field still refuses), and regex
+# engines that work on code points (Rust's, in schemathesis) refuse a pattern naming them.
 PATTERN = "^[^" + "".join(
     f"{_escaped(chr(lo))}-{_escaped(chr(hi))}" if lo != hi else _escaped(chr(lo))
     for lo, hi in (
-        (0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x9F), (0xD800, 0xDFFF),
-        (0xFDD0, 0xFDEF), (0xFFFE, 0xFFFF),
+        (0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x9F), (0xFDD0, 0xFDEF),
+        (0xFFFE, 0xFFFF),
     )
 ) + _ASTRAL_NONCHARACTERS + "]*$"  # fmt: skip
 DESCRIPTION = "不得含控制字符 (no control characters other than tab and newline)"

@@ -38,7 +38,8 @@ def locate(new: NewRequest) -> tuple[Estate, WKBElement | None]:
         if estate is not None:
             return estate, None
         tried.append("address_string matches no single estate (give its name or address)")
-    raise Open311Error(400, *(f"location: {problem}" for problem in tried))
+    # The place names no estate we know: not found (the input itself was well-formed).
+    raise Open311Error(404, *(f"location: {problem}" for problem in tried))
 
 
 def estate_at(point: Point) -> Estate | None:

@@ -70,6 +70,12 @@ def _locale() -> str:
     return request.accept_languages.best_match(["zh", "en"], default="zh") or "zh"
 
 
+@blp.before_request
+def _check_locale() -> None:
+    """Every operation documents `locale`: a malformed one is a 400 wherever it comes."""
+    parse_locale(request.args)
+
+
 @blp.errorhandler(Open311Error)
 def _open311_error(error: Open311Error) -> Response:
     return render_error(error, (request.view_args or {}).get("fmt"))

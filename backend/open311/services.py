@@ -84,6 +84,8 @@ def channel_for(key: str | None) -> ApiKey:
     """The active channel holding `key`, its row locked so its posts run one at a time."""
     if not key:
         raise Open311Error(403, "api_key: required")
+    if problem(key) is not None:  # never a key (and PostgreSQL cannot compare a NUL)
+        raise Open311Error(403, "api_key: invalid or revoked")
     row = db.session.scalar(
         sa.select(ApiKey)
         .where(ApiKey.key_hash == key_digest(key), ApiKey.active.is_(True))
@@ -100,11 +102,11 @@ def channel_for(key: str | None) -> ApiKey:
 def _item(service: catalog.Service, attributes: dict[str, Any]) -> Item:
     unknown = sorted(set(attributes) - ({catalog.ITEM_ATTRIBUTE} if service.metadata else set()))
     if unknown:
-        raise Open311Error(400, *(f"attribute[{code}]: not an attribute of {service.code}"
+        raise Open311Error(404, *(f"attribute[{code}]: not an attribute of {service.code}"
                                   for code in unknown))  # fmt: skip
     chosen = attributes.get(catalog.ITEM_ATTRIBUTE) or None
     if chosen is not None and chosen not in {item.code for item in service.items}:
-        raise Open311Error(400, f"attribute[{catalog.ITEM_ATTRIBUTE}]: unknown value {chosen!r}")
+        raise Open311Error(404, f"attribute[{catalog.ITEM_ATTRIBUTE}]: unknown value {chosen!r}")
     return service.item(chosen)
 
 
@@ -120,7 +122,7 @@ def file_request(values: Any) -> tuple[ServiceRequest, bool]:
     new = parse_new_request(values)
     service = catalog.catalog().get(new.service_code)
     if service is None:
-        raise Open311Error(400, f"service_code: {new.service_code!r} is not a service")
+        raise Open311Error(404, f"service_code: {new.service_code!r} is not a service")
     item = _item(service, new.attributes)
     fingerprint = _fingerprint(new.canonical())
     earlier = db.session.scalar(
