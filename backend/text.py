@@ -5,7 +5,8 @@ a standard expects leniency, removed) before storage:
 - C0 control characters except tab and newline (a carriage return is a newline: CR LF and lone
   CR are turned into LF first), DEL and the C1 controls U+0080–U+009F;
 - lone surrogates (U+D800–U+DFFF: not characters, UTF-8 cannot hold them);
-- the 66 Unicode non-characters (U+FDD0–U+FDEF and the last two code points of every plane).
+- the non-characters of the first plane (U+FDD0–U+FDEF, U+FFFE, U+FFFF; XML cannot hold the last
+  two). Those of the other planes (U+1FFFE …) are left alone: every writer can hold them.
 
 Writers also drop these characters (`clean`), so a row stored before the policy (or written by
 raw SQL) can never break an XLSX, CSV, XML, HTML or JSON answer.
@@ -22,11 +23,8 @@ from markupsafe import Markup
 
 _C0 = "\x00-\x08\x0b\x0c\x0e-\x1f"
 _BMP_RANGES = _C0 + "\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
-_ASTRAL_NONCHARACTERS = "".join(
-    chr(plane << 16 | low) for plane in range(1, 17) for low in (0xFFFE, 0xFFFF)
-)
 # Everything the policy refuses; CR is handled by normalising newlines before the check.
-FORBIDDEN = re.compile(f"[{_BMP_RANGES}{_ASTRAL_NONCHARACTERS}\r]")
+FORBIDDEN = re.compile(f"[{_BMP_RANGES}\r]")
 _NEWLINES = re.compile(r"\r\n?")
 
 
@@ -35,8 +33,8 @@ def _escaped(char: str) -> str:
     return f"\\u{code:04x}" if code <= 0xFFFF else char
 
 
-# The same class for OpenAPI's `pattern` (ECMA-262 and Python read the \\uXXXX escapes alike;
-# the astral non-characters are written as themselves). Lone surrogates are left out of it: no
+# The same class for OpenAPI's `pattern` (ECMA-262 and Python read the \\uXXXX escapes alike).
+# Lone surrogates are left out of it: no
 # UTF-8 request can carry one (only a JSON escape can, which the field still refuses), and regex
 # engines that work on code points (Rust's, in schemathesis) refuse a pattern naming them.
 PATTERN = "^[^" + "".join(
@@ -45,7 +43,7 @@ PATTERN = "^[^" + "".join(
         (0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x9F), (0xFDD0, 0xFDEF),
         (0xFFFE, 0xFFFF),
     )
-) + _ASTRAL_NONCHARACTERS + "]*$"  # fmt: skip
+) + "]*$"  # fmt: skip
 DESCRIPTION = "不得含控制字符 (no control characters other than tab and newline)"
 
 

@@ -24,10 +24,7 @@ down_revision = "0009"
 branch_labels = None
 depends_on = None
 
-_ASTRAL = "".join(chr(plane << 16 | low) for plane in range(1, 17) for low in (0xFFFE, 0xFFFF))
-FORBIDDEN = re.compile(
-    f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff{_ASTRAL}]"
-)
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 NEWLINES = re.compile(r"\r\n?")
 BATCH = 1000
 
