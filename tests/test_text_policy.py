@@ -175,3 +175,21 @@ def test_command_line_imports_refuse_control_characters(app, dbsession, tmp_path
     assert user.exit_code != 0 and "U+0001" in user.output
     key = runner.invoke(args=["open311", "create-key", "热线\x00"])
     assert key.exit_code != 0 and "U+0000" in key.output
+
+
+def test_checklist_files_refuse_control_characters():
+    from backend.checklists.validation import validate_data
+
+    item = {"code": "HOT-01", "area": "garbage", "title": {"zh": "外溢\x1b", "en": "Overflow"},
+            "guidance": {"zh": "查看\x00垃圾桶"}, "answer": {"type": "pass_fail"},
+            "severity": "minor", "on_fail": {"photo": False, "note": False},
+            "deadline": {"amount": 4, "unit": "working_hours"}, "responsible": "manager",
+            "category": "garbage.overflow", "weight": 100}  # fmt: skip
+    raw = {"code": "hotline-extra", "title": {"zh": "热线补充", "en": "Hotline extra"},
+           "areas": [{"key": "garbage", "title": {"zh": "垃圾管理"}, "weight": 100}],
+           "items": [item]}  # fmt: skip
+    problems = [str(problem) for problem in validate_data(raw)]
+    assert any("title.zh" in p and "U+001B" in p for p in problems), problems
+    assert any("guidance.zh" in p and "U+0000" in p for p in problems), problems
+    item["title"]["zh"], item["guidance"]["zh"] = "外溢", "查看垃圾桶"
+    assert validate_data(raw) == []

@@ -183,3 +183,17 @@ def test_a_body_too_large_is_a_413_list(app, client, api_key, fmt, monkeypatch):
     )
     assert response.status_code == 413
     errors_of(response, fmt)
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_an_internal_error_is_a_500_list(client, fmt, monkeypatch):
+    from backend.open311 import catalog
+
+    def broken() -> None:
+        raise RuntimeError("boom <&>")
+
+    monkeypatch.setattr(catalog, "catalog", broken)
+    response = client.get(f"{BASE}/services.{fmt}")
+    assert response.status_code == 500
+    (error,) = errors_of(response, fmt)
+    assert "boom" not in error["description"]  # no internals reach the client
