@@ -41,6 +41,8 @@ from backend.tickets.models import OPEN_STATES, Ticket, TicketEvent, TicketSourc
 
 REPLAY_WINDOW = timedelta(minutes=10)
 MAX_ROWS = 1000
+MAX_ID = 2**31 - 1  # tickets.id is a 32-bit integer: a larger id names no ticket (PostgreSQL
+# would refuse to compare it)
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 
 # --- channel keys ----------------------------------------------------------------------------
@@ -230,7 +232,8 @@ def masked(text: str, own: tuple[str, ...] = ()) -> str:
 def _public_query(query: RequestQuery, now: datetime) -> sa.Select:
     select = sa.select(Ticket).where(Ticket.source == TicketSource.complaint)
     if query.ids:  # the standard: service_request_id overrides every other filter
-        return select.where(Ticket.id.in_(query.ids)).order_by(Ticket.id)
+        ids = [number for number in query.ids if number <= MAX_ID]
+        return select.where(Ticket.id.in_(ids)).order_by(Ticket.id)
     if query.service_codes:
         select = select.where(Ticket.category.in_(query.service_codes))
     if set(query.statuses) == {"open"}:
@@ -255,7 +258,7 @@ def find_requests(query: RequestQuery) -> list[Ticket]:
 
 
 def get_request(request_id: int) -> Ticket:
-    ticket = db.session.get(Ticket, request_id)
+    ticket = db.session.get(Ticket, request_id) if request_id <= MAX_ID else None
     if ticket is None or ticket.source is not TicketSource.complaint:
         raise Open311Error(404, "service_request_id not found")
     return ticket

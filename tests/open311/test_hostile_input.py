@@ -197,3 +197,12 @@ def test_an_internal_error_is_a_500_list(client, fmt, monkeypatch):
     assert response.status_code == 500
     (error,) = errors_of(response, fmt)
     assert "boom" not in error["description"]  # no internals reach the client
+
+
+def test_ids_beyond_the_id_column_name_nothing(client):
+    for fmt in ("json", "xml"):
+        one = client.get(f"{BASE}/requests/ZG20261203-942814600860.{fmt}")
+        assert one.status_code == 404
+        errors_of(one, fmt)
+    listed = client.get(f"{BASE}/requests.json?service_request_id=942814600860,000000031226188004")
+    assert listed.status_code == 200 and listed.json == []
