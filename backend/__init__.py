@@ -12,12 +12,14 @@ from backend.config import PROJECT_ROOT, load_config
 from backend.database import db, init_database
 from backend.errors import WuhaoApi, register_error_handlers
 from backend.extensions import migrate
+from backend.text import PolicyJSONProvider
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. No I/O here: no connections, no create_all (migrations are `flask db`)."""
     app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
     app.config.from_mapping(load_config(config))
+    app.json = PolicyJSONProvider(app)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 

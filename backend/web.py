@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from backend.config import PROJECT_ROOT
 from backend.database import changes_kept_on_error, db
 from backend.errors import STALE_MESSAGE, error_response
+from backend.text import for_html
 
 log = logging.getLogger(__name__)
 PWA_DIST = PROJECT_ROOT / "pwa" / "dist"
@@ -133,6 +134,8 @@ def _not_found(error):
 
 
 def init_app(app: Flask) -> None:
+    # Every HTML page (公示, printed reports) writes text through the text policy's cleaner.
+    app.jinja_env.finalize = for_html
     app.after_request(_commit_or_rollback)
     app.after_request(_security_headers)
 

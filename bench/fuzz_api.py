@@ -1,5 +1,7 @@
-"""The long API fuzzing run: the schemathesis test of tests/security/test_api_fuzz.py with many
-more examples per operation (the CI run in `make test` uses 6), on one or both databases.
+"""The long API fuzzing run: the schemathesis tests of tests/security/test_api_fuzz.py (every
+operation as each role) and tests/security/test_open311_fuzz.py (the Open311 operations with a
+valid key, every check, the examples, coverage and fuzzing phases) with many more examples per
+operation (the CI run in `make test` uses 6), on one or both databases.
 
 Run: .venv/bin/python bench/fuzz_api.py [examples per operation, default 200] [legs]
 (legs: spatialite, postgis, or both comma-separated, the default).
@@ -24,6 +26,7 @@ def main() -> int:
     env = {**os.environ, "WUHAO_FUZZ_EXAMPLES": examples, "WUHAO_TEST_DATABASES": legs}
     command = [
         sys.executable, "-m", "pytest", "tests/security/test_api_fuzz.py",
+        "tests/security/test_open311_fuzz.py",
         "-q", "-p", "no:cacheprovider", "--durations=10",
     ]  # fmt: skip
     started = time.monotonic()

@@ -7,6 +7,7 @@ from marshmallow import fields, validate
 
 from backend.accounts.models import Role
 from backend.accounts.services import scope_level
+from backend.text import Text
 
 
 class LoginSchema(ma.Schema):
@@ -76,7 +77,7 @@ class UserCreateSchema(ma.Schema):
     password = fields.String(
         required=True, validate=validate.Length(min=8, max=256), load_only=True
     )
-    display_name = fields.String(validate=validate.Length(max=100))
+    display_name = Text(single_line=True, validate=validate.Length(max=100))
     role = fields.Enum(Role, required=True)
     organisation_id = fields.Integer(allow_none=True)
     district_id = fields.Integer(allow_none=True)
@@ -86,7 +87,7 @@ class UserCreateSchema(ma.Schema):
 
 class UserUpdateSchema(ma.Schema):
     password = fields.String(validate=validate.Length(min=8, max=256), load_only=True)
-    display_name = fields.String(validate=validate.Length(max=100))
+    display_name = Text(single_line=True, validate=validate.Length(max=100))
     role = fields.Enum(Role)
     organisation_id = fields.Integer(allow_none=True)
     district_id = fields.Integer(allow_none=True)

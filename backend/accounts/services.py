@@ -22,6 +22,7 @@ from backend.database import db, keep_changes_on_error
 from backend.errors import Conflict, NotFound, TooManyRequests, Unauthorized, ValidationFailed
 from backend.places.models import District, Grid, Organisation, OrgKind, Street
 from backend.places.scope import Scope
+from backend.text import require_allowed
 
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so both paths cost the same time.
@@ -224,6 +225,7 @@ def _check_role_scope(spec: UserSpec) -> list[Grid]:
 
 
 def create_user(spec: UserSpec) -> User:
+    require_allowed(username=spec.username, display_name=spec.display_name)
     if find_user(spec.username) is not None:
         raise Conflict("用户名已存在 (username taken)", {"username": [f"{spec.username} exists"]})
     grids = _check_role_scope(spec)

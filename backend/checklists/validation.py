@@ -21,6 +21,8 @@ from typing import Any, Literal
 import yaml
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from backend.text import Text
+
 Severity = Literal["minor", "major", "urgent"]
 DeadlineUnit = Literal["working_hours", "working_days"]
 
@@ -101,12 +103,12 @@ class _Strict(Schema):
 
 
 class TextSchema(_Strict):
-    zh = fields.String(
+    zh = Text(
         required=True,
         validate=_not_blank,
         error_messages={"required": "Chinese text (zh) is required."},
     )
-    en = fields.String(validate=_not_blank)
+    en = Text(validate=_not_blank)
 
 
 class AreaSchema(_Strict):

@@ -7,6 +7,8 @@ from datetime import date
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from backend.text import Text
+
 # Periods the system can hold (the year 1 cannot be shifted to UTC, for one).
 PERIOD_RANGE = validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 31))
 
@@ -16,7 +18,7 @@ class PublishSchema(ma.Schema):
     period_end = fields.Date(
         required=True, validate=PERIOD_RANGE, metadata={"description": "inclusive"}
     )
-    title = fields.String(validate=validate.Length(min=1, max=200))
+    title = Text(single_line=True, validate=validate.Length(min=1, max=200))
 
 
 class ScopeSchema(ma.Schema):

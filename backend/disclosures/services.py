@@ -22,6 +22,7 @@ from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.places.models import District, Organisation, Street
 from backend.places.scope import Scope
 from backend.reports import scorecards
+from backend.text import require_allowed
 
 ORG_KINDS = {
     "city_authority": "市住房行政管理部门",
@@ -193,6 +194,7 @@ def publish(
 ) -> Disclosure:
     """Freeze the period's figures. Publishing the same period and jurisdiction again makes
     version n+1, which supersedes version n (both stay readable)."""
+    require_allowed(title=title)
     period = period_of(first, last)
     previous = db.session.scalar(
         sa.select(Disclosure)

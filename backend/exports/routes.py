@@ -56,7 +56,7 @@ def _file(
     rows = iter(rows)
     rows = chain(list(islice(rows, 1)), rows)
     response = Response(
-        stream_with_context(csv_chunks(header, rows)), mimetype="text/csv; charset=utf-8"
+        stream_with_context(csv_chunks(header, rows)), content_type="text/csv; charset=utf-8"
     )
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

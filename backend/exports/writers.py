@@ -1,5 +1,7 @@
 """CSV and XLSX writers that never hold a whole export in memory, and never let a cell become
-a formula (CSV injection: a value starting with = + - @ is prefixed with an apostrophe)."""
+a formula (CSV injection: a value starting with = + - @ is prefixed with an apostrophe). Text goes
+through the text policy's `clean` first: a control character stored before the policy (XLSX
+cannot hold one at all) is dropped, never a failed export."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from typing import IO, Any
 from openpyxl import Workbook
 
 from backend.clock import SHANGHAI
+from backend.text import clean
 
 # Characters that make Excel, LibreOffice or Sheets evaluate a cell (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -26,6 +29,7 @@ def cell(value: Any) -> Any:
     if isinstance(value, Enum):
         value = value.value
     if isinstance(value, str):
+        value = clean(value)
         return "'" + value if value.startswith(FORMULA_PREFIXES) else value
     if isinstance(value, datetime):
         local = value.astimezone(SHANGHAI) if value.tzinfo else value
@@ -47,7 +51,7 @@ def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
-    writer.writerow(header)
+    writer.writerow([cell(title) for title in header])
     for row in rows:
         writer.writerow([_csv_text(v) for v in row])
         if buffer.tell() >= FLUSH_AT:
@@ -62,7 +66,7 @@ def xlsx_file(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet: str) 
     temporary file positioned at the start; it disappears when closed."""
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet[:31])
-    worksheet.append(list(header))
+    worksheet.append([cell(title) for title in header])
     for row in rows:
         worksheet.append([cell(v) for v in row])
     out = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it once sent)

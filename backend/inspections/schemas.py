@@ -7,6 +7,7 @@ from geoalchemy2.shape import to_shape
 from marshmallow import fields, validate
 
 from backend.inspections.models import InspectionStatus, Outcome
+from backend.text import Text, problem
 
 SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="not a lowercase hex SHA-256")
 MAX_RESULTS = 300
@@ -29,15 +30,17 @@ class AnswerField(fields.Raw):
     """pass / fail / not_applicable, true / false, a number, or a choice value."""
 
     def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and (refusal := problem(value)) is not None:
+            raise ma.ValidationError(refusal)
         if isinstance(value, bool | int | float | str) and value != "":
             return value
         raise ma.ValidationError("expected pass, fail, not_applicable, a number or a choice value")
 
 
 class ResultInSchema(ma.Schema):
-    item_code = fields.String(required=True, validate=validate.Length(min=1, max=16))
+    item_code = Text(single_line=True, required=True, validate=validate.Length(min=1, max=16))
     answer = AnswerField(required=True)
-    note = fields.String(load_default="", validate=validate.Length(max=2000))
+    note = Text(load_default="", validate=validate.Length(max=2000))
     position = fields.Nested(PositionSchema, allow_none=True, load_default=None)
     photos = fields.List(
         fields.String(validate=SHA256), load_default=list, validate=validate.Length(max=10)
@@ -128,7 +131,7 @@ class InspectionListArgs(ma.Schema):
     status = fields.Enum(InspectionStatus)
     started_from = fields.AwareDateTime(data_key="from")
     started_to = fields.AwareDateTime(data_key="to")
-    area = fields.String(validate=validate.Length(max=32))
+    area = Text(single_line=True, validate=validate.Length(max=32))
     min_score = fields.Float(validate=validate.Range(0, 100))
     max_score = fields.Float(validate=validate.Range(0, 100))
     mine = fields.Boolean(load_default=False, metadata={"description": "only my own inspections"})

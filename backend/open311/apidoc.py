@@ -2,15 +2,17 @@
 Wuhao's, so flask-smorest cannot derive them from marshmallow schemas).
 
 Each format gets its own operation: `.json` answers `application/json`, `.xml` answers
-`text/xml`; errors 400/403/404 are the standard's `{code, description}` list in that format.
+`text/xml`; errors (400/403/404, and 405/413/415) are the standard's `{code, description}` list
+in that format. Every constraint the server enforces is stated (contract.py holds the patterns).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from backend.open311.formats import MIMETYPES, STATUSES
-from backend.open311.schemas import MAX_DESCRIPTION, TEXT_LIMITS
+from backend.open311 import contract
+from backend.open311.formats import MIMETYPES
+from backend.open311.schemas import IGNORED, MAX_DESCRIPTION, TEXT_LIMITS
 
 OBJECT: dict[str, Any] = {"type": "object"}
 LIST: dict[str, Any] = {"type": "array", "items": OBJECT}
@@ -32,8 +34,17 @@ SHAPES: dict[str, dict[str, Any]] = {
     "get_request": LIST,
     "get_token": LIST,
 }
-DESCRIPTIONS = {200: "OK", 201: "created", 400: "bad request", 403: "bad API key", 404: "not found"}
-
+DESCRIPTIONS = {
+    200: "OK",
+    201: "created",
+    400: "malformed input",
+    403: "bad API key",
+    404: "not found (a service, attribute, place with no estate, request or token)",
+    405: "method not allowed (see Allow)",
+    413: "request body too large",
+    415: "not form-encoded, or a charset other than UTF-8, GBK or GB18030",
+}
+TEXT: dict[str, Any] = {"type": "string", "pattern": contract.TEXT}
 NEW_REQUEST_FORM: dict[str, Any] = {
     "required": True,
     "content": {
@@ -42,25 +53,48 @@ NEW_REQUEST_FORM: dict[str, Any] = {
                 "type": "object",
                 "properties": {
                     "api_key": {"type": "string"},
-                    "service_code": {"type": "string"},
-                    "lat": {"type": "number"},
-                    "long": {"type": "number"},
+                    # (length limits are left out of these patterned fields: schemathesis folds
+                    # them into the pattern, and its regex engine then refuses the class)
+                    "service_code": {"type": "string", "pattern": contract.TEXT_NOT_EMPTY},
+                    "lat": {"type": "number", "minimum": -90, "maximum": 90},
+                    "long": {"type": "number", "minimum": -180, "maximum": 180},
                     "description": {"type": "string", "maxLength": MAX_DESCRIPTION},
                     **{
                         name: {"type": "string", "maxLength": limit}
                         for name, limit in TEXT_LIMITS.items()
                     },
+                    "email": {"type": "string", "maxLength": 254, "pattern": contract.EMAIL},
+                    "media_url": {"type": "string", "maxLength": 2000, "pattern": contract.URL},
+                    **dict.fromkeys(IGNORED, TEXT),
                 },
+                "patternProperties": {contract.ATTRIBUTE_KEY: TEXT},
+                "additionalProperties": False,
                 "required": ["api_key", "service_code"],
+                # Both coordinates or neither; and a place: coordinates or an address.
+                "dependencies": {"lat": ["long"], "long": ["lat"]},
+                "anyOf": [
+                    {"required": ["lat", "long"]},
+                    {
+                        "required": ["address_string"],
+                        "properties": {"address_string": {"pattern": contract.NOT_BLANK}},
+                    },
+                ],
             }
         }
     },
 }
 LIST_QUERY = [
-    {"in": "query", "name": name, "schema": {"type": "string"}}
-    for name in ("service_request_id", "service_code", "status", "start_date", "end_date")
-]
-LOCALE = {"in": "query", "name": "locale", "schema": {"type": "string", "enum": ["zh", "en"]}}
+    {"in": "query", "name": "service_request_id", "schema": {"type": "string",
+     "pattern": contract.REQUEST_IDS}},
+    {"in": "query", "name": "service_code", "schema": TEXT},
+    {"in": "query", "name": "status", "schema": {"type": "string", "pattern": contract.STATUSES}},
+    *({"in": "query", "name": name, "schema": {"type": "string", "pattern": contract.DATETIME}}
+      for name in ("start_date", "end_date")),
+]  # fmt: skip
+LOCALE = {"in": "query", "name": "locale", "schema": {"type": "string", "pattern": contract.LOCALE}}
+REQUEST_ID = {"in": "path", "name": "service_request_id", "required": True,
+              "schema": {"type": "string", "pattern": contract.REQUEST_ID}}  # fmt: skip
+ERROR_STATUSES = {"post_request": (400, 403, 404, 405, 413, 415)}
 
 
 def _content(fmt: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -75,7 +109,7 @@ def operation_doc(view: str, fmt: str) -> dict[str, Any]:
         str(status): {"description": DESCRIPTIONS[status], "content": _content(fmt, SHAPES[view])}
         for status in success
     }
-    for status in STATUSES:
+    for status in ERROR_STATUSES.get(view, (400, 404, 405)):
         responses[str(status)] = {
             "description": DESCRIPTIONS[status],
             "content": _content(fmt, ERRORS),
@@ -85,4 +119,6 @@ def operation_doc(view: str, fmt: str) -> dict[str, Any]:
         doc["requestBody"] = NEW_REQUEST_FORM
     if view == "list_requests":
         doc["parameters"] = [LOCALE, *LIST_QUERY]
+    if view == "get_request":
+        doc["parameters"] = [LOCALE, REQUEST_ID]
     return doc

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Any
 
 import sqlalchemy as sa
 from geoalchemy2 import WKBElement
@@ -37,7 +38,8 @@ def locate(new: NewRequest) -> tuple[Estate, WKBElement | None]:
         if estate is not None:
             return estate, None
         tried.append("address_string matches no single estate (give its name or address)")
-    raise Open311Error(400, *(f"location: {problem}" for problem in tried))
+    # The place names no estate we know: not found (the input itself was well-formed).
+    raise Open311Error(404, *(f"location: {problem}" for problem in tried))
 
 
 def estate_at(point: Point) -> Estate | None:
@@ -71,6 +73,12 @@ def _normalized(text: str) -> str:
     return _SPACES.sub("", text)
 
 
+def _literal(column: Any) -> Any:
+    """A column's text as a LIKE pattern that matches it literally (its % and _ escaped)."""
+    escaped = sa.func.replace(column, "/", "//")
+    return sa.func.replace(sa.func.replace(escaped, "%", "/%"), "_", "/_")
+
+
 def estate_by_address(text: str) -> Estate | None:
     """The one estate whose name or address appears in `text` (or that contains `text`, when
     `text` is specific enough); None when none or several match equally well."""
@@ -79,8 +87,13 @@ def estate_by_address(text: str) -> Estate | None:
         return None
     given = sa.literal(wanted, sa.String)
     clauses = [
-        sa.and_(sa.func.length(Estate.name) >= 2, given.contains(Estate.name)),
-        sa.and_(sa.func.length(Estate.address) >= 4, given.contains(Estate.address)),
+        sa.and_(
+            sa.func.length(Estate.name) >= 2, given.contains(_literal(Estate.name), escape="/")
+        ),
+        sa.and_(
+            sa.func.length(Estate.address) >= 4,
+            given.contains(_literal(Estate.address), escape="/"),
+        ),
     ]
     if len(wanted) >= 4:
         clauses += [

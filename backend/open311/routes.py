@@ -1,7 +1,9 @@
 """/open311: the discovery document and the GeoReport v2 endpoints under /v2.
 
 The format is the extension (`services.json`, `services.xml`). Keys are needed only to POST.
-Errors here are the standard's list of `{code, description}` (see formats.py for why).
+Errors here are the standard's list of `{code, description}` (see formats.py for why): raised
+here as Open311Error, or answered by the app in Wuhao's shape (routing, body limits, database
+trouble) and reshaped on the way out by `_standard_errors`.
 """
 
 from __future__ import annotations
@@ -12,9 +14,8 @@ from typing import Any
 
 from flask import Response, request, url_for
 from flask_smorest import Blueprint
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from backend.errors import AppError
 from backend.open311 import catalog, services
 from backend.open311.apidoc import operation_doc
 from backend.open311.formats import (
@@ -24,7 +25,8 @@ from backend.open311.formats import (
     render,
     render_error,
 )
-from backend.open311.schemas import parse_query, request_id
+from backend.open311.forms import posted_values
+from backend.open311.schemas import parse_locale, parse_query, request_id
 
 blp = Blueprint(
     "open311",
@@ -62,26 +64,21 @@ def _documented(view: Callable[..., Response], fmt: str) -> Callable[..., Respon
 
 def _locale() -> str:
     """`locale=en|zh`, else Accept-Language; Chinese by default."""
-    asked = (request.args.get("locale") or "").lower()[:2]
-    if asked in ("zh", "en"):
+    asked = parse_locale(request.args)
+    if asked is not None:
         return asked
     return request.accept_languages.best_match(["zh", "en"], default="zh") or "zh"
+
+
+@blp.before_request
+def _check_locale() -> None:
+    """Every operation documents `locale`: a malformed one is a 400 wherever it comes."""
+    parse_locale(request.args)
 
 
 @blp.errorhandler(Open311Error)
 def _open311_error(error: Open311Error) -> Response:
     return render_error(error, (request.view_args or {}).get("fmt"))
-
-
-@blp.errorhandler(AppError)
-def _app_error(error: AppError) -> Response:
-    descriptions = list(error_descriptions(error.errors)) or [error.message]
-    return _open311_error(Open311Error(error.status, *descriptions))
-
-
-@blp.errorhandler(HTTPException)
-def _http_error(error: HTTPException) -> Response:
-    return _open311_error(Open311Error(error.code or 400, error.description or error.name))
 
 
 @formats("/discovery")
@@ -112,7 +109,7 @@ def post_request(fmt: str) -> Response:
     description ≤ 4000, email/first_name/last_name/phone, media_url, attribute[code]). It becomes
     a routed, dispatched ticket. An identical post from the same key within 10 minutes answers
     the first request again (200) instead of creating another (201)."""
-    record, created = services.file_request(request.values)
+    record, created = services.file_request(posted_values(request))
     answer = services.filed_answer(record, _locale())
     return render(answer, fmt, "service_requests", 201 if created else 200)
 
@@ -139,12 +136,35 @@ def get_token(token: str, fmt: str) -> Response:
     return render(services.token_answer(token), fmt, "service_requests")
 
 
-@blp.before_app_request
-def _unknown_resource() -> Response | None:
-    """Unknown paths under /open311 (e.g. `services.csv`) answer the standard's 404 too."""
-    if isinstance(request.routing_exception, NotFound) and request.path.startswith(
-        f"{blp.url_prefix}/"
-    ):
-        fmt = "xml" if request.path.endswith(".xml") else "json"
-        return render_error(Open311Error(404, f"no such Open311 resource: {request.path}"), fmt)
-    return None
+# Headers of an error answer that a client needs (RFC 9110 Allow on 405, Retry-After on 503).
+KEPT_HEADERS = ("Allow", "Retry-After")
+
+
+@blp.after_app_request
+def _standard_errors(response: Response) -> Response:
+    """Any error under /open311/ that the app answered in Wuhao's shape (unknown paths, methods,
+    oversized bodies, 422s, database trouble, 500) becomes the standard's list, in the format of
+    the path's extension (JSON unless it ends in .xml). Headers already set stay."""
+    if response.status_code < 400 or not request.path.startswith(f"{blp.url_prefix}/"):
+        return response
+    body = response.get_json(silent=True) if response.is_json else None
+    if not isinstance(body, dict) or "status" not in body:
+        return response  # already the standard's list
+    routing = request.routing_exception
+    if isinstance(routing, MethodNotAllowed):
+        allowed = ", ".join(sorted(routing.valid_methods or ()))
+        descriptions = [f"method {request.method} not allowed here (allowed: {allowed})"]
+    elif isinstance(routing, NotFound):
+        descriptions = [f"no such Open311 resource: {request.path}"]
+    else:
+        descriptions = list(error_descriptions(body.get("errors"))) or [str(body.get("message"))]
+    headers = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
+    if response.status_code == 405 and "Allow" not in headers and routing is not None:
+        headers["Allow"] = ", ".join(sorted(getattr(routing, "valid_methods", None) or ()))
+    fmt = "xml" if request.path.endswith(".xml") else "json"
+    answer = render_error(Open311Error(response.status_code, *descriptions), fmt)
+    response.set_data(answer.get_data())
+    response.status_code = answer.status_code
+    response.content_type = answer.content_type
+    response.headers.update(headers)
+    return response

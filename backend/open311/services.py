@@ -35,11 +35,14 @@ from backend.open311.location import locate
 from backend.open311.models import ApiKey, ServiceRequest
 from backend.open311.schemas import MAX_SPAN, RequestQuery, parse_new_request
 from backend.places.models import Estate, Organisation
+from backend.text import problem
 from backend.tickets.creation import open_ticket
 from backend.tickets.models import OPEN_STATES, Ticket, TicketEvent, TicketSource, TicketState
 
 REPLAY_WINDOW = timedelta(minutes=10)
 MAX_ROWS = 1000
+MAX_ID = 2**31 - 1  # tickets.id is a 32-bit integer: a larger id names no ticket (PostgreSQL
+# would refuse to compare it)
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 
 # --- channel keys ----------------------------------------------------------------------------
@@ -52,6 +55,8 @@ def key_digest(key: str) -> str:
 def create_key(name: str) -> tuple[ApiKey, str]:
     """A new key for a channel; the key itself is returned once and only its hash is kept."""
     name = name.strip()
+    if problem(name) is not None:
+        raise ValueError(f"the channel name holds a character not allowed: {problem(name)}")
     if not name or len(name) > 64:
         raise ValueError("a channel name of 1 to 64 characters is required")
     if db.session.scalar(sa.select(ApiKey.id).where(ApiKey.name == name)) is not None:
@@ -81,6 +86,8 @@ def channel_for(key: str | None) -> ApiKey:
     """The active channel holding `key`, its row locked so its posts run one at a time."""
     if not key:
         raise Open311Error(403, "api_key: required")
+    if problem(key) is not None:  # never a key (and PostgreSQL cannot compare a NUL)
+        raise Open311Error(403, "api_key: invalid or revoked")
     row = db.session.scalar(
         sa.select(ApiKey)
         .where(ApiKey.key_hash == key_digest(key), ApiKey.active.is_(True))
@@ -97,11 +104,11 @@ def channel_for(key: str | None) -> ApiKey:
 def _item(service: catalog.Service, attributes: dict[str, Any]) -> Item:
     unknown = sorted(set(attributes) - ({catalog.ITEM_ATTRIBUTE} if service.metadata else set()))
     if unknown:
-        raise Open311Error(400, *(f"attribute[{code}]: not an attribute of {service.code}"
+        raise Open311Error(404, *(f"attribute[{code}]: not an attribute of {service.code}"
                                   for code in unknown))  # fmt: skip
     chosen = attributes.get(catalog.ITEM_ATTRIBUTE) or None
     if chosen is not None and chosen not in {item.code for item in service.items}:
-        raise Open311Error(400, f"attribute[{catalog.ITEM_ATTRIBUTE}]: unknown value {chosen!r}")
+        raise Open311Error(404, f"attribute[{catalog.ITEM_ATTRIBUTE}]: unknown value {chosen!r}")
     return service.item(chosen)
 
 
@@ -117,7 +124,7 @@ def file_request(values: Any) -> tuple[ServiceRequest, bool]:
     new = parse_new_request(values)
     service = catalog.catalog().get(new.service_code)
     if service is None:
-        raise Open311Error(400, f"service_code: {new.service_code!r} is not a service")
+        raise Open311Error(404, f"service_code: {new.service_code!r} is not a service")
     item = _item(service, new.attributes)
     fingerprint = _fingerprint(new.canonical())
     earlier = db.session.scalar(
@@ -185,6 +192,8 @@ def filed_answer(record: ServiceRequest, locale: str) -> list[dict[str, Any]]:
 
 
 def token_answer(token: str) -> list[dict[str, Any]]:
+    if problem(token) is not None:  # never a token (and PostgreSQL cannot compare a NUL)
+        raise Open311Error(404, "token not found")
     record = db.session.scalar(sa.select(ServiceRequest).where(ServiceRequest.token == token))
     if record is None:
         raise Open311Error(404, "token not found")
@@ -223,7 +232,8 @@ def masked(text: str, own: tuple[str, ...] = ()) -> str:
 def _public_query(query: RequestQuery, now: datetime) -> sa.Select:
     select = sa.select(Ticket).where(Ticket.source == TicketSource.complaint)
     if query.ids:  # the standard: service_request_id overrides every other filter
-        return select.where(Ticket.id.in_(query.ids)).order_by(Ticket.id)
+        ids = [number for number in query.ids if number <= MAX_ID]
+        return select.where(Ticket.id.in_(ids)).order_by(Ticket.id)
     if query.service_codes:
         select = select.where(Ticket.category.in_(query.service_codes))
     if set(query.statuses) == {"open"}:
@@ -248,7 +258,7 @@ def find_requests(query: RequestQuery) -> list[Ticket]:
 
 
 def get_request(request_id: int) -> Ticket:
-    ticket = db.session.get(Ticket, request_id)
+    ticket = db.session.get(Ticket, request_id) if request_id <= MAX_ID else None
     if ticket is None or ticket.source is not TicketSource.complaint:
         raise Open311Error(404, "service_request_id not found")
     return ticket

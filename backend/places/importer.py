@@ -21,6 +21,7 @@ from backend.geo.coordinates import UnknownCRSError, normalize_crs, to_wgs84
 from backend.geo.geometry import GeometryError, parse_geojson_geometry, polygonal
 from backend.places.models import ESTATE_GRADES, Community, District, Estate, Grid, Street
 from backend.places.services import grid_containing
+from backend.text import problem
 
 Level = Literal["district", "street", "estate", "grid"]
 LEVELS: tuple[Level, ...] = ("district", "street", "estate", "grid")
@@ -109,7 +110,11 @@ def _check_feature(
         problems.append(f"feature #{index + 1}: properties must be an object")
         return None
     label = _label(index, props)
-    errors: list[str] = []
+    errors: list[str] = [
+        f"property {key!r}: {refusal}"
+        for key, value in props.items()
+        if isinstance(value, str) and (refusal := problem(value)) is not None
+    ]
     if _text(props, "name") is None:
         errors.append("missing property 'name'")
     if level != "estate" and _text(props, "code", "adcode") is None:

@@ -17,6 +17,7 @@ from backend.geo.geometry import (
     to_geojson,
 )
 from backend.places.models import ESTATE_GRADES, CustodyMode, ManagementMode, OrgKind
+from backend.text import Text
 
 
 class CrsArgs(ma.Schema):
@@ -64,9 +65,9 @@ class EstateListArgs(CrsArgs):
 
 
 class EstateCreateSchema(CrsArgs):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    address = fields.String(load_default="", validate=validate.Length(max=300))
+    code = Text(single_line=True, required=True, validate=validate.Length(min=1, max=40))
+    name = Text(single_line=True, required=True, validate=validate.Length(min=1, max=200))
+    address = Text(single_line=True, load_default="", validate=validate.Length(max=300))
     street_id = fields.Integer(required=True)
     community_id = fields.Integer(allow_none=True)
     grade = fields.String(allow_none=True, validate=validate.OneOf(ESTATE_GRADES))
@@ -191,7 +192,7 @@ class ContractSchema(ma.Schema):
     firm_id = fields.Integer(required=True)
     start_date = fields.Date(required=True)
     end_date = fields.Date(allow_none=True, load_default=None)
-    reference = fields.String(allow_none=True, validate=validate.Length(max=100))
+    reference = Text(single_line=True, allow_none=True, validate=validate.Length(max=100))
 
 
 class ContractListArgs(ma.Schema):

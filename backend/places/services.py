@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from geoalchemy2.shape import from_shape
@@ -27,6 +28,7 @@ from backend.places.models import (
     Street,
 )
 from backend.places.scope import Scope
+from backend.text import problem
 
 
 def _active_on(model: type[ServiceContract] | type[CustodialArrangement], on: date):
@@ -94,6 +96,15 @@ class EstateFilter:
     q: str | None = None
 
 
+def text_search(q: str, *columns: Any) -> sa.ColumnElement[bool]:
+    """Rows where one of `columns` holds `q` literally: % and _ are escaped (not wildcards), and
+    a q with a character the text policy keeps out of storage (NUL, which also cuts a pattern
+    short on SQLite) matches nothing."""
+    if problem(q) is not None:
+        return sa.false()
+    return sa.or_(*(column.contains(q, autoescape=True) for column in columns))
+
+
 def estate_query(scope: Scope, filters: EstateFilter = EstateFilter()) -> sa.Select:
     query = sa.select(Estate).where(estate_visibility(scope)).order_by(Estate.code)
     if filters.street_id is not None:
@@ -109,8 +120,7 @@ def estate_query(scope: Scope, filters: EstateFilter = EstateFilter()) -> sa.Sel
     if filters.bbox is not None:
         query = query.where(Estate.boundary.ST_Intersects(from_shape(filters.bbox, srid=4326)))
     if filters.q:
-        pattern = f"%{filters.q}%"
-        query = query.where(sa.or_(Estate.name.like(pattern), Estate.address.like(pattern)))
+        query = query.where(text_search(filters.q, Estate.name, Estate.address))
     return query
 
 

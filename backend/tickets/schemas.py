@@ -6,6 +6,7 @@ import marshmallow as ma
 from geoalchemy2.shape import to_shape
 from marshmallow import fields, validate
 
+from backend.text import Text
 from backend.tickets.models import TicketState
 from backend.tickets.services import SORTS
 from backend.tickets.workflow import ACTIONS
@@ -78,7 +79,7 @@ class TicketSchema(TicketSummarySchema):
 class TicketListArgs(ma.Schema):
     state = fields.List(fields.Enum(TicketState), metadata={"description": "repeatable"})
     severity = fields.String(validate=validate.OneOf(["minor", "major", "urgent"]))
-    area = fields.String(validate=validate.Length(max=32))
+    area = Text(single_line=True, validate=validate.Length(max=32))
     estate_id = fields.Integer()
     organisation_id = fields.Integer(metadata={"description": "the responsible unit (firm)"})
     overdue = fields.Boolean()
@@ -96,7 +97,7 @@ CountsSchema = ma.Schema.from_dict(
 class TransitionSchema(ma.Schema):
     action = fields.String(required=True, validate=validate.OneOf(list(ACTIONS)))
     version = fields.Integer(metadata={"description": "expected version (or send If-Match)"})
-    reason = fields.String(load_default="", validate=validate.Length(max=2000))
+    reason = Text(load_default="", validate=validate.Length(max=2000))
     photos = fields.List(
         fields.String(validate=SHA256), load_default=list, validate=validate.Length(max=10)
     )
@@ -107,8 +108,8 @@ class TransitionSchema(ma.Schema):
 
 class ManualTicketSchema(ma.Schema):
     estate_id = fields.Integer(required=True)
-    item_code = fields.String(required=True, validate=validate.Length(max=16))
-    description = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    item_code = Text(single_line=True, required=True, validate=validate.Length(max=16))
+    description = Text(required=True, validate=validate.Length(min=1, max=4000))
     photos = fields.List(
         fields.String(validate=SHA256), load_default=list, validate=validate.Length(max=10)
     )

@@ -125,4 +125,4 @@ def test_a_shared_category_offers_the_item_as_an_attribute(
     assert office.kind is OrgKind.street_office  # HOT-02 is the street office's to fix
 
     wrong = post(**{"attribute[item_code]": "ENV-01"})
-    assert wrong.status_code == 400 and "item_code" in wrong.json[0]["description"]
+    assert wrong.status_code == 404 and "item_code" in wrong.json[0]["description"]
