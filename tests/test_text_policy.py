@@ -117,7 +117,7 @@ def test_an_address_does_not_match_an_estate_name_as_a_pattern(dbsession, odd_na
 
 
 def _migration():
-    path = PROJECT_ROOT / "migrations" / "versions" / "0010_h16a_text_policy.py"
+    path = PROJECT_ROOT / "migrations" / "versions" / "0011_text_policy.py"
     spec = importlib.util.spec_from_file_location("text_policy_migration", Path(path))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # type: ignore[union-attr]

@@ -1,7 +1,7 @@
 """text policy: clean control characters out of rows stored before it
 
-Revision ID: 0010_h16a_text_policy
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-03 18:40:00.000000
 
 Rows stored before the text policy (backend/text.py) may hold control characters, lone
@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0010_h16a_text_policy"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """map cells kept by database triggers: every ticket write appends its change, folds sum them in
 
-Revision ID: 0010_h17_map_triggers
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-03 19:00:00.000000
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0010_h17_map_triggers'
+revision = '0010'
 down_revision = '0009'
 branch_labels = None
 depends_on = None
