@@ -17,9 +17,10 @@ from backend.geo.geometry import (
     to_geojson,
 )
 from backend.places.models import ESTATE_GRADES, CustodyMode, ManagementMode, OrgKind
+from backend.schema import Schema
 
 
-class CrsArgs(ma.Schema):
+class CrsArgs(Schema):
     crs = fields.String(
         load_default="wgs84",
         validate=validate.OneOf(SUPPORTED_CRS, error="unknown CRS; use one of: wgs84, gcj02"),
@@ -75,7 +76,7 @@ class EstateCreateSchema(CrsArgs):
     geometry = GeoJSONPolygonField(required=True)
 
 
-class ResponsibilitySchema(ma.Schema):
+class ResponsibilitySchema(Schema):
     estate_id = fields.Integer()
     on = fields.Date()
     organisation_id = fields.Integer()
@@ -87,11 +88,11 @@ class ResponsibilitySchema(ma.Schema):
     until = fields.Date(allow_none=True)
 
 
-class OnDateArgs(ma.Schema):
+class OnDateArgs(Schema):
     on = fields.Date(metadata={"description": "YYYY-MM-DD; today (Asia/Shanghai) if absent"})
 
 
-class EstateSchema(ma.Schema):
+class EstateSchema(Schema):
     id = fields.Integer()
     code = fields.String()
     name = fields.String()
@@ -131,7 +132,7 @@ def present_estate(estate, crs: str, mode: ManagementMode, with_geometry: bool =
     }
 
 
-class GridSchema(ma.Schema):
+class GridSchema(Schema):
     id = fields.Integer()
     code = fields.String()
     name = fields.String()
@@ -154,7 +155,7 @@ def present_grid(grid, crs: str) -> dict:
     }
 
 
-class DistrictSchema(ma.Schema):
+class DistrictSchema(Schema):
     id = fields.Integer()
     code = fields.String()
     name = fields.String()
@@ -164,11 +165,11 @@ class StreetSchema(DistrictSchema):
     district_id = fields.Integer()
 
 
-class StreetListArgs(ma.Schema):
+class StreetListArgs(Schema):
     district_id = fields.Integer()
 
 
-class OrganisationSchema(ma.Schema):
+class OrganisationSchema(Schema):
     id = fields.Integer()
     name = fields.String()
     kind = fields.Enum(OrgKind)
@@ -181,11 +182,11 @@ class OrganisationSchema(ma.Schema):
     estate_id = fields.Integer(allow_none=True)
 
 
-class OrganisationListArgs(ma.Schema):
+class OrganisationListArgs(Schema):
     kind = fields.Enum(OrgKind)
 
 
-class ContractSchema(ma.Schema):
+class ContractSchema(Schema):
     id = fields.Integer(dump_only=True)
     estate_id = fields.Integer(required=True)
     firm_id = fields.Integer(required=True)
@@ -194,15 +195,15 @@ class ContractSchema(ma.Schema):
     reference = fields.String(allow_none=True, validate=validate.Length(max=100))
 
 
-class ContractListArgs(ma.Schema):
+class ContractListArgs(Schema):
     estate_id = fields.Integer()
 
 
-class ContractEndSchema(ma.Schema):
+class ContractEndSchema(Schema):
     end_date = fields.Date(required=True)
 
 
-class CustodySchema(ma.Schema):
+class CustodySchema(Schema):
     id = fields.Integer(dump_only=True)
     estate_id = fields.Integer(required=True)
     custodian_id = fields.Integer(required=True)

@@ -35,7 +35,9 @@ def _check(layer: str, z: int, x: int, y: int) -> None:
         )
 
 
-@blp.route("/<layer>/<int:z>/<int:x>/<int:y>.mvt")
+@blp.route(
+    "/<any(tickets, estates):layer>/<int(max=22):z>/<int(max=4194303):x>/<int(max=4194303):y>.mvt"
+)
 @auth_required()
 @blp.arguments(TicketListArgs, location="query")
 @blp.response(200, content_type=MVT)
