@@ -2,7 +2,8 @@
 - a URL or header fields too large (414, 431). The app's limits sit a little below the WSGI
   server's (`GUNICORN_LIMITS`, see docs/deploy.md), so the app answers, not gunicorn's HTML page;
 - a request body in a media type the operation does not read (415), e.g. a form sent to an
-  operation that takes JSON, which would otherwise read as "missing fields".
+  operation that takes JSON, which would otherwise read as "missing fields"; and no body at all
+  where the operation requires one (422 naming `body`).
 """
 
 from __future__ import annotations
@@ -58,18 +59,28 @@ def _oversized() -> Response | None:
     return None
 
 
-def _reads_json() -> bool:
+def _json_body_parameters() -> list[dict]:
     view = current_app.view_functions.get(request.endpoint or "")
+    view_class = getattr(view, "view_class", None)  # a MethodView: the method holds the doc
+    if view_class is not None:
+        view = getattr(view_class, request.method.lower(), None)
     arguments = getattr(view, "_apidoc", {}).get("arguments", {})
-    return any(p.get("in") == "json" for p in arguments.get("parameters", ()))
+    return [p for p in arguments.get("parameters", ()) if p.get("in") == "json"]
 
 
 def _wrong_media_type() -> Response | None:
-    if request.method not in BODY_METHODS or request.is_json or not _reads_json():
+    if request.method not in BODY_METHODS or request.is_json:
+        return None
+    parameters = _json_body_parameters()
+    if not parameters:
         return None
     has_body = bool(request.content_length) or "Transfer-Encoding" in request.headers
     if not request.mimetype and not has_body:
-        return None  # nothing sent: the schema names the missing fields (422)
+        if any(p.get("required") for p in parameters):
+            return error_response(
+                422, "需要 JSON 请求体 (a JSON body is required)", {"body": ["required"]}
+            )
+        return None
     return error_response(
         415,
         "请求体须为 JSON (the request body must be application/json)",

@@ -102,10 +102,13 @@ def test_a_body_that_is_not_json_is_415(client, body, content_type):
     assert "Content-Type" in response.json["errors"]
 
 
-def test_no_body_at_all_names_the_missing_fields(client):
+def test_no_body_at_all_is_422_naming_the_body(client, login):
     response = client.post("/api/auth/login")
-    assert response.status_code == 422
-    assert set(response.json["errors"]) == {"username", "password"}
+    assert response.status_code == 422 and response.json["errors"] == {"body": ["required"]}
+    empty_patch = client.patch("/api/users/1", headers=login("admin"))
+    assert empty_patch.status_code == 422 and "body" in empty_patch.json["errors"]
+    fields = client.post("/api/auth/login", json={})
+    assert set(fields.json["errors"]) == {"username", "password"}
 
 
 def test_json_with_a_charset_is_json(client):
@@ -135,6 +138,22 @@ def test_out_of_range_body_numbers_name_their_field(client, login):
     response = client.post("/api/contracts", json=body, headers=login("admin"))
     assert response.status_code == 422
     assert "estate_id" in response.json["errors"], response.json
+
+
+def test_pages_beyond_the_documented_maximum_name_page(client, login):
+    response = client.get(f"/api/estates?page={2**40}", headers=login("admin"))
+    assert response.status_code == 422 and "page" in response.json["errors"]
+    spec = client.get("/api/openapi.json").json
+    page = next(
+        p for p in spec["paths"]["/api/estates"]["get"]["parameters"] if p["name"] == "page"
+    )
+    assert page["schema"]["maximum"] == 2**31 - 1
+
+
+@pytest.mark.parametrize("bbox", ["", "null", "+1,2,3,4", "1e2,0,3,4", "181,0,182,1", "1,2,3"])
+def test_bbox_outside_the_documented_pattern_is_422(client, login, bbox):
+    response = client.get(f"/api/map/estates?bbox={bbox}", headers=login("admin"))
+    assert response.status_code == 422 and "bbox" in response.json["errors"]
 
 
 def test_an_out_of_range_path_id_is_404(client, login):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import marshmallow as ma
@@ -28,12 +29,25 @@ class CrsArgs(Schema):
     )
 
 
-class BBoxField(fields.Field):
-    """`minLng,minLat,maxLng,maxLat` → shapely Polygon."""
+_LNG = r"-?(?:180(?:\.0+)?|(?:1[0-7][0-9]|[0-9]{1,2})(?:\.[0-9]+)?)"
+_LAT = r"-?(?:90(?:\.0+)?|[0-8]?[0-9](?:\.[0-9]+)?)"
+BBOX_PATTERN = f"^{_LNG},{_LAT},{_LNG},{_LAT}$"
+
+
+class BBoxField(fields.String):
+    """`minLng,minLat,maxLng,maxLat` (decimal degrees, min < max) → shapely Polygon. The pattern
+    is the document's and the server's; only the order (min < max) is left to the parser."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {"pattern": BBOX_PATTERN, **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not re.fullmatch(BBOX_PATTERN, text):
+            raise ma.ValidationError("expected minLng,minLat,maxLng,maxLat in decimal degrees")
         try:
-            return parse_bbox(str(value))
+            return parse_bbox(text)
         except GeometryError as exc:
             raise ma.ValidationError(str(exc)) from exc
 
