@@ -25,6 +25,19 @@ GUNICORN_LIMITS = {
     "limit_request_fields": MAX_HEADER_FIELDS + 10,
 }
 
+# gunicorn spells one of these flags with an underscore.
+_GUNICORN_FLAGS = {
+    "limit_request_line": "--limit-request-line",
+    "limit_request_field_size": "--limit-request-field_size",
+    "limit_request_fields": "--limit-request-fields",
+}
+
+
+def gunicorn_arguments() -> list[str]:
+    """GUNICORN_LIMITS as gunicorn command-line options."""
+    return [f"{_GUNICORN_FLAGS[name]}={value}" for name, value in GUNICORN_LIMITS.items()]
+
+
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
