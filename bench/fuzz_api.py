@@ -111,6 +111,8 @@ def _figures(output: str) -> str:
     operations = re.search(r"Tested: (\d+)", output)
     cases = re.search(r"(\d+) generated", output)
     failures = re.search(r"found (\d+) unique failures", output)
+    if cases is None:
+        return "no summary (the run did not finish)"
     return (
         f"operations {operations.group(1) if operations else '?'}, "
         f"test cases {cases.group(1) if cases else '?'}, "
