@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 import marshmallow as ma
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, current_app, jsonify
 from flask_smorest import Api
 from flask_smorest.pagination import PaginationMetadataSchema
 from sqlalchemy.exc import DataError, DBAPIError, StatementError
@@ -200,6 +200,9 @@ class WuhaoApi(Api):
         headers = dict(data.get("headers") or {})
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
             headers["Allow"] = ", ".join(sorted(error.valid_methods))  # RFC 9110 §15.5.6
+        if error.code == 413 and not errors:
+            limit = current_app.config.get("MAX_CONTENT_LENGTH")
+            errors = {"body": [f"at most {limit} bytes"]}
         if error.code == 400 and errors.get("body") == ["Invalid JSON body."]:
             message = MALFORMED_JSON
             errors = {"body": [MALFORMED_JSON]}
