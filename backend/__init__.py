@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from backend import converters, pagination  # noqa: F401  (bounds page before routes)
 from backend.config import PROJECT_ROOT, load_config
 from backend.database import db, init_database
 from backend.errors import WuhaoApi, register_error_handlers
@@ -27,9 +28,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     api = WuhaoApi(app)
     app.extensions["wuhao_api"] = api
+    converters.register(app, api)
     register_error_handlers(app)
 
-    from backend import web
+    from backend import request_checks, web
     from backend.accounts.cli import users_cli
     from backend.accounts.routes import blueprints as account_blueprints
     from backend.backup.cli import backup_cli
@@ -78,6 +80,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         api.register_blueprint(blueprint)
     app.register_blueprint(public_pages)  # HTML, outside the API and its OpenAPI document
     web.init_app(app)
+    request_checks.init_app(app)
     hops = app.config["PROXY_FIX_HOPS"]
     if hops:
         # Behind nginx: external URLs (Open311 discovery) must name the public https host. Only

@@ -1,7 +1,8 @@
 """One JSON error shape everywhere: {"code", "status", "message", "errors"}.
 
 `code` is a stable machine word (e.g. "not_found"), `status` the HTTP status number, `message` a
-human sentence, `errors` details (field → messages, or a list); never a stack trace.
+sentence for people (Chinese first, English in brackets), `errors` an object: field → messages,
+naming the field at fault ("body" for the request body as a whole); never a stack trace.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ import logging
 from typing import Any
 
 import marshmallow as ma
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, current_app, jsonify
 from flask_smorest import Api
+from flask_smorest.pagination import PaginationMetadataSchema
 from sqlalchemy.exc import DataError, DBAPIError, StatementError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 log = logging.getLogger(__name__)
 
@@ -28,13 +30,42 @@ CODES = {
     409: "conflict",
     412: "precondition_failed",
     413: "payload_too_large",
+    414: "uri_too_long",
     415: "unsupported_media_type",
     422: "validation_error",
     428: "precondition_required",
     429: "too_many_requests",
+    431: "headers_too_large",
     500: "internal_error",
+    501: "not_supported",
     503: "unavailable",
 }
+
+# What the server says for an HTTP error that carries no message of ours (routing, parsing).
+MESSAGES = {
+    400: "请求无效 (bad request)",
+    401: "需要登录 (authentication required)",
+    403: "无权执行此操作 (forbidden)",
+    404: "未找到 (not found)",
+    405: "不支持此请求方法 (method not allowed)",
+    406: "无法提供所要求的格式 (not acceptable)",
+    409: "与当前状态冲突 (conflict)",
+    412: "前提条件不成立 (precondition failed)",
+    413: "请求体过大 (request body too large)",
+    414: "网址过长 (URI too long)",
+    415: "不支持的内容类型 (unsupported media type)",
+    422: "输入无效 (invalid input)",
+    428: "缺少前提条件 (precondition required)",
+    429: "请求过于频繁 (too many requests)",
+    431: "请求头过大 (request header fields too large)",
+    500: "服务器内部错误 (internal error)",
+    501: "不支持此操作 (not supported)",
+    503: "服务暂不可用 (service unavailable)",
+}
+MALFORMED_JSON = "请求体不是有效的 JSON (malformed JSON body)"
+# webargs nests errors by location; the request body's whole-body errors are named "body".
+LOCATIONS = {"json": "body", "form": "body", "files": "body", "query": "query",
+             "headers": "headers", "view_args": "path"}  # fmt: skip
 
 
 OUT_OF_RANGE = "数值超出范围 (a number is out of range)"
@@ -103,7 +134,11 @@ class ErrorSchema(ma.Schema):
     code = ma.fields.String(required=True)
     status = ma.fields.Integer(required=True)
     message = ma.fields.String(required=True)
-    errors = ma.fields.Raw()
+    errors = ma.fields.Dict(
+        required=True,
+        keys=ma.fields.String(),
+        metadata={"description": "field → messages (a list, or nested objects for nested fields)"},
+    )
 
 
 def error_response(
@@ -118,7 +153,7 @@ def error_response(
         "code": code or CODES.get(status, "error"),
         "status": status,
         "message": message,
-        "errors": errors if errors is not None else {},
+        "errors": errors if isinstance(errors, dict) else field_errors(errors),
     }
     response = jsonify(body)
     response.status_code = status
@@ -128,9 +163,29 @@ def error_response(
 
 
 def _http_message(error: HTTPException) -> str:
-    if error.code == 413:
-        return "请求体过大 (request body too large)"
-    return error.description or error.name
+    """Ours for werkzeug's stock texts (English only); a description given on purpose stays."""
+    stock = type(error).description
+    if error.description and error.description != stock:
+        return error.description
+    return MESSAGES.get(error.code or 500, error.name)
+
+
+def field_errors(errors: Any) -> dict[str, Any]:
+    """webargs' {location: {field: messages}} as {field: messages}; a location's whole-input
+    error (e.g. malformed JSON) under the location's name."""
+    if not errors:
+        return {}
+    if not isinstance(errors, dict):
+        return {"body": errors if isinstance(errors, list) else [str(errors)]}
+    flat: dict[str, Any] = {}
+    for key, inner in errors.items():
+        if key in LOCATIONS and isinstance(inner, dict):
+            flat.update(inner)
+        elif key in LOCATIONS:
+            flat[LOCATIONS[key]] = inner
+        else:
+            flat[key] = inner
+    return flat
 
 
 class WuhaoApi(Api):
@@ -140,18 +195,30 @@ class WuhaoApi(Api):
 
     def handle_http_exception(self, error: HTTPException):  # type: ignore[override]
         data = getattr(error, "data", None) or {}
-        errors = data.get("errors", data.get("messages"))
-        # webargs nests errors by location ({"json": {...}}); one level is enough for clients.
-        if isinstance(errors, dict) and len(errors) == 1:
-            ((location, inner),) = errors.items()
-            if location in {"json", "query", "form", "files", "headers", "view_args"}:
-                errors = inner
+        errors = field_errors(data.get("errors", data.get("messages")))
         message = data.get("message") or _http_message(error)
-        if error.code == 422 and not data.get("message"):
-            message = "输入无效 (invalid input)"
-        if error.code == 400 and errors == ["Invalid JSON body."]:
-            message = "请求体不是有效的 JSON (malformed JSON body)"
-        return error_response(error.code or 500, message, errors, headers=data.get("headers") or {})
+        headers = dict(data.get("headers") or {})
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            headers["Allow"] = ", ".join(sorted(error.valid_methods))  # RFC 9110 §15.5.6
+        if error.code == 413 and not errors:
+            limit = current_app.config.get("MAX_CONTENT_LENGTH")
+            errors = {"body": [f"at most {limit} bytes"]}
+        if error.code == 400 and errors.get("body") == ["Invalid JSON body."]:
+            message = MALFORMED_JSON
+            errors = {"body": [MALFORMED_JSON]}
+        return error_response(error.code or 500, message, errors, headers=headers)
+
+    def _register_pagination_header(self) -> None:
+        # The header's value is JSON text (flask-smorest json.dumps it): say so, so clients parse
+        # it and validators do not expect an OpenAPI "simple"-style object.
+        self.spec.components.header(
+            "PAGINATION",
+            {
+                "description": "分页信息, JSON 文本 (pagination metadata as JSON text)",
+                "content": {"application/json": {"schema": PaginationMetadataSchema}},
+            },
+            lazy=True,
+        )
 
 
 def register_error_handlers(app: Flask) -> None:

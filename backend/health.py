@@ -9,11 +9,12 @@ from sqlalchemy.exc import DBAPIError
 
 from backend.database import backend_name, db
 from backend.errors import AppError
+from backend.schema import Schema
 
 blp = Blueprint("health", __name__, url_prefix="/api/health", description="Service health")
 
 
-class HealthSchema(ma.Schema):
+class HealthSchema(Schema):
     status = ma.fields.String()
     database = ma.fields.String()
 

@@ -172,7 +172,7 @@ def photo_store(request: pytest.FixtureRequest, app: Flask, tmp_path: Path) -> I
     previous = app.extensions.get("photo_storage")
     app.extensions["photo_storage"] = store = storage_from_url(url)
     yield store
-    if previous is None:  # the app had not made its store yet: let it make it again
+    if previous is None:  # made lazily on the next use, as in production
         app.extensions.pop("photo_storage", None)
     else:
         app.extensions["photo_storage"] = previous

@@ -1,6 +1,7 @@
 """One error shape everywhere, no stack traces, nothing written on errors."""
 
 import json
+import re
 
 import pytest
 from psycopg.errors import DeadlockDetected, SerializationFailure
@@ -80,7 +81,7 @@ def test_openapi_documents_every_api_route_with_bearer_auth(client, app):
         if rule.rule.startswith("/api/") and not rule.rule.startswith(
             ("/api/docs", "/api/openapi")
         ):
-            path = rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
+            path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
             assert path in documented, rule.rule
     assert spec["paths"]["/api/estates"]["get"]["security"] == [{"bearerAuth": []}]
     assert "security" not in spec["paths"]["/api/auth/login"]["post"]
@@ -107,3 +108,41 @@ def test_json_keeps_chinese_readable(client, login):
     response = client.get("/api/districts", headers=login("admin"))
     assert "中山区" in response.get_data(as_text=True)
     assert json.loads(response.data)[0]["name"]
+
+
+def _codes_the_backend_emits() -> set[str]:
+    """Every `code` the API can answer with: the per-status defaults, every `code="…"` given to
+    an error in the code, and the photo pipeline's rejection codes (passed on as the code).
+    Open311 is left out: it answers in the GeoReport standard's own error format."""
+    import ast
+    from pathlib import Path
+    from typing import get_args
+
+    from backend.errors import CODES
+    from backend.photos.pipeline import RejectCode
+
+    codes = set(CODES.values()) | set(get_args(RejectCode))
+    root = Path(__file__).resolve().parent.parent / "backend"
+    for source in root.rglob("*.py"):
+        if "open311" in source.parts:
+            continue
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                for keyword in node.keywords:
+                    if keyword.arg == "code" and isinstance(keyword.value, ast.Constant):
+                        codes.add(keyword.value.value)
+    return codes
+
+
+def test_readme_lists_every_error_code_with_its_status():
+    from pathlib import Path
+
+    from backend.errors import CODES
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([a-z_]+)` \| (\d{3}) \|", readme, flags=re.MULTILINE))
+    emitted = _codes_the_backend_emits()
+    assert emitted - set(rows) == set(), "codes missing from the README"
+    assert set(rows) - emitted == set(), "codes in the README that nothing emits"
+    for status, code in CODES.items():
+        assert rows[code] == str(status), code

@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-import marshmallow as ma
 from marshmallow import fields, validate
 
 from backend.accounts.models import Role
 from backend.accounts.services import scope_level
+from backend.schema import Schema
 from backend.text import Text
 
 
-class LoginSchema(ma.Schema):
+class LoginSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=64))
     password = fields.String(required=True, validate=validate.Length(min=1, max=256))
 
 
-class GridRefSchema(ma.Schema):
+class GridRefSchema(Schema):
     id = fields.Integer()
     code = fields.String()
     name = fields.String()
 
 
-class ScopeSchema(ma.Schema):
+class ScopeSchema(Schema):
     level = fields.String(
         metadata={"description": "all | city | district | street | grids | organisation"}
     )
@@ -31,7 +31,7 @@ class ScopeSchema(ma.Schema):
     grids = fields.List(fields.Nested(GridRefSchema))
 
 
-class UserSchema(ma.Schema):
+class UserSchema(Schema):
     id = fields.Integer(dump_only=True)
     username = fields.String()
     display_name = fields.String()
@@ -62,14 +62,14 @@ class MeSchema(UserSchema):
         )
 
 
-class TokenSchema(ma.Schema):
+class TokenSchema(Schema):
     token = fields.String()
     token_type = fields.String()
     expires_at = fields.DateTime()
     user = fields.Nested(MeSchema)
 
 
-class UserCreateSchema(ma.Schema):
+class UserCreateSchema(Schema):
     username = fields.String(
         required=True,
         validate=validate.Regexp(r"^[A-Za-z0-9_.\-]{3,64}$", error="3–64 letters, digits, _ . -"),
@@ -85,7 +85,7 @@ class UserCreateSchema(ma.Schema):
     grid_ids = fields.List(fields.Integer(), load_default=list)
 
 
-class UserUpdateSchema(ma.Schema):
+class UserUpdateSchema(Schema):
     password = fields.String(validate=validate.Length(min=8, max=256), load_only=True)
     display_name = Text(single_line=True, validate=validate.Length(max=100))
     role = fields.Enum(Role)
@@ -96,5 +96,5 @@ class UserUpdateSchema(ma.Schema):
     is_active = fields.Boolean()
 
 
-class UserListArgs(ma.Schema):
+class UserListArgs(Schema):
     role = fields.Enum(Role)

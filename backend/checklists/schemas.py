@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import marshmallow as ma
 from marshmallow import fields
 
 from backend.checklists.models import VersionStatus
+from backend.schema import Schema
 
 
-class VersionSummarySchema(ma.Schema):
+class VersionSummarySchema(Schema):
     id = fields.Integer()
     checklist_id = fields.Integer()
     number = fields.Integer()
@@ -26,7 +26,7 @@ class VersionSchema(VersionSummarySchema):
     definition = fields.Dict(metadata={"description": "the checklist definition (see README)"})
 
 
-class ChecklistSchema(ma.Schema):
+class ChecklistSchema(Schema):
     id = fields.Integer()
     code = fields.String()
     title_zh = fields.String()
@@ -34,5 +34,5 @@ class ChecklistSchema(ma.Schema):
     versions = fields.List(fields.Nested(VersionSummarySchema))
 
 
-class ActiveChecklistsSchema(ma.Schema):
+class ActiveChecklistsSchema(Schema):
     checklists = fields.List(fields.Nested(VersionSchema))

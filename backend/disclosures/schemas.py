@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-import marshmallow as ma
 from marshmallow import fields, validate
 
+from backend.schema import Schema
 from backend.text import Text
 
 # Periods the system can hold (the year 1 cannot be shifted to UTC, for one).
 PERIOD_RANGE = validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 31))
 
 
-class PublishSchema(ma.Schema):
+class PublishSchema(Schema):
     period_start = fields.Date(required=True, validate=PERIOD_RANGE)
     period_end = fields.Date(
         required=True, validate=PERIOD_RANGE, metadata={"description": "inclusive"}
@@ -21,12 +21,12 @@ class PublishSchema(ma.Schema):
     title = Text(single_line=True, validate=validate.Length(min=1, max=200))
 
 
-class ScopeSchema(ma.Schema):
+class ScopeSchema(Schema):
     level = fields.String(metadata={"description": "city | district | street"})
     name = fields.String()
 
 
-class DisclosureSummarySchema(ma.Schema):
+class DisclosureSummarySchema(Schema):
     id = fields.Integer()
     title = fields.String()
     period_start = fields.Date()

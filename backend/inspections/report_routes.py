@@ -18,7 +18,7 @@ blp = Blueprint(
 )
 
 
-@blp.route("/<inspection_id>/report")
+@blp.route("/<uuid:inspection_id>/report")
 @auth_required()
 @blp.response(
     200,

@@ -21,7 +21,7 @@ from backend.pagination import paginate
 blp = Blueprint("inspections", __name__, url_prefix="/api/inspections", description="Inspections")
 
 
-@blp.route("/<inspection_id>", methods=["PUT"])
+@blp.route("/<uuid:inspection_id>", methods=["PUT"])
 @auth_required(Role.inspector, Role.supervisor)
 @blp.arguments(InspectionPutSchema)
 @blp.response(201, InspectionSchema)
@@ -47,7 +47,7 @@ def list_inspections(args: dict[str, Any], pagination_parameters) -> list[Inspec
     return paginate(query, pagination_parameters)
 
 
-@blp.route("/<inspection_id>")
+@blp.route("/<uuid:inspection_id>")
 @auth_required()
 @blp.response(200, InspectionSchema)
 def get_inspection(inspection_id: str) -> Inspection:

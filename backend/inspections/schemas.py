@@ -7,6 +7,7 @@ from geoalchemy2.shape import to_shape
 from marshmallow import fields, validate
 
 from backend.inspections.models import InspectionStatus, Outcome
+from backend.schema import Schema
 from backend.text import Text, problem
 
 SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="not a lowercase hex SHA-256")
@@ -14,7 +15,7 @@ MAX_RESULTS = 300
 MAX_TRACK_POINTS = 5000
 
 
-class PositionSchema(ma.Schema):
+class PositionSchema(Schema):
     lat = fields.Float(required=True, validate=validate.Range(-90, 90))
     lng = fields.Float(required=True, validate=validate.Range(-180, 180))
     accuracy_m = fields.Float(
@@ -37,7 +38,7 @@ class AnswerField(fields.Raw):
         raise ma.ValidationError("expected pass, fail, not_applicable, a number or a choice value")
 
 
-class ResultInSchema(ma.Schema):
+class ResultInSchema(Schema):
     item_code = Text(single_line=True, required=True, validate=validate.Length(min=1, max=16))
     answer = AnswerField(required=True)
     note = Text(load_default="", validate=validate.Length(max=2000))
@@ -47,7 +48,7 @@ class ResultInSchema(ma.Schema):
     )
 
 
-class InspectionPutSchema(ma.Schema):
+class InspectionPutSchema(Schema):
     estate_id = fields.Integer(required=True)
     checklist_version_id = fields.Integer(required=True)
     status = fields.Enum(
@@ -81,13 +82,13 @@ def _position(obj) -> dict | None:
     return {"lat": point.y, "lng": point.x, "accuracy_m": obj.position_accuracy_m}
 
 
-class EvidenceSchema(ma.Schema):
+class EvidenceSchema(Schema):
     code = fields.String()
     message = fields.String()
     detail = fields.Dict()
 
 
-class ResultOutSchema(ma.Schema):
+class ResultOutSchema(Schema):
     item_code = fields.String()
     outcome = fields.Enum(Outcome, by_value=True)
     answer = fields.Raw(attribute="value")
@@ -97,7 +98,7 @@ class ResultOutSchema(ma.Schema):
     evidence = fields.List(fields.Nested(EvidenceSchema))
 
 
-class InspectionSummarySchema(ma.Schema):
+class InspectionSummarySchema(Schema):
     id = fields.String()
     estate_id = fields.Integer()
     checklist_version_id = fields.Integer()
@@ -125,7 +126,7 @@ class InspectionSchema(InspectionSummarySchema):
     unanswered = fields.List(fields.String())
 
 
-class InspectionListArgs(ma.Schema):
+class InspectionListArgs(Schema):
     estate_id = fields.Integer()
     inspector_id = fields.Integer()
     status = fields.Enum(InspectionStatus)

@@ -37,7 +37,7 @@ def photo_limits():
     return "", 200, _limit_headers()
 
 
-@blp.route("/<sha256>", methods=["HEAD"])
+@blp.route("/<sha256:sha256>", methods=["HEAD"])
 @auth_required()
 @blp.response(200)
 def photo_exists(sha256: str):
@@ -47,7 +47,7 @@ def photo_exists(sha256: str):
     return "", status, _limit_headers()
 
 
-@blp.route("/<sha256>", methods=["PUT"])
+@blp.route("/<sha256:sha256>", methods=["PUT"])
 @auth_required(Role.inspector, Role.firm, Role.supervisor, Role.admin)
 @blp.doc(requestBody=RAW_IMAGE_BODY)
 @blp.response(201, PhotoSchema)
@@ -58,7 +58,7 @@ def put_photo(sha256: str):
     return stored.photo, 201 if stored.created else 200, _limit_headers()
 
 
-@blp.route("/<sha256>/<variant>")
+@blp.route("/<sha256:sha256>/<any(display, thumb):variant>")
 @auth_required()
 @blp.response(200, content_type="image/jpeg")
 def get_photo(sha256: str, variant: str) -> Response:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import marshmallow as ma
 from marshmallow import fields
 
+from backend.schema import Schema
 
-class PhotoSchema(ma.Schema):
+
+class PhotoSchema(Schema):
     sha256 = fields.String()
     mime = fields.String()
     size = fields.Integer()

@@ -105,11 +105,13 @@ def ingest(data: bytes, declared_sha256: str, uploader: User) -> Stored:
     existing = db.session.get(Photo, actual)
     if existing is not None:
         return Stored(existing, created=False)
+    configured = limits()
     try:
-        processed = process_photo(data, **limits())
+        processed = process_photo(data, **configured)
     except PhotoRejected as rejected:
         error = _REJECTION_ERRORS.get(rejected.code, ValidationFailed)
-        raise error(rejected.message, {"photo": [rejected.code]}, code=rejected.code) from None
+        message = _rejection_message(rejected, configured)
+        raise error(message, {"photo": [rejected.code]}, code=rejected.code) from None
     _write_files(processed, data)
     photo = _photo_row(processed, uploader)
     try:
@@ -121,6 +123,15 @@ def ingest(data: bytes, declared_sha256: str, uploader: User) -> Stored:
     for hook in _stored_hooks:
         hook(photo)
     return Stored(photo, created=True)
+
+
+def _rejection_message(rejected: PhotoRejected, configured: dict[str, int]) -> str:
+    """The rejection's text, naming the configured limit (a decoder's own bomb guard knows none)."""
+    limit = {
+        "too_large": f"{configured['max_bytes'] / 1024 / 1024:g} MB",
+        "too_many_pixels": f"{configured['max_pixels'] / 1e6:g} MP",
+    }.get(rejected.code)
+    return PhotoRejected(rejected.code, limit).message if limit else rejected.message
 
 
 def _write_files(processed: ProcessedPhoto, original: bytes) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import marshmallow as ma
@@ -17,10 +18,11 @@ from backend.geo.geometry import (
     to_geojson,
 )
 from backend.places.models import ESTATE_GRADES, CustodyMode, ManagementMode, OrgKind
+from backend.schema import Schema
 from backend.text import Text
 
 
-class CrsArgs(ma.Schema):
+class CrsArgs(Schema):
     crs = fields.String(
         load_default="wgs84",
         validate=validate.OneOf(SUPPORTED_CRS, error="unknown CRS; use one of: wgs84, gcj02"),
@@ -28,12 +30,25 @@ class CrsArgs(ma.Schema):
     )
 
 
-class BBoxField(fields.Field):
-    """`minLng,minLat,maxLng,maxLat` → shapely Polygon."""
+_LNG = r"-?(?:180(?:\.0+)?|(?:1[0-7][0-9]|[0-9]{1,2})(?:\.[0-9]+)?)"
+_LAT = r"-?(?:90(?:\.0+)?|[0-8]?[0-9](?:\.[0-9]+)?)"
+BBOX_PATTERN = f"^{_LNG},{_LAT},{_LNG},{_LAT}$"
+
+
+class BBoxField(fields.String):
+    """`minLng,minLat,maxLng,maxLat` (decimal degrees, min < max) → shapely Polygon. The pattern
+    is the document's and the server's; only the order (min < max) is left to the parser."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {"pattern": BBOX_PATTERN, **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not re.fullmatch(BBOX_PATTERN, text):
+            raise ma.ValidationError("expected minLng,minLat,maxLng,maxLat in decimal degrees")
         try:
-            return parse_bbox(str(value))
+            return parse_bbox(text)
         except GeometryError as exc:
             raise ma.ValidationError(str(exc)) from exc
 
@@ -76,7 +91,7 @@ class EstateCreateSchema(CrsArgs):
     geometry = GeoJSONPolygonField(required=True)
 
 
-class ResponsibilitySchema(ma.Schema):
+class ResponsibilitySchema(Schema):
     estate_id = fields.Integer()
     on = fields.Date()
     organisation_id = fields.Integer()
@@ -88,11 +103,11 @@ class ResponsibilitySchema(ma.Schema):
     until = fields.Date(allow_none=True)
 
 
-class OnDateArgs(ma.Schema):
+class OnDateArgs(Schema):
     on = fields.Date(metadata={"description": "YYYY-MM-DD; today (Asia/Shanghai) if absent"})
 
 
-class EstateSchema(ma.Schema):
+class EstateSchema(Schema):
     id = fields.Integer()
     code = fields.String()
     name = fields.String()
@@ -132,7 +147,7 @@ def present_estate(estate, crs: str, mode: ManagementMode, with_geometry: bool =
     }
 
 
-class GridSchema(ma.Schema):
+class GridSchema(Schema):
     id = fields.Integer()
     code = fields.String()
     name = fields.String()
@@ -155,7 +170,7 @@ def present_grid(grid, crs: str) -> dict:
     }
 
 
-class DistrictSchema(ma.Schema):
+class DistrictSchema(Schema):
     id = fields.Integer()
     code = fields.String()
     name = fields.String()
@@ -165,11 +180,11 @@ class StreetSchema(DistrictSchema):
     district_id = fields.Integer()
 
 
-class StreetListArgs(ma.Schema):
+class StreetListArgs(Schema):
     district_id = fields.Integer()
 
 
-class OrganisationSchema(ma.Schema):
+class OrganisationSchema(Schema):
     id = fields.Integer()
     name = fields.String()
     kind = fields.Enum(OrgKind)
@@ -182,11 +197,11 @@ class OrganisationSchema(ma.Schema):
     estate_id = fields.Integer(allow_none=True)
 
 
-class OrganisationListArgs(ma.Schema):
+class OrganisationListArgs(Schema):
     kind = fields.Enum(OrgKind)
 
 
-class ContractSchema(ma.Schema):
+class ContractSchema(Schema):
     id = fields.Integer(dump_only=True)
     estate_id = fields.Integer(required=True)
     firm_id = fields.Integer(required=True)
@@ -195,15 +210,15 @@ class ContractSchema(ma.Schema):
     reference = Text(single_line=True, allow_none=True, validate=validate.Length(max=100))
 
 
-class ContractListArgs(ma.Schema):
+class ContractListArgs(Schema):
     estate_id = fields.Integer()
 
 
-class ContractEndSchema(ma.Schema):
+class ContractEndSchema(Schema):
     end_date = fields.Date(required=True)
 
 
-class CustodySchema(ma.Schema):
+class CustodySchema(Schema):
     id = fields.Integer(dump_only=True)
     estate_id = fields.Integer(required=True)
     custodian_id = fields.Integer(required=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-import marshmallow as ma
 from flask_smorest import Blueprint
 from marshmallow import fields
 
@@ -13,11 +12,12 @@ from backend.accounts.auth import auth_required, current_scope
 from backend.clock import SHANGHAI, today
 from backend.errors import ValidationFailed
 from backend.reports import scorecard_cache, scorecards
+from backend.schema import Schema
 
 blp = Blueprint("reports", __name__, url_prefix="/api/reports", description="Scorecards")
 
 
-class PeriodArgs(ma.Schema):
+class PeriodArgs(Schema):
     start = fields.Date(
         data_key="from", metadata={"description": "first day (default: 1st of this month)"}
     )

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from backend.accounts.auth import auth_required, current_scope, current_user
 from backend.clock import today, utcnow
-from backend.errors import BadRequest, NotFound
+from backend.errors import NotFound
 from backend.reports import tile_cache, tiles
 from backend.reports.routes import period
 from backend.reports.scorecards import latest_scores
@@ -29,18 +29,20 @@ def _check(layer: str, z: int, x: int, y: int) -> None:
     if layer not in tiles.LAYERS:
         raise NotFound(f"没有该图层 (no layer {layer!r}; layers: tickets, estates)")
     if not 0 <= z <= tiles.MAX_ZOOM or not (0 <= x < 2**z and 0 <= y < 2**z):
-        raise BadRequest(
-            "瓦片坐标超出范围 (tile out of range: 0 ≤ z ≤ 22, 0 ≤ x, y < 2^z)",
+        # Outside the tile pyramid: no such tile (a 404, like a layer that does not exist).
+        raise NotFound(
+            "没有该瓦片 (no such tile: 0 ≤ z ≤ 22, 0 ≤ x, y < 2^z)",
             {"tile": [f"{z}/{x}/{y}"]},
         )
 
 
-@blp.route("/<layer>/<int:z>/<int:x>/<int:y>.mvt")
+@blp.route(
+    "/<any(tickets, estates):layer>/<int(max=22):z>/<int(max=4194303):x>/<int(max=4194303):y>.mvt"
+)
 @auth_required()
 @blp.arguments(TicketListArgs, location="query")
 @blp.response(200, content_type=MVT)
 @blp.alt_response(304, description="Not modified: your copy (If-None-Match) is current")
-@blp.alt_response(400, description="z/x/y out of range")
 @blp.alt_response(501, description="Not supported on SpatiaLite (code `not_supported`)")
 def tile(args: dict[str, Any], layer: str, z: int, x: int, y: int) -> Response:
     """Layer `tickets` (open tickets in your scope; filters as in the inbox; clusters with

@@ -6,6 +6,7 @@ import marshmallow as ma
 from geoalchemy2.shape import to_shape
 from marshmallow import fields, validate
 
+from backend.schema import Schema
 from backend.text import Text
 from backend.tickets.models import TicketState
 from backend.tickets.services import SORTS
@@ -21,7 +22,7 @@ def _position(ticket) -> dict | None:
     return {"lat": point.y, "lng": point.x}
 
 
-class EventSchema(ma.Schema):
+class EventSchema(Schema):
     id = fields.Integer()
     action = fields.String()
     from_state = fields.String(allow_none=True)
@@ -32,13 +33,13 @@ class EventSchema(ma.Schema):
     data = fields.Dict()
 
 
-class TicketPhotoSchema(ma.Schema):
+class TicketPhotoSchema(Schema):
     sha256 = fields.String(attribute="photo_sha256")
     kind = fields.String()
     event_id = fields.Integer(allow_none=True)
 
 
-class TicketSummarySchema(ma.Schema):
+class TicketSummarySchema(Schema):
     id = fields.Integer()
     code = fields.String()
     estate_id = fields.Integer()
@@ -76,7 +77,7 @@ class TicketSchema(TicketSummarySchema):
     events = fields.List(fields.Nested(EventSchema))
 
 
-class TicketListArgs(ma.Schema):
+class TicketListArgs(Schema):
     state = fields.List(fields.Enum(TicketState), metadata={"description": "repeatable"})
     severity = fields.String(validate=validate.OneOf(["minor", "major", "urgent"]))
     area = Text(single_line=True, validate=validate.Length(max=32))
@@ -94,7 +95,7 @@ CountsSchema = ma.Schema.from_dict(
 )
 
 
-class TransitionSchema(ma.Schema):
+class TransitionSchema(Schema):
     action = fields.String(required=True, validate=validate.OneOf(list(ACTIONS)))
     version = fields.Integer(metadata={"description": "expected version (or send If-Match)"})
     reason = Text(load_default="", validate=validate.Length(max=2000))
@@ -106,7 +107,7 @@ class TransitionSchema(ma.Schema):
     unit = fields.String(validate=validate.OneOf(["working_hours", "working_days"]))
 
 
-class ManualTicketSchema(ma.Schema):
+class ManualTicketSchema(Schema):
     estate_id = fields.Integer(required=True)
     item_code = Text(single_line=True, required=True, validate=validate.Length(max=16))
     description = Text(required=True, validate=validate.Length(min=1, max=4000))
@@ -117,18 +118,18 @@ class ManualTicketSchema(ma.Schema):
     lng = fields.Float(validate=validate.Range(-180, 180))
 
 
-class OutboxEventSchema(ma.Schema):
+class OutboxEventSchema(Schema):
     id = fields.Integer()
     topic = fields.String()
     payload = fields.Dict()
     created_at = fields.DateTime()
 
 
-class OutboxArgs(ma.Schema):
+class OutboxArgs(Schema):
     after = fields.Integer(load_default=0, validate=validate.Range(min=0))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 
 
-class OutboxPageSchema(ma.Schema):
+class OutboxPageSchema(Schema):
     events = fields.List(fields.Nested(OutboxEventSchema))
     next_after = fields.Integer()

@@ -87,9 +87,9 @@ def test_estate_tile_has_outlines_with_scores(world, client, login, where):
 @pytest.mark.parametrize(
     "path, status",
     [
-        ("tickets/23/0/0", 400),
-        ("tickets/2/4/0", 400),
-        ("tickets/2/0/4", 400),
+        ("tickets/23/0/0", 404),  # beyond the pyramid: no such route
+        ("tickets/2/4/0", 404),  # outside the pyramid: no such tile
+        ("tickets/2/0/4", 404),
         ("roads/2/0/0", 404),
     ],
 )

@@ -73,7 +73,7 @@ def test_spelling_a_username_differently_shares_one_failure_counter(client, app)
         "Bearer    ",
         "Basic YWRtaW46ZGVtbzEyMzQ1",
         "bearer not-a-token",
-        "Bearer " + "A" * 10_000,
+        "Bearer " + "A" * 7_000,  # longer fields are 431 (backend/request_checks.py)
         "Bearer ' OR '1'='1",
         "Bearer \u4e2d\u6587",
         "Token abc",

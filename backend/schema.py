@@ -1,0 +1,26 @@
+"""The base of our API schemas: what the database cannot hold is refused at the edge, by field.
+
+Every integer field without a range of its own gets the 64-bit one, so `?estate_id=10**30` is a 422
+naming `estate_id` (not a database error naming nothing), and the OpenAPI document states the bound.
+"""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+INT64 = validate.Range(min=-(2**63), max=2**63 - 1)
+
+
+def _bounded(field: ma.fields.Field) -> None:
+    if isinstance(field, ma.fields.List):
+        _bounded(field.inner)
+    elif isinstance(field, ma.fields.Integer) and not any(
+        isinstance(v, validate.Range) for v in field.validators
+    ):
+        field.validators = [*field.validators, INT64]
+
+
+class Schema(ma.Schema):
+    def on_bind_field(self, field_name: str, field_obj: ma.fields.Field) -> None:
+        _bounded(field_obj)
