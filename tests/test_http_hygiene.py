@@ -55,8 +55,12 @@ def test_every_405_carries_allow_and_our_shape(app, client):
     for path, method, allowed in _routes_and_refused_methods(app):
         response = client.open(path, method=method)
         assert response.status_code == 405, (method, path, response.status_code)
-        assert set(response.json) == SHAPE and response.json["code"] == "method_not_allowed"
-        assert CHINESE_FIRST.match(response.json["message"]), response.json
+        if path.startswith("/open311/"):  # GeoReport v2's own error list, in the format asked for
+            if response.mimetype == "application/json":
+                assert [e["code"] for e in response.json] == [405], (path, response.json)
+        else:
+            assert set(response.json) == SHAPE and response.json["code"] == "method_not_allowed"
+            assert CHINESE_FIRST.match(response.json["message"]), response.json
         advertised = {m.strip() for m in response.headers["Allow"].split(",")}
         assert advertised == allowed and method not in advertised, (method, path)
         seen += 1
