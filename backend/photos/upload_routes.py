@@ -168,6 +168,7 @@ def _chunk() -> bytes:
 def append_chunk(upload_id: str):
     """Append the next chunk at Upload-Offset. The last one checks the SHA-256 and stores the
     photo as PUT /api/photos/{sha256} does (X-Photo-Stored: created or exists)."""
+    uploads.find(upload_id, current_user())  # strangers learn nothing about valid input
     offset = uploads.parse_length(request.headers.get("Upload-Offset"), "Upload-Offset")
     appended = uploads.append(upload_id, current_user(), offset, _chunk())
     headers = {"Upload-Offset": str(offset + (request.content_length or 0))}
