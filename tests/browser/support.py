@@ -121,9 +121,12 @@ class LiveServer:
         return body
 
 
-def start_server(instance: Path, workers: int = 2) -> LiveServer:
+def start_server(
+    instance: Path, workers: int = 2, environment: dict[str, str] | None = None
+) -> LiveServer:
     env = {
         **os.environ,
+        **(environment or {}),
         "WUHAO_INSTANCE_DIR": str(instance),
         "FLASK_APP": "backend",
         "SPATIALITE_LIBRARY_PATH": os.environ.get("SPATIALITE_LIBRARY_PATH", "mod_spatialite"),
