@@ -121,9 +121,20 @@ class LiveServer:
         return body
 
 
+DEMO_SETUP = (
+    ("db", "upgrade"),
+    ("checklists", "import", "checklists/wuhao-standard.yaml"),
+    ("demo", "seed"),
+)
+
+
 def start_server(
-    instance: Path, workers: int = 2, environment: dict[str, str] | None = None
+    instance: Path,
+    workers: int = 2,
+    environment: dict[str, str] | None = None,
+    setup: tuple[tuple[str, ...], ...] = DEMO_SETUP,
 ) -> LiveServer:
+    """Migrate and fill a fresh instance (`setup`: flask commands), then serve it."""
     env = {
         **os.environ,
         **(environment or {}),
@@ -133,11 +144,7 @@ def start_server(
     }
     env.pop("DATABASE_URL", None)
     env.pop("PHOTO_STORAGE", None)
-    for command in (
-        ["db", "upgrade"],
-        ["checklists", "import", "checklists/wuhao-standard.yaml"],
-        ["demo", "seed"],
-    ):
+    for command in setup:
         done = subprocess.run(
             [BIN / "flask", *command],
             cwd=ROOT,
@@ -168,7 +175,7 @@ def start_server(
         stderr=subprocess.STDOUT,
     )
     server = LiveServer(f"http://127.0.0.1:{port}", process)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded 2-core machine imports the app slowly
     while time.monotonic() < deadline:
         try:
             if server.call("GET", "/api/health")[0] == 200:
