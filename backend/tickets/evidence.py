@@ -39,10 +39,8 @@ def _earlier_estate_photos(estate_id: int) -> list[tuple[str, str]]:
         .join(Ticket, Ticket.id == TicketPhoto.ticket_id)
         .where(Ticket.estate_id == estate_id)
     )
-    used = sa.union(on_findings, on_tickets).subquery()
-    rows = db.session.execute(
-        sa.select(Photo.sha256, Photo.phash).join(used, used.c.sha == Photo.sha256)
-    )
+    used = sa.union(on_findings, on_tickets)
+    rows = db.session.execute(sa.select(Photo.sha256, Photo.phash).where(Photo.sha256.in_(used)))
     return [(sha, phash) for sha, phash in rows]
 
 
