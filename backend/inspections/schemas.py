@@ -7,6 +7,7 @@ from geoalchemy2.shape import to_shape
 from marshmallow import fields, validate
 
 from backend.inspections.models import InspectionStatus, Outcome
+from backend.photos.captures import CaptureOutSchema, captures_field, check_against_photos
 from backend.schema import Schema
 from backend.text import Text, problem
 
@@ -46,6 +47,12 @@ class ResultInSchema(Schema):
     photos = fields.List(
         fields.String(validate=SHA256), load_default=list, validate=validate.Length(max=10)
     )
+    captures = captures_field()
+
+    @ma.post_load
+    def _captures(self, data: dict, **_: object) -> dict:
+        check_against_photos(data)
+        return data
 
 
 class InspectionPutSchema(Schema):
@@ -88,6 +95,14 @@ class EvidenceSchema(Schema):
     detail = fields.Dict()
 
 
+class AttachmentSchema(Schema):
+    """One photo of a finding: its capture metadata (or null) and its evidence flags."""
+
+    sha256 = fields.String()
+    capture = fields.Nested(CaptureOutSchema, allow_none=True)
+    evidence = fields.List(fields.Nested(EvidenceSchema))
+
+
 class ResultOutSchema(Schema):
     item_code = fields.String()
     outcome = fields.Enum(Outcome, by_value=True)
@@ -95,6 +110,7 @@ class ResultOutSchema(Schema):
     note = fields.String()
     position = fields.Function(_position)
     photos = fields.List(fields.String(), attribute="photo_hashes")
+    attachments = fields.List(fields.Nested(AttachmentSchema))
     evidence = fields.List(fields.Nested(EvidenceSchema))
 
 

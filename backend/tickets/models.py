@@ -94,6 +94,15 @@ class Ticket(db.Model):
     def code(self) -> str:
         return f"ZG{self.dispatched_at:%Y%m%d}-{self.id:06d}"
 
+    @property
+    def evidence(self) -> list[dict[str, Any]]:
+        """Evidence flags of the latest rectification's after-photos."""
+        after = [p for p in self.photos if p.kind is PhotoKind.after]
+        if not after:
+            return []
+        latest = max(p.event_id or 0 for p in after)
+        return [f for p in after if (p.event_id or 0) == latest for f in p.evidence or []]
+
 
 class TicketParty(db.Model):
     """Every organisation a ticket was ever routed to (firms keep read access to what they had)."""
@@ -123,6 +132,12 @@ class TicketPhoto(db.Model):
     photo_sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
     kind: Mapped[PhotoKind] = mapped_column(_enum(PhotoKind, "ticket_photo_kind"))
     event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ticket_events.id"), nullable=True)
+    # What the phone knew when the photo was taken or picked (backend/photos/captures.py).
+    capture: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, nullable=True)
+    # After-photos: evidence flags frozen when the rectification is recorded; `flagged` lets
+    # the scorecards count flagged rectifications in SQL.
+    evidence: Mapped[list[dict[str, Any]] | None] = mapped_column(sa.JSON, nullable=True)
+    flagged: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
 class TicketEvent(db.Model):

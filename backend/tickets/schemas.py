@@ -6,6 +6,8 @@ import marshmallow as ma
 from geoalchemy2.shape import to_shape
 from marshmallow import fields, validate
 
+from backend.inspections.schemas import EvidenceSchema
+from backend.photos.captures import CaptureOutSchema, captures_field, check_against_photos
 from backend.schema import Schema
 from backend.text import Text
 from backend.tickets.models import TicketState
@@ -37,6 +39,11 @@ class TicketPhotoSchema(Schema):
     sha256 = fields.String(attribute="photo_sha256")
     kind = fields.String()
     event_id = fields.Integer(allow_none=True)
+    capture = fields.Nested(CaptureOutSchema, allow_none=True)
+    evidence = fields.Function(
+        lambda p: p.evidence or [],
+        metadata={"description": "after-photos: evidence flags [{code, message, detail}]"},
+    )
 
 
 class TicketSummarySchema(Schema):
@@ -74,6 +81,10 @@ class TicketSchema(TicketSummarySchema):
     rectified_at = fields.DateTime(allow_none=True)
     allowed_actions = fields.List(fields.String())
     photos = fields.List(fields.Nested(TicketPhotoSchema))
+    evidence = fields.List(
+        fields.Nested(EvidenceSchema),
+        metadata={"description": "flags of the latest rectification's after-photos"},
+    )
     events = fields.List(fields.Nested(EventSchema))
 
 
@@ -102,9 +113,15 @@ class TransitionSchema(Schema):
     photos = fields.List(
         fields.String(validate=SHA256), load_default=list, validate=validate.Length(max=10)
     )
+    captures = captures_field()
     organisation_id = fields.Integer(metadata={"description": "reroute: the new unit"})
     amount = fields.Integer(validate=validate.Range(min=1, max=1000))
     unit = fields.String(validate=validate.OneOf(["working_hours", "working_days"]))
+
+    @ma.post_load
+    def _captures(self, data: dict, **_: object) -> dict:
+        check_against_photos(data)
+        return data
 
 
 class ManualTicketSchema(Schema):
@@ -114,8 +131,14 @@ class ManualTicketSchema(Schema):
     photos = fields.List(
         fields.String(validate=SHA256), load_default=list, validate=validate.Length(max=10)
     )
+    captures = captures_field()
     lat = fields.Float(validate=validate.Range(-90, 90))
     lng = fields.Float(validate=validate.Range(-180, 180))
+
+    @ma.post_load
+    def _captures(self, data: dict, **_: object) -> dict:
+        check_against_photos(data)
+        return data
 
 
 class OutboxEventSchema(Schema):

@@ -121,20 +121,30 @@ class LiveServer:
         return body
 
 
-def start_server(instance: Path, workers: int = 2) -> LiveServer:
+DEMO_SETUP = (
+    ("db", "upgrade"),
+    ("checklists", "import", "checklists/wuhao-standard.yaml"),
+    ("demo", "seed"),
+)
+
+
+def start_server(
+    instance: Path,
+    workers: int = 2,
+    environment: dict[str, str] | None = None,
+    setup: tuple[tuple[str, ...], ...] = DEMO_SETUP,
+) -> LiveServer:
+    """Migrate and fill a fresh instance (`setup`: flask commands), then serve it."""
     env = {
         **os.environ,
+        **(environment or {}),
         "WUHAO_INSTANCE_DIR": str(instance),
         "FLASK_APP": "backend",
         "SPATIALITE_LIBRARY_PATH": os.environ.get("SPATIALITE_LIBRARY_PATH", "mod_spatialite"),
     }
     env.pop("DATABASE_URL", None)
     env.pop("PHOTO_STORAGE", None)
-    for command in (
-        ["db", "upgrade"],
-        ["checklists", "import", "checklists/wuhao-standard.yaml"],
-        ["demo", "seed"],
-    ):
+    for command in setup:
         done = subprocess.run(
             [BIN / "flask", *command],
             cwd=ROOT,
@@ -147,14 +157,25 @@ def start_server(instance: Path, workers: int = 2) -> LiveServer:
     port = _free_port()
     log = (instance / "gunicorn.log").open("wb")
     process = subprocess.Popen(
-        [BIN / "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "wsgi:app"],
+        # gunicorn.conf.py (the worker model of production: gthread, timeouts) is named so
+        # that the live server is what `make serve` and docs/deploy.md run.
+        [
+            BIN / "gunicorn",
+            "--config",
+            "gunicorn.conf.py",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "wsgi:app",
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     server = LiveServer(f"http://127.0.0.1:{port}", process)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded 2-core machine imports the app slowly
     while time.monotonic() < deadline:
         try:
             if server.call("GET", "/api/health")[0] == 200:

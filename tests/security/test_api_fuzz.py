@@ -35,6 +35,9 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.security.tokens import bearer
 
+# The resumable upload's chunks (tus PATCH) are raw bytes like any binary body.
+schemathesis.serializer.alias("application/offset+octet-stream", "application/octet-stream")
+
 ROLES = ("anonymous", "admin", "supervisor1", "street1", "inspector1", "firm1")
 EXAMPLES = int(os.environ.get("WUHAO_FUZZ_EXAMPLES", "6"))
 # Every check that judges one response (`schemathesis run --checks all` adds those that need
