@@ -1,6 +1,6 @@
 """URL converters that say in the OpenAPI document what the server accepts in a path.
 
-- `int` is werkzeug's, bounded to a database id (64-bit): a larger number matches no route (404),
+- `int` is werkzeug's, bounded to a database id (32-bit INTEGER): a larger number matches no route (404),
   instead of reaching the database as a value no column can hold.
 - `sha256` and `uuid` match any segment, so a malformed one still reaches the service, which
   answers 422 naming the field; the document states the pattern or format it must have.
@@ -15,7 +15,7 @@ from flask_smorest import Api
 from flask_smorest.spec.plugins import integerconverter2paramschema
 from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
-MAX_ID = 2**63 - 1  # BIGINT on PostgreSQL, INTEGER on SQLite
+MAX_ID = 2**31 - 1  # INTEGER: 32-bit on PostgreSQL (SQLite's would hold more)
 SHA256_PATTERN = "^[0-9a-f]{64}$"
 
 

@@ -1,7 +1,8 @@
 """The base of our API schemas: what the database cannot hold is refused at the edge, by field.
 
-Every integer field without a range of its own gets the 64-bit one, so `?estate_id=10**30` is a 422
-naming `estate_id` (not a database error naming nothing), and the OpenAPI document states the bound.
+Every integer field without a range of its own gets the 32-bit one (ids and counts are INTEGER
+columns, 32-bit on PostgreSQL), so `?estate_id=10**10` is a 422 naming `estate_id` (not a
+database error naming nothing), and the OpenAPI document states the bound.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-INT64 = validate.Range(min=-(2**63), max=2**63 - 1)
+INT32 = validate.Range(min=-(2**31), max=2**31 - 1)
 
 
 def _bounded(field: ma.fields.Field) -> None:
@@ -18,7 +19,7 @@ def _bounded(field: ma.fields.Field) -> None:
     elif isinstance(field, ma.fields.Integer) and not any(
         isinstance(v, validate.Range) for v in field.validators
     ):
-        field.validators = [*field.validators, INT64]
+        field.validators = [*field.validators, INT32]
 
 
 class Schema(ma.Schema):

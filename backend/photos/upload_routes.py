@@ -33,7 +33,12 @@ TUS_VERSION = "1.0.0"
 CHUNK_TYPE = "application/offset+octet-stream"
 TUS_HEADERS = {
     "parameters": [
-        {"in": "header", "name": "Tus-Resumable", "required": True, "schema": {"type": "string"}}
+        {
+            "in": "header",
+            "name": "Tus-Resumable",
+            "required": True,
+            "schema": {"type": "string", "enum": [TUS_VERSION]},
+        }
     ]
 }
 
@@ -92,7 +97,12 @@ def discover():
 @blp.doc(
     parameters=[
         *TUS_HEADERS["parameters"],
-        {"in": "header", "name": "Upload-Length", "required": True, "schema": {"type": "integer"}},
+        {
+            "in": "header",
+            "name": "Upload-Length",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 0},
+        },
         {
             "in": "header",
             "name": "Upload-Metadata",
@@ -154,7 +164,12 @@ def _chunk() -> bytes:
 @blp.doc(
     parameters=[
         *TUS_HEADERS["parameters"],
-        {"in": "header", "name": "Upload-Offset", "required": True, "schema": {"type": "integer"}},
+        {
+            "in": "header",
+            "name": "Upload-Offset",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 0},
+        },
     ],
     requestBody={
         "required": True,
