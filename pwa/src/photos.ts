@@ -2,6 +2,8 @@
 // compressed bytes, which is the name the server stores them under. Re-encoding drops EXIF, so the
 // capture time and position travel as fields of the finding instead.
 
+import { getPhoto, putPhoto, type Capture, type LocalPhoto, type Position } from './db';
+
 export const MAX_EDGE = 1600;
 export const QUALITY = 0.8;
 
@@ -79,4 +81,46 @@ export function isoNow(date = new Date()): string {
   const abs = Math.abs(offset);
   const local = new Date(date.getTime() + offset * 60_000).toISOString().slice(0, -1);
   return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/** The captures recorded with these photos (photos without one are left out). */
+export async function capturesOf(hashes: string[]): Promise<Record<string, Capture>> {
+  const found: Record<string, Capture> = {};
+  for (const hash of hashes) {
+    const capture = (await getPhoto(hash))?.capture;
+    if (capture) found[hash] = capture;
+  }
+  return found;
+}
+
+export interface PhotoOwner {
+  /** the inspection's UUID, or `action:<uuid>` for a ticket action */
+  inspectionId: string;
+  itemCode: string;
+}
+
+/** Make the stored photo of a file the user took or picked, and keep it in IndexedDB. */
+export async function storePhoto(
+  file: File,
+  source: Capture['source'],
+  owner: PhotoOwner,
+  position: Position | null,
+): Promise<LocalPhoto> {
+  const compressed = await compressPhoto(file);
+  const photo: LocalPhoto = {
+    hash: compressed.hash,
+    blob: compressed.blob,
+    size: compressed.blob.size,
+    width: compressed.width,
+    height: compressed.height,
+    capturedAt: isoNow(new Date(file.lastModified || Date.now())),
+    position,
+    inspectionId: owner.inspectionId,
+    itemCode: owner.itemCode,
+    uploaded: false,
+    attempted: false,
+  };
+  void source;
+  await putPhoto(photo);
+  return photo;
 }

@@ -1,0 +1,136 @@
+// Taking or picking photos, shared by the inspection's findings and the firm's after-photos: the
+// camera (capture) and the gallery are two inputs, so the app knows which one a photo came from.
+// Each photo is processed and stored in IndexedDB before the caller hears of it.
+
+import { useEffect, useState } from 'preact/hooks';
+import { getPhoto, type Capture, type Position } from '../db';
+import { freshPosition } from '../gps';
+import { t } from '../i18n';
+import { storePhoto, type PhotoOwner } from '../photos';
+
+interface Props {
+  photos: string[];
+  max: number;
+  owner: PhotoOwner;
+  /** Called once per stored photo, in order; the caller adds it to its record. */
+  onAdd: (hash: string, position: Position | null) => Promise<void> | void;
+  onRemove?: (hash: string) => void;
+  label: string;
+  /** test ids: the camera input, the gallery input, each thumbnail */
+  testId: string;
+  galleryTestId: string;
+  thumbTestId: string;
+  multiple?: boolean;
+  disabled?: boolean;
+}
+
+export function PhotoCapture(props: Props) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const onFiles = async (event: Event, source: Capture['source']) => {
+    const input = event.target as HTMLInputElement;
+    const files = Array.from(input.files ?? []);
+    input.value = '';
+    if (!files.length) return;
+    setBusy(true);
+    setError(null);
+    let count = props.photos.length;
+    try {
+      for (const file of files) {
+        if (count >= props.max) {
+          setError(t('photo_limit', { n: props.max }));
+          break;
+        }
+        const position = freshPosition();
+        const photo = await storePhoto(file, source, props.owner, position);
+        await props.onAdd(photo.hash, position);
+        count++;
+      }
+    } catch (e) {
+      // The browser's own words (often English) stay in the console; the user reads ours.
+      console.error('photo failed', e);
+      setError(t('photo_failed'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const disabled = busy || props.disabled;
+  return (
+    <>
+      <div class="thumbs">
+        {props.photos.map((hash) => (
+          <Thumb
+            key={hash}
+            hash={hash}
+            testId={props.thumbTestId}
+            onRemove={props.onRemove ? () => props.onRemove!(hash) : undefined}
+          />
+        ))}
+        <label class="button camera">
+          {!busy && <CameraIcon />}
+          {busy ? t('photo_processing') : props.label}
+          <input
+            type="file"
+            accept="image/*"
+            capture="environment"
+            multiple={props.multiple}
+            onChange={(e) => void onFiles(e, 'camera')}
+            disabled={disabled}
+            data-testid={props.testId}
+          />
+        </label>
+        <label class="button camera gallery">
+          {t('photo_from_gallery')}
+          <input
+            type="file"
+            accept="image/*,.heic,.heif"
+            multiple
+            onChange={(e) => void onFiles(e, 'gallery')}
+            disabled={disabled}
+            data-testid={props.galleryTestId}
+          />
+        </label>
+      </div>
+      {error && (
+        <p class="error small" data-testid="photo-error">
+          {error}
+        </p>
+      )}
+    </>
+  );
+}
+
+function CameraIcon() {
+  return (
+    <svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2">
+      <path d="M4 7h3l2-3h6l2 3h3a1 1 0 0 1 1 1v11a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V8a1 1 0 0 1 1-1z" />
+      <circle cx="12" cy="13" r="4" />
+    </svg>
+  );
+}
+
+/** A photo kept on this phone (not sent yet, or sent and kept until its record is done). */
+export function Thumb({ hash, onRemove, testId }: { hash: string; onRemove?: () => void; testId: string }) {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    let made: string | null = null;
+    void getPhoto(hash).then((p) => {
+      if (p) setUrl((made = URL.createObjectURL(p.blob)));
+    });
+    return () => {
+      if (made) URL.revokeObjectURL(made);
+    };
+  }, [hash]);
+  return (
+    <span class="thumb" data-testid={testId}>
+      {url && <img src={url} alt="" />}
+      {onRemove && (
+        <button type="button" aria-label={t('photo_remove')} title={t('photo_remove')} onClick={onRemove}>
+          ×
+        </button>
+      )}
+    </span>
+  );
+}
