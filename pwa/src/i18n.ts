@@ -87,6 +87,8 @@ const TEXT = {
   take_photo: ['拍照', 'Take photo'],
   photo_processing: ['正在压缩照片…', 'Compressing photo…'],
   photo_failed: ['这张照片无法处理,请重拍或换一张。', 'This photo cannot be processed: take it again or pick another one.'],
+  photo_too_large: ['照片太大(超过 20 MB),无法上传,请换一张。', 'This photo is too large (over 20 MB) to upload: pick another one.'],
+  photo_pending_server: ['已保存,上传后显示', 'Saved; shown once uploaded'],
   photo_from_gallery: ['从相册选择', 'From gallery'],
   photo_remove: ['删除照片', 'Remove photo'],
   photo_limit: ['每项最多 {n} 张照片', 'At most {n} photos per item'],

@@ -3,10 +3,14 @@
 // Each photo is processed and stored in IndexedDB before the caller hears of it.
 
 import { useEffect, useState } from 'preact/hooks';
+import { app } from '../app-state';
+import { on } from '../bus';
 import { getPhoto, type Capture, type Position } from '../db';
-import { freshPosition } from '../gps';
+import { currentFix } from '../gps';
 import { t } from '../i18n';
-import { storePhoto, type PhotoOwner } from '../photos';
+import { PhotoProblem, storePhoto, type PhotoOwner } from '../photos';
+import { useStore } from '../store';
+import { photoBlob } from '../tickets';
 
 interface Props {
   photos: string[];
@@ -42,15 +46,14 @@ export function PhotoCapture(props: Props) {
           setError(t('photo_limit', { n: props.max }));
           break;
         }
-        const position = freshPosition();
-        const photo = await storePhoto(file, source, props.owner, position);
-        await props.onAdd(photo.hash, position);
+        const photo = await storePhoto(file, source, props.owner, currentFix());
+        await props.onAdd(photo.hash, photo.position);
         count++;
       }
     } catch (e) {
       // The browser's own words (often English) stay in the console; the user reads ours.
       console.error('photo failed', e);
-      setError(t('photo_failed'));
+      setError(t(e instanceof PhotoProblem ? e.key : 'photo_failed'));
     } finally {
       setBusy(false);
     }
@@ -111,21 +114,42 @@ function CameraIcon() {
   );
 }
 
-/** A photo kept on this phone (not sent yet, or sent and kept until its record is done). */
+/** A photo kept on this phone (not sent yet, or sent and kept until its record is done). An
+ *  original this browser cannot show (HEIC) is a placeholder until uploaded, then the server's
+ *  thumbnail; after its record is done the blob is gone and the server's thumbnail stands in. */
 export function Thumb({ hash, onRemove, testId }: { hash: string; onRemove?: () => void; testId: string }) {
+  const userId = useStore(app).session?.user.id ?? 0;
   const [url, setUrl] = useState<string | null>(null);
+  const [waiting, setWaiting] = useState(false);
   useEffect(() => {
     let made: string | null = null;
-    void getPhoto(hash).then((p) => {
-      if (p) setUrl((made = URL.createObjectURL(p.blob)));
+    let gone = false;
+    const show = (blob: Blob) => {
+      if (gone) return;
+      if (made) URL.revokeObjectURL(made);
+      setUrl((made = URL.createObjectURL(blob)));
+      setWaiting(false);
+    };
+    const load = async () => {
+      const photo = await getPhoto(hash);
+      if (photo && !photo.original) return show(photo.blob);
+      if (photo && !photo.uploaded) return setWaiting(true);
+      await photoBlob(userId, hash, 'thumb').then(show, () => setWaiting(true));
+    };
+    void load();
+    // An original waiting for the server: look again when the outbox moves.
+    const off = on('queue-changed', () => {
+      if (!made) void load();
     });
     return () => {
+      gone = true;
+      off();
       if (made) URL.revokeObjectURL(made);
     };
   }, [hash]);
   return (
-    <span class="thumb" data-testid={testId}>
-      {url && <img src={url} alt="" />}
+    <span class="thumb" data-testid={testId} data-sha={hash} data-waiting={waiting ? 'true' : 'false'}>
+      {url ? <img src={url} alt="" /> : waiting && <span class="placeholder small">{t('photo_pending_server')}</span>}
       {onRemove && (
         <button type="button" aria-label={t('photo_remove')} title={t('photo_remove')} onClick={onRemove}>
           ×

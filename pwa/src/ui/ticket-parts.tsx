@@ -4,7 +4,6 @@ import './firm.css';
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Estate } from '../data';
-import { getPhoto } from '../db';
 import type { LngLat } from '../geo';
 import { formatTime, t, word } from '../i18n';
 import { photoBlob, UNIT_STATES, type TicketEvent, type TicketState, type TicketSummary } from '../tickets';
@@ -138,25 +137,4 @@ export function LazyMap(props: MapProps) {
   if (error) return <div class="map small-map placeholder">{t('map_failed', { m: error })}</div>;
   if (!Map) return <div class="map small-map placeholder">{t('map_loading')}</div>;
   return <Map {...props} />;
-}
-
-export function LocalThumb({ hash, onRemove }: { hash: string; onRemove?: () => void }) {
-  const [url, setUrl] = useState<string | null>(null);
-  useEffect(() => {
-    let made: string | null = null;
-    void getPhoto(hash).then((p) => p && setUrl((made = URL.createObjectURL(p.blob))));
-    return () => {
-      if (made) URL.revokeObjectURL(made);
-    };
-  }, [hash]);
-  return (
-    <span class="thumb" data-testid="after-thumb">
-      {url && <img src={url} alt="" />}
-      {onRemove && (
-        <button type="button" aria-label={t('photo_remove')} onClick={onRemove}>
-          ×
-        </button>
-      )}
-    </span>
-  );
 }

@@ -10,7 +10,7 @@ import { dropUnreferencedPhotos, type LocalAction } from '../db';
 import type { LngLat } from '../geo';
 import { formatTime, t, word, type Key } from '../i18n';
 import { isoNow, newUuid } from '../photos';
-import { PhotoCapture } from './photo-capture';
+import { PhotoCapture, Thumb } from './photo-capture';
 import { useStore } from '../store';
 import { discardAction, newAction, openAction, saveAction, submitAction } from '../outbox';
 import { cachedTicket, fetchTicket, type Ticket } from '../tickets';
@@ -18,7 +18,6 @@ import { estateName, useEstates } from './firm';
 import {
   Deadline,
   LazyMap,
-  LocalThumb,
   PhotoViewer,
   ServerPhoto,
   SeverityTag,
@@ -245,7 +244,7 @@ export function TicketScreen({ id }: { id: number }) {
           {queued.photos.length > 0 && (
             <div class="thumbs">
               {queued.photos.map((h) => (
-                <LocalThumb key={h} hash={h} />
+                <Thumb key={h} hash={h} testId="after-thumb" />
               ))}
             </div>
           )}
