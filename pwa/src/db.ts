@@ -122,6 +122,17 @@ export interface LocalPhoto {
   capture?: Capture | null;
   /** The original could not be decoded here: the server converts it and makes the thumbnail. */
   original?: boolean;
+  /** A resumable upload under way (outbox/tus.ts): where, how far the server has it, how often a
+   *  chunk was cut off (each cut halves the chunk), and the user's words for the last cut. */
+  upload?: PhotoUpload | null;
+}
+
+export interface PhotoUpload {
+  url: string | null;
+  offset: number;
+  failures: number;
+  chunk: number;
+  note: string | null;
 }
 
 export interface CacheEntry {

@@ -84,16 +84,6 @@ export function isoNow(date = new Date()): string {
   return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
-/** The captures recorded with these photos (photos without one are left out). */
-export async function capturesOf(hashes: string[]): Promise<Record<string, Capture>> {
-  const found: Record<string, Capture> = {};
-  for (const hash of hashes) {
-    const capture = (await getPhoto(hash))?.capture;
-    if (capture) found[hash] = capture;
-  }
-  return found;
-}
-
 export interface PhotoOwner {
   /** the inspection's UUID, or `action:<uuid>` for a ticket action */
   inspectionId: string;
