@@ -3447,6 +3447,38 @@ export interface components {
         ActiveChecklists: {
             checklists?: components["schemas"]["Version"][];
         };
+        Attachment: {
+            capture?: (Record<string, never> | null) | components["schemas"]["CaptureOut"];
+            evidence?: components["schemas"]["Evidence"][];
+            sha256?: string;
+        };
+        Capture: {
+            /** @default null */
+            fix: components["schemas"]["Fix"] | (Record<string, never> | null);
+            /** @default null */
+            original_lat: number | null;
+            /** @default null */
+            original_lng: number | null;
+            /**
+             * Format: date-time
+             * @description DateTimeOriginal of the original file; naive = Asia/Shanghai
+             * @default null
+             */
+            original_taken_at: string | null;
+            /** @description must also be in `photos` */
+            sha256: string;
+            /** @enum {string} */
+            source: "camera" | "gallery";
+        };
+        CaptureOut: {
+            fix?: {
+                [key: string]: unknown;
+            } | null;
+            original_lat?: number | null;
+            original_lng?: number | null;
+            original_taken_at?: string | null;
+            source?: string;
+        };
         Checklist: {
             code?: string;
             id?: number;
@@ -3626,6 +3658,17 @@ export interface components {
             };
             message?: string;
         };
+        Fix: {
+            /** @default null */
+            accuracy_m: number | null;
+            /**
+             * Format: date-time
+             * @default null
+             */
+            at: string | null;
+            lat: number;
+            lng: number;
+        };
         Grid: {
             code?: string;
             geometry?: {
@@ -3726,6 +3769,8 @@ export interface components {
             username: string;
         };
         ManualTicket: {
+            /** @description capture metadata per photo (contract: one per listed photo) */
+            captures?: components["schemas"]["Capture"][];
             description: string;
             estate_id: number;
             item_code: string;
@@ -3837,6 +3882,8 @@ export interface components {
         };
         ResultIn: {
             answer: unknown;
+            /** @description capture metadata per photo (contract: one per listed photo) */
+            captures?: components["schemas"]["Capture"][];
             item_code: string;
             /** @default  */
             note: string;
@@ -3846,6 +3893,7 @@ export interface components {
         };
         ResultOut: {
             answer?: unknown;
+            attachments?: components["schemas"]["Attachment"][];
             evidence?: components["schemas"]["Evidence"][];
             item_code?: string;
             note?: string;
@@ -3883,6 +3931,8 @@ export interface components {
             escalation_level?: number;
             estate_id?: number;
             events?: components["schemas"]["Event"][];
+            /** @description flags of the latest rectification's after-photos */
+            evidence?: components["schemas"]["Evidence"][];
             extension_count?: number;
             /** Format: date-time */
             found_at?: string;
@@ -3917,7 +3967,10 @@ export interface components {
             rework?: number;
         };
         TicketPhoto: {
+            capture?: (Record<string, never> | null) | components["schemas"]["CaptureOut"];
             event_id?: number | null;
+            /** @description after-photos: evidence flags [{code, message, detail}] */
+            readonly evidence?: unknown;
             kind?: string;
             sha256?: string;
         };
@@ -3973,6 +4026,8 @@ export interface components {
             /** @enum {string} */
             action: "accept" | "rectify" | "verify" | "reject" | "dispute" | "return" | "reroute" | "cancel" | "request_extension" | "approve_extension" | "deny_extension";
             amount?: number;
+            /** @description capture metadata per photo (contract: one per listed photo) */
+            captures?: components["schemas"]["Capture"][];
             /** @description reroute: the new unit */
             organisation_id?: number;
             photos?: string[];
