@@ -147,7 +147,18 @@ def start_server(instance: Path, workers: int = 2) -> LiveServer:
     port = _free_port()
     log = (instance / "gunicorn.log").open("wb")
     process = subprocess.Popen(
-        [BIN / "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "wsgi:app"],
+        # gunicorn.conf.py (the worker model of production: gthread, timeouts) is named so
+        # that the live server is what `make serve` and docs/deploy.md run.
+        [
+            BIN / "gunicorn",
+            "--config",
+            "gunicorn.conf.py",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "wsgi:app",
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,
