@@ -62,8 +62,9 @@ async function save(hash: string, upload: PhotoUpload | null): Promise<void> {
   emit('queue-changed');
 }
 
-/** Create the upload; null when the server already has this photo. */
-async function create(photo: LocalPhoto): Promise<string | null> {
+/** Create the upload (or find ours, if the server still has it open); null when the server
+ *  already has this photo. */
+async function create(photo: LocalPhoto): Promise<{ url: string; offset: number } | null> {
   const type = photo.blob.type || 'image/jpeg';
   const response = await request('/api/photos/uploads', {
     method: 'POST',
@@ -76,7 +77,7 @@ async function create(photo: LocalPhoto): Promise<string | null> {
   if (response.headers.get('X-Photo-Stored')) return null;
   const location = response.headers.get('Location');
   if (!location) throw new ApiError(response.status, 'no_location', 'upload created without a Location');
-  return path(location);
+  return { url: path(location), offset: Number(response.headers.get('Upload-Offset')) || 0 };
 }
 
 /** The server's offset of an upload, or null when it no longer knows it (expired). */
@@ -103,12 +104,12 @@ export async function tusSend(hash: string, limit: TusLimits): Promise<void> {
     upload = offset === null ? { ...upload, url: null, offset: 0 } : { ...upload, offset };
   }
   if (!upload.url) {
-    const url = await create(photo);
-    if (url === null) {
+    const created = await create(photo);
+    if (created === null) {
       await save(hash, { ...upload, offset: total });
       return;
     }
-    upload = { ...upload, url, offset: 0 };
+    upload = { ...upload, ...created };
   }
   await save(hash, upload);
 
