@@ -42,7 +42,9 @@ def _firm_phone(browser, server: LiveServer, ticket: dict):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    sent: list[dict] = []  # every upload request the phone made (page and service worker)
+    # Every upload request the phone made (the browser does not report Blob bodies: the offsets
+    # tell what each chunk carried).
+    sent: list[dict] = []
     context.on(
         "request",
         lambda r: (
@@ -51,7 +53,6 @@ def _firm_phone(browser, server: LiveServer, ticket: dict):
                 {
                     "method": r.method,
                     "offset": r.headers.get("upload-offset"),
-                    "bytes": len(r.post_data_buffer or b""),
                 }
             )
         ),
@@ -119,8 +120,9 @@ def test_rectification_over_a_slow_link_arrives_once(browser, live_server, artif
     assert len(after) == 1
     assert server.call("HEAD", f"/api/photos/{after[0]}", user="firm1")[0] == 200
     patches = [r for r in sent if r["method"] == "PATCH"]
+    offsets = [int(r["offset"]) for r in patches]
     assert len(patches) >= 5, "sent in chunks"
-    assert sum(r["bytes"] for r in patches) == total, "every byte once"
+    assert offsets[0] == 0 and offsets == sorted(set(offsets)), f"every byte once: {offsets}"
     assert [r["method"] for r in sent].count("POST") == 1
     assert took > total / 2_500 * 0.8, f"throttled: {took:.0f} s for {total} bytes"
     log = _server_log(server)[log_before:]
@@ -180,9 +182,10 @@ def test_cut_mid_photo_resumes_after_a_reload(browser, live_server, artifacts, t
 
     resumed = [r for r in sent[before_cut:] if r["method"] == "PATCH"]
     assert resumed, sent
-    assert int(resumed[0]["offset"]) >= server_offset, "resumed, not started over"
+    offsets = [int(r["offset"]) for r in resumed]
+    assert min(offsets) >= server_offset, f"resumed, not started over: {offsets}"
+    assert offsets == sorted(set(offsets)), f"no chunk sent twice after the reload: {offsets}"
     assert [r["method"] for r in sent].count("POST") == 1, "the same upload, not a new one"
-    assert sum(r["bytes"] for r in resumed) <= total - server_offset + 64 * 1024
     stored = server.get(f"/api/tickets/{ticket['id']}", "firm1")
     assert stored["state"] == "rectified"
     assert [e["action"] for e in stored["events"]].count("rectify") == 1

@@ -43,9 +43,10 @@ export function tusLimits(): Promise<TusLimits | null> {
   return limits;
 }
 
-/** Chunk for the measured throughput: about TARGET_SECONDS of sending, halved per recent cut. */
+/** Chunk for the measured throughput: about TARGET_SECONDS of sending, halved per recent cut.
+ *  Unmeasured links start at the smallest chunk (it finishes in time even at 2.5 KB/s). */
 export function chunkFor(bytesPerS: number | undefined, failures: number, maxChunk: number): number {
-  const base = bytesPerS ? bytesPerS * TARGET_SECONDS : 64 * 1024;
+  const base = bytesPerS ? bytesPerS * TARGET_SECONDS : MIN_CHUNK;
   const size = Math.floor(base / 2 ** Math.min(failures, 6));
   return Math.max(MIN_CHUNK, Math.min(maxChunk, size));
 }
@@ -115,7 +116,9 @@ export async function tusSend(hash: string, limit: TusLimits): Promise<void> {
 
   for (;;) {
     const bytesPerS = await getKv<number>(THROUGHPUT_KEY);
-    const size = chunkFor(bytesPerS, upload.failures, limit.maxChunk);
+    // At most twice the last chunk: one fast measurement must not overshoot a slow link.
+    const grown = upload.chunk ? Math.max(MIN_CHUNK, 2 * upload.chunk) : Infinity;
+    const size = Math.min(grown, chunkFor(bytesPerS, upload.failures, limit.maxChunk));
     const body = photo.blob.slice(upload.offset, Math.min(total, upload.offset + size));
     // Generous, but bounded: a chunk that cannot finish in 4× its expected time is cut.
     const timeoutMs = Math.max(20_000, ((4 * body.size) / (bytesPerS ?? 2_000)) * 1000);

@@ -114,7 +114,7 @@ export function SyncScreen() {
         <span style={{ width: `${total ? (100 * done) / total : 100}%` }} />
       </div>
       <p class="muted small" data-testid="sync-summary">
-        {total ? t('sync_progress', { d: done, n: total }) : t('sync_empty')} ·{' '}
+        {total ? t('sync_progress', { d: done, n: total }) : actions.length ? '' : t('sync_empty')} ·{' '}
         {t('sync_waiting')} {state.counts.waiting} · {t('sync_sending')} {state.counts.sending} · {t('sync_failed')}{' '}
         {state.counts.failed}
       </p>

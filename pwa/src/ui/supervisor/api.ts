@@ -60,17 +60,19 @@ export interface TicketEvidence {
   finding: EvidenceFlag[] | null;
   /** the rectification's flags (after-photos against the estate's earlier photos and the finding) */
   rectification: EvidenceFlag[];
-  /** flags per photo, before- and after-photos alike */
+  /** flags per photo, keyed `kind:sha256` (one file can be a before- and an after-photo) */
   byPhoto: Record<string, EvidenceFlag[]>;
 }
 
 /** Servers before capture metadata send no per-photo flags: read them as none. */
-type WithFlags = { sha256: string; evidence?: EvidenceFlag[] | null };
+type WithFlags = { sha256: string; kind?: string; evidence?: EvidenceFlag[] | null };
 
 /** Every evidence flag of a ticket: the finding's (from its inspection) and the rectification's. */
 export async function evidenceOf(ticket: Ticket): Promise<TicketEvidence> {
   const byPhoto: Record<string, EvidenceFlag[]> = {};
-  for (const photo of ticket.photos as WithFlags[]) byPhoto[photo.sha256] = [...(photo.evidence ?? [])];
+  for (const photo of ticket.photos as WithFlags[]) {
+    byPhoto[`${photo.kind}:${photo.sha256}`] = [...(photo.evidence ?? [])];
+  }
   const rectification = (ticket as { evidence?: EvidenceFlag[] }).evidence ?? [];
   if (!ticket.inspection_id) return { finding: null, rectification, byPhoto };
   const inspection = await getJson<{
@@ -78,9 +80,9 @@ export async function evidenceOf(ticket: Ticket): Promise<TicketEvidence> {
     results: { item_code: string; evidence: EvidenceFlag[]; attachments?: WithFlags[] }[];
   }>(`/api/inspections/${encodeURIComponent(ticket.inspection_id)}`);
   const result = inspection.results.find((r) => r.item_code === ticket.item_code);
+  // The finding's photos are judged by the inspection's checks.
   for (const attachment of result?.attachments ?? []) {
-    const known = byPhoto[attachment.sha256] ?? [];
-    byPhoto[attachment.sha256] = known.length ? known : [...(attachment.evidence ?? [])];
+    byPhoto[`before:${attachment.sha256}`] = [...(attachment.evidence ?? [])];
   }
   return { finding: [...inspection.evidence, ...(result?.evidence ?? [])], rectification, byPhoto };
 }

@@ -72,7 +72,7 @@ function Photos({ ticket, evidence }: { ticket: Ticket; evidence: TicketEvidence
                 g.shas.map((s) => (
                   <div key={s} class="sv-photo-with-flags" data-sha={s}>
                     <Photo sha={s} label={label} />
-                    <FlagList flags={evidence?.byPhoto[s] ?? []} after={g.kind === 'after'} testId="sv-photo-flags" />
+                    <FlagList flags={evidence?.byPhoto[`${g.kind}:${s}`] ?? []} after={g.kind === 'after'} testId="sv-photo-flags" />
                   </div>
                 ))
               ) : (
