@@ -172,9 +172,8 @@ def test_cut_mid_photo_resumes_after_a_reload(browser, live_server, artifacts, t
     expect(page.get_by_test_id("photo-progress")).to_have_count(1)
     page.screenshot(path=artifacts / "72-upload-cut-reloaded-360.png", full_page=True)
 
-    # Signal back (still slow): it goes on from the server's offset.
-    cdp = context.new_cdp_session(page)
-    cdp.send("Network.enable")
+    # Signal back (still slow): it goes on from the server's offset. (The CDP session outlives the
+    # reload: the same one lifts the cut.)
     cdp.send("Network.emulateNetworkConditions", SLOW)
     context.set_offline(False)
     expect(page.get_by_test_id("queued-action-item")).to_have_count(0, timeout=400_000)

@@ -141,9 +141,11 @@ export async function tusSend(hash: string, limit: TusLimits): Promise<void> {
       if (e instanceof ApiError && e.status === 404) {
         await save(hash, { ...upload, url: null, offset: 0 }); // expired: a new upload next try
       }
-      if (e instanceof NetworkError) {
-        // Cut off mid-chunk: the next try resumes from the server's offset with a smaller chunk,
-        // after the outbox's backoff, so the same request is never repeated as it was.
+      // Cut off mid-chunk (no answer, or a proxy's timeout or size limit): the next try resumes
+      // from the server's offset with a smaller chunk, after the outbox's backoff, so the same
+      // request is never repeated as it was.
+      const cut = e instanceof NetworkError || (e instanceof ApiError && [408, 413, 502, 504].includes(e.status));
+      if (cut) {
         const failures = upload.failures + 1;
         const next = chunkFor(bytesPerS, failures, limit.maxChunk);
         await save(hash, {
@@ -152,6 +154,11 @@ export async function tusSend(hash: string, limit: TusLimits): Promise<void> {
           note: `上传中断(第 ${failures} 次),将从 ${kb(upload.offset)} KB 处续传,分块减为 ${kb(next)} KB`,
         });
         await setKv(THROUGHPUT_KEY, Math.max(MIN_CHUNK / TARGET_SECONDS / 4, (bytesPerS ?? 4_000) / 2));
+        // A body too large for someone on the way: smaller at once (the outbox would keep it failed).
+        if (e instanceof ApiError && e.status === 413 && size > MIN_CHUNK) {
+          upload = { ...upload, failures };
+          continue;
+        }
       }
       throw e;
     }

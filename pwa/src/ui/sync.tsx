@@ -114,9 +114,14 @@ export function SyncScreen() {
         <span style={{ width: `${total ? (100 * done) / total : 100}%` }} />
       </div>
       <p class="muted small" data-testid="sync-summary">
-        {total ? t('sync_progress', { d: done, n: total }) : actions.length ? '' : t('sync_empty')} ·{' '}
-        {t('sync_waiting')} {state.counts.waiting} · {t('sync_sending')} {state.counts.sending} · {t('sync_failed')}{' '}
-        {state.counts.failed}
+        {[
+          total ? t('sync_progress', { d: done, n: total }) : actions.length ? null : t('sync_empty'),
+          `${t('sync_waiting')} ${state.counts.waiting}`,
+          `${t('sync_sending')} ${state.counts.sending}`,
+          `${t('sync_failed')} ${state.counts.failed}`,
+        ]
+          .filter(Boolean)
+          .join(' · ')}
       </p>
       <ul class="list queue" data-testid="queue">
         {sorted.map((r) => {

@@ -198,7 +198,7 @@ function Actions({ ticket, onDone }: { ticket: Ticket; onDone: (message: string,
           </label>
           <div class="row">
             <button type="submit" class="primary" disabled={busy || !reason.trim()}>{t('sv_confirm')}</button>
-            <button type="button" onClick={() => setForm(null)}>{t('sv_cancel')}</button>
+            <button type="button" onClick={() => setForm(null)}>{t('cancel')}</button>
           </div>
         </form>
       )}
@@ -252,7 +252,7 @@ export default function TicketPanel({
   return (
     <article class="sv-ticket" data-testid="sv-ticket" data-state={ticket?.state}>
       <div class="row between">
-        <h2>{ticket ? t('sv_ticket', { c: ticket.code }) : t('loading')}</h2>
+        <h2>{ticket ? t('ticket_title', { c: ticket.code }) : t('loading')}</h2>
         <button type="button" class="small" onClick={onClose} data-testid="sv-close">{t('sv_close_panel')}</button>
       </div>
       {error && <p class="error">{error}</p>}
