@@ -12,6 +12,7 @@
 
     .venv/bin/python bench/pwa_figures.py          (builds pwa/dist first when it is stale)
     .venv/bin/python bench/pwa_figures.py firm     (1 and 4 only)
+    .venv/bin/python bench/pwa_figures.py uploads  (1 and 3 only)
 
 Prints figures; asserts nothing.
 """
@@ -320,6 +321,7 @@ def main() -> None:
     app = BuiltApp(ROOT / "pwa" / "dist")
     static_sizes(app)
     only_firm = sys.argv[1:] == ["firm"]
+    only_uploads = sys.argv[1:] == ["uploads"]
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -329,12 +331,15 @@ def main() -> None:
                 browser = p.chromium.launch(
                     executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
                 )
-                if not only_firm:
-                    slow_3g(browser, server.base)
+                if only_uploads:
                     upload_bytes(browser, server, Path(tmp))
-                firm_screen(browser, server.base)
-                if not only_firm:
-                    supervisor_screen(browser, app, server.base)
+                else:
+                    if not only_firm:
+                        slow_3g(browser, server.base)
+                        upload_bytes(browser, server, Path(tmp))
+                    firm_screen(browser, server.base)
+                    if not only_firm:
+                        supervisor_screen(browser, app, server.base)
                 browser.close()
         finally:
             server.stop()

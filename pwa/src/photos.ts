@@ -2,7 +2,7 @@
 // compressed bytes, which is the name the server stores them under. Re-encoding drops EXIF, so the
 // capture time and position travel as fields of the finding instead.
 
-import { getPhoto, putPhoto, type Capture, type LocalPhoto } from './db';
+import { putPhoto, type Capture, type LocalPhoto } from './db';
 import { captureOf, readOrigin } from './photo-origin';
 
 export const MAX_EDGE = 1600;

@@ -166,7 +166,7 @@ def start_server(instance: Path, workers: int = 2) -> LiveServer:
         stderr=subprocess.STDOUT,
     )
     server = LiveServer(f"http://127.0.0.1:{port}", process, log=instance / "gunicorn.log")
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # a loaded machine starts gunicorn slowly
     while time.monotonic() < deadline:
         try:
             if server.call("GET", "/api/health")[0] == 200:

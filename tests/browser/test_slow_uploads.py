@@ -42,11 +42,11 @@ def _firm_phone(browser, server: LiveServer, ticket: dict):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    # Every upload request the phone made (the browser does not report Blob bodies: the offsets
-    # tell what each chunk carried).
+    # Every upload request that reached the server (the browser does not report Blob bodies: the
+    # offsets tell what each chunk carried). A request cut off by the network is not one of them.
     sent: list[dict] = []
     context.on(
-        "request",
+        "requestfinished",
         lambda r: (
             "/api/photos/uploads" in r.url
             and sent.append(
