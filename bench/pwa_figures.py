@@ -184,7 +184,11 @@ def upload_bytes(browser, server, workdir: Path) -> None:
     with_photo = [i for i in items if i["on_fail"]["photo"]][:10]
     photos = [phone_photo(workdir / f"IMG_{n:04d}.jpg", seed=n + 1) for n in range(10)]
     original = sum(p.stat().st_size for p in photos)
-    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="zh-CN")
+    # No service worker: its Background Sync would send the queue itself, outside the page's
+    # throttled (and observed) network.
+    context = browser.new_context(
+        viewport={"width": 360, "height": 640}, locale="zh-CN", service_workers="block"
+    )
     page = context.new_page()
     sent: list[tuple[str, int, int, str]] = []
 
