@@ -1,7 +1,7 @@
 """URL converters that say in the OpenAPI document what the server accepts in a path.
 
-- `int` is werkzeug's, bounded to a database id (32-bit INTEGER): a larger number matches no route (404),
-  instead of reaching the database as a value no column can hold.
+- `int` is werkzeug's, bounded to a database id (32-bit INTEGER): a larger number matches no
+  route (404), instead of reaching the database as a value no column can hold.
 - `sha256` and `uuid` match any segment, so a malformed one still reaches the service, which
   answers 422 naming the field; the document states the pattern or format it must have.
 """

@@ -3,7 +3,7 @@
 
 import { on } from './bus';
 import { allActions, allInspections, getSession, onDbVersionChange, pruneDone, type Session, type SyncState } from './db';
-import { drainQueue, nextDue, SYNC_TAG } from './queue';
+import { drainQueue, nextDue, SYNC_TAG } from './outbox';
 import { createStore } from './store';
 
 export interface QueueCounts {

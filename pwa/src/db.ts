@@ -14,6 +14,7 @@
 // that could hold unsent data: a new app version must always be able to send what an old one saved.
 
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { components } from './api-types';
 
 export type Role = 'inspector' | 'firm' | 'supervisor' | 'admin';
 
@@ -94,8 +95,14 @@ export interface LocalInspection {
   evidenceFlags: string[];
 }
 
+/** Where a photo came from, sent beside it (contract §1): read from the ORIGINAL file before the
+ *  phone re-encodes it, plus the phone's own fix when the photo was taken or picked. The shape is
+ *  the server's (generated from its OpenAPI document). */
+export type Capture = Omit<components['schemas']['Capture'], 'fix'> & { fix: components['schemas']['Fix'] | null };
+
 export interface LocalPhoto {
   hash: string;
+  /** The JPEG made on the phone, or the original bytes when the phone cannot decode them (HEIC). */
   blob: Blob;
   size: number;
   width: number;
@@ -106,6 +113,21 @@ export interface LocalPhoto {
   itemCode: string;
   uploaded: boolean;
   attempted: boolean;
+  /** Absent on photos stored by older versions of the app. */
+  capture?: Capture | null;
+  /** The original could not be decoded here: the server converts it and makes the thumbnail. */
+  original?: boolean;
+  /** A resumable upload under way (outbox/tus.ts): where, how far the server has it, how often a
+   *  chunk was cut off (each cut halves the chunk), and the user's words for the last cut. */
+  upload?: PhotoUpload | null;
+}
+
+export interface PhotoUpload {
+  url: string | null;
+  offset: number;
+  failures: number;
+  chunk: number;
+  note: string | null;
 }
 
 export interface CacheEntry {
@@ -115,15 +137,17 @@ export interface CacheEntry {
   fetchedAt: string;
 }
 
-/** A ticket transition made on this device, sent by the queue after its photos (ticket-queue.ts). */
+/** A ticket transition made on this device, sent by the outbox after its photos (outbox/actions.ts). */
 export interface LocalAction {
   id: string; // UUID made on the phone
   userId: number;
   ticketId: number;
   ticketCode: string;
   title: string;
-  action: string; // accept | rectify | dispute | verify | reject
+  action: string; // accept | rectify | dispute | verify | reject | reroute | return | cancel
   reason: string;
+  /** reroute: the unit the ticket goes to (records saved before supervisors queued have none). */
+  organisationId?: number | null;
   photos: string[]; // sha256 of compressed JPEGs in the `photos` store
   /** The ticket version and trail length the user saw: sent as If-Match; used to recognise our own
    * earlier attempt when the answer is 412/409. */

@@ -70,6 +70,7 @@ class LiveServer:
     base: str
     process: subprocess.Popen
     tokens: dict[str, str] = field(default_factory=dict)
+    log: Path | None = None  # gunicorn's output (worker timeouts show there)
 
     def stop(self) -> None:
         self.process.terminate()
@@ -174,7 +175,7 @@ def start_server(
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    server = LiveServer(f"http://127.0.0.1:{port}", process)
+    server = LiveServer(f"http://127.0.0.1:{port}", process, log=instance / "gunicorn.log")
     deadline = time.monotonic() + 120  # a loaded 2-core machine imports the app slowly
     while time.monotonic() < deadline:
         try:

@@ -4,8 +4,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { app, kickQueue } from '../app-state';
 import { on } from '../bus';
 import { allActions, allInspections, updateInspection, type LocalAction, type LocalInspection } from '../db';
-import { formatTime, t, type Key } from '../i18n';
-import { retryFailed } from '../queue';
+import { formatTime, t, word, type Key } from '../i18n';
+import { retryFailed } from '../outbox';
+import { photoProgress, type PhotoProgress } from '../outbox/photos';
 import { navigate } from '../router';
 import { useStore } from '../store';
 
@@ -24,6 +25,31 @@ function reason(record: LocalInspection): string | null {
   return text;
 }
 
+const kb = (n: number) => (n < 10_240 ? `${(n / 1024).toFixed(1)} KB` : `${Math.round(n / 1024)} KB`);
+
+/** Each photo of an unsent record: bytes sent of its size, and why its last chunk was cut. */
+function PhotoBars({ hashes, tick }: { hashes: string[]; tick: number }) {
+  const [list, setList] = useState<PhotoProgress[]>([]);
+  useEffect(() => {
+    void photoProgress(hashes).then(setList);
+  }, [hashes.join(), tick]);
+  return (
+    <ul class="photo-progress">
+      {list.map((p, i) => (
+        <li key={p.hash} data-testid="photo-progress" data-sent={p.sent} data-total={p.total} data-done={p.done}>
+          <span class="small">{t('sync_photo_bytes', { i: i + 1, s: kb(p.sent), n: kb(p.total) })}</span>
+          <div class="progress">
+            <span style={{ width: `${p.total ? (100 * p.sent) / p.total : 100}%` }} />
+          </div>
+          {p.note && !p.done && <p class="muted small" data-testid="upload-note">{p.note}</p>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+const photosOf = (r: LocalInspection) => [...new Set(Object.values(r.results).flatMap((x) => x.photos))];
+
 const ORDER: Record<string, number> = { sending: 0, failed: 1, waiting: 2, done: 3 };
 const LABEL: Record<string, Key> = {
   sending: 'sync_sending',
@@ -38,7 +64,7 @@ export function SyncScreen() {
   const [records, setRecords] = useState<LocalInspection[]>([]);
   const [actions, setActions] = useState<LocalAction[]>([]);
   const [storage, setStorage] = useState<{ usage?: number; quota?: number } | null>(null);
-  const [, tick] = useState(0);
+  const [ticks, tick] = useState(0);
 
   useEffect(() => {
     const load = () => {
@@ -88,9 +114,14 @@ export function SyncScreen() {
         <span style={{ width: `${total ? (100 * done) / total : 100}%` }} />
       </div>
       <p class="muted small" data-testid="sync-summary">
-        {total ? t('sync_progress', { d: done, n: total }) : t('sync_empty')} ·{' '}
-        {t('sync_waiting')} {state.counts.waiting} · {t('sync_sending')} {state.counts.sending} · {t('sync_failed')}{' '}
-        {state.counts.failed}
+        {[
+          total ? t('sync_progress', { d: done, n: total }) : actions.length ? null : t('sync_empty'),
+          `${t('sync_waiting')} ${state.counts.waiting}`,
+          `${t('sync_sending')} ${state.counts.sending}`,
+          `${t('sync_failed')} ${state.counts.failed}`,
+        ]
+          .filter(Boolean)
+          .join(' · ')}
       </p>
       <ul class="list queue" data-testid="queue">
         {sorted.map((r) => {
@@ -113,6 +144,7 @@ export function SyncScreen() {
               <div class="progress">
                 <span style={{ width: `${(100 * stepsDone) / steps}%` }} />
               </div>
+              {r.state !== 'done' && r.photosTotal > 0 && <PhotoBars hashes={photosOf(r)} tick={ticks} />}
               {why && r.state !== 'done' && (
                 <p class={r.state === 'failed' ? 'error small' : 'muted small'} data-testid="reason">
                   {t('sync_reason', { m: why })}
@@ -120,7 +152,7 @@ export function SyncScreen() {
               )}
               {r.state === 'failed' && (
                 <div class="row">
-                  <button type="button" class="small" onClick={() => void retryFailed(r.id).then(() => kickQueue(true))}>
+                  <button type="button" class="small" onClick={() => void retryFailed('inspection', r.id).then(() => kickQueue(true))}>
                     {t('sync_retry')}
                   </button>
                   {r.lastError?.status === 422 && (
@@ -149,13 +181,14 @@ export function SyncScreen() {
       {actions.length > 0 && (
         <ul class="list queue" data-testid="queued-actions">
           {actions.map((a) => (
-            <li key={a.id} class={`q ${a.state}`}>
+            <li key={a.id} class={`q ${a.state}`} data-testid="queued-action-item" data-state={a.state}>
               <div class="row between">
                 <a href={`/ticket/${a.ticketId}`}>
-                  {t(`act_${a.action}` as Key)} · {a.title} · {a.ticketCode}
+                  {word('act_', a.action)} · {a.title} · {a.ticketCode}
                 </a>
                 <span class={`state ${a.state}`}>{t(LABEL[a.state])}</span>
               </div>
+              {a.photos.length > 0 && <PhotoBars hashes={a.photos} tick={ticks} />}
               {a.lastError && (
                 <p class={a.state === 'failed' ? 'error small' : 'muted small'}>
                   {t('sync_reason', { m: a.lastError.kind === 'network' ? t('err_network') : a.lastError.message })}

@@ -1,19 +1,24 @@
 // One ticket for the supervisor: before/after photos, the evidence checks of the finding explained,
 // the history, and what the supervisor may do now (verify, return for rework, reroute, …).
-// Every action sends the version shown; a 412 (someone was faster) or 409 reloads the ticket.
+// Every action goes through the phone's outbox like a firm's (outbox/actions.ts) with the version
+// shown; a 412 (someone was faster) or 409 reloads the ticket; without signal it waits on the phone.
 
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, getJson, request } from '../../api';
-import { formatTime, t, type Key } from '../../i18n';
+import { getJson } from '../../api';
+import { app, kickQueue } from '../../app-state';
+import { discardAction, newAction, settledAction, submitAction } from '../../outbox';
+import { formatTime, t, word, type Key } from '../../i18n';
+import { isoNow, newUuid } from '../../photos';
 import {
   allOrganisations,
   errorText,
   evidenceOf,
   photoUrl,
-  type EvidenceFlag,
   type Organisation,
   type Ticket,
+  type TicketEvidence,
 } from './api';
+import { FlagList } from '../evidence';
 
 const FORMS = ['reject', 'reroute', 'return', 'cancel'] as const; // actions that need a reason
 type FormAction = (typeof FORMS)[number];
@@ -49,7 +54,7 @@ function Photo({ sha, label }: { sha: string; label: string }) {
   );
 }
 
-function Photos({ ticket }: { ticket: Ticket }) {
+function Photos({ ticket, evidence }: { ticket: Ticket; evidence: TicketEvidence | undefined }) {
   const groups = (['before', 'after', 'verification'] as const).map((kind) => ({
     kind,
     shas: ticket.photos.filter((p) => p.kind === kind).map((p) => p.sha256),
@@ -63,7 +68,16 @@ function Photos({ ticket }: { ticket: Ticket }) {
           return (
             <figure key={g.kind} data-testid={`sv-photos-${g.kind}`}>
               <figcaption>{label}</figcaption>
-              {g.shas.length ? g.shas.map((s) => <Photo key={s} sha={s} label={label} />) : <div class="sv-photo missing">{t('sv_no_photo')}</div>}
+              {g.shas.length ? (
+                g.shas.map((s) => (
+                  <div key={s} class="sv-photo-with-flags" data-sha={s}>
+                    <Photo sha={s} label={label} />
+                    <FlagList flags={evidence?.byPhoto[`${g.kind}:${s}`] ?? []} after={g.kind === 'after'} testId="sv-photo-flags" />
+                  </div>
+                ))
+              ) : (
+                <div class="sv-photo missing">{t('sv_no_photo')}</div>
+              )}
             </figure>
           );
         })}
@@ -71,34 +85,18 @@ function Photos({ ticket }: { ticket: Ticket }) {
   );
 }
 
-function explain(flag: EvidenceFlag): string {
-  const d = flag.detail ?? {};
-  const key = `sv_ev_${flag.code}` as Key;
-  const params = {
-    d: String(d.distance_m ?? '?'),
-    tol: String(d.tolerance_m ?? '?'),
-    a: String(d.accuracy_m ?? '?'),
-    t: d.taken_at ? formatTime(String(d.taken_at)) : '?',
-  };
-  try {
-    return t(key, params);
-  } catch {
-    return flag.message; // a check newer than this app: the server's own words
+function Evidence({ evidence }: { evidence: TicketEvidence | undefined }) {
+  if (evidence === undefined) return <p class="muted small">{t('loading')}</p>;
+  const { finding, rectification } = evidence;
+  if (finding === null && !rectification.length) return <p class="muted small">{t('sv_evidence_none')}</p>;
+  if (!finding?.length && !rectification.length) {
+    return <p class="tag ok" data-testid="sv-evidence-ok">{t('sv_evidence_ok')}</p>;
   }
-}
-
-function Evidence({ flags }: { flags: EvidenceFlag[] | null | undefined }) {
-  if (flags === undefined) return <p class="muted small">{t('loading')}</p>;
-  if (flags === null) return <p class="muted small">{t('sv_evidence_none')}</p>;
-  if (!flags.length) return <p class="tag ok" data-testid="sv-evidence-ok">{t('sv_evidence_ok')}</p>;
   return (
-    <ul class="sv-evidence">
-      {flags.map((f, i) => (
-        <li key={i} class="warning" data-code={f.code}>
-          {explain(f)}
-        </li>
-      ))}
-    </ul>
+    <>
+      <FlagList flags={finding ?? []} testId="sv-evidence-finding" />
+      <FlagList flags={rectification} after testId="sv-evidence-rectification" />
+    </>
   );
 }
 
@@ -106,16 +104,9 @@ function Trail({ ticket }: { ticket: Ticket }) {
   return (
     <ul class="sv-trail">
       {[...ticket.events].reverse().map((e) => {
-        const key = `sv_act_${e.action}` as Key;
-        let label: string;
-        try {
-          label = t(key);
-        } catch {
-          label = e.action;
-        }
         return (
           <li key={e.id}>
-            <span class="muted small">{formatTime(e.at)}</span> {label}
+            <span class="muted small">{formatTime(e.at)}</span> {word('act_', e.action)}
             {e.reason && <div class="small">“{e.reason}”</div>}
           </li>
         );
@@ -140,18 +131,28 @@ function Actions({ ticket, onDone }: { ticket: Ticket; onDone: (message: string,
   const send = async (action: string) => {
     setBusy(true);
     setError(null);
-    const body: Record<string, unknown> = { action, version: ticket.version };
-    if (action !== 'verify') body.reason = reason.trim();
-    if (action === 'reroute') body.organisation_id = Number(target);
+    const record = newAction(app.get().session!.user.id, ticket, action, newUuid(), isoNow(), {
+      reason: action === 'verify' ? '' : reason.trim(),
+      organisationId: action === 'reroute' ? Number(target) : null,
+    });
     try {
-      await request(`/api/tickets/${ticket.id}/transitions`, { method: 'POST', json: body });
+      await submitAction(record, ticket, isoNow());
+      void kickQueue(true);
+      const settled = await settledAction(record.id);
       setForm(null);
       setReason('');
-      onDone(t('sv_done', { a: t(BUTTON[action]) }), true);
+      const status = settled?.lastError?.status;
+      if (!settled || settled.state === 'done') onDone(t('sv_done', { a: t(BUTTON[action]) }), true);
+      else if (settled.state !== 'failed') onDone(t('sv_queued'), false);
+      else {
+        // Refused: nothing of value to keep in an action without photos; the message says why.
+        await discardAction(settled.id);
+        if (status === 412) onDone(t('sv_stale'), true);
+        else if (status === 409) onDone(t('sv_conflict'), true);
+        else setError(settled.lastError?.message ?? t('err_unknown'));
+      }
     } catch (e) {
-      if (e instanceof ApiError && e.status === 412) onDone(t('sv_stale'), true);
-      else if (e instanceof ApiError && e.status === 409) onDone(t('sv_conflict'), true);
-      else setError(errorText(e));
+      setError(errorText(e));
     } finally {
       setBusy(false);
     }
@@ -197,7 +198,7 @@ function Actions({ ticket, onDone }: { ticket: Ticket; onDone: (message: string,
           </label>
           <div class="row">
             <button type="submit" class="primary" disabled={busy || !reason.trim()}>{t('sv_confirm')}</button>
-            <button type="button" onClick={() => setForm(null)}>{t('sv_cancel')}</button>
+            <button type="button" onClick={() => setForm(null)}>{t('cancel')}</button>
           </div>
         </form>
       )}
@@ -220,7 +221,7 @@ export default function TicketPanel({
   onClose: () => void;
 }) {
   const [ticket, setTicket] = useState<Ticket | null>(null);
-  const [flags, setFlags] = useState<EvidenceFlag[] | null | undefined>(undefined);
+  const [evidence, setEvidence] = useState<TicketEvidence | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
@@ -233,7 +234,7 @@ export default function TicketPanel({
         if (gone) return;
         setTicket(loaded);
         onLoaded(loaded);
-        evidenceOf(loaded).then((f) => !gone && setFlags(f), (e) => !gone && setError(errorText(e)));
+        evidenceOf(loaded).then((f) => !gone && setEvidence(f), (e) => !gone && setError(errorText(e)));
       },
       (e) => !gone && setError(errorText(e)),
     );
@@ -251,7 +252,7 @@ export default function TicketPanel({
   return (
     <article class="sv-ticket" data-testid="sv-ticket" data-state={ticket?.state}>
       <div class="row between">
-        <h2>{ticket ? t('sv_ticket', { c: ticket.code }) : t('loading')}</h2>
+        <h2>{ticket ? t('ticket_title', { c: ticket.code }) : t('loading')}</h2>
         <button type="button" class="small" onClick={onClose} data-testid="sv-close">{t('sv_close_panel')}</button>
       </div>
       {error && <p class="error">{error}</p>}
@@ -260,8 +261,8 @@ export default function TicketPanel({
         <>
           <h3>{ticket.title}</h3>
           <p class="row">
-            <span class={`tag sev-${ticket.severity}`}>{t(`severity_${ticket.severity}` as Key)}</span>
-            <span class="tag plain" data-testid="sv-state">{t(`sv_st_${ticket.state}` as Key)}</span>
+            <span class={`tag sev-${ticket.severity}`}>{word('severity_', ticket.severity)}</span>
+            <span class="tag plain" data-testid="sv-state">{word('state_', ticket.state)}</span>
             {ticket.overdue && <span class="tag bad">{t('sv_overdue')}</span>}
           </p>
           {ticket.description && <p>{ticket.description}</p>}
@@ -272,9 +273,9 @@ export default function TicketPanel({
             <dt>{t('sv_rework_count')}</dt><dd>{ticket.rework_count}</dd>
           </dl>
           <Actions ticket={ticket} onDone={done} />
-          <Photos ticket={ticket} />
+          <Photos ticket={ticket} evidence={evidence} />
           <h3>{t('sv_evidence')}</h3>
-          <div data-testid="sv-evidence"><Evidence flags={flags} /></div>
+          <div data-testid="sv-evidence"><Evidence evidence={evidence} /></div>
           <h3>{t('sv_trail')}</h3>
           <Trail ticket={ticket} />
         </>
