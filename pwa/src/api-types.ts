@@ -630,7 +630,7 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description minLng,minLat,maxLng,maxLat (in the crs asked) */
-                    bbox?: unknown;
+                    bbox?: string;
                     /** @description coordinate system of geometry in and out: wgs84 or gcj02 */
                     crs?: "wgs84" | "gcj02";
                     district_id?: number;
@@ -1260,7 +1260,7 @@ export interface paths {
             parameters: {
                 query: {
                     /** @description minLng,minLat,maxLng,maxLat */
-                    bbox: unknown;
+                    bbox: string;
                     /** @description coordinate system of geometry in and out: wgs84 or gcj02 */
                     crs?: "wgs84" | "gcj02";
                 };
@@ -1306,7 +1306,7 @@ export interface paths {
                 query: {
                     area?: string;
                     /** @description minLng,minLat,maxLng,maxLat */
-                    bbox: unknown;
+                    bbox: string;
                     /** @description coordinate system of geometry in and out: wgs84 or gcj02 */
                     crs?: "wgs84" | "gcj02";
                     estate_id?: number;
@@ -1594,7 +1594,7 @@ export interface paths {
             header?: never;
             path: {
                 sha256: string;
-                variant: string;
+                variant: "display" | "thumb";
             };
             cookie?: never;
         };
@@ -1605,7 +1605,7 @@ export interface paths {
                 header?: never;
                 path: {
                     sha256: string;
-                    variant: string;
+                    variant: "display" | "thumb";
                 };
                 cookie?: never;
             };
@@ -1644,7 +1644,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    "Tus-Resumable": string;
+                    "Tus-Resumable": "1.0.0";
                     "Upload-Length": number;
                     /** @description sha256 <base64 of the hex hash>, filetype <base64 of the MIME type> */
                     "Upload-Metadata": string;
@@ -1723,7 +1723,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    "Tus-Resumable": string;
+                    "Tus-Resumable": "1.0.0";
                 };
                 path: {
                     upload_id: string;
@@ -1749,7 +1749,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    "Tus-Resumable": string;
+                    "Tus-Resumable": "1.0.0";
                 };
                 path: {
                     upload_id: string;
@@ -1777,7 +1777,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    "Tus-Resumable": string;
+                    "Tus-Resumable": "1.0.0";
                     "Upload-Offset": number;
                 };
                 path: {
@@ -2338,7 +2338,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                layer: string;
+                layer: "tickets" | "estates";
                 x: number;
                 y: number;
                 z: number;
@@ -2368,7 +2368,7 @@ export interface paths {
                 };
                 header?: never;
                 path: {
-                    layer: string;
+                    layer: "tickets" | "estates";
                     x: number;
                     y: number;
                     z: number;
@@ -2386,13 +2386,6 @@ export interface paths {
                 };
                 /** @description Not modified: your copy (If-None-Match) is current */
                 304: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description z/x/y out of range */
-                400: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2571,7 +2564,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    locale?: "zh" | "en";
+                    locale?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2588,7 +2581,7 @@ export interface paths {
                         "application/json": Record<string, never>;
                     };
                 };
-                /** @description bad request */
+                /** @description malformed input */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2600,8 +2593,8 @@ export interface paths {
                         }[];
                     };
                 };
-                /** @description bad API key */
-                403: {
+                /** @description not found (a service, attribute, place with no estate, request or token) */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2612,8 +2605,8 @@ export interface paths {
                         }[];
                     };
                 };
-                /** @description not found */
-                404: {
+                /** @description method not allowed (see Allow) */
+                405: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2646,7 +2639,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    locale?: "zh" | "en";
+                    locale?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2663,7 +2656,7 @@ export interface paths {
                         "text/xml": string;
                     };
                 };
-                /** @description bad request */
+                /** @description malformed input */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2672,8 +2665,8 @@ export interface paths {
                         "text/xml": string;
                     };
                 };
-                /** @description bad API key */
-                403: {
+                /** @description not found (a service, attribute, place with no estate, request or token) */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2681,8 +2674,8 @@ export interface paths {
                         "text/xml": string;
                     };
                 };
-                /** @description not found */
-                404: {
+                /** @description method not allowed (see Allow) */
+                405: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2717,7 +2710,7 @@ export interface paths {
             parameters: {
                 query?: {
                     end_date?: string;
-                    locale?: "zh" | "en";
+                    locale?: string;
                     service_code?: string;
                     service_request_id?: string;
                     start_date?: string;
@@ -2738,7 +2731,7 @@ export interface paths {
                         "application/json": Record<string, never>[];
                     };
                 };
-                /** @description bad request */
+                /** @description malformed input */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2750,8 +2743,8 @@ export interface paths {
                         }[];
                     };
                 };
-                /** @description bad API key */
-                403: {
+                /** @description not found (a service, attribute, place with no estate, request or token) */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2762,8 +2755,8 @@ export interface paths {
                         }[];
                     };
                 };
-                /** @description not found */
-                404: {
+                /** @description method not allowed (see Allow) */
+                405: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2787,7 +2780,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: {
-                    locale?: "zh" | "en";
+                    locale?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2795,20 +2788,26 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/x-www-form-urlencoded": {
+                    "application/x-www-form-urlencoded": ({
                         account_id?: string;
+                        address_id?: string;
                         address_string?: string;
                         api_key: string;
                         description?: string;
                         device_id?: string;
                         email?: string;
                         first_name?: string;
+                        jurisdiction_id?: string;
                         last_name?: string;
                         lat?: number;
                         long?: number;
                         media_url?: string;
                         phone?: string;
                         service_code: string;
+                    } & {
+                        [key: string]: string;
+                    }) | unknown | {
+                        address_string: unknown;
                     };
                 };
             };
@@ -2831,7 +2830,7 @@ export interface paths {
                         "application/json": Record<string, never>[];
                     };
                 };
-                /** @description bad request */
+                /** @description malformed input */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2855,8 +2854,44 @@ export interface paths {
                         }[];
                     };
                 };
-                /** @description not found */
+                /** @description not found (a service, attribute, place with no estate, request or token) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: number;
+                            description: string;
+                        }[];
+                    };
+                };
+                /** @description method not allowed (see Allow) */
+                405: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: number;
+                            description: string;
+                        }[];
+                    };
+                };
+                /** @description request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: number;
+                            description: string;
+                        }[];
+                    };
+                };
+                /** @description not form-encoded, or a charset other than UTF-8, GBK or GB18030 */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2892,7 +2927,7 @@ export interface paths {
             parameters: {
                 query?: {
                     end_date?: string;
-                    locale?: "zh" | "en";
+                    locale?: string;
                     service_code?: string;
                     service_request_id?: string;
                     start_date?: string;
@@ -2913,7 +2948,7 @@ export interface paths {
                         "text/xml": string;
                     };
                 };
-                /** @description bad request */
+                /** @description malformed input */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2922,8 +2957,8 @@ export interface paths {
                         "text/xml": string;
                     };
                 };
-                /** @description bad API key */
-                403: {
+                /** @description not found (a service, attribute, place with no estate, request or token) */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2931,8 +2966,8 @@ export interface paths {
                         "text/xml": string;
                     };
                 };
-                /** @description not found */
-                404: {
+                /** @description method not allowed (see Allow) */
+                405: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2953,7 +2988,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: {
-                    locale?: "zh" | "en";
+                    locale?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2961,20 +2996,26 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/x-www-form-urlencoded": {
+                    "application/x-www-form-urlencoded": ({
                         account_id?: string;
+                        address_id?: string;
                         address_string?: string;
                         api_key: string;
                         description?: string;
                         device_id?: string;
                         email?: string;
                         first_name?: string;
+                        jurisdiction_id?: string;
                         last_name?: string;
                         lat?: number;
                         long?: number;
                         media_url?: string;
                         phone?: string;
                         service_code: string;
+                    } & {
+                        [key: string]: string;
+                    }) | unknown | {
+                        address_string: unknown;
                     };
                 };
             };
@@ -2997,7 +3038,7 @@ export interface paths {
                         "text/xml": string;
                     };
                 };
-                /** @description bad request */
+                /** @description malformed input */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3015,8 +3056,35 @@ export interface paths {
                         "text/xml": string;
                     };
                 };
-                /** @description not found */
+                /** @description not found (a service, attribute, place with no estate, request or token) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/xml": string;
+                    };
+                };
+                /** @description method not allowed (see Allow) */
+                405: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/xml": string;
+                    };
+                };
+                /** @description request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/xml": string;
+                    };
+                };
+                /** @description not form-encoded, or a charset other than UTF-8, GBK or GB18030 */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3046,7 +3114,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    locale?: "zh" | "en";
+                    locale?: string;
                 };
                 header?: never;
                 path: {
@@ -3065,7 +3133,7 @@ export interface paths {
                         "application/json": Record<string, never>[];
                     };
                 };
-                /** @description bad request */
+                /** @description malformed input */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3077,8 +3145,8 @@ export interface paths {
                         }[];
                     };
                 };
-                /** @description bad API key */
-                403: {
+                /** @description not found (a service, attribute, place with no estate, request or token) */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3089,8 +3157,8 @@ export interface paths {
                         }[];
                     };
                 };
-                /** @description not found */
-                404: {
+                /** @description method not allowed (see Allow) */
+                405: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3125,7 +3193,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    locale?: "zh" | "en";
+                    locale?: string;
                 };
                 header?: never;
                 path: {
@@ -3144,7 +3212,7 @@ export interface paths {
                         "text/xml": string;
                     };
                 };
-                /** @description bad request */
+                /** @description malformed input */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3153,8 +3221,8 @@ export interface paths {
                         "text/xml": string;
                     };
                 };
-                /** @description bad API key */
-                403: {
+                /** @description not found (a service, attribute, place with no estate, request or token) */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3162,8 +3230,8 @@ export interface paths {
                         "text/xml": string;
                     };
                 };
-                /** @description not found */
-                404: {
+                /** @description method not allowed (see Allow) */
+                405: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3193,7 +3261,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    locale?: "zh" | "en";
+                    locale?: string;
                 };
                 header?: never;
                 path?: never;
@@ -3210,7 +3278,7 @@ export interface paths {
                         "application/json": Record<string, never>[];
                     };
                 };
-                /** @description bad request */
+                /** @description malformed input */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3222,8 +3290,8 @@ export interface paths {
                         }[];
                     };
                 };
-                /** @description bad API key */
-                403: {
+                /** @description not found (a service, attribute, place with no estate, request or token) */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3234,8 +3302,8 @@ export interface paths {
                         }[];
                     };
                 };
-                /** @description not found */
-                404: {
+                /** @description method not allowed (see Allow) */
+                405: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3268,7 +3336,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    locale?: "zh" | "en";
+                    locale?: string;
                 };
                 header?: never;
                 path?: never;
@@ -3285,7 +3353,7 @@ export interface paths {
                         "text/xml": string;
                     };
                 };
-                /** @description bad request */
+                /** @description malformed input */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3294,8 +3362,8 @@ export interface paths {
                         "text/xml": string;
                     };
                 };
-                /** @description bad API key */
-                403: {
+                /** @description not found (a service, attribute, place with no estate, request or token) */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3303,8 +3371,8 @@ export interface paths {
                         "text/xml": string;
                     };
                 };
-                /** @description not found */
-                404: {
+                /** @description method not allowed (see Allow) */
+                405: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3336,7 +3404,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    locale?: "zh" | "en";
+                    locale?: string;
                 };
                 header?: never;
                 path: {
@@ -3355,7 +3423,7 @@ export interface paths {
                         "application/json": Record<string, never>;
                     };
                 };
-                /** @description bad request */
+                /** @description malformed input */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3367,8 +3435,8 @@ export interface paths {
                         }[];
                     };
                 };
-                /** @description bad API key */
-                403: {
+                /** @description not found (a service, attribute, place with no estate, request or token) */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3379,8 +3447,8 @@ export interface paths {
                         }[];
                     };
                 };
-                /** @description not found */
-                404: {
+                /** @description method not allowed (see Allow) */
+                405: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3415,7 +3483,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    locale?: "zh" | "en";
+                    locale?: string;
                 };
                 header?: never;
                 path: {
@@ -3434,7 +3502,7 @@ export interface paths {
                         "text/xml": string;
                     };
                 };
-                /** @description bad request */
+                /** @description malformed input */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3443,8 +3511,8 @@ export interface paths {
                         "text/xml": string;
                     };
                 };
-                /** @description bad API key */
-                403: {
+                /** @description not found (a service, attribute, place with no estate, request or token) */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3452,8 +3520,8 @@ export interface paths {
                         "text/xml": string;
                     };
                 };
-                /** @description not found */
-                404: {
+                /** @description method not allowed (see Allow) */
+                405: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3485,7 +3553,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    locale?: "zh" | "en";
+                    locale?: string;
                 };
                 header?: never;
                 path: {
@@ -3504,7 +3572,7 @@ export interface paths {
                         "application/json": Record<string, never>[];
                     };
                 };
-                /** @description bad request */
+                /** @description malformed input */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3516,8 +3584,8 @@ export interface paths {
                         }[];
                     };
                 };
-                /** @description bad API key */
-                403: {
+                /** @description not found (a service, attribute, place with no estate, request or token) */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3528,8 +3596,8 @@ export interface paths {
                         }[];
                     };
                 };
-                /** @description not found */
-                404: {
+                /** @description method not allowed (see Allow) */
+                405: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3564,7 +3632,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    locale?: "zh" | "en";
+                    locale?: string;
                 };
                 header?: never;
                 path: {
@@ -3583,7 +3651,7 @@ export interface paths {
                         "text/xml": string;
                     };
                 };
-                /** @description bad request */
+                /** @description malformed input */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3592,8 +3660,8 @@ export interface paths {
                         "text/xml": string;
                     };
                 };
-                /** @description bad API key */
-                403: {
+                /** @description not found (a service, attribute, place with no estate, request or token) */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3601,8 +3669,8 @@ export interface paths {
                         "text/xml": string;
                     };
                 };
-                /** @description not found */
-                404: {
+                /** @description method not allowed (see Allow) */
+                405: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3755,7 +3823,10 @@ export interface components {
         };
         Error: {
             code: string;
-            errors?: unknown;
+            /** @description field → messages (a list, or nested objects for nested fields) */
+            errors: {
+                [key: string]: unknown;
+            };
             message: string;
             status: number;
         };
@@ -4346,8 +4417,10 @@ export interface components {
     headers: {
         /** @description Tag for the returned entry */
         ETAG: string;
-        /** @description Pagination metadata */
-        PAGINATION: components["schemas"]["PaginationMetadata"];
+        /** @description 分页信息, JSON 文本 (pagination metadata as JSON text) */
+        PAGINATION: {
+            "application/json": components["schemas"]["PaginationMetadata"];
+        };
     };
     pathItems: never;
 }
