@@ -16,6 +16,7 @@ from typing import Any
 
 from backend.clock import SHANGHAI
 from backend.open311.formats import Open311Error
+from backend.tickets.codes import TicketRef, parse_ticket_ref
 
 MAX_DESCRIPTION = 4000
 ATTRIBUTE_KEY = re.compile(r"^attribute\[([A-Za-z0-9_.\-]{1,64})\](\[\])?$")
@@ -31,7 +32,6 @@ CONTACT_LIMITS = {
 TEXT_LIMITS = {"address_string": 500, "media_url": 2000, **CONTACT_LIMITS}
 STATUSES = ("open", "closed")
 MAX_SPAN = timedelta(days=90)  # the standard: a start/end range may not span more than 90 days
-REQUEST_ID = re.compile(r"^(?:ZG\d{8}-)?0*(\d{1,12})$")
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def parse_new_request(values: Any) -> NewRequest:
 
 @dataclass(frozen=True)
 class RequestQuery:
-    ids: tuple[int, ...] = ()
+    ids: tuple[TicketRef, ...] = ()
     service_codes: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     start: datetime | None = None
@@ -162,12 +162,12 @@ def parse_datetime(raw: str, name: str) -> datetime:
     return moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment
 
 
-def request_id(raw: str) -> int:
+def request_id(raw: str) -> TicketRef:
     """A service_request_id: the ticket code (ZG20261128-000123) or its bare number."""
-    match = REQUEST_ID.match(raw.strip())
-    if match is None:
+    ref = parse_ticket_ref(raw)
+    if ref is None:
         raise Open311Error(400, f"service_request_id: {raw!r} is not a request id")
-    return int(match.group(1))
+    return ref
 
 
 def parse_query(values: Mapping[str, str]) -> RequestQuery:

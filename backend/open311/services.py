@@ -35,6 +35,7 @@ from backend.open311.location import locate
 from backend.open311.models import ApiKey, ServiceRequest
 from backend.open311.schemas import MAX_SPAN, RequestQuery, parse_new_request
 from backend.places.models import Estate, Organisation
+from backend.tickets.codes import TicketRef
 from backend.tickets.creation import open_ticket
 from backend.tickets.models import OPEN_STATES, Ticket, TicketEvent, TicketSource, TicketState
 
@@ -223,7 +224,7 @@ def masked(text: str, own: tuple[str, ...] = ()) -> str:
 def _public_query(query: RequestQuery, now: datetime) -> sa.Select:
     select = sa.select(Ticket).where(Ticket.source == TicketSource.complaint)
     if query.ids:  # the standard: service_request_id overrides every other filter
-        return select.where(Ticket.id.in_(query.ids)).order_by(Ticket.id)
+        return select.where(Ticket.id.in_([ref.id for ref in query.ids])).order_by(Ticket.id)
     if query.service_codes:
         select = select.where(Ticket.category.in_(query.service_codes))
     if set(query.statuses) == {"open"}:
@@ -244,12 +245,20 @@ def _public_query(query: RequestQuery, now: datetime) -> sa.Select:
 def find_requests(query: RequestQuery) -> list[Ticket]:
     """GET requests: complaint tickets by the standard's filters; by default those of the last
     90 days, newest first, at most 1000."""
-    return list(db.session.scalars(_public_query(query, utcnow())))
+    found = db.session.scalars(_public_query(query, utcnow()))
+    if not query.ids:
+        return list(found)
+    # A code names its dispatch date too: one whose date does not match finds nothing.
+    return [t for t in found if any(ref.matches(t.id, t.dispatched_at) for ref in query.ids)]
 
 
-def get_request(request_id: int) -> Ticket:
-    ticket = db.session.get(Ticket, request_id)
-    if ticket is None or ticket.source is not TicketSource.complaint:
+def get_request(ref: TicketRef) -> Ticket:
+    ticket = db.session.get(Ticket, ref.id)
+    if (
+        ticket is None
+        or ticket.source is not TicketSource.complaint
+        or not ref.matches(ticket.id, ticket.dispatched_at)
+    ):
         raise Open311Error(404, "service_request_id not found")
     return ticket
 
