@@ -194,6 +194,11 @@ class UserSpec:
     grid_ids: Sequence[int] = ()
 
 
+# Units that take tickets and answer them through the firm inbox: the authorities (street
+# offices, districts) act through their supervisors' accounts instead.
+UNIT_KINDS = frozenset({OrgKind.property_firm, OrgKind.owners_committee, OrgKind.utility})
+
+
 def _check_role_scope(spec: UserSpec) -> list[Grid]:
     errors: dict[str, list[str]] = {}
     grids: list[Grid] = []
@@ -205,8 +210,10 @@ def _check_role_scope(spec: UserSpec) -> list[Grid]:
     if spec.organisation_id is not None and org is None:
         # Any role may name its unit (e.g. a street office), but it must exist.
         errors["organisation_id"] = ["unknown organisation"]
-    elif spec.role is Role.firm and (org is None or org.kind is not OrgKind.property_firm):
-        errors["organisation_id"] = ["a firm user needs a property firm organisation"]
+    elif spec.role is Role.firm and (org is None or org.kind not in UNIT_KINDS):
+        errors["organisation_id"] = [
+            "a firm user needs a property firm, owners' committee or utility organisation"
+        ]
     if spec.role is Role.supervisor and spec.district_id and spec.street_id:
         errors["street_id"] = ["a supervisor has a district or a street, not both"]
     if spec.role is not Role.supervisor and (spec.district_id or spec.street_id):
