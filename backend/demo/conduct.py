@@ -46,12 +46,12 @@ class Conduct:
 CONDUCTS = {
     "大连万家物业服务有限公司": Conduct(20, 12, dispute_every=25, extend_every=9),
     "大连国有物业服务集团有限公司": Conduct(5, 6, extend_every=7),
-    "大连海湾物业管理有限公司": Conduct(3, 3, neglect_every=5, dispute_every=7),
+    "大连海湾物业管理有限公司": Conduct(3, 3, neglect_every=4, dispute_every=7),
 }
 OWNERS_COMMITTEE = Conduct(6, 6)
 OTHER_UNIT = Conduct(8, 10)
 # Tickets of the last working days stop here (None: they run their normal course).
-CAUGHT_MIDWAY = ("dispatched", "accepted", "rectified", "rework", "disputed", None, None, None)
+CAUGHT_MIDWAY = ("disputed", "rework", "rectified", "accepted", "dispatched", None, None)
 
 
 def _every(n: int, k: int) -> bool:
@@ -137,6 +137,8 @@ class TicketPlan:
         if recent:
             self.stop = CAUGHT_MIDWAY[cast.recent % len(CAUGHT_MIDWAY)]
             cast.recent += 1
+        if self.stop is not None:  # caught mid-way today: the unit's habits come later
+            self.dispute = self.neglect = self.extend = False
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -168,7 +170,7 @@ class TicketPlan:
         if self.stop == "disputed" or self.dispute:
             self.at(t0 + self.hours(0.5, 2), self.disputed)
         elif self.neglect:
-            days = timedelta(days=self.rng.uniform(4, 12))
+            days = timedelta(days=self.rng.uniform(5, 20))
             self.at(self.ticket().due_at + days, self.accept)
         else:
             self.at(t0 + self.hours(0.2, 1), self.accept)

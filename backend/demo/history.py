@@ -39,7 +39,7 @@ from backend.tickets.escalation import escalate
 from backend.tickets.models import Ticket
 
 DAYS = 42
-RECENT_WORKING_DAYS = 3  # tickets of these last days are caught mid-way (conduct.CAUGHT_MIDWAY)
+RECENT_WORKING_DAYS = 4  # tickets of these last days are caught mid-way (conduct.CAUGHT_MIDWAY)
 # Problems inspectors find most often (weights): garbage, piles, parking, lights, stairwells.
 COMMON = {
     "GAR-06": 6,
