@@ -44,7 +44,7 @@ class Conduct:
 
 
 CONDUCTS = {
-    "大连万家物业服务有限公司": Conduct(20, 12, dispute_every=25, extend_every=9),
+    "大连万家物业服务有限公司": Conduct(25, 15, dispute_every=30, extend_every=9),
     "大连国有物业服务集团有限公司": Conduct(5, 6, extend_every=7),
     "大连海湾物业管理有限公司": Conduct(3, 3, neglect_every=4, dispute_every=7),
 }
