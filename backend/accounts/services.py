@@ -194,9 +194,9 @@ class UserSpec:
     grid_ids: Sequence[int] = ()
 
 
-# Units that take tickets and answer them through the firm inbox: the authorities (street
-# offices, districts) act through their supervisors' accounts instead.
-UNIT_KINDS = frozenset({OrgKind.property_firm, OrgKind.owners_committee, OrgKind.utility})
+# Units that manage estates and answer their tickets through the firm inbox: property firms,
+# and the owners' committee of a self-managed estate (业主自治), which is its own manager.
+UNIT_KINDS = frozenset({OrgKind.property_firm, OrgKind.owners_committee})
 
 
 def _check_role_scope(spec: UserSpec) -> list[Grid]:
@@ -212,7 +212,7 @@ def _check_role_scope(spec: UserSpec) -> list[Grid]:
         errors["organisation_id"] = ["unknown organisation"]
     elif spec.role is Role.firm and (org is None or org.kind not in UNIT_KINDS):
         errors["organisation_id"] = [
-            "a firm user needs a property firm, owners' committee or utility organisation"
+            "a firm user needs a property firm or owners' committee organisation"
         ]
     if spec.role is Role.supervisor and spec.district_id and spec.street_id:
         errors["street_id"] = ["a supervisor has a district or a street, not both"]

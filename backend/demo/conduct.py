@@ -44,14 +44,14 @@ class Conduct:
 
 
 CONDUCTS = {
-    "大连万家物业服务有限公司": Conduct(25, 15, dispute_every=30, extend_every=9),
+    "大连万家物业服务有限公司": Conduct(30, 15, dispute_every=30, extend_every=9),
     "大连国有物业服务集团有限公司": Conduct(5, 6, extend_every=7),
-    "大连海湾物业管理有限公司": Conduct(3, 3, neglect_every=4, dispute_every=7),
+    "大连海湾物业管理有限公司": Conduct(3, 4, neglect_every=6, dispute_every=8),
 }
 OWNERS_COMMITTEE = Conduct(6, 6)
 OTHER_UNIT = Conduct(8, 10)
 # Tickets of the last working days stop here (None: they run their normal course).
-CAUGHT_MIDWAY = ("disputed", "rework", "rectified", "accepted", "dispatched", None, None)
+CAUGHT_MIDWAY = ("disputed", "rework", "rectified", "accepted", "dispatched") + (None,) * 5
 
 
 def _every(n: int, k: int) -> bool:
@@ -65,42 +65,48 @@ class Cast:
     inspectors: list[User]
     supervisors: list[User]  # the narrowest first: street, district, then admin
     photo: Callable[[str, User], str]
-    staff: dict[int, User] = field(default_factory=dict)
+    staff: dict[int, User | None] = field(default_factory=dict)
     counts: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     recent: int = 0
 
-    def clerk(self, organisation_id: int) -> User:
-        """The unit's own account; a clerk is added for a unit that has none yet."""
+    def clerk(self, organisation_id: int) -> User | None:
+        """The unit's own account; a clerk is added for a unit that may have one."""
         if organisation_id not in self.staff:
             found = db.session.scalars(
                 sa.select(User).where(User.organisation_id == organisation_id).order_by(User.id)
             ).first()
-            self.staff[organisation_id] = found or _new_clerk(organisation_id)
+            org = db.session.get(Organisation, organisation_id)
+            if found is None and org is not None and _has_staff(org):
+                found = _new_clerk(org)
+            self.staff[organisation_id] = found
         return self.staff[organisation_id]
 
 
-def _new_clerk(organisation_id: int) -> User:
-    org = db.session.get(Organisation, organisation_id)
-    assert org is not None
+def _new_clerk(org: Organisation) -> User:
     spec = UserSpec(
-        f"clerk{organisation_id}",
+        f"clerk{org.id}",
         secrets.token_urlsafe(24),  # nobody signs in as a story clerk
         Role.firm,
         f"{org.name} 经办人",
-        organisation_id=organisation_id,
+        organisation_id=org.id,
     )
     if org.kind is OrgKind.street_office:  # an office answers through its staff's account
         spec.role, spec.street_id = Role.supervisor, org.street_id
     return create_user(spec)
 
 
+def _has_staff(org: Organisation) -> bool:
+    """Utilities have no accounts in Wuhao: their tickets stay open and escalate."""
+    return org.kind in (OrgKind.property_firm, OrgKind.owners_committee, OrgKind.street_office)
+
+
 def _act(ticket_id: int, action: str, people: list[User], **extra) -> bool:
     """The first of `people` who may do `action` does it; False when nobody may (moved on)."""
     ticket = db.session.get(Ticket, ticket_id)
+    request = {"action": action, "reason": "", "photos": [], **extra}
     for user in people:
         if action not in tickets.actions_for(ticket, user, scope_of(user)):
             continue
-        request = {"action": action, "reason": extra.pop("reason", ""), "photos": [], **extra}
         try:
             with db.session.begin_nested():
                 tickets.transition(ticket_id, request, ticket.version, user, scope_of(user))
@@ -134,7 +140,9 @@ class TicketPlan:
         self.dispute = _every(conduct.dispute_every, k)
         self.extend = _every(conduct.extend_every, k)
         self.stop: str | None = None
-        if recent:
+        if self.unit is None:
+            self.stop = "dispatched"  # nobody to act: it stays open and escalates
+        elif recent:
             self.stop = CAUGHT_MIDWAY[cast.recent % len(CAUGHT_MIDWAY)]
             cast.recent += 1
         if self.stop is not None:  # caught mid-way today: the unit's habits come later
