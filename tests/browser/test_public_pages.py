@@ -105,12 +105,17 @@ def test_the_full_table_is_one_tap_away_with_the_name_column_fixed(browser, live
     sizes = scroller.evaluate("(el) => [el.scrollWidth, el.clientWidth]")
     assert sizes[0] > sizes[1], "the 14 columns scroll sideways inside the box"
     name = table.locator("tbody td.name").first
-    before = name.bounding_box()["x"]
+    kind = name.locator("xpath=following-sibling::td[1]")
+    kind_before = kind.bounding_box()["x"]
     scroller.evaluate("(el) => { el.scrollLeft = 400; }")
     page.wait_for_function("() => document.querySelector('#firms-table .scroll').scrollLeft > 0")
-    assert abs(name.bounding_box()["x"] - before) < 1, "the name column stays in place"
-    last = table.locator("thead th").last
-    assert last.bounding_box()["x"] < PHONE["width"], "the last column has come into view"
+    assert kind_before - kind.bounding_box()["x"] > 100, "the other columns scroll away"
+    left_edge = scroller.evaluate("(el) => el.getBoundingClientRect().left + el.clientLeft")
+    assert abs(name.bounding_box()["x"] - left_edge) < 1, "the name column stays at the edge"
+    scroller.evaluate("(el) => { el.scrollLeft = el.scrollWidth; }")
+    last = table.locator("thead th").last.bounding_box()
+    assert last["x"] + last["width"] <= PHONE["width"], "the last column comes into view"
+    assert abs(name.bounding_box()["x"] - left_edge) < 1
     page.screenshot(path=artifacts / "64-public-table-360-scrolled.png")
     context.close()
 
