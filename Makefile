@@ -13,6 +13,7 @@ export SPATIALITE_LIBRARY_PATH ?= mod_spatialite
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Wuhao needs Python 3.11 or newer")'
+	@scripts/ensure-system-packages.sh --python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
@@ -22,7 +23,7 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 PWA_SOURCES := $(shell find pwa -path pwa/node_modules -prune -o -path pwa/dist -prune -o -type f -print 2>/dev/null)
 
 pwa/dist/index.html: $(PWA_SOURCES)
-	@command -v npm >/dev/null || { echo "building the web app needs Node.js 20+ and npm" >&2; exit 1; }
+	@scripts/ensure-system-packages.sh --node
 	cd pwa && npm ci --no-audit --no-fund && npm run build
 	@touch $@
 

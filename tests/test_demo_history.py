@@ -1,12 +1,17 @@
 """`flask demo seed` tells six weeks of work through the real services: every state is there,
-nothing is logged as an error, and every account's map shows the open tickets its list counts."""
+nothing is logged as an error, every account's map shows the open tickets its list counts,
+and the figures tell a believable story (most work on time, grades spread, one failing firm)."""
 
 import logging
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from backend.clock import SHANGHAI, utcnow
 from backend.demo.history import seed_history
 from backend.inspections.models import Inspection
+from backend.places.scope import Scope
+from backend.reports import scorecards
 from backend.tickets.models import Ticket, TicketEvent, TicketState
 
 OPEN = ("dispatched", "accepted", "rectified", "rework", "disputed")
@@ -46,7 +51,7 @@ def test_demo_history_has_work_in_every_state(app, dbsession, client, login, cap
         "approve_extension",
     } <= actions
     # Each demo account has real work to look at.
-    for username in ("firm1", "inspector1", "supervisor1"):
+    for username in ("firm1", "firm2", "inspector1", "supervisor1"):
         counts = client.get("/api/tickets/counts", headers=login(username)).json
         assert sum(v for k, v in counts.items() if k != "overdue") > 0, username
     # The map at every clustered zoom counts what the inbox counts, for every account.
@@ -63,3 +68,32 @@ def test_demo_history_has_work_in_every_state(app, dbsession, client, login, cap
                 username,
                 zoom,
             )
+
+    # The figures tell a believable story: most tickets closed, most of them on time …
+    tomorrow = utcnow().astimezone(SHANGHAI).date() + timedelta(days=1)
+    end = datetime.combine(tomorrow, time(0), tzinfo=SHANGHAI)
+    month = scorecards.Period(end - timedelta(days=30), end)
+    firms = scorecards.firm_scorecards(month, Scope.all())
+    on_time = sum(f["closed_on_time"] for f in firms)
+    counted = sum(f["due"] - f["deferred"] for f in firms)
+    assert 0.60 <= on_time / counted <= 0.95, (on_time, counted)
+    closed = dbsession.scalar(sa.select(sa.func.count()).where(Ticket.state == TicketState.closed))
+    assert closed > dbsession.scalar(sa.select(sa.func.count()).select_from(Ticket)) / 2
+    # … credit grades spread over at least three levels, with one clearly failing firm …
+    grades = {f["name"]: f["grade"] for f in firms}
+    assert len(set(grades.values())) >= 3, grades
+    wanjia = next(f for f in firms if f["name"] == "大连万家物业服务有限公司")
+    assert wanjia["on_time_rate"] >= 0.70 and wanjia["grade"] != "D", wanjia
+    assert grades["大连海湾物业管理有限公司"] == "D", grades
+    # … a handful of tickets overdue, none for weeks on the good firm's first screen …
+    overdue = client.get("/api/tickets/counts", headers=login("admin")).json["overdue"]
+    assert 1 <= overdue <= 15, overdue
+    firm1 = client.get("/api/tickets?overdue=true&page_size=100", headers=login("firm1")).json
+    worst = min((t["due_at"] for t in firm1), default=None)
+    assert worst is None or datetime.fromisoformat(worst) > utcnow() - timedelta(days=10)
+    # … and last month's 公示 is published, on the public pages.
+    first_of_month = utcnow().astimezone(SHANGHAI).date().replace(day=1)
+    last_month = (first_of_month - timedelta(days=1)).replace(day=1)
+    (published,) = client.get("/api/public/disclosures").json
+    assert published["period_start"] == last_month.isoformat()
+    assert published["title"] in client.get("/public/").get_data(as_text=True)

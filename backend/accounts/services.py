@@ -195,6 +195,11 @@ class UserSpec:
     grid_ids: Sequence[int] = ()
 
 
+# Units that manage estates and answer their tickets through the firm inbox: property firms,
+# and the owners' committee of a self-managed estate (业主自治), which is its own manager.
+UNIT_KINDS = frozenset({OrgKind.property_firm, OrgKind.owners_committee})
+
+
 def _check_role_scope(spec: UserSpec) -> list[Grid]:
     errors: dict[str, list[str]] = {}
     grids: list[Grid] = []
@@ -206,8 +211,10 @@ def _check_role_scope(spec: UserSpec) -> list[Grid]:
     if spec.organisation_id is not None and org is None:
         # Any role may name its unit (e.g. a street office), but it must exist.
         errors["organisation_id"] = ["unknown organisation"]
-    elif spec.role is Role.firm and (org is None or org.kind is not OrgKind.property_firm):
-        errors["organisation_id"] = ["a firm user needs a property firm organisation"]
+    elif spec.role is Role.firm and (org is None or org.kind not in UNIT_KINDS):
+        errors["organisation_id"] = [
+            "a firm user needs a property firm or owners' committee organisation"
+        ]
     if spec.role is Role.supervisor and spec.district_id and spec.street_id:
         errors["street_id"] = ["a supervisor has a district or a street, not both"]
     if spec.role is not Role.supervisor and (spec.district_id or spec.street_id):

@@ -1,7 +1,8 @@
-"""Six weeks of demo work: inspections and the tickets they caused, in every state.
+"""Six weeks of demo work: inspections, the tickets they caused, and last month's 公示.
 
 Everything goes through the services a real request uses, with the clock moved through the
-weeks, so the demo firm, inspector and supervisor accounts have real, consistent work to look at.
+weeks, so every demo account has real, consistent work to look at: most tickets closed on time,
+a handful overdue and escalated, some rework and disputes (how each unit works: conduct.py).
 Deterministic (seeded), so every `make serve` on a fresh database tells the same story.
 """
 
@@ -14,7 +15,7 @@ import random
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from geoalchemy2.shape import to_shape
@@ -28,19 +29,17 @@ from backend.checklists.calendar import is_working_day
 from backend.checklists.definition import ChoiceAnswer, Item, NumberAnswer
 from backend.checklists.models import ChecklistVersion, VersionStatus
 from backend.database import db
-from backend.errors import AppError
+from backend.demo.conduct import Cast, plan
+from backend.disclosures import services as disclosures
 from backend.inspections import services as inspections
 from backend.inspections.models import InspectionStatus
 from backend.photos import services as photos
 from backend.places.models import Estate
-from backend.tickets import services as tickets
 from backend.tickets.escalation import escalate
 from backend.tickets.models import Ticket
 
 DAYS = 42
-NOT_OURS = "该问题不属于本单位管理范围"
-IS_YOURS = "经核实属于贵单位,请整改"
-NEED_PARTS = "需采购配件,申请延期"
+RECENT_WORKING_DAYS = 4  # tickets of these last days are caught mid-way (conduct.CAUGHT_MIDWAY)
 # Problems inspectors find most often (weights): garbage, piles, parking, lights, stairwells.
 COMMON = {
     "GAR-06": 6,
@@ -98,10 +97,10 @@ def _answer(item: Item, fail: bool):
 
 def _photo(rng: random.Random, label: str, user: User) -> str:
     """A small picture standing in for a phone photo, stored through the real pipeline."""
-    image = Image.new("RGB", (640, 480), tuple(rng.randrange(60, 200) for _ in range(3)))
+    image = Image.new("RGB", (400, 300), tuple(rng.randrange(60, 200) for _ in range(3)))
     draw = ImageDraw.Draw(image)
     for _ in range(12):
-        x, y = rng.randrange(600), rng.randrange(440)
+        x, y = rng.randrange(360), rng.randrange(260)
         draw.rectangle(
             (x, y, x + rng.randrange(20, 120), y + rng.randrange(20, 90)),
             fill=tuple(rng.randrange(256) for _ in range(3)),
@@ -111,6 +110,20 @@ def _photo(rng: random.Random, label: str, user: User) -> str:
     image.save(out, "JPEG", quality=80)
     data = out.getvalue()
     return photos.ingest(data, hashlib.sha256(data).hexdigest(), user).photo.sha256
+
+
+def _recent_since(end: datetime) -> datetime:
+    """The start of the last RECENT_WORKING_DAYS working days before `end`'s day."""
+    day, found = end.astimezone(clock.SHANGHAI).date(), 0
+    while found < RECENT_WORKING_DAYS:
+        day -= timedelta(days=1)
+        found += is_working_day(day)
+    return datetime.combine(day, time(0), tzinfo=clock.SHANGHAI)
+
+
+def _last_month(end: datetime) -> tuple[date, date]:
+    last = end.astimezone(clock.SHANGHAI).date().replace(day=1) - timedelta(days=1)
+    return last.replace(day=1), last
 
 
 def seed_history(now: datetime | None = None, seed: int = 2026) -> int:
@@ -126,14 +139,31 @@ def seed_history(now: datetime | None = None, seed: int = 2026) -> int:
     story = _Story(rng, end)
     users = {
         name: find_user(name)
-        for name in ("inspector1", "inspector2", "firm1", "firm2", "street1", "supervisor1")
+        for name in ("inspector1", "inspector2", "street1", "supervisor1", "admin")
     }
+    cast = Cast(
+        inspectors=[users["inspector1"], users["inspector2"]],
+        supervisors=[users["street1"], users["supervisor1"], users["admin"]],
+        photo=lambda label, user: _photo(rng, label, user),
+    )
+    recent_since = _recent_since(end)
+    # The city publishes last month's rankings (公示) on the first working morning after it.
+    first, last = _last_month(end)
+    publish_day = last + timedelta(days=1)
+    while not is_working_day(publish_day):
+        publish_day += timedelta(days=1)
+    publish_at = datetime.combine(publish_day, time(10), tzinfo=clock.SHANGHAI)
+    story.later(min(publish_at, end - timedelta(seconds=1)), lambda: _publish(first, last))
     made = 0
     try:
         for offset in range(DAYS, 0, -1):
             day = (end - timedelta(days=offset)).astimezone(clock.SHANGHAI).date()
             if not is_working_day(day):
                 continue
+            morning = datetime.combine(day, time(8, 45), tzinfo=clock.SHANGHAI)
+            story.run_until(morning)
+            clock.freeze(morning)
+            escalate(morning)  # cron runs it every minute; mornings are enough for the story
             for name in ("inspector1", "inspector2"):
                 inspector = users[name]
                 scope = scope_of(inspector)
@@ -151,7 +181,7 @@ def seed_history(now: datetime | None = None, seed: int = 2026) -> int:
                     _inspect(estate, inspector, version.id, definition, start, rng)
                     made += 1
                     for ticket in _new_tickets(start):
-                        _plan(ticket, story, users, rng)
+                        plan(ticket, story, cast, recent=ticket.dispatched_at >= recent_since)
         story.run_until(end)
         clock.freeze(end)
         escalate(end)
@@ -159,6 +189,10 @@ def seed_history(now: datetime | None = None, seed: int = 2026) -> int:
         clock.freeze(None)
     db.session.flush()
     return made
+
+
+def _publish(first: date, last: date) -> None:
+    disclosures.publish(first, last, disclosures.city(), None)
 
 
 def _inspect(estate, inspector, version_id, definition, start, rng) -> None:
@@ -200,93 +234,8 @@ def _inspect(estate, inspector, version_id, definition, start, rng) -> None:
 
 
 def _new_tickets(since: datetime) -> list[Ticket]:
-    return list(db.session.scalars(sa.select(Ticket).where(Ticket.dispatched_at >= since)))
-
-
-def _act(ticket_id: int, action: str, user: User, **extra) -> None:
-    ticket = db.session.get(Ticket, ticket_id)
-    if action not in tickets.actions_for(ticket, user, scope_of(user)):
-        return  # the story moved on (e.g. rerouted); a real user would not see the button
-    request = {"action": action, "reason": extra.pop("reason", ""), "photos": [], **extra}
-    try:
-        with db.session.begin_nested():
-            tickets.transition(ticket_id, request, ticket.version, user, scope_of(user))
-    except AppError:
-        pass  # e.g. approving a request that never came: a real user would see an error, move on
-
-
-def _plan(ticket: Ticket, story: _Story, users: dict[str, User], rng: random.Random) -> None:
-    """Decide what happens to a ticket, as actions at later moments."""
-    unit = next((u for u in users.values() if u.organisation_id == ticket.responsible_org_id), None)
-    if unit is None:
-        return  # a unit without demo staff (custodian, utility): it stays open and escalates
-    grid_id = db.session.get(Estate, ticket.estate_id).grid_id
-    verifier = next(u for u in users.values() if grid_id in scope_of(u).grid_ids)
-    tid, t0 = ticket.id, ticket.dispatched_at
-    fates = {
-        "close": 38,
-        "rework": 10,
-        "reworking": 12,
-        "dispute": 8,
-        "open": 8,
-        "accepted": 6,
-        "extended": 4,
-        "rectified": 10,
-        "ignored": 8,
-    }
-    fate = rng.choices(list(fates), weights=list(fates.values()))[0]
-    if fate in ("open", "ignored"):
-        return
-    if fate == "dispute":
-        story.later(
-            t0 + timedelta(hours=2),
-            lambda: _act(tid, "dispute", unit, reason="该问题不属于本单位管理范围"),
+    return list(
+        db.session.scalars(
+            sa.select(Ticket).where(Ticket.dispatched_at >= since).order_by(Ticket.id)
         )
-        story.later(
-            t0 + timedelta(days=1),
-            lambda: _act(tid, "return", users["supervisor1"], reason="经核实属于贵单位,请整改"),
-        )
-        return
-    accept_at = t0 + timedelta(hours=rng.choice([1, 2, 3, 20]))
-    story.later(accept_at, lambda: _act(tid, "accept", unit))
-    if fate == "accepted":
-        return
-    if fate == "extended":
-        ask = accept_at + timedelta(hours=1)
-        story.later(
-            ask,
-            lambda: _act(
-                tid, "request_extension", unit, reason=NEED_PARTS, amount=3, unit="working_days"
-            ),
-        )
-        story.later(
-            ask + timedelta(hours=3), lambda: _act(tid, "approve_extension", users["supervisor1"])
-        )
-        return
-    fix_at = accept_at + timedelta(hours=rng.choice([3, 6, 26, 70]))
-    story.later(
-        fix_at,
-        lambda: _act(
-            tid, "rectify", unit, reason="已整改", photos=[_photo(rng, f"after {tid}", unit)]
-        ),
     )
-    if fate == "rectified":
-        return
-    check_at = fix_at + timedelta(hours=rng.choice([18, 24, 44]))
-    if fate in ("rework", "reworking"):
-        story.later(check_at, lambda: _act(tid, "reject", verifier, reason="整改不到位,仍有问题"))
-        if fate == "reworking":
-            return
-        fix_at = check_at + timedelta(hours=20)
-        story.later(
-            fix_at,
-            lambda: _act(
-                tid,
-                "rectify",
-                unit,
-                reason="已重新整改",
-                photos=[_photo(rng, f"again {tid}", unit)],
-            ),
-        )
-        check_at = fix_at + timedelta(hours=24)
-    story.later(check_at, lambda: _act(tid, "verify", verifier))

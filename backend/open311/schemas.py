@@ -27,6 +27,7 @@ from backend.open311 import contract
 from backend.open311.contract import matches
 from backend.open311.formats import Open311Error
 from backend.text import clean, problem
+from backend.tickets.codes import TicketRef, parse_ticket_ref
 
 MAX_DESCRIPTION = 4000
 # The reporter's details (stored, never published).
@@ -179,7 +180,7 @@ def parse_locale(values: Mapping[str, str]) -> str | None:
 
 @dataclass(frozen=True)
 class RequestQuery:
-    ids: tuple[int, ...] = ()
+    ids: tuple[TicketRef, ...] = ()
     service_codes: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     start: datetime | None = None
@@ -201,11 +202,12 @@ def parse_datetime(raw: str, name: str) -> datetime:
     return moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment
 
 
-def request_id(raw: str) -> int:
+def request_id(raw: str) -> TicketRef:
     """A service_request_id: the ticket code (ZG20261128-000123) or its bare number."""
-    if not matches(contract.REQUEST_ID, raw):
+    ref = parse_ticket_ref(raw) if matches(contract.REQUEST_ID, raw) else None
+    if ref is None:
         raise Open311Error(400, f"service_request_id: {raw!r} is not a request id")
-    return int(raw.rsplit("-", 1)[-1])
+    return ref
 
 
 def _checked(values: Mapping[str, str], name: str, pattern: str, hint: str) -> None:

@@ -36,6 +36,7 @@ from backend.open311.models import ApiKey, ServiceRequest
 from backend.open311.schemas import MAX_SPAN, RequestQuery, parse_new_request
 from backend.places.models import Estate, Organisation
 from backend.text import problem
+from backend.tickets.codes import TicketRef
 from backend.tickets.creation import open_ticket
 from backend.tickets.models import OPEN_STATES, Ticket, TicketEvent, TicketSource, TicketState
 
@@ -232,7 +233,7 @@ def masked(text: str, own: tuple[str, ...] = ()) -> str:
 def _public_query(query: RequestQuery, now: datetime) -> sa.Select:
     select = sa.select(Ticket).where(Ticket.source == TicketSource.complaint)
     if query.ids:  # the standard: service_request_id overrides every other filter
-        ids = [number for number in query.ids if number <= MAX_ID]
+        ids = [ref.id for ref in query.ids if ref.id <= MAX_ID]
         return select.where(Ticket.id.in_(ids)).order_by(Ticket.id)
     if query.service_codes:
         select = select.where(Ticket.category.in_(query.service_codes))
@@ -254,12 +255,20 @@ def _public_query(query: RequestQuery, now: datetime) -> sa.Select:
 def find_requests(query: RequestQuery) -> list[Ticket]:
     """GET requests: complaint tickets by the standard's filters; by default those of the last
     90 days, newest first, at most 1000."""
-    return list(db.session.scalars(_public_query(query, utcnow())))
+    found = db.session.scalars(_public_query(query, utcnow()))
+    if not query.ids:
+        return list(found)
+    # A code names its dispatch date too: one whose date does not match finds nothing.
+    return [t for t in found if any(ref.matches(t.id, t.dispatched_at) for ref in query.ids)]
 
 
-def get_request(request_id: int) -> Ticket:
-    ticket = db.session.get(Ticket, request_id) if request_id <= MAX_ID else None
-    if ticket is None or ticket.source is not TicketSource.complaint:
+def get_request(ref: TicketRef) -> Ticket:
+    ticket = db.session.get(Ticket, ref.id) if ref.id <= MAX_ID else None
+    if (
+        ticket is None
+        or ticket.source is not TicketSource.complaint
+        or not ref.matches(ticket.id, ticket.dispatched_at)
+    ):
         raise Open311Error(404, "service_request_id not found")
     return ticket
 

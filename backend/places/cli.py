@@ -16,8 +16,12 @@ places_cli = AppGroup("places", help="Districts, streets, estates and grids.")
 @places_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--level", type=click.Choice(LEVELS), required=True)
-@click.option("--crs", default="wgs84", show_default=True, help="wgs84 or gcj02")
-def import_command(file: Path, level: str, crs: str) -> None:
+@click.option(
+    "--crs",
+    default=None,
+    help="wgs84 or gcj02; required unless the file declares its CRS (DataV files are gcj02)",
+)
+def import_command(file: Path, level: str, crs: str | None) -> None:
     """Import a GeoJSON FeatureCollection (or array of Features); all or nothing."""
     try:
         report = import_places(file, level, crs)  # type: ignore[arg-type]

@@ -1,8 +1,13 @@
 """Import districts, streets, estates or grids from GeoJSON (FeatureCollection or bare Features).
 
 All or nothing: every feature is checked first and every problem reported; nothing is written
-unless the whole file is good. Invalid polygons are repaired (with a warning naming the feature);
-garbage is refused. GCJ-02 input is converted to WGS84.
+unless the whole file is good. Invalid polygons are repaired (with a warning naming the feature
+and the position in the file's own coordinates); garbage is refused. GCJ-02 input is converted
+to WGS84.
+
+There is no default coordinate system: a file must declare one (a top-level GeoJSON `crs`
+member) or the operator must give `--crs`. Chinese boundary files (DataV, AMap) are GCJ-02 and
+say nothing, and taking them for WGS84 silently shifts every boundary by ~450 m.
 """
 
 from __future__ import annotations
@@ -48,13 +53,43 @@ class _Row:
     parent_id: int | None = None
 
 
-def read_features(path: Path) -> list[dict[str, Any]]:
+# Names a file may declare in its `crs` member (GeoJSON 2008), matched without case.
+DECLARED_CRS = {
+    "urn:ogc:def:crs:ogc:1.3:crs84": "wgs84",
+    "urn:ogc:def:crs:epsg::4326": "wgs84",
+    "epsg:4326": "wgs84",
+    "wgs84": "wgs84",
+    "gcj02": "gcj02",
+    "gcj-02": "gcj02",
+}
+NO_CRS = (
+    "the file declares no coordinate system: give --crs wgs84 or --crs gcj02 "
+    "(DataV and AMap boundary files are gcj02)"
+)
+
+
+def declared_crs(path: Path, data: Any) -> str | None:
+    """The CRS a FeatureCollection declares (`"crs": {"type": "name", "properties": {"name":
+    …}}` or a bare name), None when it declares none; ImportFailed for one we do not know."""
+    member = data.get("crs") if isinstance(data, dict) else None
+    if member is None:
+        return None
+    name = member.get("properties", {}).get("name") if isinstance(member, dict) else member
+    crs = DECLARED_CRS.get(str(name).strip().lower()) if isinstance(name, str) else None
+    if crs is None:
+        raise ImportFailed([f"{path}: unsupported coordinate system {name!r} in 'crs'"])
+    return crs
+
+
+def read_file(path: Path) -> tuple[list[dict[str, Any]], str | None]:
+    """The features and the declared CRS (None if the file declares none)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ImportFailed([f"{path}: cannot read: {exc}"]) from exc
     except json.JSONDecodeError as exc:
         raise ImportFailed([f"{path}: not JSON: {exc.msg} (line {exc.lineno})"]) from exc
+    crs = declared_crs(path, data)
     if isinstance(data, dict) and data.get("type") == "FeatureCollection":
         data = data.get("features")
     elif isinstance(data, dict) and data.get("type") == "Feature":
@@ -63,7 +98,7 @@ def read_features(path: Path) -> list[dict[str, Any]]:
         raise ImportFailed([f"{path}: expected a GeoJSON FeatureCollection or a list of Features"])
     if not data:
         raise ImportFailed([f"{path}: no features"])
-    return data
+    return data, crs
 
 
 def _text(props: dict[str, Any], *keys: str) -> str | None:
@@ -138,9 +173,13 @@ def _check_feature(
     boundary: MultiPolygon | None = None
     try:
         raw = parse_geojson_geometry(feature.get("geometry"))  # type: ignore[arg-type]
-        boundary, note = polygonal(to_wgs84(raw, crs), repair=True)
+        # Repair in the file's own coordinates, so a warning's position is found in the file.
+        repaired, note = polygonal(raw, repair=True)
         if note:
             warnings.append(f"{label}: {note}")
+        boundary, shifted = polygonal(to_wgs84(repaired, crs), repair=True)
+        if shifted:
+            warnings.append(f"{label}: after conversion to WGS84, {shifted}")
     except GeometryError as exc:
         errors.append(f"geometry: {exc}")
     if errors or boundary is None:
@@ -149,15 +188,21 @@ def _check_feature(
     return _Row(label, props, boundary, parent_id)
 
 
-def import_places(path: Path, level: Level, crs: str = "wgs84") -> ImportReport:
-    """Validate every feature, then upsert by code. Raises ImportFailed, writing nothing."""
+def import_places(path: Path, level: Level, crs: str | None = None) -> ImportReport:
+    """Validate every feature, then upsert by code. Raises ImportFailed, writing nothing.
+    `crs` is the operator's word; without it the file must declare its own."""
     try:
-        crs = normalize_crs(crs)
+        given = normalize_crs(crs) if crs is not None else None
     except UnknownCRSError as exc:
         raise ImportFailed([str(exc)]) from exc
     if level not in LEVELS:
         raise ImportFailed([f"unknown level {level!r}; use one of {', '.join(LEVELS)}"])
-    features = read_features(path)
+    features, declared = read_file(path)
+    if given is not None and declared is not None and given != declared:
+        raise ImportFailed([f"{path}: declares {declared} but --crs {given} was given"])
+    crs = given or declared
+    if crs is None:
+        raise ImportFailed([f"{path}: {NO_CRS}"])
     report = ImportReport()
     problems: list[str] = []
     rows = [

@@ -185,7 +185,7 @@ def watermark(connection: sa.Connection) -> datetime:
     return connection.scalar(query) or EPOCH
 
 
-def _contribution(level: int, sign: int, late_before: datetime) -> sa.Select:
+def _contribution(level: int, sign: int, late_before: datetime | sa.BindParameter) -> sa.Select:
     """map_cells rows to add (sign 1) or remove (-1) for the tickets the caller's WHERE picks;
     the totals take the same rows with fewer key columns."""
     x, y = ticket_xy()

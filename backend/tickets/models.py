@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.clock import utcnow
 from backend.database import UTCDateTime, db
+from backend.tickets.codes import ticket_code
 
 
 class TicketState(enum.StrEnum):
@@ -92,7 +93,7 @@ class Ticket(db.Model):
 
     @property
     def code(self) -> str:
-        return f"ZG{self.dispatched_at:%Y%m%d}-{self.id:06d}"
+        return ticket_code(self.id, self.dispatched_at)
 
     @property
     def evidence(self) -> list[dict[str, Any]]:

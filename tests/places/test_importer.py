@@ -65,7 +65,8 @@ def test_gcj02_datav_street_file_with_one_bow_tie_is_repaired_and_converted(
     result = run(path, "--level", "street", "--crs", "gcj02")
     assert result.exit_code == 0, result.output
     assert "2 created" in result.output
-    assert "feature #2 '测试乙街道': repaired: Self-intersection" in result.output
+    # The repair names the crossing where it is in the file (GCJ-02), not a shifted position.
+    assert "feature #2 '测试乙街道': repaired: Self-intersection[121.745 38.955]" in result.output
     stored = dbsession.scalar(sa.select(Street).where(Street.code == "210202901"))
     # Stored in WGS84: the GCJ-02 shift (~440 m in Dalian) has been taken out again.
     assert to_shape(stored.boundary).symmetric_difference(wgs).area < 1e-9
@@ -96,7 +97,7 @@ def test_a_bad_feature_means_nothing_is_imported(run, tmp_path, dbsession):
     ]
     path = tmp_path / "estates.json"
     path.write_text(json.dumps(features, ensure_ascii=False))
-    result = run(path, "--level", "estate")
+    result = run(path, "--level", "estate", "--crs", "wgs84")
     assert result.exit_code != 0
     assert "nothing imported" in result.output
     assert "feature #2 '坏小区': geometry:" in result.output and "138.9" in result.output
@@ -123,12 +124,12 @@ def test_bare_array_import_assigns_grids_and_reimport_updates(run, tmp_path, dbs
     ]
     path = tmp_path / "estates.json"
     path.write_text(json.dumps(features, ensure_ascii=False))
-    assert "1 created" in run(path, "--level", "estate").output
+    assert "1 created" in run(path, "--level", "estate", "--crs", "wgs84").output
     estate = dbsession.scalar(sa.select(Estate).where(Estate.code == "N001"))
     assert estate.grid_id == grid.id and estate.community.name == "长春路社区"
     features[0]["properties"]["name"] = "新建小区(二期)"
     path.write_text(json.dumps(features, ensure_ascii=False))
-    assert "0 created, 1 updated" in run(path, "--level", "estate").output
+    assert "0 created, 1 updated" in run(path, "--level", "estate", "--crs", "wgs84").output
     dbsession.expire_all()
     assert dbsession.get(Estate, estate.id).name == "新建小区(二期)"
 
@@ -158,5 +159,48 @@ def test_duplicate_codes_in_a_file_are_refused(run, tmp_path):
     ]
     path = tmp_path / "grids.json"
     path.write_text(json.dumps(features, ensure_ascii=False))
-    result = run(path, "--level", "grid")
+    result = run(path, "--level", "grid", "--crs", "wgs84")
     assert result.exit_code != 0 and "duplicate codes in file: D1" in result.output
+
+
+def _street_file(path, crs_member=None) -> None:
+    """青泥洼桥街道 again, as a DataV file would give it: GCJ-02, saying nothing about it."""
+    wgs = box(121.615, 38.905, 121.635, 38.925)
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            _feature("青泥洼桥街道", _gcj(wgs), adcode="210202001", parent={"adcode": 210202})
+        ],
+    }
+    if crs_member is not None:
+        data["crs"] = crs_member
+    path.write_text(json.dumps(data, ensure_ascii=False))
+
+
+def test_a_file_without_a_declared_crs_needs_crs_and_changes_nothing(run, tmp_path, dbsession):
+    street = dbsession.scalar(sa.select(Street).where(Street.code == "210202001"))
+    before = to_shape(street.boundary)
+    path = tmp_path / "datav-streets.json"
+    _street_file(path)
+    result = run(path, "--level", "street")
+    assert result.exit_code != 0
+    assert "declares no coordinate system: give --crs wgs84 or --crs gcj02" in result.output
+    assert "nothing imported" in result.output
+    dbsession.expire_all()
+    assert to_shape(dbsession.get(Street, street.id).boundary).equals(before)
+
+
+def test_a_declared_crs_is_used_and_a_contradicting_crs_is_refused(run, tmp_path, dbsession):
+    path = tmp_path / "declared.json"
+    _street_file(path, {"type": "name", "properties": {"name": "GCJ-02"}})
+    refused = run(path, "--level", "street", "--crs", "wgs84")
+    assert refused.exit_code != 0 and "declares gcj02 but --crs wgs84 was given" in refused.output
+    result = run(path, "--level", "street")
+    assert result.exit_code == 0, result.output
+    stored = to_shape(
+        dbsession.scalar(sa.select(Street.boundary).where(Street.code == "210202001"))
+    )
+    assert stored.symmetric_difference(box(121.615, 38.905, 121.635, 38.925)).area < 1e-9
+    _street_file(path, {"type": "name", "properties": {"name": "EPSG:3857"}})
+    unknown = run(path, "--level", "street")
+    assert unknown.exit_code != 0 and "unsupported coordinate system 'EPSG:3857'" in unknown.output
