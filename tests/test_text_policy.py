@@ -166,7 +166,9 @@ def test_command_line_imports_refuse_control_characters(app, dbsession, tmp_path
                "properties": {"name": "坏\x1b名字", "code": "X001", "street_code": "210202001"}}  # fmt: skip
     path = tmp_path / "estates.json"
     path.write_text(json.dumps([feature]))
-    result = runner.invoke(args=["places", "import", str(path), "--level", "estate"])
+    result = runner.invoke(
+        args=["places", "import", str(path), "--level", "estate", "--crs", "wgs84"]
+    )
     assert (
         result.exit_code != 0 and "property 'name'" in result.output and "U+001B" in result.output
     )

@@ -20,7 +20,7 @@ import hashlib
 import json
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -230,11 +230,24 @@ def masked(text: str, own: tuple[str, ...] = ()) -> str:
     return PERSONAL.sub("***", text)
 
 
+def _ref_condition(ref: TicketRef) -> sa.ColumnElement[bool]:
+    """The ticket a code names: its number and, for a full code, its Beijing dispatch day."""
+    if ref.impossible or ref.id > MAX_ID:
+        return sa.false()
+    if ref.day is None:
+        return Ticket.id == ref.id
+    start = datetime.combine(ref.day, time(0), tzinfo=SHANGHAI)
+    return sa.and_(
+        Ticket.id == ref.id,
+        Ticket.dispatched_at >= start,
+        Ticket.dispatched_at < start + timedelta(days=1),
+    )
+
+
 def _public_query(query: RequestQuery, now: datetime) -> sa.Select:
     select = sa.select(Ticket).where(Ticket.source == TicketSource.complaint)
     if query.ids:  # the standard: service_request_id overrides every other filter
-        ids = [ref.id for ref in query.ids if ref.id <= MAX_ID]
-        return select.where(Ticket.id.in_(ids)).order_by(Ticket.id)
+        return select.where(sa.or_(sa.false(), *map(_ref_condition, query.ids))).order_by(Ticket.id)
     if query.service_codes:
         select = select.where(Ticket.category.in_(query.service_codes))
     if set(query.statuses) == {"open"}:

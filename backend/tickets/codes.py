@@ -19,14 +19,16 @@ _CODE = re.compile(r"^(?:ZG(\d{8})-)?0*(\d{1,12})$")
 
 @dataclass(frozen=True)
 class TicketRef:
-    """A parsed code, or a bare ticket number (`day` None)."""
+    """A parsed code, or a bare ticket number (`day` None). A code in the right shape whose date
+    cannot exist (ZG20261341-…) is a claim no ticket meets: `impossible`."""
 
     id: int
     day: date | None = None
+    impossible: bool = False
 
     def matches(self, ticket_id: int, dispatched_at: datetime) -> bool:
         same_day = self.day is None or self.day == dispatch_day(dispatched_at)
-        return ticket_id == self.id and same_day
+        return not self.impossible and ticket_id == self.id and same_day
 
 
 def dispatch_day(dispatched_at: datetime) -> date:
@@ -38,7 +40,7 @@ def ticket_code(ticket_id: int, dispatched_at: datetime) -> str:
 
 
 def parse_ticket_ref(raw: str) -> TicketRef | None:
-    """`ZG20261204-000123` or `123`; None when it is neither (or names an impossible date)."""
+    """`ZG20261204-000123` or `123`; None when it is neither."""
     match = _CODE.match(raw.strip())
     if match is None:
         return None
@@ -48,5 +50,5 @@ def parse_ticket_ref(raw: str) -> TicketRef | None:
     try:
         day = datetime.strptime(day_text, "%Y%m%d").date()
     except ValueError:
-        return None
+        return TicketRef(int(number), impossible=True)
     return TicketRef(int(number), day)

@@ -34,5 +34,6 @@ def test_codes_parse_and_print_in_beijing_time():
     assert ref is not None and ref.matches(91, moment)
     assert not parse_ticket_ref("ZG20261231-000091").matches(91, moment)  # type: ignore[union-attr]
     assert parse_ticket_ref("91").matches(91, moment)  # type: ignore[union-attr]
-    assert parse_ticket_ref("ZG20261332-000091") is None  # no 32 December
+    impossible = parse_ticket_ref("ZG20261332-000091")  # no 32 December: a claim nothing meets
+    assert impossible is not None and not impossible.matches(91, moment)
     assert parse_ticket_ref("XX-1") is None
