@@ -15,27 +15,14 @@ from flask import current_app
 from geoalchemy2.shape import to_shape
 from shapely.geometry.base import BaseGeometry
 
-from backend.clock import SHANGHAI, utcnow
+from backend.clock import utcnow
 from backend.database import db
-from backend.geo.distance import distance_m, points_distance_m
+from backend.geo.distance import distance_m
+from backend.inspections.flags import flag
 from backend.inspections.models import Inspection, InspectionResult, ResultPhoto
+from backend.inspections.photo_checks import Expected, photo_flags
 from backend.photos.models import Photo
 from backend.photos.pipeline import hamming
-
-MESSAGES = {
-    "no_position": "未记录位置 (no position recorded)",
-    "outside_estate": "位置在小区范围之外 (position outside the estate)",
-    "poor_accuracy": "定位精度差 (poor position accuracy)",
-    "photo_missing": "照片尚未上传 (photo not uploaded yet)",
-    "photo_far": "照片拍摄地点远离问题位置 (photo taken far from the finding)",
-    "photo_time": "照片拍摄时间与巡查时间不符 (photo taken outside the inspection time)",
-    "photo_reused": "同一照片用于其他问题 (same photo used for another finding)",
-    "photo_near_duplicate": "与其他问题的照片几乎相同 (near-identical to another finding's photo)",
-}
-
-
-def flag(code: str, **detail: Any) -> dict[str, Any]:
-    return {"code": code, "message": MESSAGES[code], "detail": detail}
 
 
 def _config(name: str) -> float:
@@ -82,12 +69,14 @@ def assess(inspection: Inspection, boundary: BaseGeometry) -> None:
             else (inspection.position_accuracy_m)
         )
         flags = _position_flags(where, accuracy, boundary) if result.position is not None else []
-        for sha in result.photo_hashes:
+        for link in result.photos:
+            sha = link.photo_sha256
             photo = photos.get(sha)
             if photo is None:
                 flags.append(flag("photo_missing", photo=sha))
                 continue
-            flags.extend(_photo_flags(inspection, photo, where))
+            expected = _expected(inspection, photo, where, boundary)
+            flags.extend(photo_flags(photo, link.capture, expected))
             flags.extend(
                 flag("photo_reused", photo=sha, **other)
                 for other in reused.get((sha, result.item_code), [])
@@ -98,19 +87,21 @@ def assess(inspection: Inspection, boundary: BaseGeometry) -> None:
         result.evidence = flags
 
 
-def _photo_flags(inspection: Inspection, photo: Photo, where: tuple[float, float] | None) -> list:
-    flags = []
-    if photo.gps is not None and where is not None:
-        away = points_distance_m(photo.gps, where)
-        if away > _config("EVIDENCE_PHOTO_DISTANCE_M"):
-            flags.append(flag("photo_far", photo=photo.sha256, distance_m=round(away)))
-    if photo.taken_at is not None:
-        slack = timedelta(minutes=_config("EVIDENCE_PHOTO_TIME_MINUTES"))
-        end = inspection.finished_at or utcnow()
-        if not inspection.started_at - slack <= photo.taken_at <= end + slack:
-            taken = photo.taken_at.astimezone(SHANGHAI).isoformat()
-            flags.append(flag("photo_time", photo=photo.sha256, taken_at=taken))
-    return flags
+def _expected(
+    inspection: Inspection,
+    photo: Photo,
+    where: tuple[float, float] | None,
+    boundary: BaseGeometry,
+) -> Expected:
+    """A finding's photo is taken during the inspection (and before it was uploaded), at the
+    finding, or at least in the estate."""
+    end = inspection.finished_at or utcnow()
+    return Expected(
+        place=where,
+        boundary=boundary,
+        not_before=inspection.started_at,
+        not_after=min(end, photo.uploaded_at) if photo.uploaded_at else end,
+    )
 
 
 def _reuse(inspection: Inspection, hashes: set[str]) -> dict[tuple[str, str], list[dict]]:

@@ -126,6 +126,20 @@ class InspectionResult(db.Model):
     def photo_hashes(self) -> list[str]:
         return [link.photo_sha256 for link in self.photos]
 
+    @property
+    def attachments(self) -> list[dict[str, Any]]:
+        """Each photo with its capture metadata and the evidence flags about it."""
+        flags = self.evidence or []
+        return [
+            {
+                "sha256": sha,
+                "capture": link.capture,
+                "evidence": [f for f in flags if f.get("detail", {}).get("photo") == sha],
+            }
+            for link in self.photos
+            for sha in (link.photo_sha256,)
+        ]
+
 
 class ResultPhoto(db.Model):
     """A finding's reference to a photo by hash; the photo itself may arrive before or after."""
@@ -137,3 +151,5 @@ class ResultPhoto(db.Model):
     )
     photo_sha256: Mapped[str] = mapped_column(sa.String(64), primary_key=True, index=True)
     position: Mapped[int] = mapped_column(default=0)
+    # What the phone knew when the photo was taken or picked (backend/photos/captures.py).
+    capture: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, nullable=True)

@@ -7,6 +7,7 @@ from geoalchemy2.shape import to_shape
 from marshmallow import fields, validate
 
 from backend.inspections.models import InspectionStatus, Outcome
+from backend.photos.captures import CaptureOutSchema, captures_field, check_against_photos
 
 SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="not a lowercase hex SHA-256")
 MAX_RESULTS = 300
@@ -42,6 +43,12 @@ class ResultInSchema(ma.Schema):
     photos = fields.List(
         fields.String(validate=SHA256), load_default=list, validate=validate.Length(max=10)
     )
+    captures = captures_field()
+
+    @ma.post_load
+    def _captures(self, data: dict, **_: object) -> dict:
+        check_against_photos(data)
+        return data
 
 
 class InspectionPutSchema(ma.Schema):
@@ -84,6 +91,14 @@ class EvidenceSchema(ma.Schema):
     detail = fields.Dict()
 
 
+class AttachmentSchema(ma.Schema):
+    """One photo of a finding: its capture metadata (or null) and its evidence flags."""
+
+    sha256 = fields.String()
+    capture = fields.Nested(CaptureOutSchema, allow_none=True)
+    evidence = fields.List(fields.Nested(EvidenceSchema))
+
+
 class ResultOutSchema(ma.Schema):
     item_code = fields.String()
     outcome = fields.Enum(Outcome, by_value=True)
@@ -91,6 +106,7 @@ class ResultOutSchema(ma.Schema):
     note = fields.String()
     position = fields.Function(_position)
     photos = fields.List(fields.String(), attribute="photo_hashes")
+    attachments = fields.List(fields.Nested(AttachmentSchema))
     evidence = fields.List(fields.Nested(EvidenceSchema))
 
 

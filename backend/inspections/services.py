@@ -39,6 +39,7 @@ from backend.inspections.models import (
     Outcome,
     ResultPhoto,
 )
+from backend.photos import captures
 from backend.photos import services as photos
 from backend.places import services as places
 from backend.places.models import Estate
@@ -73,7 +74,12 @@ def body_hash(data: dict[str, Any]) -> str:
         return str(value)
 
     # The order of results carries no meaning: the same answers in another order are a repeat.
-    ordered = {**data, "results": sorted(data["results"], key=lambda r: r["item_code"])}
+    # No captures hashes like before captures existed (older clients' repeats stay repeats).
+    results = [
+        {k: v for k, v in r.items() if k != "captures" or v}
+        for r in sorted(data["results"], key=lambda r: r["item_code"])
+    ]
+    ordered = {**data, "results": results}
     text = json.dumps(ordered, sort_keys=True, default=default, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -233,6 +239,7 @@ def _results(definition: ChecklistDefinition, rows: list[dict[str, Any]]) -> lis
             if item.on_fail.photo and not row["photos"]:
                 errors[f"{where}.photos"] = ["a photo is required when this item fails"]
         position, accuracy = _position(row["position"])
+        known = captures.by_hash(row.get("captures"))
         results.append(
             InspectionResult(
                 item_code=code,
@@ -242,7 +249,7 @@ def _results(definition: ChecklistDefinition, rows: list[dict[str, Any]]) -> lis
                 position=position,
                 position_accuracy_m=accuracy,
                 photos=[
-                    ResultPhoto(photo_sha256=sha, position=i)
+                    ResultPhoto(photo_sha256=sha, position=i, capture=known.get(sha))
                     for i, sha in enumerate(dict.fromkeys(row["photos"]))
                 ],
             )

@@ -34,3 +34,32 @@ class Photo(db.Model):
         if self.gps_lat is None or self.gps_lng is None:
             return None
         return (self.gps_lat, self.gps_lng)
+
+
+class PhotoUpload(db.Model):
+    """A resumable (tus) upload in progress: shared by every worker and machine through the
+    database, bounded in size (`length` ≤ PHOTO_MAX_BYTES) and age (`expires_at`)."""
+
+    __tablename__ = "photo_uploads"
+
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    mime: Mapped[str] = mapped_column(sa.String(64), default="")
+    length: Mapped[int]
+    received: Mapped[int] = mapped_column(default=0)  # the tus Upload-Offset
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class PhotoUploadChunk(db.Model):
+    """One complete PATCH body; a chunk cut off mid-way is never stored (the offset stays)."""
+
+    __tablename__ = "photo_upload_chunks"
+
+    upload_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("photo_uploads.id", ondelete="CASCADE"), primary_key=True
+    )
+    start: Mapped[int] = mapped_column(primary_key=True)
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)

@@ -123,6 +123,12 @@ class TicketPhoto(db.Model):
     photo_sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
     kind: Mapped[PhotoKind] = mapped_column(_enum(PhotoKind, "ticket_photo_kind"))
     event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ticket_events.id"), nullable=True)
+    # What the phone knew when the photo was taken or picked (backend/photos/captures.py).
+    capture: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, nullable=True)
+    # After-photos: evidence flags frozen when the rectification is recorded; `flagged` lets
+    # the scorecards count flagged rectifications in SQL.
+    evidence: Mapped[list[dict[str, Any]] | None] = mapped_column(sa.JSON, nullable=True)
+    flagged: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
 class TicketEvent(db.Model):

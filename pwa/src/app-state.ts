@@ -4,7 +4,7 @@
 import { on } from './bus';
 import { allActions, allInspections, getSession, onDbVersionChange, pruneDone, type Session, type SyncState } from './db';
 import { request } from './api';
-import { drainQueue, nextDue, SYNC_TAG } from './queue';
+import { drainQueue, nextDue, SYNC_TAG } from './outbox';
 import { onServerState, serverState } from './server-state';
 import { createStore } from './store';
 

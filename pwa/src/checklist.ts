@@ -1,7 +1,7 @@
 // The checklist as the server sends it, and the same answer rules the server applies
 // (backend/checklists/scoring.py), so the phone can demand the evidence before submitting.
 
-import type { Answer, LocalInspection, LocalResult } from './db';
+import type { Answer, Capture, LocalInspection, LocalResult } from './db';
 
 export interface I18nText {
   zh: string;
@@ -129,17 +129,24 @@ export function orderedItems(version: ChecklistVersion): Item[] {
 }
 
 /** The body of PUT /api/inspections/{uuid}. Only answered items are sent. */
-export function requestBody(version: ChecklistVersion, inspection: LocalInspection) {
+/** The PUT body; `captures` (by photo hash) are sent beside the photos that have one. */
+export function requestBody(
+  version: ChecklistVersion,
+  inspection: LocalInspection,
+  captures: Record<string, Capture> = {},
+) {
   const results = orderedItems(version)
     .filter((item) => outcomeOf(item, inspection.results[item.code]?.answer) !== null)
     .map((item) => {
       const result = inspection.results[item.code];
+      const known = result.photos.filter((h) => captures[h]).map((h) => captures[h]);
       return {
         item_code: item.code,
         answer: result.answer,
         note: result.note.trim(),
         position: result.position,
         photos: result.photos,
+        ...(known.length ? { captures: known } : {}),
       };
     });
   return {

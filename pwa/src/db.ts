@@ -94,8 +94,20 @@ export interface LocalInspection {
   evidenceFlags: string[];
 }
 
+/** Where a photo came from, sent beside it (contract §1): read from the ORIGINAL file before the
+ *  phone re-encodes it, plus the phone's own fix when the photo was taken or picked. */
+export interface Capture {
+  sha256: string;
+  source: 'camera' | 'gallery';
+  original_taken_at: string | null;
+  original_lat: number | null;
+  original_lng: number | null;
+  fix: { lat: number; lng: number; accuracy_m: number | null; at: string } | null;
+}
+
 export interface LocalPhoto {
   hash: string;
+  /** The JPEG made on the phone, or the original bytes when the phone cannot decode them (HEIC). */
   blob: Blob;
   size: number;
   width: number;
@@ -106,6 +118,10 @@ export interface LocalPhoto {
   itemCode: string;
   uploaded: boolean;
   attempted: boolean;
+  /** Absent on photos stored by older versions of the app. */
+  capture?: Capture | null;
+  /** The original could not be decoded here: the server converts it and makes the thumbnail. */
+  original?: boolean;
 }
 
 export interface CacheEntry {
@@ -115,15 +131,17 @@ export interface CacheEntry {
   fetchedAt: string;
 }
 
-/** A ticket transition made on this device, sent by the queue after its photos (ticket-queue.ts). */
+/** A ticket transition made on this device, sent by the outbox after its photos (outbox/actions.ts). */
 export interface LocalAction {
   id: string; // UUID made on the phone
   userId: number;
   ticketId: number;
   ticketCode: string;
   title: string;
-  action: string; // accept | rectify | dispute | verify | reject
+  action: string; // accept | rectify | dispute | verify | reject | reroute | return | cancel
   reason: string;
+  /** reroute: the unit the ticket goes to (records saved before supervisors queued have none). */
+  organisationId?: number | null;
   photos: string[]; // sha256 of compressed JPEGs in the `photos` store
   /** The ticket version and trail length the user saw: sent as If-Match; used to recognise our own
    * earlier attempt when the answer is 412/409. */

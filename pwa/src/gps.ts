@@ -1,6 +1,7 @@
 // The phone's position (WGS84, as browsers report it), watched while the app is visible.
 
 import type { Position } from './db';
+import { isoNow } from './photos';
 import { createStore } from './store';
 
 export interface GpsState {
@@ -62,4 +63,11 @@ document.addEventListener('visibilitychange', () => {
 export function freshPosition(maxAgeMs = 120_000): Position | null {
   const { position, at } = gps.get();
   return position && at && Date.now() - at < maxAgeMs ? position : null;
+}
+
+/** The phone's own fix for a photo being taken or picked now (contract §1 `fix`), or null. */
+export function currentFix(maxAgeMs = 120_000): { lat: number; lng: number; accuracy_m: number | null; at: string } | null {
+  const { position, at } = gps.get();
+  if (!position || !at || Date.now() - at >= maxAgeMs) return null;
+  return { ...position, at: isoNow(new Date(at)) };
 }

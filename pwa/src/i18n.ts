@@ -86,7 +86,10 @@ const TEXT = {
   photo_required: ['照片(必须拍照)', 'Photo (required)'],
   take_photo: ['拍照', 'Take photo'],
   photo_processing: ['正在压缩照片…', 'Compressing photo…'],
-  photo_failed: ['照片处理失败:{m}', 'Photo failed: {m}'],
+  photo_failed: ['这张照片无法处理,请重拍或换一张。', 'This photo cannot be processed: take it again or pick another one.'],
+  photo_too_large: ['照片太大(超过 20 MB),无法上传,请换一张。', 'This photo is too large (over 20 MB) to upload: pick another one.'],
+  photo_pending_server: ['已保存,上传后显示', 'Saved; shown once uploaded'],
+  photo_from_gallery: ['从相册选择', 'From gallery'],
   photo_remove: ['删除照片', 'Remove photo'],
   photo_limit: ['每项最多 {n} 张照片', 'At most {n} photos per item'],
   value: ['数值', 'Value'],
@@ -136,6 +139,9 @@ const TEXT = {
   sync_badge: ['{n} 条待发送', '{n} to send'],
   err_conflict: ['服务器上已有内容不同的同一份巡查(409),请联系管理员', 'the server already has a different version of this inspection (409); contact an administrator'],
   err_unknown: ['未知错误', 'unknown error'],
+  unknown_state: ['状态:{w}', 'State: {w}'],
+  unknown_action: ['操作:{w}', 'Action: {w}'],
+  unknown_severity: ['程度:{w}', 'Severity: {w}'],
   inspection_label: ['{e} 巡查', '{e} inspection'],
   // firm
   firm_inbox: ['整改工单', 'Rectification tickets'],
@@ -147,7 +153,7 @@ const TEXT = {
   tab_disputed: ['争议中', 'Disputed'],
   tab_closed: ['已结案', 'Closed'],
   tab_overdue: ['已超期', 'Overdue'],
-  state_dispatched: ['待受理', 'Dispatched'],
+  state_dispatched: ['已派遣', 'Dispatched'],
   state_accepted: ['已受理', 'Accepted'],
   state_rectified: ['已整改待核查', 'Rectified'],
   state_rework: ['返工', 'Rework'],
@@ -240,13 +246,6 @@ const TEXT = {
   sv_export: ['导出', 'Export'],
   sv_export_failed: ['导出失败:{m}', 'Export failed: {m}'],
   sv_export_missing: ['导出功能尚未启用', 'Exports are not available yet'],
-  sv_st_dispatched: ['已派遣', 'Dispatched'],
-  sv_st_accepted: ['已受理', 'Accepted'],
-  sv_st_rectified: ['已整改待核查', 'Rectified, to verify'],
-  sv_st_rework: ['返工', 'Rework'],
-  sv_st_disputed: ['有异议', 'Disputed'],
-  sv_st_closed: ['已结案', 'Closed'],
-  sv_st_cancelled: ['已撤销', 'Cancelled'],
   sv_ticket: ['工单 {c}', 'Ticket {c}'],
   sv_close_panel: ['关闭', 'Close'],
   sv_found: ['发现时间', 'Found'],
@@ -262,30 +261,15 @@ const TEXT = {
   sv_evidence: ['取证检查', 'Evidence checks'],
   sv_evidence_ok: ['未发现取证问题:位置与照片均符合要求。', 'No evidence problems: position and photos check out.'],
   sv_evidence_none: ['非巡查发现的工单,无取证检查。', 'Not from an inspection: no evidence checks.'],
-  sv_ev_no_position: ['巡查未记录位置,无法确认网格员在现场。', 'No position was recorded: presence on site cannot be confirmed.'],
-  sv_ev_outside_estate: ['巡查位置在小区范围外约 {d} 米(允许 {tol} 米)。', 'Position about {d} m outside the estate (tolerance {tol} m).'],
-  sv_ev_poor_accuracy: ['定位精度差(±{a} 米),位置可能不准。', 'Poor position accuracy (±{a} m).'],
-  sv_ev_photo_missing: ['照片尚未上传到服务器。', 'A photo has not been uploaded yet.'],
-  sv_ev_photo_far: ['照片拍摄地点距问题位置约 {d} 米,可能不是现场照片。', 'Photo taken about {d} m from the finding: maybe not on site.'],
-  sv_ev_photo_time: ['照片拍摄时间({t})不在巡查时间内,可能是旧照片。', 'Photo taken at {t}, outside the inspection: maybe an old photo.'],
-  sv_ev_photo_reused: ['同一张照片也用于其他问题,可能重复取证。', 'The same photo is used for another finding.'],
-  sv_ev_photo_near_duplicate: ['照片与其他问题的照片几乎相同。', 'The photo is nearly identical to another finding\'s photo.'],
+  ev_no_position: ['巡查未记录位置,无法确认网格员在现场。', 'No position was recorded: presence on site cannot be confirmed.'],
+  ev_outside_estate: ['巡查位置在小区范围外约 {d} 米(允许 {tol} 米)。', 'Position about {d} m outside the estate (tolerance {tol} m).'],
+  ev_poor_accuracy: ['定位精度差(±{a} 米),位置可能不准。', 'Poor position accuracy (±{a} m).'],
+  ev_photo_missing: ['照片尚未上传到服务器。', 'A photo has not been uploaded yet.'],
+  ev_photo_far: ['照片拍摄地点距问题位置约 {d} 米,可能不是现场照片。', 'Photo taken about {d} m from the finding: maybe not on site.'],
+  ev_photo_time: ['照片拍摄时间({t})不在巡查时间内,可能是旧照片。', 'Photo taken at {t}, outside the inspection: maybe an old photo.'],
+  ev_photo_reused: ['同一张照片也用于其他问题,可能重复取证。', 'The same photo is used for another finding.'],
+  ev_photo_near_duplicate: ['照片与其他问题的照片几乎相同。', 'The photo is nearly identical to another finding\'s photo.'],
   sv_trail: ['办理记录', 'History'],
-  sv_act_dispatch: ['立案派遣', 'Dispatched'],
-  sv_act_recurrence: ['问题复发', 'Recurred'],
-  sv_act_inspection_revised: ['巡查记录更正', 'Inspection revised'],
-  sv_act_accept: ['受理', 'Accepted'],
-  sv_act_rectify: ['提交整改', 'Rectified'],
-  sv_act_verify: ['核查通过,结案', 'Verified, closed'],
-  sv_act_reject: ['核查不通过,退回返工', 'Failed verification, rework'],
-  sv_act_dispute: ['提出异议', 'Disputed'],
-  sv_act_return: ['驳回异议,退回原单位', 'Dispute rejected, returned'],
-  sv_act_reroute: ['改派', 'Rerouted'],
-  sv_act_cancel: ['撤销', 'Cancelled'],
-  sv_act_request_extension: ['申请延期', 'Extension requested'],
-  sv_act_approve_extension: ['批准延期', 'Extension approved'],
-  sv_act_deny_extension: ['驳回延期', 'Extension denied'],
-  sv_act_escalate: ['超期升级', 'Escalated'],
   sv_do_verify: ['核查通过并结案', 'Verify and close'],
   sv_do_reject: ['退回返工', 'Return for rework'],
   sv_do_reroute: ['改派', 'Reroute'],
@@ -300,6 +284,7 @@ const TEXT = {
   sv_done: ['已完成:{a}', 'Done: {a}'],
   sv_stale: ['工单已被他人更新,已重新加载,请确认后再操作。', 'Someone changed this ticket meanwhile; it was reloaded, check and try again.'],
   sv_conflict: ['当前状态不能执行该操作,已重新加载。', 'The ticket\'s state does not allow this any more; it was reloaded.'],
+  sv_queued: ['无网络:操作已保存在本机,联网后自动发送。', 'No connection: the action is saved on this device and sent when online.'],
   sv_no_actions: ['当前无可执行的操作。', 'Nothing to do on this ticket now.'],
   // supervisor: scorecards
   sv_period: ['统计期间', 'Period'],
@@ -401,9 +386,25 @@ export function onLangChange(fn: () => void): () => void {
   return () => listeners.delete(fn);
 }
 
+/** Is there a text for this key? (Words the server sends may be newer than this app.) */
+export function has(key: string): key is Key {
+  return Object.prototype.hasOwnProperty.call(TEXT, key);
+}
+
+/** Never throws: an unknown key (a bug, or a word newer than this app) shows the key itself. */
 export function t(key: Key, params: Record<string, string | number> = {}): string {
-  const text = TEXT[key][current === 'zh' ? 0 : 1];
+  const pair = has(key) ? TEXT[key] : null;
+  const text = pair ? pair[current === 'zh' ? 0 : 1] : String(key);
   return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+}
+
+const UNKNOWN = { state_: 'unknown_state', act_: 'unknown_action', severity_: 'unknown_severity' } as const;
+
+/** The label of a word the server sends (ticket state, action or event, severity). A word newer
+ *  than this app reads e.g. "状态:on_hold" instead of breaking the screen. */
+export function word(prefix: keyof typeof UNKNOWN, value: string): string {
+  const key = `${prefix}${value}`;
+  return has(key) ? t(key) : t(UNKNOWN[prefix], { w: value });
 }
 
 /** Text of a server object that carries {zh, en}. */

@@ -2,6 +2,9 @@
 // compressed bytes, which is the name the server stores them under. Re-encoding drops EXIF, so the
 // capture time and position travel as fields of the finding instead.
 
+import { getPhoto, putPhoto, type Capture, type LocalPhoto } from './db';
+import { captureOf, readOrigin } from './photo-origin';
+
 export const MAX_EDGE = 1600;
 export const QUALITY = 0.8;
 
@@ -79,4 +82,82 @@ export function isoNow(date = new Date()): string {
   const abs = Math.abs(offset);
   const local = new Date(date.getTime() + offset * 60_000).toISOString().slice(0, -1);
   return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/** The captures recorded with these photos (photos without one are left out). */
+export async function capturesOf(hashes: string[]): Promise<Record<string, Capture>> {
+  const found: Record<string, Capture> = {};
+  for (const hash of hashes) {
+    const capture = (await getPhoto(hash))?.capture;
+    if (capture) found[hash] = capture;
+  }
+  return found;
+}
+
+export interface PhotoOwner {
+  /** the inspection's UUID, or `action:<uuid>` for a ticket action */
+  inspectionId: string;
+  itemCode: string;
+}
+
+/** The server's default PHOTO_MAX_BYTES: an original we cannot shrink must fit in it. */
+export const PHOTO_MAX_BYTES = 20 * 1024 * 1024;
+
+/** Shown to the user in their words (i18n key), never the browser's. */
+export class PhotoProblem extends Error {
+  constructor(readonly key: 'photo_too_large' | 'photo_failed') {
+    super(key);
+  }
+}
+
+/** The type of bytes the browser did not name (Chromium gives HEIC files no type). */
+function sniffType(head: Uint8Array): string {
+  const text = String.fromCharCode(...head.slice(4, 12));
+  if (text.startsWith('ftyp')) return /ftyp(heic|heix|hevc|heim|heis|mif1|msf1)/.test(text) ? 'image/heic' : 'image/heif';
+  if (head[0] === 0xff && head[1] === 0xd8) return 'image/jpeg';
+  return 'application/octet-stream';
+}
+
+/** The original bytes, for files this browser cannot decode (HEIC outside Safari): the server
+ *  converts them and makes the thumbnail; they are named by the SHA-256 of the original. */
+async function keepOriginal(file: Blob): Promise<Compressed & { original: true }> {
+  if (file.size > PHOTO_MAX_BYTES) throw new PhotoProblem('photo_too_large');
+  const bytes = await file.arrayBuffer();
+  const type = file.type && file.type !== 'application/octet-stream' ? file.type : sniffType(new Uint8Array(bytes, 0, 16));
+  return { blob: new Blob([bytes], { type }), hash: await sha256Hex(bytes), width: 0, height: 0, original: true };
+}
+
+/** Make the stored photo of a file the user took or picked, with where it came from (contract §1),
+ *  and keep it in IndexedDB (the outbox sends it with its record). */
+export async function storePhoto(
+  file: File,
+  source: Capture['source'],
+  owner: PhotoOwner,
+  fix: Capture['fix'],
+): Promise<LocalPhoto> {
+  const origin = await readOrigin(file);
+  let made: Compressed & { original?: true };
+  try {
+    made = await compressPhoto(file);
+  } catch (error) {
+    console.info('cannot decode here, keeping the original', error);
+    made = await keepOriginal(file);
+  }
+  const photo: LocalPhoto = {
+    hash: made.hash,
+    blob: made.blob,
+    size: made.blob.size,
+    width: made.width,
+    height: made.height,
+    capturedAt: isoNow(new Date(file.lastModified || Date.now())),
+    position: fix ? { lat: fix.lat, lng: fix.lng, accuracy_m: fix.accuracy_m } : null,
+    inspectionId: owner.inspectionId,
+    itemCode: owner.itemCode,
+    uploaded: false,
+    attempted: false,
+    capture: captureOf(made.hash, source, origin, fix),
+    original: made.original ?? false,
+  };
+  await putPhoto(photo);
+  return photo;
 }

@@ -7,7 +7,7 @@
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
-import { drainQueue, SYNC_TAG } from './queue';
+import { drainQueue, SYNC_TAG } from './outbox';
 
 declare const self: ServiceWorkerGlobalScope;
 

@@ -3,59 +3,32 @@
 // and an inspector's re-inspection list still show without signal.
 
 import { getJson, request } from './api';
+import type { components } from './api-types';
 import { getCache, putCache } from './db';
 
-export type TicketState =
-  | 'dispatched'
-  | 'accepted'
-  | 'rectified'
-  | 'rework'
-  | 'disputed'
-  | 'closed'
-  | 'cancelled';
+type Schemas = components['schemas'];
 
-export interface TicketSummary {
-  id: number;
-  code: string;
-  estate_id: number;
-  inspection_id: string | null;
-  source: string;
-  item_code: string;
-  area: string;
-  severity: 'minor' | 'major' | 'urgent';
-  title: string;
-  state: TicketState;
-  responsible_org_id: number;
-  found_at: string;
-  dispatched_at: string;
-  due_at: string;
-  due_provisional: boolean;
-  overdue: boolean;
-  closed_at: string | null;
-  rework_count: number;
-  version: number;
-  position: { lat: number; lng: number } | null;
-}
+/** What the server sends: its dump schemas list every field as optional in OpenAPI (marshmallow
+ *  marks none required on output), but every field is always there. */
+export type Sent<T> = { -readonly [K in keyof T]-?: Exclude<T[K], undefined> };
 
-export interface TicketEvent {
-  id: number;
-  action: string;
-  from_state: string | null;
-  to_state: string | null;
-  actor_id: number | null;
-  at: string;
-  reason: string;
+export type TicketState = Sent<Schemas['Ticket']>['state'];
+
+/** The position is a plain {lat, lng} (documented as free-form by the server). */
+type Located = { position: { lat: number; lng: number } | null };
+
+export type TicketSummary = Omit<Sent<Schemas['TicketSummary']>, 'position'> & Located;
+
+export type TicketEvent = Omit<Sent<Schemas['Event']>, 'data'> & {
   data: { photos?: string[] } & Record<string, unknown>;
-}
+};
 
-export interface Ticket extends TicketSummary {
-  description: string;
-  accepted_at: string | null;
-  rectified_at: string | null;
-  allowed_actions: string[];
-  photos: { sha256: string; kind: 'before' | 'after' | 'verification'; event_id: number | null }[];
-  events: TicketEvent[];
-}
+export type TicketPhoto = Sent<Schemas['TicketPhoto']>;
+
+export type Ticket = Omit<Sent<Schemas['Ticket']>, 'position' | 'events' | 'photos'> &
+  Located & { events: TicketEvent[]; photos: TicketPhoto[] };
+
+export type EvidenceFlag = Sent<Schemas['Evidence']>;
 
 export type Counts = Record<TicketState | 'overdue', number>;
 

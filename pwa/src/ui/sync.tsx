@@ -4,9 +4,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { app, kickQueue, type QueueCounts } from '../app-state';
 import { on } from '../bus';
 import { allActions, allInspections, updateInspection, type LocalAction, type LocalInspection } from '../db';
-import { formatTime, t, type Key } from '../i18n';
+import { formatTime, t, word, type Key } from '../i18n';
+import { retryFailed } from '../outbox';
 import { describeRecord } from '../problem';
-import { retryFailed } from '../queue';
 import { navigate } from '../router';
 import { useStore } from '../store';
 
@@ -129,7 +129,7 @@ export function SyncScreen() {
               )}
               {r.state === 'failed' && (
                 <div class="row">
-                  <button type="button" class="small" onClick={() => void retryFailed(r.id).then(() => kickQueue(true))}>
+                  <button type="button" class="small" onClick={() => void retryFailed('inspection', r.id).then(() => kickQueue(true))}>
                     {t('sync_retry')}
                   </button>
                   {r.lastError?.status === 422 && (
@@ -161,7 +161,7 @@ export function SyncScreen() {
             <li key={a.id} class={`q ${a.state}`}>
               <div class="row between">
                 <a href={`/ticket/${a.ticketId}`}>
-                  {t(`act_${a.action}` as Key)} · {a.title} · {a.ticketCode}
+                  {word('act_', a.action)} · {a.title} · {a.ticketCode}
                 </a>
                 <span class={`state ${a.state}`}>{t(LABEL[a.state])}</span>
               </div>

@@ -4,9 +4,8 @@ import './firm.css';
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Estate } from '../data';
-import { getPhoto } from '../db';
 import type { LngLat } from '../geo';
-import { formatTime, t, type Key } from '../i18n';
+import { formatTime, t, word } from '../i18n';
 import { photoBlob, UNIT_STATES, type TicketEvent, type TicketState, type TicketSummary } from '../tickets';
 
 export function duration(ms: number): string {
@@ -50,13 +49,13 @@ export function Deadline({ ticket, now }: { ticket: TicketSummary; now: number }
 export function StateTag({ state }: { state: TicketState }) {
   return (
     <span class={`tstate ${state}`} data-testid="ticket-state" data-state={state}>
-      {t(`state_${state}` as Key)}
+      {word('state_', state)}
     </span>
   );
 }
 
 export function SeverityTag({ severity }: { severity: string }) {
-  return <span class={`sev ${severity}`}>{t(`severity_${severity}` as Key)}</span>;
+  return <span class={`sev ${severity}`}>{word('severity_', severity)}</span>;
 }
 
 /** A photo from the server (fetched with the token, then kept on the device). */
@@ -106,27 +105,18 @@ export function PhotoViewer({ userId, sha, onClose }: { userId: number; sha: str
   );
 }
 
-/** A label from the table, or the raw word when the server has a newer action than we know. */
-function label(prefix: string, word: string): string {
-  try {
-    return t(`${prefix}${word}` as Key);
-  } catch {
-    return word;
-  }
-}
-
 export function Trail({ events, userId }: { events: TicketEvent[]; userId: number }) {
   return (
     <ol class="trail" data-testid="trail">
       {[...events].reverse().map((e) => (
         <li key={e.id} data-action={e.action}>
           <div class="row between">
-            <b>{label('act_', e.action)}</b>
+            <b>{word('act_', e.action)}</b>
             <span class="muted small">{formatTime(e.at)}</span>
           </div>
           <div class="muted small">
             {e.actor_id === null ? '' : e.actor_id === userId ? t('by_me') : t('by_user', { n: e.actor_id })}
-            {e.to_state && e.from_state !== e.to_state ? ` → ${label('state_', e.to_state)}` : ''}
+            {e.to_state && e.from_state !== e.to_state ? ` → ${word('state_', e.to_state)}` : ''}
           </div>
           {e.reason && <p class="small reason">{e.reason}</p>}
         </li>
@@ -154,25 +144,4 @@ export function LazyMap(props: MapProps) {
   if (error) return <div class="map small-map placeholder">{t('map_failed', { m: error })}</div>;
   if (!Map) return <div class="map small-map placeholder">{t('map_loading')}</div>;
   return <Map {...props} />;
-}
-
-export function LocalThumb({ hash, onRemove }: { hash: string; onRemove?: () => void }) {
-  const [url, setUrl] = useState<string | null>(null);
-  useEffect(() => {
-    let made: string | null = null;
-    void getPhoto(hash).then((p) => p && setUrl((made = URL.createObjectURL(p.blob))));
-    return () => {
-      if (made) URL.revokeObjectURL(made);
-    };
-  }, [hash]);
-  return (
-    <span class="thumb" data-testid="after-thumb">
-      {url && <img src={url} alt="" />}
-      {onRemove && (
-        <button type="button" aria-label={t('photo_remove')} onClick={onRemove}>
-          ×
-        </button>
-      )}
-    </span>
-  );
 }

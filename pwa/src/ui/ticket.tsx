@@ -1,24 +1,24 @@
 // One ticket: what was found (before-photos, place on a map, deadline), its history, and what this
-// user may do now. Every action goes through the device's queue (ticket-queue.ts): after-photos
+// user may do now. Every action goes through the device's outbox (outbox/actions.ts): after-photos
 // are in IndexedDB before anything is sent, and an action taken offline is sent later.
 
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, NetworkError } from '../api';
 import { app, kickQueue, registerBackgroundSync } from '../app-state';
 import { on } from '../bus';
-import { dropUnreferencedPhotos, putPhoto, type LocalAction } from '../db';
+import { dropUnreferencedPhotos, type LocalAction } from '../db';
 import type { LngLat } from '../geo';
-import { formatTime, t, type Key } from '../i18n';
+import { formatTime, t, word, type Key } from '../i18n';
+import { isoNow, newUuid } from '../photos';
 import { describe, describeRecord } from '../problem';
-import { compressPhoto, isoNow, newUuid } from '../photos';
+import { PhotoCapture, Thumb } from './photo-capture';
 import { useStore } from '../store';
-import { discardAction, newAction, openAction, saveAction, submitAction } from '../ticket-queue';
+import { discardAction, newAction, openAction, saveAction, submitAction } from '../outbox';
 import { cachedTicket, fetchTicket, type Ticket } from '../tickets';
 import { estateName, useEstates } from './firm';
 import {
   Deadline,
   LazyMap,
-  LocalThumb,
   PhotoViewer,
   ServerPhoto,
   SeverityTag,
@@ -50,8 +50,6 @@ export function TicketScreen({ id }: { id: number }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [record, setRecord] = useState<LocalAction | null>(null);
   const [form, setForm] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [photoError, setPhotoError] = useState<string | null>(null);
   const [viewing, setViewing] = useState<string | null>(null);
 
   const load = async (): Promise<Ticket | null> => {
@@ -87,7 +85,7 @@ export function TicketScreen({ id }: { id: number }) {
       setNotice(
         current.lastError.status === 412
           ? t('stale_reloaded')
-          : t('conflict_state', { s: fresh ? t(`state_${fresh.state}` as Key) : '?' }),
+          : t('conflict_state', { s: fresh ? word('state_', fresh.state) : '?' }),
       );
       // Nothing of value in an action without photos: drop it, the message says what happened.
       if (!current.photos.length) await discardAction(current.id);
@@ -139,44 +137,14 @@ export function TicketScreen({ id }: { id: number }) {
     void kickQueue(true);
   };
 
-  const addPhotos = async (event: Event) => {
-    const input = event.target as HTMLInputElement;
-    const files = Array.from(input.files ?? []);
-    input.value = '';
-    if (!files.length) return;
-    setBusy(true);
-    setPhotoError(null);
-    try {
-      let current = await ensureDraft('rectify');
-      for (const file of files) {
-        if (current.photos.length >= MAX_PHOTOS) {
-          setPhotoError(t('photo_limit', { n: MAX_PHOTOS }));
-          break;
-        }
-        const compressed = await compressPhoto(file);
-        await putPhoto({
-          hash: compressed.hash,
-          blob: compressed.blob,
-          size: compressed.blob.size,
-          width: compressed.width,
-          height: compressed.height,
-          capturedAt: isoNow(new Date(file.lastModified || Date.now())),
-          position: null,
-          inspectionId: `action:${current.id}`,
-          itemCode: ticket.item_code,
-          uploaded: false,
-          attempted: false,
-        });
-        if (!current.photos.includes(compressed.hash)) {
-          current = { ...current, photos: [...current.photos, compressed.hash] };
-          await saveAction(current);
-          setRecord(current);
-        }
-      }
-    } catch (e) {
-      setPhotoError(t('photo_failed', { m: e instanceof Error ? e.message : String(e) }));
-    } finally {
-      setBusy(false);
+  /** One more after-photo, already stored: add it to the (latest) rectify draft. */
+  const addPhoto = async (hash: string) => {
+    const open = await openAction(userId, id);
+    let current = open?.state === 'draft' && open.action === 'rectify' ? open : await ensureDraft('rectify');
+    if (!current.photos.includes(hash)) {
+      current = { ...current, photos: [...current.photos, hash] };
+      await saveAction(current);
+      setRecord(current);
     }
   };
 
@@ -277,7 +245,7 @@ export function TicketScreen({ id }: { id: number }) {
 
       {queued && (
         <div class={`card queued ${queued.state}`} data-testid="queued-action" data-state={queued.state}>
-          <b>{t(`act_${queued.action}` as Key)}</b>{' '}
+          <b>{word('act_', queued.action)}</b>{' '}
           {queued.state === 'failed'
             ? t('action_failed', { m: failure(queued) })
             : queued.state === 'sending'
@@ -286,7 +254,7 @@ export function TicketScreen({ id }: { id: number }) {
           {queued.photos.length > 0 && (
             <div class="thumbs">
               {queued.photos.map((h) => (
-                <LocalThumb key={h} hash={h} />
+                <Thumb key={h} hash={h} testId="after-thumb" />
               ))}
             </div>
           )}
@@ -307,28 +275,22 @@ export function TicketScreen({ id }: { id: number }) {
 
       {!queued && form && draft && (
         <form class="card action-form" onSubmit={submitForm} data-testid={`form-${form}`}>
-          <h3>{t(`act_${form}` as Key)}</h3>
+          <h3>{word('act_', form)}</h3>
           {form === 'rectify' && (
             <>
-              <div class="thumbs">
-                {draft.photos.map((h) => (
-                  <LocalThumb key={h} hash={h} onRemove={() => void removePhoto(h)} />
-                ))}
-                <label class="button camera">
-                  {busy ? t('photo_processing') : t('add_after_photo')}
-                  <input
-                    type="file"
-                    accept="image/*"
-                    capture="environment"
-                    multiple
-                    onChange={addPhotos}
-                    disabled={busy}
-                    data-testid="after-photo-input"
-                  />
-                </label>
-              </div>
+              <PhotoCapture
+                photos={draft.photos}
+                max={MAX_PHOTOS}
+                owner={{ inspectionId: `action:${draft.id}`, itemCode: ticket.item_code }}
+                onAdd={(hash) => addPhoto(hash)}
+                onRemove={(h) => void removePhoto(h)}
+                label={t('add_after_photo')}
+                testId="after-photo-input"
+                galleryTestId="after-photo-gallery"
+                thumbTestId="after-thumb"
+                multiple
+              />
               {!draft.photos.length && <p class="muted small">{t('rectify_needs_photo')}</p>}
-              {photoError && <p class="error small">{photoError}</p>}
             </>
           )}
           <label>
@@ -342,8 +304,8 @@ export function TicketScreen({ id }: { id: number }) {
             />
           </label>
           <div class="row">
-            <button type="submit" class="primary" disabled={!formValid || busy} data-testid="submit-action">
-              {t(`act_${form}` as Key)}
+            <button type="submit" class="primary" disabled={!formValid} data-testid="submit-action">
+              {word('act_', form)}
             </button>
             <button
               type="button"
@@ -368,7 +330,7 @@ export function TicketScreen({ id }: { id: number }) {
               onClick={() => void start(a)}
               data-testid={`action-${a}`}
             >
-              {t(`act_${a}` as Key)}
+              {word('act_', a)}
             </button>
           ))}
         </div>

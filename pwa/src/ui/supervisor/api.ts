@@ -3,7 +3,7 @@
 
 import { ApiError, getJson, request } from '../../api';
 import { describe } from '../../problem';
-import type { Ticket } from '../../tickets';
+import type { EvidenceFlag, Ticket } from '../../tickets';
 
 export const SEVERITIES = ['urgent', 'major', 'minor'] as const;
 export const OPEN_STATES = ['dispatched', 'accepted', 'rectified', 'rework', 'disputed'] as const;
@@ -32,13 +32,7 @@ export function filterQuery(f: Filters): URLSearchParams {
 }
 
 // The ticket shapes are the phone's (tickets.ts): one definition of what the server sends.
-export type { Ticket, TicketEvent, TicketSummary } from '../../tickets';
-
-export interface EvidenceFlag {
-  code: string;
-  message: string;
-  detail: Record<string, unknown>;
-}
+export type { EvidenceFlag, Ticket, TicketEvent, TicketSummary } from '../../tickets';
 
 export interface Organisation {
   id: number;

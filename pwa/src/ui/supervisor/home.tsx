@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { request } from '../../api';
 import { app } from '../../app-state';
-import { formatTime, t, type Key } from '../../i18n';
+import { formatTime, t, word, type Key } from '../../i18n';
 import { navigate } from '../../router';
 import { useStore } from '../../store';
 import { AccountBar } from '../placeholder';
@@ -53,13 +53,13 @@ function FilterPanel({ filters, orgs, onChange }: {
         <Select label={t('sv_area')} value={filters.area} testid="sv-f-area" onChange={(area) => set({ area })}
           options={AREAS.map((a) => [a, t(`sv_area_${a}` as Key)])} />
         <Select label={t('sv_severity')} value={filters.severity} testid="sv-f-severity" onChange={(severity) => set({ severity })}
-          options={SEVERITIES.map((s) => [s, t(`severity_${s}` as Key)])} />
+          options={SEVERITIES.map((s) => [s, word('severity_', s)])} />
         <Select label={t('sv_firm')} value={filters.organisation_id} testid="sv-f-firm"
           onChange={(organisation_id) => set({ organisation_id })}
           options={orgs.filter((o) => o.kind === 'property_firm').concat(orgs.filter((o) => o.kind !== 'property_firm'))
             .map((o) => [String(o.id), o.name])} />
         <Select label={t('sv_state')} value={filters.state} testid="sv-f-state" onChange={(state) => set({ state })}
-          options={OPEN_STATES.map((s) => [s, t(`sv_st_${s}` as Key)])} />
+          options={OPEN_STATES.map((s) => [s, word('state_', s)])} />
       </div>
       <div class="row between">
         <label class="sv-check">
@@ -121,7 +121,7 @@ function TicketList({ filters, reloadKey, orgName }: { filters: Filters; reloadK
               <span class="sv-row-main">
                 <strong>{r.title}</strong>
                 <span class="muted small">
-                  {r.code} · {orgName(r.responsible_org_id)} · {t(`sv_st_${r.state}` as Key)}
+                  {r.code} · {orgName(r.responsible_org_id)} · {word('state_', r.state)}
                 </span>
               </span>
               <span class={`small ${r.overdue ? 'error' : 'muted'}`}>

@@ -1,10 +1,14 @@
 // One ticket for the supervisor: before/after photos, the evidence checks of the finding explained,
 // the history, and what the supervisor may do now (verify, return for rework, reroute, …).
-// Every action sends the version shown; a 412 (someone was faster) or 409 reloads the ticket.
+// Every action goes through the phone's outbox like a firm's (outbox/actions.ts) with the version
+// shown; a 412 (someone was faster) or 409 reloads the ticket; without signal it waits on the phone.
 
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, getJson, request } from '../../api';
-import { formatTime, t, type Key } from '../../i18n';
+import { getJson } from '../../api';
+import { app, kickQueue } from '../../app-state';
+import { discardAction, newAction, settledAction, submitAction } from '../../outbox';
+import { formatTime, has, t, word, type Key } from '../../i18n';
+import { isoNow, newUuid } from '../../photos';
 import {
   allOrganisations,
   errorText,
@@ -73,18 +77,15 @@ function Photos({ ticket }: { ticket: Ticket }) {
 
 function explain(flag: EvidenceFlag): string {
   const d = flag.detail ?? {};
-  const key = `sv_ev_${flag.code}` as Key;
+  const key = `ev_${flag.code}`;
   const params = {
     d: String(d.distance_m ?? '?'),
     tol: String(d.tolerance_m ?? '?'),
     a: String(d.accuracy_m ?? '?'),
     t: d.taken_at ? formatTime(String(d.taken_at)) : '?',
   };
-  try {
-    return t(key, params);
-  } catch {
-    return flag.message; // a check newer than this app: the server's own words
-  }
+  // A check newer than this app: the server's own (Chinese first) words.
+  return has(key) ? t(key, params) : flag.message;
 }
 
 function Evidence({ flags }: { flags: EvidenceFlag[] | null | undefined }) {
@@ -106,16 +107,9 @@ function Trail({ ticket }: { ticket: Ticket }) {
   return (
     <ul class="sv-trail">
       {[...ticket.events].reverse().map((e) => {
-        const key = `sv_act_${e.action}` as Key;
-        let label: string;
-        try {
-          label = t(key);
-        } catch {
-          label = e.action;
-        }
         return (
           <li key={e.id}>
-            <span class="muted small">{formatTime(e.at)}</span> {label}
+            <span class="muted small">{formatTime(e.at)}</span> {word('act_', e.action)}
             {e.reason && <div class="small">“{e.reason}”</div>}
           </li>
         );
@@ -140,18 +134,28 @@ function Actions({ ticket, onDone }: { ticket: Ticket; onDone: (message: string,
   const send = async (action: string) => {
     setBusy(true);
     setError(null);
-    const body: Record<string, unknown> = { action, version: ticket.version };
-    if (action !== 'verify') body.reason = reason.trim();
-    if (action === 'reroute') body.organisation_id = Number(target);
+    const record = newAction(app.get().session!.user.id, ticket, action, newUuid(), isoNow(), {
+      reason: action === 'verify' ? '' : reason.trim(),
+      organisationId: action === 'reroute' ? Number(target) : null,
+    });
     try {
-      await request(`/api/tickets/${ticket.id}/transitions`, { method: 'POST', json: body });
+      await submitAction(record, ticket, isoNow());
+      void kickQueue(true);
+      const settled = await settledAction(record.id);
       setForm(null);
       setReason('');
-      onDone(t('sv_done', { a: t(BUTTON[action]) }), true);
+      const status = settled?.lastError?.status;
+      if (!settled || settled.state === 'done') onDone(t('sv_done', { a: t(BUTTON[action]) }), true);
+      else if (settled.state !== 'failed') onDone(t('sv_queued'), false);
+      else {
+        // Refused: nothing of value to keep in an action without photos; the message says why.
+        await discardAction(settled.id);
+        if (status === 412) onDone(t('sv_stale'), true);
+        else if (status === 409) onDone(t('sv_conflict'), true);
+        else setError(settled.lastError?.message ?? t('err_unknown'));
+      }
     } catch (e) {
-      if (e instanceof ApiError && e.status === 412) onDone(t('sv_stale'), true);
-      else if (e instanceof ApiError && e.status === 409) onDone(t('sv_conflict'), true);
-      else setError(errorText(e));
+      setError(errorText(e));
     } finally {
       setBusy(false);
     }
@@ -260,8 +264,8 @@ export default function TicketPanel({
         <>
           <h3>{ticket.title}</h3>
           <p class="row">
-            <span class={`tag sev-${ticket.severity}`}>{t(`severity_${ticket.severity}` as Key)}</span>
-            <span class="tag plain" data-testid="sv-state">{t(`sv_st_${ticket.state}` as Key)}</span>
+            <span class={`tag sev-${ticket.severity}`}>{word('severity_', ticket.severity)}</span>
+            <span class="tag plain" data-testid="sv-state">{word('state_', ticket.state)}</span>
             {ticket.overdue && <span class="tag bad">{t('sv_overdue')}</span>}
           </p>
           {ticket.description && <p>{ticket.description}</p>}

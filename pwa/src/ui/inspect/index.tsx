@@ -1,0 +1,76 @@
+// Walking an estate through the checklist, item by item. The draft lives in IndexedDB (use-draft),
+// the item's photos are taken through PhotoCapture; this screen only routes between the views.
+
+import { useEffect, useMemo } from 'preact/hooks';
+import { orderedItems } from '../../checklist';
+import { useGpsWatch } from '../../gps';
+import { t } from '../../i18n';
+import { navigate } from '../../router';
+import { InspectHeader } from './header';
+import { ItemView } from './item-view';
+import { Overview, ReviewView } from './review';
+import { useDraft } from './use-draft';
+
+export type View = 'item' | 'overview' | 'review';
+
+export function InspectScreen({ id, view }: { id: string; view: View }) {
+  const { record, version, change, flushNote, submit, discard } = useDraft(id);
+  useEffect(() => useGpsWatch(), []);
+  const items = useMemo(() => (version ? orderedItems(version) : []), [version]);
+
+  if (record === undefined) return <p class="page muted">{t('loading')}</p>;
+  if (record === null) return <p class="page error">{t('err_unknown')}</p>;
+  if (!version) return <p class="page error">{t('no_checklist')}</p>;
+  if (record.state !== 'draft') {
+    return (
+      <section class="page">
+        <p>{t('submitted')}</p>
+        <a class="button primary" href="/sync">
+          {t('sync_title')}
+        </a>
+      </section>
+    );
+  }
+
+  const cursor = Math.min(Math.max(0, record.cursor), items.length - 1);
+  const goTo = (index: number, to: View = 'item') => {
+    flushNote();
+    change((r) => (r.cursor = Math.min(Math.max(0, index), items.length - 1)));
+    navigate(to === 'item' ? `/inspect/${record.id}` : `/inspect/${record.id}/${to}`, true);
+  };
+
+  return (
+    <section class="page inspect" data-testid="inspection">
+      <InspectHeader record={record} version={version} items={items} goTo={goTo} />
+      {view === 'item' && (
+        <ItemView
+          key={items[cursor].code}
+          record={record}
+          item={items[cursor]}
+          index={cursor}
+          count={items.length}
+          change={change}
+          goTo={goTo}
+        />
+      )}
+      {view === 'overview' && <Overview record={record} version={version} items={items} goTo={goTo} />}
+      {view === 'review' && (
+        <ReviewView
+          record={record}
+          version={version}
+          items={items}
+          goTo={goTo}
+          submit={async () => {
+            await submit();
+            navigate('/sync');
+          }}
+          discard={async () => {
+            if (!confirm(t('discard_confirm'))) return;
+            await discard();
+            navigate('/');
+          }}
+        />
+      )}
+    </section>
+  );
+}
