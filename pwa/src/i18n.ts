@@ -93,7 +93,6 @@ const TEXT = {
   photo_remove: ['删除照片', 'Remove photo'],
   photo_limit: ['每项最多 {n} 张照片', 'At most {n} photos per item'],
   value: ['数值', 'Value'],
-  number_range: ['合格范围:{r}', 'Passing range: {r}'],
   number_invalid: ['请输入 {min}–{max} 之间的{kind}', 'Enter a {kind} between {min} and {max}'],
   whole_number: ['整数', 'whole number'],
   number_word: ['数值', 'number'],
@@ -334,12 +333,10 @@ const TEXT = {
   not_downloaded: ['尚未下载数据。', 'Nothing downloaded yet.'],
   showing_copy: ['显示的是 {t} 保存的数据。', 'Showing data saved at {t}.'],
   storage_risk: ['浏览器可能在空间不足时清除本机数据:请尽快联网发送记录,不要清除浏览器数据。', 'The browser may clear this phone\'s data when space runs low: send records soon and do not clear browser data.'],
-  draft_saved_at: ['草稿已保存 {t}', 'Draft saved {t}'],
   sync_all_sent: ['全部已发送。', 'Everything is sent.'],
   sync_in_flight: ['正在发送,请保持联网。', 'Sending; keep the phone online.'],
-  pass_rest: ['本类其余 {n} 项全部合格', 'Pass the other {n} items of this area'],
+  pass_rest: ['本类未检查的 {n} 项全部合格', 'Pass the {n} unchecked items of this area'],
   pass_rest_confirm: ['将「{a}」中尚未检查的 {n} 项全部记为合格?', 'Mark the {n} unchecked items of “{a}” as passed?'],
-  passed_rest: ['已将 {n} 项记为合格', '{n} items marked as passed'],
   number_ok_at_most: ['应不超过 {v}', 'should be at most {v}'],
   number_ok_at_least: ['应不少于 {v}', 'should be at least {v}'],
   number_ok_exactly: ['应为 {v}', 'should be {v}'],
@@ -349,7 +346,8 @@ const TEXT = {
   reinspect_offline_empty: ['离线,且本机还没有保存待复查工单。请联网后打开本页。', 'Offline, and no re-inspections are saved on this phone yet. Open this page online once.'],
   photo_open: ['查看大图', 'Open the photo'],
   ticket_not_saved: ['本机没有保存此工单。', 'This ticket is not saved on this phone.'],
-  areas_scroll: ['左右滑动查看更多类别', 'Swipe for more areas'],
+  draft_save_failed: ['草稿未能保存到手机,手机存储空间可能不足:请清理空间后再继续。', 'The draft could not be saved on this phone; storage may be full: free some space, then continue.'],
+  estate_filter: ['按小区筛选', 'Filter by estate'],
 } satisfies Record<string, [string, string]>;
 
 export type Key = keyof typeof TEXT;

@@ -139,6 +139,7 @@ export function FirmHome() {
         <select
           class="estate-filter"
           data-testid="estate-filter"
+          aria-label={t('estate_filter')}
           value={estateId ?? ''}
           onChange={(e) => setEstateId(Number((e.target as HTMLSelectElement).value) || null)}
         >
