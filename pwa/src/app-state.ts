@@ -87,6 +87,7 @@ let healthTimer: ReturnType<typeof setInterval> | null = null;
 /** Mirror the server's state into the app; while it is in trouble, ask /api/health now and then so
  *  the badge turns back to "online" (and the queue resumes) as soon as it answers again. */
 function watchServer(): void {
+  app.set({ server: serverState() });
   onServerState((server) => {
     app.set({ server });
     if (server === 'ok') {
@@ -102,6 +103,7 @@ function watchServer(): void {
 }
 
 export async function boot(): Promise<void> {
+  watchServer(); // before any screen asks the server anything
   const session = await getSession();
   app.set({ session, ready: true });
   await pruneDone().catch(() => {});
@@ -124,6 +126,5 @@ export async function boot(): Promise<void> {
   });
   on('auth-expired', async () => app.set({ session: await getSession() }));
   onDbVersionChange(() => location.reload());
-  watchServer();
   void kickQueue(true);
 }

@@ -318,8 +318,8 @@ const TEXT = {
   problem_offline: ['手机没有网络。请联网后再试。', 'This phone has no network. Try again when connected.'],
   problem_unreachable: ['手机已联网,但连不上服务器。请稍后再试,数据不会丢失。', 'The phone is online but cannot reach the server. Try again later; nothing is lost.'],
   problem_timeout: ['服务器响应超时。请稍后再试,数据不会丢失。', 'The server did not answer in time. Try again later; nothing is lost.'],
-  problem_server: ['服务器出错({s}),稍后自动重试。', 'Server error ({s}); will retry later.'],
-  problem_busy: ['服务器繁忙,稍后自动重试。', 'The server is busy; will retry later.'],
+  problem_server: ['服务器出错({s}),请稍后再试,数据不会丢失。', 'Server error ({s}). Try again later; nothing is lost.'],
+  problem_busy: ['服务器繁忙,请稍后再试。', 'The server is busy; try again later.'],
   problem_refused: ['服务器拒绝:{m}', 'The server refused: {m}'],
   problem_refused_plain: ['服务器拒绝了该请求({s})。', 'The server refused the request ({s}).'],
   problem_auth: ['登录已过期,请重新登录。', 'Your sign-in has expired; sign in again.'],
@@ -348,6 +348,7 @@ const TEXT = {
   ticket_not_saved: ['本机没有保存此工单。', 'This ticket is not saved on this phone.'],
   draft_save_failed: ['草稿未能保存到手机,手机存储空间可能不足:请清理空间后再继续。', 'The draft could not be saved on this phone; storage may be full: free some space, then continue.'],
   estate_filter: ['按小区筛选', 'Filter by estate'],
+  inspection_missing: ['这台手机上没有这份巡查(可能已提交或已放弃)。可在“同步”中查看已提交的记录。', 'This inspection is not on this phone (it may have been submitted or discarded). Submitted ones are listed under Sync.'],
 } satisfies Record<string, [string, string]>;
 
 export type Key = keyof typeof TEXT;

@@ -10,6 +10,7 @@ never answers; the page's fake clock is moved past the app's own time limit."""
 from __future__ import annotations
 
 import contextlib
+import time
 
 import pytest
 
@@ -30,6 +31,7 @@ class Trouble:
     def __init__(self, name: str, says: str, badge: str) -> None:
         self.name, self.says, self.badge = name, says, badge
         self.hanging: list = []
+        self.seen = 0
 
     def handle(self, route) -> None:
         if self.name == "502":
@@ -48,12 +50,19 @@ class Trouble:
             with contextlib.suppress(Exception):  # the page may have given up on it already
                 route.abort("timedout")
         self.hanging.clear()
+        self.seen = 0
 
     def wait_out(self, page, seconds: int = 65) -> None:
-        """A hanging request ends when the app's time limit passes (fake clock)."""
-        if self.name == "timeout":
-            page.wait_for_timeout(300)
-            page.clock.fast_forward(seconds * 1000)
+        """A hanging request ends when the app's time limit passes (fake clock): once a new
+        request hangs, move the clock past the limit."""
+        if self.name != "timeout":
+            return
+        deadline = time.monotonic() + 20
+        while len(self.hanging) <= self.seen and time.monotonic() < deadline:
+            page.wait_for_timeout(200)
+        page.wait_for_timeout(300)
+        self.seen = len(self.hanging)
+        page.clock.fast_forward(seconds * 1000)
 
 
 TROUBLES = {
@@ -102,13 +111,13 @@ def test_inspector_is_told_which_trouble(browser, live_server, artifacts, name):
     # The server is back: sign in and download.
     trouble.stop(page)
     page.get_by_test_id("login").locator("button[type=submit]").click()
-    expect(page.get_by_test_id("estate").first).to_be_visible()
+    expect(page.get_by_test_id("estate").first).to_be_visible(timeout=30_000)
     expect(page.get_by_test_id("net")).to_have_text("在线")
 
     # Trouble again: the estate list (from the phone) says why it is not fresh.
     trouble.start(page)
     page.reload()
-    expect(page.get_by_test_id("estate").first).to_be_visible()
+    expect(page.get_by_test_id("estate").first).to_be_visible(timeout=15_000)
     trouble.wait_out(page, 35)
     expect(page.get_by_test_id("estates").locator(".error")).to_contain_text(trouble.says)
     expect(page.get_by_test_id("net")).to_have_text(trouble.badge)
@@ -124,10 +133,13 @@ def test_inspector_is_told_which_trouble(browser, live_server, artifacts, name):
     page.screenshot(path=artifacts / f"trouble-{name}-reinspect-360.png")
 
     # An inspection submitted now waits in the queue, with the same reason.
-    page.get_by_role("link", name="小区").click()
+    page.get_by_role("link", name="小区", exact=True).click()
     page.get_by_test_id("estate").first.click()
     page.get_by_test_id("start").click()
-    page.get_by_test_id("item").get_by_role("button", name="不适用", exact=True).click()
+    card = page.get_by_test_id("item")
+    first = card.get_attribute("data-code")
+    card.get_by_role("button", name="不适用", exact=True).click()
+    expect(card).not_to_have_attribute("data-code", first)  # moved on by itself
     page.get_by_test_id("overview").click()
     page.get_by_test_id("overview-list").get_by_role("button", name="检查并提交").click()
     page.get_by_test_id("submit").click()
@@ -185,6 +197,7 @@ def test_firm_and_supervisor_are_told_which_trouble(browser, live_server, artifa
     expect(page.get_by_test_id("sv-map")).to_be_visible()
     trouble.start(page)
     page.reload()
+    expect(page.get_by_test_id("sv-map")).to_have_attribute("data-loading", "true", timeout=20_000)
     trouble.wait_out(page, 35)
     expect(page.locator(".sv-map-error")).to_contain_text(trouble.says)
     expect(page.get_by_test_id("net")).to_have_text(trouble.badge)

@@ -20,7 +20,16 @@ export function InspectScreen({ id, view }: { id: string; view: View }) {
   const items = useMemo(() => (version ? orderedItems(version) : []), [version]);
 
   if (record === undefined) return <p class="page muted">{t('loading')}</p>;
-  if (record === null) return <p class="page error">{t('err_unknown')}</p>;
+  if (record === null) {
+    return (
+      <section class="page">
+        <p class="error">{t('inspection_missing')}</p>
+        <a class="button" href="/sync">
+          {t('sync_title')}
+        </a>
+      </section>
+    );
+  }
   if (!version) return <p class="page error">{t('no_checklist')}</p>;
   if (record.state !== 'draft') {
     return (
@@ -44,6 +53,9 @@ export function InspectScreen({ id, view }: { id: string; view: View }) {
     <section class="page inspect" data-testid="inspection">
       <InspectHeader record={record} version={version} items={items} goTo={goTo} />
       {view === 'item' && (
+        <PassRest record={record} version={version} items={items} index={cursor} change={change} goTo={goTo} />
+      )}
+      {view === 'item' && (
         <ItemView
           key={items[cursor].code}
           record={record}
@@ -53,9 +65,6 @@ export function InspectScreen({ id, view }: { id: string; view: View }) {
           change={change}
           goTo={goTo}
         />
-      )}
-      {view === 'item' && (
-        <PassRest record={record} version={version} items={items} index={cursor} change={change} goTo={goTo} />
       )}
       <DraftSaved saved={saved} />
       {view === 'overview' && <Overview record={record} version={version} items={items} goTo={goTo} />}
