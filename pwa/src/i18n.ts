@@ -334,7 +334,6 @@ const TEXT = {
   showing_copy: ['显示的是 {t} 保存的数据。', 'Showing data saved at {t}.'],
   storage_risk: ['浏览器可能在空间不足时清除本机数据:请尽快联网发送记录,不要清除浏览器数据。', 'The browser may clear this phone\'s data when space runs low: send records soon and do not clear browser data.'],
   sync_all_sent: ['全部已发送。', 'Everything is sent.'],
-  sync_in_flight: ['正在发送,请保持联网。', 'Sending; keep the phone online.'],
   pass_rest: ['本类未检查的 {n} 项全部合格', 'Pass the {n} unchecked items of this area'],
   pass_rest_confirm: ['将「{a}」中尚未检查的 {n} 项全部记为合格?', 'Mark the {n} unchecked items of “{a}” as passed?'],
   number_ok_at_most: ['应不超过 {v}', 'should be at most {v}'],
