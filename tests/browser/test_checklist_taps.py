@@ -35,7 +35,7 @@ class Taps:
         locator.fill(str(value))
 
 
-def _walk(page, taps: Taps, items: list[dict], fail: dict | None = None, photo=None) -> None:
+def _walk(page, taps: Taps, items: list[dict], artifacts, fail=None, photo=None) -> None:
     """Answer the checklist the quick way: pass whole areas, type only what the rule needs."""
     by_code = {item["code"]: item for item in items}
     card = page.get_by_test_id("item")
@@ -51,6 +51,8 @@ def _walk(page, taps: Taps, items: list[dict], fail: dict | None = None, photo=N
             card.get_by_test_id("photo-input").set_input_files(photo)
             taps.taps += 1  # the camera button
             expect(card.get_by_test_id("thumb")).to_have_count(1)
+            expect(card.get_by_test_id("rule")).to_have_text(f"应为 0 {item['answer']['unit']}")
+            page.screenshot(path=artifacts / "taps-failing-count-item-360.png", full_page=True)
             fail = None
         elif page.get_by_test_id("pass-rest").count():
             rest = page.get_by_test_id("pass-rest")
@@ -95,7 +97,7 @@ def _inspect(browser, live_server, artifacts, estate_index: int, name: str, fail
     zero = next(i for i in items if single_pass_value(i) == 0)
     assert zero["answer"]["unit"]
     page.screenshot(path=artifacts / f"{name}-first-item-360.png")
-    _walk(page, taps, items, fail, photo)
+    _walk(page, taps, items, artifacts, fail, photo)
     review = page.get_by_test_id("review")
     expect(review).to_be_visible()
     expect(review).to_contain_text(f"已答 {len(items)} / {len(items)}")
