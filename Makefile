@@ -35,7 +35,7 @@ serve: $(BIN)/.installed pwa
 	$(BIN)/flask checklists import checklists/*.yaml
 	$(BIN)/flask demo seed
 	@echo "Wuhao on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/docs)"
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind $(HOST):$(PORT) wsgi:app
 
 test: $(BIN)/.installed pwa
 	@scripts/ensure-system-packages.sh --postgis --browser

@@ -44,7 +44,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.inspections.routes import blp as inspections_blp
     from backend.open311.cli import open311_cli
     from backend.open311.routes import blp as open311_blp
+    from backend.photos.cli import photos_cli
     from backend.photos.routes import blp as photos_blp
+    from backend.photos.upload_routes import blp as photo_uploads_blp
     from backend.places.cli import places_cli
     from backend.places.routes import blueprints as place_blueprints
     from backend.reports.cli import reports_cli
@@ -60,6 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         *account_blueprints,
         *place_blueprints,
         checklists_blp,
+        photo_uploads_blp,
         photos_blp,
         inspections_blp,
         inspection_reports_blp,
@@ -93,6 +96,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         backup_cli,
         disclosures_cli,
         reports_cli,
+        photos_cli,
     ):
         app.cli.add_command(group)
     return app

@@ -46,6 +46,11 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024),
         "PHOTO_MAX_BYTES": _int("PHOTO_MAX_BYTES", 20 * 1024 * 1024),
         "PHOTO_MAX_PIXELS": _int("PHOTO_MAX_PIXELS", 40_000_000),
+        # Resumable (tus) uploads: unfinished ones expire after this many hours; one PATCH body
+        # is at most this big; one user may have this many unfinished at once.
+        "PHOTO_UPLOAD_TTL_HOURS": _int("PHOTO_UPLOAD_TTL_HOURS", 24),
+        "PHOTO_UPLOAD_MAX_CHUNK_BYTES": _int("PHOTO_UPLOAD_MAX_CHUNK_BYTES", 1024 * 1024),
+        "PHOTO_UPLOAD_MAX_OPEN": _int("PHOTO_UPLOAD_MAX_OPEN", 16),
         "TOKEN_TTL_SECONDS": _int("TOKEN_TTL_SECONDS", 14 * 24 * 3600),
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCK_SECONDS": _int("LOGIN_LOCK_SECONDS", 60),

@@ -4,13 +4,15 @@
 2. time to a usable inspector screen on a simulated slow 3G link (400 kbit/s, 400 ms RTT):
    a first visit (login form, then the estate list after signing in) and a returning inspector
    (service worker + IndexedDB);
-3. bytes uploaded for one inspection (58 items) with 10 photos from a 12-megapixel phone camera,
-   compressed on the phone;
+3. one inspection (58 items) with 10 photos from a 12-megapixel phone camera, compressed on the
+   phone, sent over simulated slow 3G: time and bytes, and the resumable uploads' chunking
+   overhead (requests and header bytes per photo) as the browser saw it;
 4. the firm's first screen (ticket inbox): JS + CSS on the wire and time to the inbox, slow 3G;
 5. JS + CSS the supervisor's issue map and scorecard dashboard fetch (MapLibre's worker included).
 
     .venv/bin/python bench/pwa_figures.py          (builds pwa/dist first when it is stale)
     .venv/bin/python bench/pwa_figures.py firm     (1 and 4 only)
+    .venv/bin/python bench/pwa_figures.py uploads  (1 and 3 only)
 
 Prints figures; asserts nothing.
 """
@@ -174,7 +176,9 @@ def slow_3g(browser, base: str) -> None:
 
 
 def upload_bytes(browser, server, workdir: Path) -> None:
-    print("3. Upload of one inspection (58 items) with 10 photos from a 12-megapixel camera:")
+    print(
+        "3. One inspection (58 items) with 10 photos from a 12-megapixel camera, sent over slow 3G:"
+    )
     checklist = server.get("/api/checklists/active", "inspector2")["checklists"][0]
     items = ordered_items(checklist)
     with_photo = [i for i in items if i["on_fail"]["photo"]][:10]
@@ -182,12 +186,14 @@ def upload_bytes(browser, server, workdir: Path) -> None:
     original = sum(p.stat().st_size for p in photos)
     context = browser.new_context(viewport={"width": 360, "height": 640}, locale="zh-CN")
     page = context.new_page()
-    sent: list[tuple[str, int, int]] = []
+    sent: list[tuple[str, int, int, str]] = []
 
     def on_finished(request):
-        if request.method in {"PUT", "POST", "HEAD"} and "/api/" in request.url:
+        if request.method in {"PUT", "POST", "HEAD", "PATCH", "OPTIONS"} and "/api/" in request.url:
             sizes = request.sizes()
-            sent.append((request.url, sizes["requestBodySize"], sizes["requestHeadersSize"]))
+            sent.append(
+                (request.url, sizes["requestBodySize"], sizes["requestHeadersSize"], request.method)
+            )
 
     page.on("requestfinished", on_finished)
     page.goto(f"{server.base}/")
@@ -227,13 +233,19 @@ def upload_bytes(browser, server, workdir: Path) -> None:
             };
         })"""
     )
+    _throttle(context, page)
     context.set_offline(False)
+    start = time.perf_counter()
     page.get_by_test_id("queue-item").and_(page.locator("[data-state=done]")).wait_for(
-        timeout=120_000
+        timeout=600_000
     )
+    took = time.perf_counter() - start
     photo_puts = [s for s in sent if "/api/photos/" in s[0]]
+    uploads = [s for s in sent if "/api/photos/uploads" in s[0]]
+    patches = [s for s in uploads if s[3] == "PATCH"]
     inspection_puts = [s for s in sent if "/api/inspections/" in s[0]]
     photo_bytes = sum(size for size, _, _ in queued_photos)
+    upload_headers = sum(s[2] for s in uploads)
     body = sum(s[1] for s in sent) + photo_bytes
     headers = sum(s[2] for s in sent)
     print(
@@ -242,7 +254,7 @@ def upload_bytes(browser, server, workdir: Path) -> None:
     )
     print(
         f"   compressed on the phone (≤ 1600 px, JPEG q0.8): "
-        f"{photo_bytes / KB:.0f} KiB for {len(photo_puts)} photo PUTs, "
+        f"{photo_bytes / KB:.0f} KiB for {len(photo_puts)} photo requests, "
         f"{queued_photos[0][1]}×{queued_photos[0][2]} px, "
         f"(median {sorted(compress_times)[5]:.2f} s to compress and hash one photo)"
     )
@@ -255,6 +267,16 @@ def upload_bytes(browser, server, workdir: Path) -> None:
         f"{headers / KB:.1f} KiB request headers, {len(sent)} requests); "
         f"≈ {(body + headers) * 8 / 400_000:.0f} s at 400 kbit/s"
     )
+    print(f"   over slow 3G (400 kbit/s, 400 ms RTT) from signal back to sent: {took:.1f} s")
+    if uploads:
+        print(
+            f"   chunking (tus): {len(patches)} PATCH + {len(uploads) - len(patches)} other upload "
+            f"requests for 10 photos ({len(patches) / 10:.1f} chunks a photo), "
+            f"{upload_headers / KB:.1f} KiB of request headers = "
+            f"{100 * upload_headers / max(1, photo_bytes):.1f} % on top of the photo bytes"
+        )
+    else:
+        print("   (no resumable uploads seen: the server has none, photos went as one PUT each)")
     context.close()
 
 
@@ -299,6 +321,7 @@ def main() -> None:
     app = BuiltApp(ROOT / "pwa" / "dist")
     static_sizes(app)
     only_firm = sys.argv[1:] == ["firm"]
+    only_uploads = sys.argv[1:] == ["uploads"]
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -308,12 +331,15 @@ def main() -> None:
                 browser = p.chromium.launch(
                     executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
                 )
-                if not only_firm:
-                    slow_3g(browser, server.base)
+                if only_uploads:
                     upload_bytes(browser, server, Path(tmp))
-                firm_screen(browser, server.base)
-                if not only_firm:
-                    supervisor_screen(browser, app, server.base)
+                else:
+                    if not only_firm:
+                        slow_3g(browser, server.base)
+                        upload_bytes(browser, server, Path(tmp))
+                    firm_screen(browser, server.base)
+                    if not only_firm:
+                        supervisor_screen(browser, app, server.base)
                 browser.close()
         finally:
             server.stop()

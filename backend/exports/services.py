@@ -275,6 +275,7 @@ def scorecard_table(
             ("grade", "信用等级"),
             *UNIT_COLUMNS,
             ("mean_inspection_score", "巡查平均分"),
+            ("evidence_flag_rate", "取证异常率"),
         ]
     elif level == "estates":
         rows = scorecards.estate_scorecards(period, scope)

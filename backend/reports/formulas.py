@@ -15,6 +15,8 @@ Over a period [start, end):
                  mean and 90th percentile (nearest-rank)
 - recurrences    recurrences recorded on the unit's tickets in the period, plus repeats dispatched
 - mean_inspection_score: mean total score of inspections submitted in the period at its estates
+- 取证异常率 evidence_flag_rate (firms) = rectifications recorded by the unit in the period with at
+                 least one evidence flag on an after-photo / its rectifications in the period
 A rate with a zero denominator is None (no data), never 0 or 100 %.
 
 Credit grade (信用等级), from the on-time rate, the rework rate and the mean inspection score, each

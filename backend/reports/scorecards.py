@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from backend.accounts.models import User
 from backend.checklists.calendar import working_hours_between
 from backend.checklists.services import working_hours
 from backend.clock import utcnow
@@ -21,8 +22,8 @@ from backend.inspections.models import AreaScore, Inspection, InspectionStatus
 from backend.places import services as places
 from backend.places.models import District, Estate, Organisation, Street
 from backend.places.scope import Scope
-from backend.reports.formulas import TicketFacts, estate_grade, mean, unit_figures
-from backend.tickets.models import UNIT_STATES, Ticket, TicketEvent
+from backend.reports.formulas import TicketFacts, estate_grade, mean, ratio, unit_figures
+from backend.tickets.models import UNIT_STATES, PhotoKind, Ticket, TicketEvent, TicketPhoto
 
 
 @dataclass(frozen=True)
@@ -156,18 +157,54 @@ def firm_scorecards(period: Period, scope: Scope) -> list[dict[str, Any]]:
             sa.select(Organisation.id, Organisation.name).where(Organisation.id.in_(facts))
         ).all()
     )
+    flagged = _flagged_rectifications(period, scope)
     rows = []
     for org_id, fact in facts.items():
         managed = set(db.session.scalars(places.managed_estate_ids([org_id], period.end.date())))
         scores = _inspection_scores(period, scope, managed)
+        done, with_flags = flagged.get(org_id, (0, 0))
         rows.append(
             {
                 "organisation_id": org_id,
                 "name": names.get(org_id, ""),
                 **_unit(fact, period, scores),
+                "rectifications": done,
+                "flagged_rectifications": with_flags,
+                "evidence_flag_rate": ratio(with_flags, done),
             }
         )
     return sorted(rows, key=lambda r: (r["grade"], -(r["on_time_rate"] or 0), r["name"]))
+
+
+def _flagged_rectifications(period: Period, scope: Scope) -> dict[int, tuple[int, int]]:
+    """Organisation → (rectifications in the period, those with at least one evidence flag).
+
+    A rectification belongs to the unit of the user who recorded it; it is flagged when one of
+    its after-photos is. One grouped query."""
+    flagged_photo = sa.and_(
+        TicketPhoto.event_id == TicketEvent.id,
+        TicketPhoto.kind == PhotoKind.after,
+        TicketPhoto.flagged.is_(True),
+    )
+    query = (
+        sa.select(
+            User.organisation_id,
+            sa.func.count(sa.distinct(TicketEvent.id)),
+            sa.func.count(sa.distinct(TicketPhoto.event_id)),
+        )
+        .join(User, User.id == TicketEvent.actor_id)
+        .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+        .outerjoin(TicketPhoto, flagged_photo)
+        .where(
+            Ticket.estate_id.in_(_visible_estates(scope)),
+            TicketEvent.action == "rectify",
+            TicketEvent.at >= period.start,
+            TicketEvent.at < period.end,
+            User.organisation_id.is_not(None),
+        )
+        .group_by(User.organisation_id)
+    )
+    return {org: (done, flagged) for org, done, flagged in db.session.execute(query)}
 
 
 def estate_scorecards(period: Period, scope: Scope) -> list[dict[str, Any]]:

@@ -44,6 +44,7 @@ def open_ticket(
     photos: list[str] = (),  # type: ignore[assignment]
     inspection_id: str | None = None,
     channel: str | None = None,
+    captures: dict[str, dict] | None = None,
 ) -> Ticket:
     """Register and dispatch a ticket: routed by the item's party on the finding date; the
     deadline clock starts at dispatch (now) on the working calendar. `channel` names where a
@@ -87,6 +88,7 @@ def open_ticket(
         },
         photos=list(photos),
         photo_kind=PhotoKind.before,
+        captures=captures,
     )
     return ticket
 
@@ -134,17 +136,25 @@ def _open_duplicate(estate_id: int, item_code: str, where) -> Ticket | None:
     return None
 
 
-def _attach_photos(ticket: Ticket, hashes: list[str], event_id: int) -> None:
+def _captures(result: InspectionResult) -> dict[str, dict]:
+    return {link.photo_sha256: link.capture for link in result.photos if link.capture}
+
+
+def _attach_photos(ticket: Ticket, result: InspectionResult, event_id: int) -> None:
     known = set(
         db.session.scalars(
             sa.select(TicketPhoto.photo_sha256).where(TicketPhoto.ticket_id == ticket.id)
         )
     )
-    for sha in hashes:
-        if sha not in known:
+    for link in result.photos:
+        if link.photo_sha256 not in known:
             db.session.add(
                 TicketPhoto(
-                    ticket_id=ticket.id, photo_sha256=sha, kind=PhotoKind.before, event_id=event_id
+                    ticket_id=ticket.id,
+                    photo_sha256=link.photo_sha256,
+                    kind=PhotoKind.before,
+                    event_id=event_id,
+                    capture=link.capture,
                 )
             )
 
@@ -185,6 +195,7 @@ def on_inspection_submitted(inspection: Inspection, definition: ChecklistDefinit
             position=where,
             photos=result.photo_hashes,
             inspection_id=inspection.id,
+            captures=_captures(result),
         )
     for ticket in inherited.values():
         before = ticket.state.value
@@ -209,7 +220,7 @@ def _recur(ticket: Ticket, inspection: Inspection, result: InspectionResult, act
         reason=result.note,
         data={"inspection_id": inspection.id},
     )
-    _attach_photos(ticket, result.photo_hashes, event.id)
+    _attach_photos(ticket, result, event.id)
 
 
 def _tickets_of_replaced(inspection: Inspection) -> dict[str, Ticket]:

@@ -94,6 +94,15 @@ class Ticket(db.Model):
     def code(self) -> str:
         return f"ZG{self.dispatched_at:%Y%m%d}-{self.id:06d}"
 
+    @property
+    def evidence(self) -> list[dict[str, Any]]:
+        """Evidence flags of the latest rectification's after-photos."""
+        after = [p for p in self.photos if p.kind is PhotoKind.after]
+        if not after:
+            return []
+        latest = max(p.event_id or 0 for p in after)
+        return [f for p in after if (p.event_id or 0) == latest for f in p.evidence or []]
+
 
 class TicketParty(db.Model):
     """Every organisation a ticket was ever routed to (firms keep read access to what they had)."""

@@ -6,6 +6,8 @@ import marshmallow as ma
 from geoalchemy2.shape import to_shape
 from marshmallow import fields, validate
 
+from backend.inspections.schemas import EvidenceSchema
+from backend.photos.captures import CaptureOutSchema, captures_field, check_against_photos
 from backend.tickets.models import TicketState
 from backend.tickets.services import SORTS
 from backend.tickets.workflow import ACTIONS
@@ -35,6 +37,11 @@ class TicketPhotoSchema(ma.Schema):
     sha256 = fields.String(attribute="photo_sha256")
     kind = fields.String()
     event_id = fields.Integer(allow_none=True)
+    capture = fields.Nested(CaptureOutSchema, allow_none=True)
+    evidence = fields.Function(
+        lambda p: p.evidence or [],
+        metadata={"description": "after-photos: evidence flags [{code, message, detail}]"},
+    )
 
 
 class TicketSummarySchema(ma.Schema):
@@ -72,6 +79,10 @@ class TicketSchema(TicketSummarySchema):
     rectified_at = fields.DateTime(allow_none=True)
     allowed_actions = fields.List(fields.String())
     photos = fields.List(fields.Nested(TicketPhotoSchema))
+    evidence = fields.List(
+        fields.Nested(EvidenceSchema),
+        metadata={"description": "flags of the latest rectification's after-photos"},
+    )
     events = fields.List(fields.Nested(EventSchema))
 
 
@@ -100,9 +111,15 @@ class TransitionSchema(ma.Schema):
     photos = fields.List(
         fields.String(validate=SHA256), load_default=list, validate=validate.Length(max=10)
     )
+    captures = captures_field()
     organisation_id = fields.Integer(metadata={"description": "reroute: the new unit"})
     amount = fields.Integer(validate=validate.Range(min=1, max=1000))
     unit = fields.String(validate=validate.OneOf(["working_hours", "working_days"]))
+
+    @ma.post_load
+    def _captures(self, data: dict, **_: object) -> dict:
+        check_against_photos(data)
+        return data
 
 
 class ManualTicketSchema(ma.Schema):
@@ -112,8 +129,14 @@ class ManualTicketSchema(ma.Schema):
     photos = fields.List(
         fields.String(validate=SHA256), load_default=list, validate=validate.Length(max=10)
     )
+    captures = captures_field()
     lat = fields.Float(validate=validate.Range(-90, 90))
     lng = fields.Float(validate=validate.Range(-180, 180))
+
+    @ma.post_load
+    def _captures(self, data: dict, **_: object) -> dict:
+        check_against_photos(data)
+        return data
 
 
 class OutboxEventSchema(ma.Schema):

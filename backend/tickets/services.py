@@ -26,11 +26,13 @@ from backend.errors import (
     ValidationFailed,
 )
 from backend.inspections import services as inspections
+from backend.photos import captures
 from backend.photos import services as photos
+from backend.photos.models import Photo
 from backend.places import services as places
 from backend.places.models import Estate, Organisation
 from backend.places.scope import Scope
-from backend.tickets import creation, trail
+from backend.tickets import creation, evidence, trail
 from backend.tickets.models import (
     UNIT_STATES,
     ExtensionRequest,
@@ -204,14 +206,15 @@ def transition(
         )
     if action.name not in allowed:
         raise Forbidden("无权执行此操作 (you may not do this)", {"allowed": allowed})
-    _check_requirements(ticket, action, request)
+    _check_requirements(ticket, action, request, user)
     handler = _HANDLERS.get(action.name, _move)
     handler(ticket, action, request, user)
     db.session.flush()  # a concurrent change raises StaleDataError → 412 (errors.py)
+    db.session.expire(ticket, ["photos"])  # the rows just added, with their evidence
     return ticket
 
 
-def _check_requirements(ticket: Ticket, action, request: dict[str, Any]) -> None:
+def _check_requirements(ticket: Ticket, action, request: dict[str, Any], user: User) -> None:
     errors: dict[str, list[str]] = {}
     if action.needs_reason and not (request.get("reason") or "").strip():
         errors["reason"] = ["a reason is required"]
@@ -219,7 +222,7 @@ def _check_requirements(ticket: Ticket, action, request: dict[str, Any]) -> None
     if action.needs_photos and not hashes:
         errors["photos"] = ["after-photos are required"]
     if hashes:
-        problems = _photo_problems(ticket, hashes)
+        problems = _photo_problems(ticket, hashes, PHOTO_KINDS.get(action.name), user)
         if problems:
             errors["photos"] = problems
     if action.name == "reroute":
@@ -245,23 +248,39 @@ def _check_requirements(ticket: Ticket, action, request: dict[str, Any]) -> None
         raise ValidationFailed("操作缺少必要信息 (the action is missing what it needs)", errors)
 
 
-def _photo_problems(ticket: Ticket, hashes: list[str]) -> list[str]:
-    """After- and verification photos must be uploaded, new, and not another ticket's evidence."""
+PHOTO_KINDS = {
+    "rectify": PhotoKind.after,
+    "verify": PhotoKind.verification,
+    "reject": PhotoKind.verification,
+}
+
+
+def _photo_problems(
+    ticket: Ticket, hashes: list[str], kind: PhotoKind | None, user: User
+) -> list[str]:
+    """Photos must be uploaded and visible to the sender (a hash cannot open someone else's
+    photo). A photo seen before is accepted: an after-photo like that is flagged (evidence.py);
+    only the very same attachment twice is refused, as there is nothing new in it."""
     problems = []
-    stored = photos.stored_hashes(set(hashes))
-    used = dict(
-        db.session.execute(
-            sa.select(TicketPhoto.photo_sha256, TicketPhoto.ticket_id).where(
-                TicketPhoto.photo_sha256.in_(hashes)
+    visible = {
+        photo.sha256
+        for photo in db.session.scalars(sa.select(Photo).where(Photo.sha256.in_(hashes)))
+        if photos.may_see(user, photo)
+    }
+    attached = set(
+        db.session.scalars(
+            sa.select(TicketPhoto.photo_sha256).where(
+                TicketPhoto.ticket_id == ticket.id,
+                TicketPhoto.kind == kind,
+                TicketPhoto.photo_sha256.in_(hashes),
             )
-        ).all()
+        )
     )
-    for sha in hashes:
-        if sha not in stored:
+    for sha in dict.fromkeys(hashes):
+        if sha not in visible:
             problems.append(f"{sha}: not uploaded")
-        elif sha in used:
-            whose = "this ticket's" if used[sha] == ticket.id else "another ticket's"
-            problems.append(f"{sha}: already {whose} evidence")
+        elif sha in attached:
+            problems.append(f"{sha}: already this ticket's {kind.value} photo")
     return problems
 
 
@@ -277,19 +296,21 @@ def _move(ticket: Ticket, action, request: dict[str, Any], user: User) -> None:
         ticket.closed_at = now
     elif action.name == "reject":
         ticket.rework_count += 1
-    kind = {
-        "rectify": PhotoKind.after,
-        "verify": PhotoKind.verification,
-        "reject": PhotoKind.verification,
-    }.get(action.name)
+    hashes = list(dict.fromkeys(request.get("photos") or []))
+    captured = captures.by_hash(request.get("captures"))
+    flags = None
+    if action.name == "rectify":
+        flags = evidence.after_photo_flags(ticket, hashes, captured)
     trail.record(
         ticket,
         action.name,
         user,
         from_state=before.value,
         reason=request.get("reason", ""),
-        photos=request.get("photos") or [],
-        photo_kind=kind,
+        photos=hashes,
+        photo_kind=PHOTO_KINDS.get(action.name),
+        captures=captured,
+        evidence=flags,
     )
 
 
@@ -408,7 +429,13 @@ def create_manual(data: dict[str, Any], user: User, scope: Scope) -> Ticket:
         raise ValidationFailed(
             "巡查项不存在 (unknown item)", {"item_code": ["not in an active checklist"]}
         )
-    missing = set(data["photos"]) - photos.stored_hashes(set(data["photos"]))
+    hashes = list(dict.fromkeys(data["photos"]))
+    visible = {
+        photo.sha256
+        for photo in db.session.scalars(sa.select(Photo).where(Photo.sha256.in_(hashes)))
+        if photos.may_see(user, photo)
+    }
+    missing = set(hashes) - visible
     if missing:
         raise ValidationFailed("照片尚未上传 (photos not uploaded)", {"photos": sorted(missing)})
     position = None
@@ -422,7 +449,8 @@ def create_manual(data: dict[str, Any], user: User, scope: Scope) -> Ticket:
         actor=user,
         description=data["description"],
         position=position,
-        photos=data["photos"],
+        photos=hashes,
+        captures=captures.by_hash(data.get("captures")),
     )
 
 

@@ -20,7 +20,10 @@ def record(
     data: dict[str, Any] | None = None,
     photos: list[str] = (),  # type: ignore[assignment]
     photo_kind: PhotoKind | None = None,
+    captures: dict[str, dict[str, Any]] | None = None,
+    evidence: dict[str, list[dict[str, Any]]] | None = None,
 ) -> TicketEvent:
+    """`captures` and `evidence` (per photo hash) are kept on the photo rows."""
     event = TicketEvent(
         ticket_id=ticket.id,
         action=action,
@@ -34,8 +37,17 @@ def record(
     ticket.updated_at = utcnow()  # every event touches the ticket, so its version always moves
     db.session.flush()
     for sha in photos:
+        flags = (evidence or {}).get(sha)
         db.session.add(
-            TicketPhoto(ticket_id=ticket.id, photo_sha256=sha, kind=photo_kind, event_id=event.id)
+            TicketPhoto(
+                ticket_id=ticket.id,
+                photo_sha256=sha,
+                kind=photo_kind,
+                event_id=event.id,
+                capture=(captures or {}).get(sha),
+                evidence=flags,
+                flagged=bool(flags),
+            )
         )
     db.session.add(
         OutboxEvent(

@@ -1630,6 +1630,187 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/photos/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open an upload for one photo (by its SHA-256); send its bytes with PATCH. */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "Tus-Resumable": string;
+                    "Upload-Length": number;
+                    /** @description sha256 <base64 of the hex hash>, filetype <base64 of the MIME type> */
+                    "Upload-Metadata": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the photo is stored already (X-Photo-Stored: exists) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description created: Location names the upload */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                /** @description Upload-Length over the photo limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        /** What the server supports: tus version, extensions, the largest photo and chunk. */
+        options: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/photos/uploads/{upload_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                upload_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Abandon an upload; its bytes are deleted. */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    "Tus-Resumable": string;
+                };
+                path: {
+                    upload_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        /** How much of the upload has arrived (404 if unknown, expired or not yours). */
+        head: {
+            parameters: {
+                query?: never;
+                header: {
+                    "Tus-Resumable": string;
+                };
+                path: {
+                    upload_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Upload-Offset: where to go on; Upload-Length */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        /**
+         * Append the next chunk at Upload-Offset. The last one checks the SHA-256 and stores the
+         *     photo as PUT /api/photos/{sha256} does (X-Photo-Stored: created or exists).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    "Tus-Resumable": string;
+                    "Upload-Offset": number;
+                };
+                path: {
+                    upload_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/offset+octet-stream": string;
+                };
+            };
+            responses: {
+                /** @description stored; Upload-Offset is the new offset */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                /** @description offset mismatch (Upload-Offset: the server's), or hash_mismatch */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
     "/api/public/disclosures": {
         parameters: {
             query?: never;
@@ -3447,6 +3628,38 @@ export interface components {
         ActiveChecklists: {
             checklists?: components["schemas"]["Version"][];
         };
+        Attachment: {
+            capture?: (Record<string, never> | null) | components["schemas"]["CaptureOut"];
+            evidence?: components["schemas"]["Evidence"][];
+            sha256?: string;
+        };
+        Capture: {
+            /** @default null */
+            fix: components["schemas"]["Fix"] | (Record<string, never> | null);
+            /** @default null */
+            original_lat: number | null;
+            /** @default null */
+            original_lng: number | null;
+            /**
+             * Format: date-time
+             * @description DateTimeOriginal of the original file; naive = Asia/Shanghai
+             * @default null
+             */
+            original_taken_at: string | null;
+            /** @description must also be in `photos` */
+            sha256: string;
+            /** @enum {string} */
+            source: "camera" | "gallery";
+        };
+        CaptureOut: {
+            fix?: {
+                [key: string]: unknown;
+            } | null;
+            original_lat?: number | null;
+            original_lng?: number | null;
+            original_taken_at?: string | null;
+            source?: string;
+        };
         Checklist: {
             code?: string;
             id?: number;
@@ -3626,6 +3839,17 @@ export interface components {
             };
             message?: string;
         };
+        Fix: {
+            /** @default null */
+            accuracy_m: number | null;
+            /**
+             * Format: date-time
+             * @default null
+             */
+            at: string | null;
+            lat: number;
+            lng: number;
+        };
         Grid: {
             code?: string;
             geometry?: {
@@ -3726,6 +3950,8 @@ export interface components {
             username: string;
         };
         ManualTicket: {
+            /** @description capture metadata per photo (contract: one per listed photo) */
+            captures?: components["schemas"]["Capture"][];
             description: string;
             estate_id: number;
             item_code: string;
@@ -3837,6 +4063,8 @@ export interface components {
         };
         ResultIn: {
             answer: unknown;
+            /** @description capture metadata per photo (contract: one per listed photo) */
+            captures?: components["schemas"]["Capture"][];
             item_code: string;
             /** @default  */
             note: string;
@@ -3846,6 +4074,7 @@ export interface components {
         };
         ResultOut: {
             answer?: unknown;
+            attachments?: components["schemas"]["Attachment"][];
             evidence?: components["schemas"]["Evidence"][];
             item_code?: string;
             note?: string;
@@ -3883,6 +4112,8 @@ export interface components {
             escalation_level?: number;
             estate_id?: number;
             events?: components["schemas"]["Event"][];
+            /** @description flags of the latest rectification's after-photos */
+            evidence?: components["schemas"]["Evidence"][];
             extension_count?: number;
             /** Format: date-time */
             found_at?: string;
@@ -3917,7 +4148,10 @@ export interface components {
             rework?: number;
         };
         TicketPhoto: {
+            capture?: (Record<string, never> | null) | components["schemas"]["CaptureOut"];
             event_id?: number | null;
+            /** @description after-photos: evidence flags [{code, message, detail}] */
+            readonly evidence?: unknown;
             kind?: string;
             sha256?: string;
         };
@@ -3973,6 +4207,8 @@ export interface components {
             /** @enum {string} */
             action: "accept" | "rectify" | "verify" | "reject" | "dispute" | "return" | "reroute" | "cancel" | "request_extension" | "approve_extension" | "deny_extension";
             amount?: number;
+            /** @description capture metadata per photo (contract: one per listed photo) */
+            captures?: components["schemas"]["Capture"][];
             /** @description reroute: the new unit */
             organisation_id?: number;
             photos?: string[];

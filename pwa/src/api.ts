@@ -12,6 +12,7 @@ export class ApiError extends Error {
     message: string,
     readonly errors: unknown = {},
     readonly retryAfter: number | null = null,
+    readonly headers: Headers | null = null,
   ) {
     super(message);
   }
@@ -104,6 +105,7 @@ async function toApiError(response: Response, hadToken: boolean): Promise<ApiErr
     data.message ?? response.statusText ?? `HTTP ${response.status}`,
     data.errors ?? {},
     retryAfter,
+    response.headers,
   );
   if (response.status === 401 && hadToken) await markSessionExpired();
   return error;

@@ -14,6 +14,7 @@
 // that could hold unsent data: a new app version must always be able to send what an old one saved.
 
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { components } from './api-types';
 
 export type Role = 'inspector' | 'firm' | 'supervisor' | 'admin';
 
@@ -95,15 +96,9 @@ export interface LocalInspection {
 }
 
 /** Where a photo came from, sent beside it (contract §1): read from the ORIGINAL file before the
- *  phone re-encodes it, plus the phone's own fix when the photo was taken or picked. */
-export interface Capture {
-  sha256: string;
-  source: 'camera' | 'gallery';
-  original_taken_at: string | null;
-  original_lat: number | null;
-  original_lng: number | null;
-  fix: { lat: number; lng: number; accuracy_m: number | null; at: string } | null;
-}
+ *  phone re-encodes it, plus the phone's own fix when the photo was taken or picked. The shape is
+ *  the server's (generated from its OpenAPI document). */
+export type Capture = Omit<components['schemas']['Capture'], 'fix'> & { fix: components['schemas']['Fix'] | null };
 
 export interface LocalPhoto {
   hash: string;
@@ -122,6 +117,17 @@ export interface LocalPhoto {
   capture?: Capture | null;
   /** The original could not be decoded here: the server converts it and makes the thumbnail. */
   original?: boolean;
+  /** A resumable upload under way (outbox/tus.ts): where, how far the server has it, how often a
+   *  chunk was cut off (each cut halves the chunk), and the user's words for the last cut. */
+  upload?: PhotoUpload | null;
+}
+
+export interface PhotoUpload {
+  url: string | null;
+  offset: number;
+  failures: number;
+  chunk: number;
+  note: string | null;
 }
 
 export interface CacheEntry {

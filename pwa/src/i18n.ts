@@ -129,6 +129,7 @@ const TEXT = {
   sync_empty: ['没有待发送的记录。', 'Nothing to send.'],
   sync_progress: ['{d} / {n} 已发送', '{d} of {n} sent'],
   sync_photos: ['照片 {d}/{n}', 'photos {d}/{n}'],
+  sync_photo_bytes: ['照片 {i}:{s} / {n}', 'Photo {i}: {s} of {n}'],
   sync_next_try: ['{s} 秒后重试', 'retry in {s} s'],
   sync_attempts: ['已尝试 {n} 次', '{n} attempts'],
   sync_retry: ['重试', 'Retry'],
@@ -245,7 +246,6 @@ const TEXT = {
   sv_export: ['导出', 'Export'],
   sv_export_failed: ['导出失败:{m}', 'Export failed: {m}'],
   sv_export_missing: ['导出功能尚未启用', 'Exports are not available yet'],
-  sv_ticket: ['工单 {c}', 'Ticket {c}'],
   sv_close_panel: ['关闭', 'Close'],
   sv_found: ['发现时间', 'Found'],
   sv_dispatched: ['派遣时间', 'Dispatched'],
@@ -261,13 +261,20 @@ const TEXT = {
   sv_evidence_ok: ['未发现取证问题:位置与照片均符合要求。', 'No evidence problems: position and photos check out.'],
   sv_evidence_none: ['非巡查发现的工单,无取证检查。', 'Not from an inspection: no evidence checks.'],
   ev_no_position: ['巡查未记录位置,无法确认网格员在现场。', 'No position was recorded: presence on site cannot be confirmed.'],
-  ev_outside_estate: ['巡查位置在小区范围外约 {d} 米(允许 {tol} 米)。', 'Position about {d} m outside the estate (tolerance {tol} m).'],
+  ev_outside_estate: ['巡查位置在小区范围外约 {d}(允许 {tol} 米)。', 'Position about {d} outside the estate (tolerance {tol} m).'],
   ev_poor_accuracy: ['定位精度差(±{a} 米),位置可能不准。', 'Poor position accuracy (±{a} m).'],
   ev_photo_missing: ['照片尚未上传到服务器。', 'A photo has not been uploaded yet.'],
-  ev_photo_far: ['照片拍摄地点距问题位置约 {d} 米,可能不是现场照片。', 'Photo taken about {d} m from the finding: maybe not on site.'],
+  ev_photo_far: ['照片拍摄地点距问题位置约 {d},可能不是现场照片。', 'Photo taken about {d} from the finding: maybe not on site.'],
   ev_photo_time: ['照片拍摄时间({t})不在巡查时间内,可能是旧照片。', 'Photo taken at {t}, outside the inspection: maybe an old photo.'],
   ev_photo_reused: ['同一张照片也用于其他问题,可能重复取证。', 'The same photo is used for another finding.'],
   ev_photo_near_duplicate: ['照片与其他问题的照片几乎相同。', 'The photo is nearly identical to another finding\'s photo.'],
+  ev_fix_far: ['拍照时手机距小区或问题位置约 {d}(允许 {tol} 米),可能不在现场。', 'The phone was about {d} from the estate or finding when the photo was taken (tolerance {tol} m).'],
+  ev_unverifiable: ['从相册选取的照片没有拍摄时间和地点,无法核实。', 'Picked from the gallery without capture time or place: cannot be verified.'],
+  ev_after_reused: ['整改后照片与该小区以前的照片完全相同,不能证明已整改。', 'The after-photo is the same file as an earlier photo of this estate.'],
+  ev_after_near_duplicate: ['整改后照片与该小区以前的照片(含整改前照片)几乎一样,可能是旧照片。', 'The after-photo is nearly identical to an earlier photo of this estate (the before-photo included).'],
+  ev_after_photo_time: ['整改照片拍摄时间({t})早于问题发现时间或晚于上传时间,可能是旧照片。', 'After-photo taken at {t}: before the finding was made, or after the upload.'],
+  ev_after_photo_far: ['整改照片拍摄地点距问题位置约 {d},可能不是现场照片。', 'After-photo taken about {d} from the finding: maybe not on site.'],
+  ev_photo_flags: ['取证提示', 'Evidence notes'],
   sv_trail: ['办理记录', 'History'],
   sv_do_verify: ['核查通过并结案', 'Verify and close'],
   sv_do_reject: ['退回返工', 'Return for rework'],
@@ -279,7 +286,6 @@ const TEXT = {
   sv_reroute_to: ['改派给', 'Reroute to'],
   sv_choose: ['请选择', 'Choose'],
   sv_confirm: ['确定', 'Confirm'],
-  sv_cancel: ['取消', 'Cancel'],
   sv_done: ['已完成:{a}', 'Done: {a}'],
   sv_stale: ['工单已被他人更新,已重新加载,请确认后再操作。', 'Someone changed this ticket meanwhile; it was reloaded, check and try again.'],
   sv_conflict: ['当前状态不能执行该操作,已重新加载。', 'The ticket\'s state does not allow this any more; it was reloaded.'],
@@ -413,7 +419,10 @@ export function tr(text: { zh?: string; en?: string } | undefined | null): strin
 
 export function formatTime(iso: string | number | Date): string {
   const date = new Date(iso);
+  // Another year is part of the message (a photo taken in 2008 is evidence of something).
+  const otherYear = date.getFullYear() !== new Date().getFullYear();
   return date.toLocaleString(current === 'zh' ? 'zh-CN' : 'en-GB', {
+    ...(otherYear ? { year: 'numeric' } : {}),
     month: 'numeric',
     day: 'numeric',
     hour: '2-digit',

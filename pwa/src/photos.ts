@@ -2,7 +2,7 @@
 // compressed bytes, which is the name the server stores them under. Re-encoding drops EXIF, so the
 // capture time and position travel as fields of the finding instead.
 
-import { getPhoto, putPhoto, type Capture, type LocalPhoto } from './db';
+import { putPhoto, type Capture, type LocalPhoto } from './db';
 import { captureOf, readOrigin } from './photo-origin';
 
 export const MAX_EDGE = 1600;
@@ -82,16 +82,6 @@ export function isoNow(date = new Date()): string {
   const abs = Math.abs(offset);
   const local = new Date(date.getTime() + offset * 60_000).toISOString().slice(0, -1);
   return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-}
-
-/** The captures recorded with these photos (photos without one are left out). */
-export async function capturesOf(hashes: string[]): Promise<Record<string, Capture>> {
-  const found: Record<string, Capture> = {};
-  for (const hash of hashes) {
-    const capture = (await getPhoto(hash))?.capture;
-    if (capture) found[hash] = capture;
-  }
-  return found;
 }
 
 export interface PhotoOwner {

@@ -70,6 +70,7 @@ class LiveServer:
     base: str
     process: subprocess.Popen
     tokens: dict[str, str] = field(default_factory=dict)
+    log: Path | None = None  # gunicorn's output (worker timeouts show there)
 
     def stop(self) -> None:
         self.process.terminate()
@@ -147,14 +148,25 @@ def start_server(instance: Path, workers: int = 2) -> LiveServer:
     port = _free_port()
     log = (instance / "gunicorn.log").open("wb")
     process = subprocess.Popen(
-        [BIN / "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "wsgi:app"],
+        # gunicorn.conf.py (the worker model of production: gthread, timeouts) is named so
+        # that the live server is what `make serve` and docs/deploy.md run.
+        [
+            BIN / "gunicorn",
+            "--config",
+            "gunicorn.conf.py",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "wsgi:app",
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    server = LiveServer(f"http://127.0.0.1:{port}", process)
-    deadline = time.monotonic() + 30
+    server = LiveServer(f"http://127.0.0.1:{port}", process, log=instance / "gunicorn.log")
+    deadline = time.monotonic() + 90  # a loaded machine starts gunicorn slowly
     while time.monotonic() < deadline:
         try:
             if server.call("GET", "/api/health")[0] == 200:

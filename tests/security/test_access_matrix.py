@@ -27,8 +27,10 @@ are written so that they do not change what later rows see (see `_runs_last`).
 
 from __future__ import annotations
 
+import base64
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -36,6 +38,8 @@ import sqlalchemy as sa
 
 from backend.accounts.models import User
 from backend.checklists.models import ChecklistVersion, VersionStatus
+from backend.clock import utcnow
+from backend.photos.models import PhotoUpload
 from backend.places.models import Estate, Grid, ServiceContract
 from tests.inspections.conftest import jpeg, sha
 from tests.security.tokens import bearer
@@ -65,6 +69,13 @@ VISIBLE: dict[str, tuple[set[str], set[str]]] = {
     "inspection": (IN_SCOPE, {"inspector2", "admin"}),  # on E001 / on E018
     "ticket": (IN_SCOPE, {"inspector2", "admin"}),
     "photo": (IN_SCOPE, {"inspector2", "admin"}),
+    "upload": ({"inspector1"}, {"inspector2"}),  # a resumable upload is its uploader's alone
+}
+TUS = {"Tus-Resumable": "1.0.0"}
+TUS_CREATE = {
+    **TUS,
+    "Upload-Length": str(len(NEW_PHOTO)),
+    "Upload-Metadata": "sha256 " + base64.b64encode(sha(NEW_PHOTO).encode()).decode(),
 }
 
 
@@ -76,6 +87,7 @@ class Row:
     query: str = ""
     refused: int = 404  # out of scope; 422 where the object is named in the body, not the path
     on_spatialite: int | None = None  # the success answer where SpatiaLite lacks the feature
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. the tus protocol's
 
 
 def _transition(world: dict[str, Any], where: str) -> dict[str, Any]:
@@ -140,6 +152,10 @@ MATRIX: dict[str, Row] = {
     "HEAD /api/photos/<sha256>": Row(ANY),
     "PUT /api/photos/<sha256>": Row(UPLOADERS, body=NEW_PHOTO),
     "GET /api/photos/<sha256>/<variant>": Row(ANY, "photo"),
+    "POST /api/photos/uploads": Row(UPLOADERS, headers=TUS_CREATE),
+    "HEAD /api/photos/uploads/<upload_id>": Row(ANY, "upload", headers=TUS),
+    "PATCH /api/photos/uploads/<upload_id>": Row(ANY, "upload", headers=TUS),
+    "DELETE /api/photos/uploads/<upload_id>": Row(ANY, "upload", headers=TUS),
     # --- inspections -------------------------------------------------------------------------
     "GET /api/inspections": Row(ANY),
     "GET /api/inspections/<inspection_id>": Row(ANY, "inspection"),
@@ -190,7 +206,7 @@ MATRIX: dict[str, Row] = {
 # Path parameters that name a scoped object; the row's kind switches between "in" and "out",
 # every other one takes its "in" object. Anything else comes from world["fixed"].
 PARAM_KIND = {"estate_id": "estate", "grid_id": "grid", "inspection_id": "inspection",
-              "ticket_id": "ticket", "sha256": "photo"}  # fmt: skip
+              "ticket_id": "ticket", "sha256": "photo", "upload_id": "upload"}  # fmt: skip
 
 
 def _routes(app: Any) -> dict[str, Any]:
@@ -238,12 +254,22 @@ def world(dbsession, inspect, tickets_of) -> dict[str, Any]:
         sa.select(ChecklistVersion).where(ChecklistVersion.status == VersionStatus.active)
     )
     user = dbsession.scalar(sa.select(User).where(User.username == "inspector1"))
+    uploads = {}
+    for where, owner in (("in", "inspector1"), ("out", "inspector2")):
+        uploader = dbsession.scalar(sa.select(User).where(User.username == owner))
+        uploads[where] = f"matrix-{where}"
+        dbsession.add(
+            PhotoUpload(id=uploads[where], user_id=uploader.id, sha256="b" * 64, length=1000,
+                        received=0, expires_at=utcnow() + timedelta(hours=1))
+        )  # fmt: skip
+    dbsession.flush()
     return {
         "estate": {"in": estate["E001"].id, "out": estate["E010"].id},
         "grid": {"in": estate["E001"].grid_id, "out": grid_out.id},
         "inspection": {"in": inside["id"], "out": outside["id"]},
         "ticket": {"in": ticket_in["id"], "out": ticket_out["id"]},
         "photo": {"in": photo_in, "out": photo_out},
+        "upload": uploads,
         "item_code": "ENV-04",
         "inspection_body": body,
         "fixed": {
@@ -306,8 +332,8 @@ def _outcome(status: int, method: str, row: Row, dialect: str) -> str:
 
 def _runs_last(item: tuple[str, Row]) -> bool:
     """Requests share one transaction, so the row that retires the active checklist runs last
-    (after it, new inspections would be refused)."""
-    return item[0].endswith("/retire")
+    (after it, new inspections would be refused), and so do the deletions of uploads."""
+    return item[0].endswith("/retire") or item[0].startswith("DELETE /api/photos/uploads")
 
 
 def test_access_matrix(app, client, dbsession, world):
@@ -322,6 +348,7 @@ def test_access_matrix(app, client, dbsession, world):
                 path = _path(rule, key, row, world, where)
                 # A fresh token per request: an earlier row may have logged the caller out.
                 headers = {} if caller == "anonymous" else bearer(dbsession, caller)
+                headers = {**headers, **row.headers}
                 body = row.body(world, where) if callable(row.body) else row.body
                 kwargs: dict[str, Any] = {"headers": headers}
                 if isinstance(body, bytes):

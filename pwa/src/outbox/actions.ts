@@ -12,7 +12,7 @@ import { ApiError, request } from '../api';
 import { emit, on } from '../bus';
 import { db, dropUnreferencedPhotos, type LocalAction } from '../db';
 import { fetchTicket, rememberTicket, type Ticket } from '../tickets';
-import { forgetUploaded, sendPhoto } from './photos';
+import { capturesOf, forgetUploaded, sendPhoto } from './photos';
 import type { Sender } from './sender';
 
 export async function actionsOf(userId: number): Promise<LocalAction[]> {
@@ -111,8 +111,10 @@ async function alreadyApplied(record: LocalAction): Promise<boolean> {
     );
 }
 
-function transitionBody(record: LocalAction): Record<string, unknown> {
+async function transitionBody(record: LocalAction): Promise<Record<string, unknown>> {
   const body: Record<string, unknown> = { action: record.action, reason: record.reason, photos: record.photos };
+  const captures = Object.values(await capturesOf(record.photos));
+  if (captures.length) body.captures = captures;
   if (record.organisationId) body.organisation_id = record.organisationId;
   return body;
 }
@@ -121,7 +123,7 @@ async function post(record: LocalAction): Promise<Ticket | null> {
   try {
     const response = await request(`/api/tickets/${record.ticketId}/transitions`, {
       method: 'POST',
-      json: transitionBody(record),
+      json: await transitionBody(record),
       headers: { 'If-Match': `"${record.baseVersion}"` },
       timeoutMs: 60_000,
     });

@@ -6,6 +6,7 @@ import { on } from '../bus';
 import { allActions, allInspections, updateInspection, type LocalAction, type LocalInspection } from '../db';
 import { formatTime, t, word, type Key } from '../i18n';
 import { retryFailed } from '../outbox';
+import { photoProgress, type PhotoProgress } from '../outbox/photos';
 import { describeRecord } from '../problem';
 import { navigate } from '../router';
 import { useStore } from '../store';
@@ -16,6 +17,31 @@ function reason(record: LocalInspection): string | null {
   if (error.status === 409) return t('err_conflict');
   return describeRecord(error);
 }
+
+const kb = (n: number) => (n < 10_240 ? `${(n / 1024).toFixed(1)} KB` : `${Math.round(n / 1024)} KB`);
+
+/** Each photo of an unsent record: bytes sent of its size, and why its last chunk was cut. */
+function PhotoBars({ hashes, tick }: { hashes: string[]; tick: number }) {
+  const [list, setList] = useState<PhotoProgress[]>([]);
+  useEffect(() => {
+    void photoProgress(hashes).then(setList);
+  }, [hashes.join(), tick]);
+  return (
+    <ul class="photo-progress">
+      {list.map((p, i) => (
+        <li key={p.hash} data-testid="photo-progress" data-sent={p.sent} data-total={p.total} data-done={p.done}>
+          <span class="small">{t('sync_photo_bytes', { i: i + 1, s: kb(p.sent), n: kb(p.total) })}</span>
+          <div class="progress">
+            <span style={{ width: `${p.total ? (100 * p.sent) / p.total : 100}%` }} />
+          </div>
+          {p.note && !p.done && <p class="muted small" data-testid="upload-note">{p.note}</p>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+const photosOf = (r: LocalInspection) => [...new Set(Object.values(r.results).flatMap((x) => x.photos))];
 
 const ORDER: Record<string, number> = { sending: 0, failed: 1, waiting: 2, done: 3 };
 const LABEL: Record<string, Key> = {
@@ -49,7 +75,7 @@ export function SyncScreen() {
   const [records, setRecords] = useState<LocalInspection[]>([]);
   const [actions, setActions] = useState<LocalAction[]>([]);
   const [storage, setStorage] = useState<{ usage?: number; quota?: number } | null>(null);
-  const [, tick] = useState(0);
+  const [ticks, tick] = useState(0);
 
   useEffect(() => {
     const load = () => {
@@ -122,6 +148,7 @@ export function SyncScreen() {
               <div class="progress">
                 <span style={{ width: `${(100 * stepsDone) / steps}%` }} />
               </div>
+              {r.state !== 'done' && r.photosTotal > 0 && <PhotoBars hashes={photosOf(r)} tick={ticks} />}
               {why && r.state !== 'done' && (
                 <p class={r.state === 'failed' ? 'error small' : 'muted small'} data-testid="reason">
                   {t('sync_reason', { m: why })}
@@ -158,13 +185,14 @@ export function SyncScreen() {
       {actions.length > 0 && (
         <ul class="list queue" data-testid="queued-actions">
           {actions.map((a) => (
-            <li key={a.id} class={`q ${a.state}`}>
+            <li key={a.id} class={`q ${a.state}`} data-testid="queued-action-item" data-state={a.state}>
               <div class="row between">
                 <a href={`/ticket/${a.ticketId}`}>
                   {word('act_', a.action)} · {a.title} · {a.ticketCode}
                 </a>
                 <span class={`state ${a.state}`}>{t(LABEL[a.state])}</span>
               </div>
+              {a.photos.length > 0 && <PhotoBars hashes={a.photos} tick={ticks} />}
               {a.lastError && (
                 <p class={a.state === 'failed' ? 'error small' : 'muted small'}>
                   {t('sync_reason', { m: describeRecord(a.lastError) })}

@@ -11,10 +11,11 @@ import type { LngLat } from '../geo';
 import { formatTime, t, word, type Key } from '../i18n';
 import { isoNow, newUuid } from '../photos';
 import { describe, describeRecord } from '../problem';
+import { FlagList } from './evidence';
 import { PhotoCapture, Thumb } from './photo-capture';
 import { useStore } from '../store';
 import { discardAction, newAction, openAction, saveAction, submitAction } from '../outbox';
-import { cachedTicket, fetchTicket, type Ticket } from '../tickets';
+import { cachedTicket, fetchTicket, type EvidenceFlag, type Ticket } from '../tickets';
 import { estateName, useEstates } from './firm';
 import {
   Deadline,
@@ -232,6 +233,11 @@ export function TicketScreen({ id }: { id: number }) {
                 <ServerPhoto key={p.sha256} userId={userId} sha={p.sha256} onOpen={() => setViewing(p.sha256)} />
               ))}
             </div>
+            <FlagList
+              flags={(list as Ticket['photos']).flatMap((p) => (p.evidence as EvidenceFlag[] | null | undefined) ?? [])}
+              after={kind === 'after'}
+              testId="photo-flags"
+            />
           </div>
         ) : null,
       )}

@@ -8,7 +8,8 @@ import { requestBody, type ChecklistVersion } from '../../checklist';
 import { checklistVersion } from '../../data';
 import { deleteDraft, getInspection, putInspection, type LocalInspection } from '../../db';
 import { gps } from '../../gps';
-import { capturesOf, isoNow } from '../../photos';
+import { capturesOf } from '../../outbox/photos';
+import { isoNow } from '../../photos';
 import { useStore } from '../../store';
 import { inspectorData, loadInspectorData } from '../estates';
 

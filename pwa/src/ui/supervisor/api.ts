@@ -56,15 +56,36 @@ export function allOrganisations(): Promise<Organisation[]> {
   return organisations;
 }
 
-/** Evidence flags of the finding behind a ticket: the inspection's own and the item's. */
-export async function evidenceOf(ticket: Ticket): Promise<EvidenceFlag[] | null> {
-  if (!ticket.inspection_id) return null;
+export interface TicketEvidence {
+  /** the finding's own flags (inspection and item); null when the ticket is not from an inspection */
+  finding: EvidenceFlag[] | null;
+  /** the rectification's flags (after-photos against the estate's earlier photos and the finding) */
+  rectification: EvidenceFlag[];
+  /** flags per photo, keyed `kind:sha256` (one file can be a before- and an after-photo) */
+  byPhoto: Record<string, EvidenceFlag[]>;
+}
+
+/** Servers before capture metadata send no per-photo flags: read them as none. */
+type WithFlags = { sha256: string; kind?: string; evidence?: EvidenceFlag[] | null };
+
+/** Every evidence flag of a ticket: the finding's (from its inspection) and the rectification's. */
+export async function evidenceOf(ticket: Ticket): Promise<TicketEvidence> {
+  const byPhoto: Record<string, EvidenceFlag[]> = {};
+  for (const photo of ticket.photos as WithFlags[]) {
+    byPhoto[`${photo.kind}:${photo.sha256}`] = [...(photo.evidence ?? [])];
+  }
+  const rectification = (ticket as { evidence?: EvidenceFlag[] }).evidence ?? [];
+  if (!ticket.inspection_id) return { finding: null, rectification, byPhoto };
   const inspection = await getJson<{
     evidence: EvidenceFlag[];
-    results: { item_code: string; evidence: EvidenceFlag[] }[];
+    results: { item_code: string; evidence: EvidenceFlag[]; attachments?: WithFlags[] }[];
   }>(`/api/inspections/${encodeURIComponent(ticket.inspection_id)}`);
   const result = inspection.results.find((r) => r.item_code === ticket.item_code);
-  return [...inspection.evidence, ...(result?.evidence ?? [])];
+  // The finding's photos are judged by the inspection's checks.
+  for (const attachment of result?.attachments ?? []) {
+    byPhoto[`before:${attachment.sha256}`] = [...(attachment.evidence ?? [])];
+  }
+  return { finding: [...inspection.evidence, ...(result?.evidence ?? [])], rectification, byPhoto };
 }
 
 /** A photo's display copy as an object URL (the caller revokes it). */

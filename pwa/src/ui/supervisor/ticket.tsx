@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { getJson } from '../../api';
 import { app, kickQueue } from '../../app-state';
 import { discardAction, newAction, settledAction, submitAction } from '../../outbox';
-import { formatTime, has, t, word, type Key } from '../../i18n';
+import { formatTime, t, word, type Key } from '../../i18n';
 import { isoNow, newUuid } from '../../photos';
 import { describeRecord } from '../../problem';
 import {
@@ -15,10 +15,11 @@ import {
   errorText,
   evidenceOf,
   photoUrl,
-  type EvidenceFlag,
   type Organisation,
   type Ticket,
+  type TicketEvidence,
 } from './api';
+import { FlagList } from '../evidence';
 
 const FORMS = ['reject', 'reroute', 'return', 'cancel'] as const; // actions that need a reason
 type FormAction = (typeof FORMS)[number];
@@ -54,7 +55,7 @@ function Photo({ sha, label }: { sha: string; label: string }) {
   );
 }
 
-function Photos({ ticket }: { ticket: Ticket }) {
+function Photos({ ticket, evidence }: { ticket: Ticket; evidence: TicketEvidence | undefined }) {
   const groups = (['before', 'after', 'verification'] as const).map((kind) => ({
     kind,
     shas: ticket.photos.filter((p) => p.kind === kind).map((p) => p.sha256),
@@ -68,7 +69,16 @@ function Photos({ ticket }: { ticket: Ticket }) {
           return (
             <figure key={g.kind} data-testid={`sv-photos-${g.kind}`}>
               <figcaption>{label}</figcaption>
-              {g.shas.length ? g.shas.map((s) => <Photo key={s} sha={s} label={label} />) : <div class="sv-photo missing">{t('sv_no_photo')}</div>}
+              {g.shas.length ? (
+                g.shas.map((s) => (
+                  <div key={s} class="sv-photo-with-flags" data-sha={s}>
+                    <Photo sha={s} label={label} />
+                    <FlagList flags={evidence?.byPhoto[`${g.kind}:${s}`] ?? []} after={g.kind === 'after'} testId="sv-photo-flags" />
+                  </div>
+                ))
+              ) : (
+                <div class="sv-photo missing">{t('sv_no_photo')}</div>
+              )}
             </figure>
           );
         })}
@@ -76,31 +86,18 @@ function Photos({ ticket }: { ticket: Ticket }) {
   );
 }
 
-function explain(flag: EvidenceFlag): string {
-  const d = flag.detail ?? {};
-  const key = `ev_${flag.code}`;
-  const params = {
-    d: String(d.distance_m ?? '?'),
-    tol: String(d.tolerance_m ?? '?'),
-    a: String(d.accuracy_m ?? '?'),
-    t: d.taken_at ? formatTime(String(d.taken_at)) : '?',
-  };
-  // A check newer than this app: the server's own (Chinese first) words.
-  return has(key) ? t(key, params) : flag.message;
-}
-
-function Evidence({ flags }: { flags: EvidenceFlag[] | null | undefined }) {
-  if (flags === undefined) return <p class="muted small">{t('loading')}</p>;
-  if (flags === null) return <p class="muted small">{t('sv_evidence_none')}</p>;
-  if (!flags.length) return <p class="tag ok" data-testid="sv-evidence-ok">{t('sv_evidence_ok')}</p>;
+function Evidence({ evidence }: { evidence: TicketEvidence | undefined }) {
+  if (evidence === undefined) return <p class="muted small">{t('loading')}</p>;
+  const { finding, rectification } = evidence;
+  if (finding === null && !rectification.length) return <p class="muted small">{t('sv_evidence_none')}</p>;
+  if (!finding?.length && !rectification.length) {
+    return <p class="tag ok" data-testid="sv-evidence-ok">{t('sv_evidence_ok')}</p>;
+  }
   return (
-    <ul class="sv-evidence">
-      {flags.map((f, i) => (
-        <li key={i} class="warning" data-code={f.code}>
-          {explain(f)}
-        </li>
-      ))}
-    </ul>
+    <>
+      <FlagList flags={finding ?? []} testId="sv-evidence-finding" />
+      <FlagList flags={rectification} after testId="sv-evidence-rectification" />
+    </>
   );
 }
 
@@ -202,7 +199,7 @@ function Actions({ ticket, onDone }: { ticket: Ticket; onDone: (message: string,
           </label>
           <div class="row">
             <button type="submit" class="primary" disabled={busy || !reason.trim()}>{t('sv_confirm')}</button>
-            <button type="button" onClick={() => setForm(null)}>{t('sv_cancel')}</button>
+            <button type="button" onClick={() => setForm(null)}>{t('cancel')}</button>
           </div>
         </form>
       )}
@@ -225,7 +222,7 @@ export default function TicketPanel({
   onClose: () => void;
 }) {
   const [ticket, setTicket] = useState<Ticket | null>(null);
-  const [flags, setFlags] = useState<EvidenceFlag[] | null | undefined>(undefined);
+  const [evidence, setEvidence] = useState<TicketEvidence | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
@@ -238,7 +235,7 @@ export default function TicketPanel({
         if (gone) return;
         setTicket(loaded);
         onLoaded(loaded);
-        evidenceOf(loaded).then((f) => !gone && setFlags(f), (e) => !gone && setError(errorText(e)));
+        evidenceOf(loaded).then((f) => !gone && setEvidence(f), (e) => !gone && setError(errorText(e)));
       },
       (e) => !gone && setError(errorText(e)),
     );
@@ -256,7 +253,7 @@ export default function TicketPanel({
   return (
     <article class="sv-ticket" data-testid="sv-ticket" data-state={ticket?.state}>
       <div class="row between">
-        <h2>{ticket ? t('sv_ticket', { c: ticket.code }) : t('loading')}</h2>
+        <h2>{ticket ? t('ticket_title', { c: ticket.code }) : t('loading')}</h2>
         <button type="button" class="small" onClick={onClose} data-testid="sv-close">{t('sv_close_panel')}</button>
       </div>
       {error && <p class="error">{error}</p>}
@@ -277,9 +274,9 @@ export default function TicketPanel({
             <dt>{t('sv_rework_count')}</dt><dd>{ticket.rework_count}</dd>
           </dl>
           <Actions ticket={ticket} onDone={done} />
-          <Photos ticket={ticket} />
+          <Photos ticket={ticket} evidence={evidence} />
           <h3>{t('sv_evidence')}</h3>
-          <div data-testid="sv-evidence"><Evidence flags={flags} /></div>
+          <div data-testid="sv-evidence"><Evidence evidence={evidence} /></div>
           <h3>{t('sv_trail')}</h3>
           <Trail ticket={ticket} />
         </>
