@@ -3,6 +3,7 @@
 
 import { emit } from './bus';
 import { getSession, setSession } from './db';
+import { noteServer } from './server-state';
 
 export class ApiError extends Error {
   constructor(
@@ -17,8 +18,19 @@ export class ApiError extends Error {
   }
 }
 
-/** No answer from the server at all (offline, DNS, timeout, connection reset). Always retryable. */
-export class NetworkError extends Error {}
+/** Why no answer came: the phone has no network; the server could not be reached (refused,
+ *  reset, DNS); it did not answer in time; or the caller gave up. */
+export type NetworkKind = 'offline' | 'unreachable' | 'timeout' | 'aborted';
+
+/** No answer from the server at all. Always retryable. */
+export class NetworkError extends Error {
+  constructor(
+    message: string,
+    readonly kind: NetworkKind = 'unreachable',
+  ) {
+    super(message);
+  }
+}
 
 export interface RequestOptions {
   method?: string;
@@ -44,7 +56,11 @@ export async function request(path: string, options: RequestOptions = {}): Promi
     headers['Content-Type'] = options.contentType;
   }
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 30_000);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, options.timeoutMs ?? 30_000);
   options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
   let response: Response;
   try {
@@ -57,10 +73,20 @@ export async function request(path: string, options: RequestOptions = {}): Promi
       cache: 'no-store',
     });
   } catch (error) {
-    throw new NetworkError(error instanceof Error ? error.message : String(error));
+    const kind: NetworkKind = options.signal?.aborted
+      ? 'aborted'
+      : timedOut
+        ? 'timeout'
+        : globalThis.navigator?.onLine === false
+          ? 'offline'
+          : 'unreachable';
+    if (kind === 'unreachable' || kind === 'timeout') noteServer(kind);
+    throw new NetworkError(error instanceof Error ? error.message : String(error), kind);
   } finally {
     clearTimeout(timer);
   }
+  // 501 is a feature this database lacks (tiles on SpatiaLite), not a failing server.
+  noteServer(response.status >= 500 && response.status !== 501 ? 'error' : 'ok');
   if (response.status === 304 || response.ok) return response;
   throw await toApiError(response, Boolean(token));
 }

@@ -3,7 +3,9 @@
 
 import { on } from './bus';
 import { allActions, allInspections, getSession, onDbVersionChange, pruneDone, type Session, type SyncState } from './db';
+import { request } from './api';
 import { drainQueue, nextDue, SYNC_TAG } from './outbox';
+import { onServerState, serverState } from './server-state';
 import { createStore } from './store';
 
 export interface QueueCounts {
@@ -18,6 +20,7 @@ export const app = createStore({
   ready: false,
   session: null as Session | null,
   online: navigator.onLine,
+  server: serverState(),
   counts: { waiting: 0, sending: 0, failed: 0, done: 0, otherUser: 0 } as QueueCounts,
   persisted: null as boolean | null,
   updateReady: null as null | (() => void),
@@ -79,7 +82,28 @@ async function askPersistence(): Promise<void> {
   }
 }
 
+let healthTimer: ReturnType<typeof setInterval> | null = null;
+
+/** Mirror the server's state into the app; while it is in trouble, ask /api/health now and then so
+ *  the badge turns back to "online" (and the queue resumes) as soon as it answers again. */
+function watchServer(): void {
+  app.set({ server: serverState() });
+  onServerState((server) => {
+    app.set({ server });
+    if (server === 'ok') {
+      if (healthTimer) clearInterval(healthTimer);
+      healthTimer = null;
+      void kickQueue(true);
+    } else if (!healthTimer) {
+      healthTimer = setInterval(() => {
+        if (navigator.onLine) void request('/api/health', { token: null, timeoutMs: 10_000 }).catch(() => {});
+      }, 15_000);
+    }
+  });
+}
+
 export async function boot(): Promise<void> {
+  watchServer(); // before any screen asks the server anything
   const session = await getSession();
   app.set({ session, ready: true });
   await pruneDone().catch(() => {});

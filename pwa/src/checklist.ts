@@ -159,3 +159,31 @@ export function requestBody(
     results,
   };
 }
+
+/** A number item whose passing range is one value (a count of defects that must be 0): passing
+ *  it needs no typing, and the number is asked only on failure. */
+export function singlePassValue(item: Item): number | null {
+  const spec = item.answer;
+  if (spec.type !== 'number') return null;
+  const low = spec.pass_min ?? spec.min ?? null;
+  const high = spec.pass_max ?? spec.max ?? null;
+  return low !== null && low === high ? low : null;
+}
+
+/** The answer that passes the item without typing, or null when only a measured value can. */
+export function passingAnswer(item: Item): Answer | null {
+  const spec = item.answer;
+  if (spec.type === 'pass_fail') return 'pass';
+  if (spec.type === 'choice') return spec.options.find((o) => o.passes)?.value ?? null;
+  return singlePassValue(item);
+}
+
+/** Unanswered items of `area` that one "pass the rest" can answer, in walking order. */
+export function passableRest(items: Item[], area: string, inspection: LocalInspection): Item[] {
+  return items.filter(
+    (item) =>
+      item.area === area &&
+      outcomeOf(item, inspection.results[item.code]?.answer) === null &&
+      passingAnswer(item) !== null,
+  );
+}

@@ -215,10 +215,23 @@ def ordered_items(checklist: dict) -> list[dict]:
     return sorted(checklist["definition"]["items"], key=lambda item: areas.index(item["area"]))
 
 
+def single_pass_value(item: dict) -> float | None:
+    """A number item whose only passing value is one number (a count that must be 0): the app
+    passes it with a button and asks for the number only after 不合格."""
+    answer = item["answer"]
+    if answer["type"] != "number":
+        return None
+    low = answer.get("pass_min")
+    high = answer.get("pass_max")
+    low = answer.get("min") if low is None else low
+    high = answer.get("max") if high is None else high
+    return low if low is not None and low == high else None
+
+
 def passing_answer(item: dict) -> tuple[str, Any]:
     """How to pass an item: ('button', label zh) or ('number', value)."""
     answer = item["answer"]
-    if answer["type"] == "pass_fail":
+    if answer["type"] == "pass_fail" or single_pass_value(item) is not None:
         return "button", "合格"
     if answer["type"] == "choice":
         option = next(o for o in answer["options"] if o["passes"])
@@ -255,6 +268,8 @@ def answer_item(page, item: dict, how: tuple[str, Any], last: bool) -> None:
             return
         expect(card).not_to_have_attribute("data-code", item["code"])
     else:
+        if single_pass_value(item) is not None:
+            card.get_by_test_id("fail-count").click()  # the count is asked for after 不合格
         card.get_by_test_id("number").fill(str(value))
 
 

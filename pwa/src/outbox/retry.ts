@@ -33,7 +33,8 @@ export function backoffMs(attempts: number, retryAfterS: number | null = null): 
 export function describeError(error: unknown): SyncError {
   const at = new Date().toISOString();
   if (error instanceof NetworkError) {
-    return { kind: 'network', status: null, code: 'network', message: error.message, at };
+    // The code says which network trouble (offline, unreachable, timeout): the screens name it.
+    return { kind: 'network', status: null, code: error.kind, message: error.message, at };
   }
   if (error instanceof ApiError) {
     const kind =
@@ -44,7 +45,8 @@ export function describeError(error: unknown): SyncError {
           : 'rejected';
     return { kind, status: error.status, code: error.code, message: error.message, errors: error.errors, at };
   }
-  return { kind: 'local', status: null, code: 'local', message: String(error), at };
+  const code = error instanceof PhotoLost ? 'photo_lost' : 'local';
+  return { kind: 'local', status: null, code, message: String(error), at };
 }
 
 /** A photo the record needs is neither on this phone nor on the server. */

@@ -99,9 +99,7 @@ function Shell({ children }: { children: ComponentChildren }) {
           <img src="/icons/icon-192.png" alt="" width="28" height="28" />
           <span>{t('app_name')}</span>
         </a>
-        <span class={`net ${state.online ? 'on' : 'off'}`} data-testid="net">
-          {state.online ? t('online') : t('offline')}
-        </span>
+        <NetBadge />
         {state.session && unsent > 0 && (
           <a class={`badge ${state.counts.failed ? 'bad' : ''}`} href="/sync" data-testid="sync-badge">
             {t('sync_badge', { n: unsent })}
@@ -117,6 +115,11 @@ function Shell({ children }: { children: ComponentChildren }) {
         </button>
       </header>
       {!state.online && <div class="banner warn">{t('offline_banner')}</div>}
+      {state.online && state.server !== 'ok' && (
+        <div class="banner warn" data-testid="server-banner">
+          {state.server === 'error' ? t('server_error_banner') : t('server_banner')}
+        </div>
+      )}
       {state.updateReady && (
         <div class="banner info">
           {t('update_ready')}{' '}
@@ -145,6 +148,21 @@ function Shell({ children }: { children: ComponentChildren }) {
         </nav>
       )}
     </div>
+  );
+}
+
+/** Offline, online, or online with the server in trouble: never "online" while nothing answers. */
+function NetBadge() {
+  const { online, server } = useStore(app);
+  const [cls, text] = !online
+    ? ['off', t('offline')]
+    : server === 'ok'
+      ? ['on', t('online')]
+      : ['off', server === 'error' ? t('server_error') : t('server_unreachable')];
+  return (
+    <span class={`net ${cls}`} data-testid="net" data-server={server}>
+      {text}
+    </span>
   );
 }
 

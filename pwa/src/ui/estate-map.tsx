@@ -60,7 +60,8 @@ export default function EstateMap({
         zoom: 13,
       });
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      console.warn('map', e);
+      setError(t('map_unsupported'));
       return;
     }
     map.current = instance;

@@ -2,7 +2,7 @@
 
 import type { ComponentType } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiError, NetworkError } from '../api';
+import { ApiError } from '../api';
 import { app } from '../app-state';
 import type { ChecklistVersion } from '../checklist';
 import {
@@ -17,6 +17,7 @@ import { contains, distanceM, distanceToAreaM, type LngLat } from '../geo';
 import { freshPosition, gps, useGpsWatch } from '../gps';
 import { formatTime, t, tr } from '../i18n';
 import { isoNow, newUuid } from '../photos';
+import { describe, describeLoadFailure } from '../problem';
 import { navigate } from '../router';
 import { createStore, useStore } from '../store';
 import { AccountBar } from './placeholder';
@@ -34,7 +35,10 @@ function LazyMap(props: MapProps) {
   useEffect(() => {
     import('./estate-map').then(
       (module) => setMap(() => module.default),
-      (e) => setError(String(e)),
+      (e) => {
+        console.warn('load', e);
+        setError(describeLoadFailure());
+      },
     );
   }, []);
   if (error) return <div class="map placeholder">{t('map_failed', { m: error })}</div>;
@@ -68,9 +72,8 @@ export async function loadInspectorData(userId: number, network = true): Promise
     const [fresh, lists] = await Promise.all([refreshEstates(userId), refreshChecklists(userId)]);
     inspectorData.set({ estates: fresh.estates, checklists: lists, fetchedAt: fresh.fetchedAt });
   } catch (error) {
-    if (!(error instanceof NetworkError) && !(error instanceof ApiError && error.status === 401)) {
-      inspectorData.set({ error: error instanceof Error ? error.message : String(error) });
-    }
+    // A lapsed sign-in has its own dialog; every other failure is said plainly.
+    if (!(error instanceof ApiError && error.status === 401)) inspectorData.set({ error: describe(error) });
   } finally {
     inspectorData.set({ loading: false });
   }
@@ -175,7 +178,8 @@ export function EstatesScreen() {
           onInput={(e) => setQuery((e.target as HTMLInputElement).value.trim())}
         />
       )}
-      {data.estates === null && !data.loading && <p class="muted">{t('estates_offline_empty')}</p>}
+      {data.estates === null && !data.loading && !data.error && <p class="muted">{t('estates_offline_empty')}</p>}
+      {data.estates === null && data.error && <p class="muted">{t('not_downloaded')}</p>}
       {data.estates?.length === 0 && <p class="muted">{t('estates_none')}</p>}
       <ul class="list" data-testid="estate-list">
         {shown.map(({ estate, distance, inside }) => {

@@ -7,6 +7,7 @@ import { app } from '../app-state';
 import { cachedEstates, refreshEstates, type Estate } from '../data';
 import { getCache, putCache } from '../db';
 import { formatTime, t, type Key } from '../i18n';
+import { describe } from '../problem';
 import { useStore } from '../store';
 import {
   fetchCounts,
@@ -103,15 +104,15 @@ export function FirmHome() {
       if (page === 1) await putCache(`inbox:${key}`, answer);
       setStale(null);
     } catch (e) {
-      if (e instanceof NetworkError || (e instanceof ApiError && e.status === 401)) {
-        const cached = await getCache<InboxPage>(`inbox:${key}`);
-        const cachedCounts = await getCache<Counts>(`counts:${userId}:${estateId ?? 'all'}`);
-        if (cachedCounts) setCounts(cachedCounts.data);
-        if (cached && page === 1) setPages([cached.data]);
-        setStale(cached?.fetchedAt ?? null);
-      } else {
-        setError(e instanceof Error ? e.message : String(e));
+      // No fresh answer: show the saved copy, and say why unless the offline banner already does.
+      if (!(e instanceof ApiError && e.status === 401) && !(e instanceof NetworkError && e.kind === 'offline')) {
+        setError(describe(e));
       }
+      const cached = await getCache<InboxPage>(`inbox:${key}`);
+      const cachedCounts = await getCache<Counts>(`counts:${userId}:${estateId ?? 'all'}`);
+      if (cachedCounts) setCounts(cachedCounts.data);
+      if (cached && page === 1) setPages([cached.data]);
+      setStale(cached?.fetchedAt ?? null);
     } finally {
       setLoading(false);
     }
@@ -138,6 +139,7 @@ export function FirmHome() {
         <select
           class="estate-filter"
           data-testid="estate-filter"
+          aria-label={t('estate_filter')}
           value={estateId ?? ''}
           onChange={(e) => setEstateId(Number((e.target as HTMLSelectElement).value) || null)}
         >
@@ -168,8 +170,16 @@ export function FirmHome() {
           );
         })}
       </div>
-      {stale && <p class="warning small">{t('tickets_offline', { t: formatTime(stale) })}</p>}
-      {error && <p class="error">{error}</p>}
+      {error && (
+        <p class="error" data-testid="firm-error">
+          {error}
+        </p>
+      )}
+      {stale && (
+        <p class="warning small">
+          {online ? t('showing_copy', { t: formatTime(stale) }) : t('tickets_offline', { t: formatTime(stale) })}
+        </p>
+      )}
       {!loading && pages.length > 0 && items.length === 0 && <p class="muted">{t('tickets_none')}</p>}
       <ul class="list tickets" data-testid="ticket-list">
         {items.map((ticket) => (

@@ -2,15 +2,15 @@ import { useState } from 'preact/hooks';
 import { ApiError, NetworkError } from '../api';
 import { login } from '../data';
 import { t } from '../i18n';
+import { describe } from '../problem';
 
 export function loginErrorText(error: unknown): string {
-  if (error instanceof NetworkError) return t('login_offline');
+  if (error instanceof NetworkError && error.kind === 'offline') return t('login_offline');
   if (error instanceof ApiError) {
     if (error.status === 401) return t('wrong_password');
     if (error.status === 429) return t('locked', { s: error.retryAfter ?? 60 });
-    return error.message;
   }
-  return String(error);
+  return describe(error);
 }
 
 /** Shared by the login screen and the re-login dialog: busy flag, readable error, submit. */

@@ -3,9 +3,10 @@
 // so the list, the tickets and verify/reject (queued) all work without signal.
 
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, NetworkError } from '../api';
+import { ApiError } from '../api';
 import { app } from '../app-state';
 import { formatTime, t } from '../i18n';
+import { describe } from '../problem';
 import { useStore } from '../store';
 import { cachedReinspections, refreshReinspections, type TicketSummary } from '../tickets';
 import { TicketRow, useEstates } from './firm';
@@ -34,9 +35,7 @@ export function ReinspectScreen() {
       setItems(await refreshReinspections(userId));
       setFetchedAt(new Date().toISOString());
     } catch (e) {
-      if (!(e instanceof NetworkError) && !(e instanceof ApiError && e.status === 401)) {
-        setError(e instanceof Error ? e.message : String(e));
-      }
+      if (!(e instanceof ApiError && e.status === 401)) setError(describe(e));
     } finally {
       setLoading(false);
     }
@@ -56,8 +55,14 @@ export function ReinspectScreen() {
         {t('reinspect_hint')}
         {fetchedAt && ` ${t('data_as_of', { t: formatTime(fetchedAt) })}`}
       </p>
-      {error && <p class="error">{error}</p>}
-      {items === null && <p class="muted">{loading ? t('loading') : t('estates_offline_empty')}</p>}
+      {error && (
+        <p class="error" data-testid="reinspect-error">
+          {error}
+        </p>
+      )}
+      {items === null && (
+        <p class="muted">{loading ? t('loading') : error ? t('not_downloaded') : t('reinspect_offline_empty')}</p>
+      )}
       {items?.length === 0 && <p class="muted">{t('reinspect_none')}</p>}
       <ul class="list tickets" data-testid="reinspect-list">
         {items?.map((ticket) => <TicketRow key={ticket.id} ticket={ticket} estates={estates} now={now} />)}

@@ -1,28 +1,21 @@
 // What is waiting, sending, sent or failed, with progress and the reason of every failure.
 
 import { useEffect, useState } from 'preact/hooks';
-import { app, kickQueue } from '../app-state';
+import { app, kickQueue, type QueueCounts } from '../app-state';
 import { on } from '../bus';
 import { allActions, allInspections, updateInspection, type LocalAction, type LocalInspection } from '../db';
 import { formatTime, t, word, type Key } from '../i18n';
 import { retryFailed } from '../outbox';
 import { photoProgress, type PhotoProgress } from '../outbox/photos';
+import { describeRecord } from '../problem';
 import { navigate } from '../router';
 import { useStore } from '../store';
 
 function reason(record: LocalInspection): string | null {
   const error = record.lastError;
   if (!error) return null;
-  if (error.kind === 'network') return t('err_network');
-  if (error.status === 409) return `${t('err_conflict')} — ${error.message}`;
-  let text = error.status ? `${error.status} ${error.message}` : error.message;
-  if (error.errors && typeof error.errors === 'object' && Object.keys(error.errors).length) {
-    const details = Object.entries(error.errors as Record<string, unknown>)
-      .map(([field, messages]) => `${field}: ${Array.isArray(messages) ? messages.join('; ') : String(messages)}`)
-      .join(' · ');
-    text += ` (${details})`;
-  }
-  return text;
+  if (error.status === 409) return t('err_conflict');
+  return describeRecord(error);
 }
 
 const kb = (n: number) => (n < 10_240 ? `${(n / 1024).toFixed(1)} KB` : `${Math.round(n / 1024)} KB`);
@@ -57,6 +50,24 @@ const LABEL: Record<string, Key> = {
   failed: 'sync_failed',
   done: 'sync_done',
 };
+
+function unsentOf(counts: QueueCounts): number {
+  return counts.waiting + counts.sending + counts.failed;
+}
+
+/** One line that never contradicts itself: "nothing to send" only when nothing is unsent. */
+function summaryText(total: number, done: number, counts: QueueCounts): string {
+  const parts: string[] = [];
+  if (total) parts.push(t('sync_progress', { d: done, n: total }));
+  if (unsentOf(counts) === 0) {
+    parts.push(total || counts.done ? t('sync_all_sent') : t('sync_empty'));
+  } else {
+    if (counts.sending) parts.push(`${t('sync_sending')} ${counts.sending}`);
+    if (counts.waiting) parts.push(`${t('sync_waiting')} ${counts.waiting}`);
+    if (counts.failed) parts.push(`${t('sync_failed')} ${counts.failed}`);
+  }
+  return parts.join(' · ');
+}
 
 export function SyncScreen() {
   const state = useStore(app);
@@ -114,14 +125,7 @@ export function SyncScreen() {
         <span style={{ width: `${total ? (100 * done) / total : 100}%` }} />
       </div>
       <p class="muted small" data-testid="sync-summary">
-        {[
-          total ? t('sync_progress', { d: done, n: total }) : actions.length ? null : t('sync_empty'),
-          `${t('sync_waiting')} ${state.counts.waiting}`,
-          `${t('sync_sending')} ${state.counts.sending}`,
-          `${t('sync_failed')} ${state.counts.failed}`,
-        ]
-          .filter(Boolean)
-          .join(' · ')}
+        {summaryText(total, done, state.counts)}
       </p>
       <ul class="list queue" data-testid="queue">
         {sorted.map((r) => {
@@ -191,7 +195,7 @@ export function SyncScreen() {
               {a.photos.length > 0 && <PhotoBars hashes={a.photos} tick={ticks} />}
               {a.lastError && (
                 <p class={a.state === 'failed' ? 'error small' : 'muted small'}>
-                  {t('sync_reason', { m: a.lastError.kind === 'network' ? t('err_network') : a.lastError.message })}
+                  {t('sync_reason', { m: describeRecord(a.lastError) })}
                 </p>
               )}
             </li>
@@ -206,12 +210,12 @@ export function SyncScreen() {
         </p>
       ))}
       {storage && (
-        <p class="muted small">
-          {t('sync_storage', {
-            u: mb(storage.usage),
-            q: mb(storage.quota),
-            p: state.persisted === null ? '' : state.persisted ? t('storage_persisted') : t('storage_not_persisted'),
-          })}
+        <p class="muted small">{t('sync_storage', { u: mb(storage.usage), q: mb(storage.quota) })}</p>
+      )}
+      {/* Only worth saying while something unsent could be lost to the browser's clean-up. */}
+      {state.persisted === false && unsentOf(state.counts) > 0 && (
+        <p class="warning small" data-testid="storage-risk">
+          {t('storage_risk')}
         </p>
       )}
     </section>

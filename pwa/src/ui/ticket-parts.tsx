@@ -73,7 +73,14 @@ export function ServerPhoto({ userId, sha, onOpen }: { userId: number; sha: stri
     };
   }, [sha]);
   return (
-    <button type="button" class="thumb server" onClick={onOpen} data-testid="server-photo" data-sha={sha}>
+    <button
+      type="button"
+      class="thumb server"
+      onClick={onOpen}
+      aria-label={t('photo_open')}
+      data-testid="server-photo"
+      data-sha={sha}
+    >
       {url ? <img src={url} alt="" /> : <span class="muted small">{failed ? '×' : '…'}</span>}
     </button>
   );

@@ -10,6 +10,7 @@ import { dropUnreferencedPhotos, type LocalAction } from '../db';
 import type { LngLat } from '../geo';
 import { formatTime, t, word, type Key } from '../i18n';
 import { isoNow, newUuid } from '../photos';
+import { describe, describeRecord } from '../problem';
 import { FlagList } from './evidence';
 import { PhotoCapture, Thumb } from './photo-capture';
 import { useStore } from '../store';
@@ -35,9 +36,8 @@ const NEEDS_FORM = new Set(['rectify', 'reject', 'dispute']);
 function failure(record: LocalAction): string {
   const e = record.lastError;
   if (!e) return '';
-  if (e.kind === 'network') return t('err_network');
   if (e.status === 412) return t('stale_reloaded');
-  return e.status ? `${e.status} ${e.message}` : e.message;
+  return describeRecord(e);
 }
 
 export function TicketScreen({ id }: { id: number }) {
@@ -60,8 +60,8 @@ export function TicketScreen({ id }: { id: number }) {
       setCopyFrom(null);
       return fresh;
     } catch (e) {
-      if (!(e instanceof NetworkError) && !(e instanceof ApiError && e.status === 401)) {
-        setNotice(e instanceof Error ? e.message : String(e));
+      if (!(e instanceof ApiError && e.status === 401) && !(e instanceof NetworkError && e.kind === 'offline')) {
+        setNotice(describe(e));
       }
       const cached = await cachedTicket(userId, id);
       if (cached) {
@@ -102,7 +102,13 @@ export function TicketScreen({ id }: { id: number }) {
   }, [id, record?.id, record?.state]);
 
   if (!ticket) {
-    return <p class="page muted">{missing ? t('ticket_not_cached') : notice ?? t('loading')}</p>;
+    // Not on this phone: offline says so; otherwise the reason the server gave none.
+    const why = missing ? (notice ? `${notice} ${t('ticket_not_saved')}` : t('ticket_not_cached')) : notice;
+    return (
+      <p class="page muted" data-testid="ticket-missing">
+        {why ?? t('loading')}
+      </p>
+    );
   }
 
   const draft = record?.state === 'draft' ? record : null;
@@ -191,7 +197,11 @@ export function TicketScreen({ id }: { id: number }) {
       <a class="back" href={session!.user.role === 'inspector' ? '/reinspect' : '/'}>
         ‹ {t('back')}
       </a>
-      {copyFrom && <p class="warning small">{t('ticket_offline_copy', { t: formatTime(copyFrom) })}</p>}
+      {copyFrom && (
+        <p class="warning small">
+          {online ? t('showing_copy', { t: formatTime(copyFrom) }) : t('ticket_offline_copy', { t: formatTime(copyFrom) })}
+        </p>
+      )}
       {notice && (
         <p class="warning" data-testid="notice">
           {notice}

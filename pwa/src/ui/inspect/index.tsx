@@ -4,22 +4,32 @@
 import { useEffect, useMemo } from 'preact/hooks';
 import { orderedItems } from '../../checklist';
 import { useGpsWatch } from '../../gps';
-import { t } from '../../i18n';
+import { lang, t } from '../../i18n';
 import { navigate } from '../../router';
 import { InspectHeader } from './header';
 import { ItemView } from './item-view';
+import { PassRest } from './pass-rest';
 import { Overview, ReviewView } from './review';
 import { useDraft } from './use-draft';
 
 export type View = 'item' | 'overview' | 'review';
 
 export function InspectScreen({ id, view }: { id: string; view: View }) {
-  const { record, version, change, flushNote, submit, discard } = useDraft(id);
+  const { record, version, change, flushNote, submit, discard, saved } = useDraft(id);
   useEffect(() => useGpsWatch(), []);
   const items = useMemo(() => (version ? orderedItems(version) : []), [version]);
 
   if (record === undefined) return <p class="page muted">{t('loading')}</p>;
-  if (record === null) return <p class="page error">{t('err_unknown')}</p>;
+  if (record === null) {
+    return (
+      <section class="page">
+        <p class="error">{t('inspection_missing')}</p>
+        <a class="button" href="/sync">
+          {t('sync_title')}
+        </a>
+      </section>
+    );
+  }
   if (!version) return <p class="page error">{t('no_checklist')}</p>;
   if (record.state !== 'draft') {
     return (
@@ -43,6 +53,9 @@ export function InspectScreen({ id, view }: { id: string; view: View }) {
     <section class="page inspect" data-testid="inspection">
       <InspectHeader record={record} version={version} items={items} goTo={goTo} />
       {view === 'item' && (
+        <PassRest record={record} version={version} items={items} index={cursor} change={change} goTo={goTo} />
+      )}
+      {view === 'item' && (
         <ItemView
           key={items[cursor].code}
           record={record}
@@ -53,6 +66,7 @@ export function InspectScreen({ id, view }: { id: string; view: View }) {
           goTo={goTo}
         />
       )}
+      <DraftSaved saved={saved} />
       {view === 'overview' && <Overview record={record} version={version} items={items} goTo={goTo} />}
       {view === 'review' && (
         <ReviewView
@@ -72,5 +86,23 @@ export function InspectScreen({ id, view }: { id: string; view: View }) {
         />
       )}
     </section>
+  );
+}
+
+/** The worker sees that the phone keeps every answer (or that it could not, and what to do). */
+function DraftSaved({ saved }: { saved: { at: string | null; failed: boolean } }) {
+  if (saved.failed) {
+    return (
+      <p class="error small" role="alert" data-testid="draft-save-failed">
+        {t('draft_save_failed')}
+      </p>
+    );
+  }
+  if (!saved.at) return null;
+  const time = new Date(saved.at).toLocaleTimeString(lang() === 'zh' ? 'zh-CN' : 'en-GB');
+  return (
+    <p class="muted small draft-saved" aria-live="polite" data-testid="draft-saved">
+      ✓ {t('draft_saved')} · {time}
+    </p>
   );
 }

@@ -1,7 +1,7 @@
 // One checklist item: the answer buttons (or number), and for a failure its note and photos.
 
 import { useState } from 'preact/hooks';
-import { missingEvidence, numberProblem, outcomeOf, type Item } from '../../checklist';
+import { missingEvidence, numberProblem, outcomeOf, singlePassValue, type AnswerSpec, type Item } from '../../checklist';
 import { dropUnreferencedPhotos, type Answer, type LocalInspection, type LocalResult } from '../../db';
 import { freshPosition } from '../../gps';
 import { t, tr, word } from '../../i18n';
@@ -11,6 +11,22 @@ import type { View } from './index';
 import type { Change } from './use-draft';
 
 const MAX_PHOTOS = 10; // the server's limit per finding
+
+type NumberSpec = Extract<AnswerSpec, { type: 'number' }>;
+
+/** The passing rule as a person says it: 应为 0 处, 应不少于 80 %, 应在 2 至 5 之间. */
+function passRule(spec: NumberSpec): string {
+  const unit = spec.unit ? ` ${spec.unit}` : '';
+  const low = spec.pass_min ?? spec.min ?? null;
+  const high = spec.pass_max ?? spec.max ?? null;
+  if (low !== null && low === high) return t('number_ok_exactly', { v: `${low}${unit}` });
+  if (spec.pass_min != null && spec.pass_max != null) {
+    return t('number_ok_between', { a: spec.pass_min, b: `${spec.pass_max}${unit}` });
+  }
+  if (spec.pass_max != null) return t('number_ok_at_most', { v: `${spec.pass_max}${unit}` });
+  if (spec.pass_min != null) return t('number_ok_at_least', { v: `${spec.pass_min}${unit}` });
+  return '';
+}
 
 export function emptyResult(): LocalResult {
   return { answer: null, note: '', photos: [], position: null, answeredAt: null };
@@ -35,6 +51,9 @@ export function ItemView({
   const outcome = outcomeOf(item, result.answer);
   const missing = missingEvidence(item, result);
   const [numberText, setNumberText] = useState(typeof result.answer === 'number' ? String(result.answer) : '');
+  // A count that must be 0 is passed with a tap; the number is asked for only after "fail".
+  const single = singlePassValue(item);
+  const [counting, setCounting] = useState(outcome === 'fail');
   const last = index === count - 1;
 
   const setResult = (fn: (r: LocalResult) => void, lazy = false) =>
@@ -71,7 +90,11 @@ export function ItemView({
     <button
       type="button"
       class={`ans na ${result.answer === 'not_applicable' ? 'on' : ''}`}
-      onClick={() => answer('not_applicable', true)}
+      onClick={() => {
+        setCounting(false);
+        setNumberText('');
+        answer('not_applicable', true);
+      }}
     >
       {t('not_applicable')}
     </button>
@@ -123,10 +146,43 @@ export function ItemView({
           {notApplicable}
         </div>
       )}
-      {spec.type === 'number' && (
+      {spec.type === 'number' && single !== null && (
+        <div class="answers three">
+          <button
+            type="button"
+            class={`ans pass ${outcome === 'pass' ? 'on' : ''}`}
+            onClick={() => {
+              setCounting(false);
+              setNumberText(String(single));
+              answer(single, true);
+            }}
+          >
+            {t('pass')}
+          </button>
+          <button
+            type="button"
+            class={`ans fail ${counting || outcome === 'fail' ? 'on' : ''}`}
+            onClick={() => {
+              setCounting(true);
+              setNumberText('');
+              if (outcome !== 'fail') answer(null);
+            }}
+            data-testid="fail-count"
+          >
+            {t('fail')}
+          </button>
+          {notApplicable}
+        </div>
+      )}
+      {spec.type === 'number' && single !== null && !counting && (
+        <p class="muted small" data-testid="rule">
+          {passRule(spec)}
+        </p>
+      )}
+      {spec.type === 'number' && (single === null || counting) && (
         <div class="number">
           <label>
-            {t('value')} {spec.unit ? `(${spec.unit})` : ''}
+            {single === null ? t('value') : t('number_enter_count')} {spec.unit ? `(${spec.unit})` : ''}
             <input
               type="number"
               inputMode={spec.integer ? 'numeric' : 'decimal'}
@@ -135,13 +191,12 @@ export function ItemView({
               max={spec.max ?? undefined}
               value={numberText}
               onInput={(e) => onNumber((e.target as HTMLInputElement).value)}
+              autoFocus={counting}
               data-testid="number"
             />
           </label>
-          <p class="muted small">
-            {t('number_range', {
-              r: `${spec.pass_min ?? '−∞'} – ${spec.pass_max ?? '∞'}${spec.unit ? ` ${spec.unit}` : ''}`,
-            })}
+          <p class="muted small" data-testid="rule">
+            {passRule(spec)}
           </p>
           {numberText !== '' && numberProblem(item, Number(numberText)) && (
             <p class="error small">
@@ -152,16 +207,18 @@ export function ItemView({
               })}
             </p>
           )}
-          <button
-            type="button"
-            class={`ans na ${result.answer === 'not_applicable' ? 'on' : ''}`}
-            onClick={() => {
-              setNumberText('');
-              answer('not_applicable', true);
-            }}
-          >
-            {t('not_applicable')}
-          </button>
+          {single === null && (
+            <button
+              type="button"
+              class={`ans na ${result.answer === 'not_applicable' ? 'on' : ''}`}
+              onClick={() => {
+                setNumberText('');
+                answer('not_applicable', true);
+              }}
+            >
+              {t('not_applicable')}
+            </button>
+          )}
           {outcome === 'pass' && <p class="tag ok">{t('result_pass')}</p>}
           {outcome === 'fail' && <p class="tag bad">{t('result_fail')}</p>}
         </div>

@@ -24,6 +24,8 @@ export interface Draft {
   flushNote: () => void;
   submit: () => Promise<void>;
   discard: () => Promise<void>;
+  /** When the draft last reached IndexedDB, or the failure that kept it from there. */
+  saved: { at: string | null; failed: boolean };
 }
 
 export function useDraft(id: string): Draft {
@@ -33,6 +35,7 @@ export function useDraft(id: string): Draft {
   const current = useRef<LocalInspection | null>(null);
   const saving = useRef<Promise<void>>(Promise.resolve());
   const noteTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const [saved, setSaved] = useState<{ at: string | null; failed: boolean }>({ at: null, failed: false });
 
   useEffect(() => {
     void (async () => {
@@ -49,7 +52,15 @@ export function useDraft(id: string): Draft {
     const snapshot = current.current;
     if (!snapshot || snapshot.state !== 'draft') return;
     const copy = structuredClone(snapshot);
-    saving.current = saving.current.then(() => putInspection(copy)).catch((e) => console.error('save failed', e));
+    saving.current = saving.current
+      .then(() => putInspection(copy))
+      .then(
+        () => setSaved({ at: new Date().toISOString(), failed: false }),
+        (e) => {
+          console.error('save failed', e);
+          setSaved((old) => ({ ...old, failed: true }));
+        },
+      );
   };
   const flushNote = () => {
     if (noteTimer.current) {
@@ -118,5 +129,5 @@ export function useDraft(id: string): Draft {
     current.current = null;
   };
 
-  return { record, version, change, flushNote, submit, discard };
+  return { record, version, change, flushNote, submit, discard, saved };
 }

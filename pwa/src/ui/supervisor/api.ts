@@ -2,6 +2,7 @@
 // blobs (the photo URLs need the bearer token, so <img src> cannot load them directly) and downloads.
 
 import { ApiError, getJson, request } from '../../api';
+import { describe } from '../../problem';
 import type { EvidenceFlag, Ticket } from '../../tickets';
 
 export const SEVERITIES = ['urgent', 'major', 'minor'] as const;
@@ -113,5 +114,5 @@ export function isMissing(error: unknown): boolean {
 }
 
 export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return describe(error);
 }

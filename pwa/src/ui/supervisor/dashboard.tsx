@@ -131,7 +131,8 @@ export default function Dashboard() {
       {rows && rows.length > 0 && (
         <div class="sv-board">
           {chartOf(level, rows)}
-          <div class="sv-table-wrap">
+          {/* Wider than a phone: it scrolls, so a keyboard must be able to reach and scroll it. */}
+          <div class="sv-table-wrap" tabIndex={0} role="region" aria-label={t(`sv_level_${level}` as Key)}>
             <table class="sv-table" data-testid="sv-table">
               <thead>
                 <tr>

@@ -5,6 +5,7 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../i18n';
+import { describeLoadFailure } from '../../problem';
 
 type View = 'map' | 'scorecards';
 const LOADERS: Record<View, () => Promise<{ default: ComponentType<{ ticketId?: number }> }>> = {
@@ -23,7 +24,10 @@ export function Supervisor({ view, ticketId }: { view: View; ticketId?: number }
         loaded[view] = module.default;
         setReady((n) => n + 1);
       },
-      (e) => setError(e instanceof Error ? e.message : String(e)),
+      (e) => {
+        console.warn('load', e);
+        setError(describeLoadFailure());
+      },
     );
   }, [view]);
   const Screen = loaded[view];

@@ -6,6 +6,7 @@
 import { Map as MapLibre, Marker, type GeoJSONSource, type MapGeoJSONFeature } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { getJson } from '../../api';
+import { describe } from '../../problem';
 import { t } from '../../i18n';
 import { bounds, type Area } from '../../geo';
 import { baseStyle, GCJ02, project, TILES } from '../basemap';
@@ -118,7 +119,8 @@ export default function TicketMap({
         zoom: 11,
       });
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(t('map_unsupported'));
+      console.warn('map', e);
       return;
     }
     map.current = instance;
@@ -172,7 +174,7 @@ export default function TicketMap({
         container.dataset.estates = String(estates.features.length);
         container.dataset.loaded = String(mine);
       } catch (e) {
-        if (!controller.signal.aborted) setError(e instanceof Error ? e.message : String(e));
+        if (!controller.signal.aborted) setError(describe(e));
       } finally {
         if (mine === seq) delete container.dataset.loading;
       }

@@ -9,6 +9,7 @@ import { app, kickQueue } from '../../app-state';
 import { discardAction, newAction, settledAction, submitAction } from '../../outbox';
 import { formatTime, t, word, type Key } from '../../i18n';
 import { isoNow, newUuid } from '../../photos';
+import { describeRecord } from '../../problem';
 import {
   allOrganisations,
   errorText,
@@ -149,7 +150,7 @@ function Actions({ ticket, onDone }: { ticket: Ticket; onDone: (message: string,
         await discardAction(settled.id);
         if (status === 412) onDone(t('sv_stale'), true);
         else if (status === 409) onDone(t('sv_conflict'), true);
-        else setError(settled.lastError?.message ?? t('err_unknown'));
+        else setError(settled.lastError ? describeRecord(settled.lastError) : t('problem_local'));
       }
     } catch (e) {
       setError(errorText(e));
