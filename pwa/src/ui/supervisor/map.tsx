@@ -7,7 +7,7 @@ import { Map as MapLibre, Marker, type GeoJSONSource, type MapGeoJSONFeature } f
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { getJson } from '../../api';
 import { describe } from '../../problem';
-import { t } from '../../i18n';
+import { t, word } from '../../i18n';
 import { bounds, type Area } from '../../geo';
 import { baseStyle, GCJ02, project, TILES } from '../basemap';
 import { filterQuery, type Filters } from './api';
@@ -19,6 +19,14 @@ const GRADE_COLOUR = ['match', ['coalesce', ['get', 'grade'], ''],
 const IS_CLUSTER = ['==', ['get', 'cluster'], true] as const;
 const IS_PIN = ['!=', ['get', 'cluster'], true] as const;
 const DEBOUNCE_MS = 250;
+/** A tap lists every pin within this many pixels: pins at one spot stay reachable. */
+const NEAR_PX = 12;
+/** Cluster taps zoom in up to here; at this zoom a cluster (over MAX_FEATURES in view) is listed. */
+const CLUSTER_ZOOM_MAX = 16;
+/** A cluster of at most this many is checked for being a single spot (then listed at once). */
+const SPOT_CHECK_MAX = 50;
+/** "One spot": within about 5 m of the cluster's centre, in degrees. */
+const SPOT_DEG = 0.00005;
 
 interface Feature {
   type: 'Feature';
@@ -78,6 +86,72 @@ function clusterLabel(props: Record<string, unknown>): HTMLElement {
   return label;
 }
 
+/** A pin's properties as /api/map/tickets sends them. */
+export interface Pin {
+  id: number;
+  code?: string; // servers before the stack list send none
+  title: string;
+  severity: string;
+  state: string;
+  overdue: boolean;
+  due_at: string;
+}
+
+interface Stack {
+  pins: Pin[];
+  tooMany: boolean;
+}
+
+function asPin(props: Record<string, unknown>): Pin {
+  return {
+    id: Number(props.id),
+    code: props.code === undefined ? undefined : String(props.code),
+    title: String(props.title ?? ''),
+    severity: String(props.severity ?? ''),
+    state: String(props.state ?? ''),
+    overdue: props.overdue === true || props.overdue === 'true',
+    due_at: String(props.due_at ?? ''),
+  };
+}
+
+/** Distinct pins, overdue first, then by deadline. */
+function ordered(pins: Pin[]): Pin[] {
+  const byId = new Map(pins.map((p) => [p.id, p]));
+  return [...byId.values()].sort(
+    (a, b) => Number(b.overdue) - Number(a.overdue) || a.due_at.localeCompare(b.due_at) || a.id - b.id,
+  );
+}
+
+function StackList({ stack, selected, onPick, onClose }: {
+  stack: Stack; selected: number | null; onPick: (id: number) => void; onClose: () => void;
+}) {
+  return (
+    <div class="sv-stack" role="dialog" aria-label={t('sv_here_tickets', { n: stack.pins.length })} data-testid="sv-stack">
+      <div class="sv-stack-head">
+        <strong data-testid="sv-stack-count">{t('sv_here_tickets', { n: stack.pins.length })}</strong>
+        <button type="button" class="sv-stack-close" aria-label={t('sv_here_close')} title={t('sv_here_close')}
+          onClick={onClose} data-testid="sv-stack-close">×</button>
+      </div>
+      {stack.tooMany && <p class="small error">{t('sv_here_too_many')}</p>}
+      <ul>
+        {stack.pins.map((p) => (
+          <li key={p.id}>
+            <button type="button" class="sv-stack-row" data-testid="sv-stack-row" data-id={p.id}
+              aria-current={selected === p.id ? 'true' : undefined} onClick={() => onPick(p.id)}>
+              <span class={`sev-dot sev-${p.severity}`} />
+              <span class="sv-row-main">
+                <strong>{p.title}</strong>
+                <span class="muted small">{p.code ? `${p.code} · ` : ''}{word('state_', p.state)}</span>
+              </span>
+              {p.overdue && <span class="tag bad small">{t('sv_overdue')}</span>}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 export interface Focus {
   lng: number; // WGS84
   lat: number;
@@ -103,6 +177,7 @@ export default function TicketMap({
   state.current.filters = filters;
   state.current.onPick = onPick;
   const [error, setError] = useState<string | null>(null);
+  const [stack, setStack] = useState<Stack | null>(null);
 
   useEffect(() => {
     if (!box.current) return;
@@ -186,6 +261,18 @@ export default function TicketMap({
     };
     state.current.reload = schedule;
 
+    /** The open tickets in a box (display coordinates) as pins, asked at the closest zoom. */
+    const pinsIn = async (west: number, south: number, east: number, north: number) => {
+      const q = filterQuery(state.current.filters);
+      q.set('bbox', [west, south, east, north].map((v) => v.toFixed(7)).join(','));
+      q.set('zoom', '22');
+      if (GCJ02) q.set('crs', 'gcj02');
+      const found = await getJson<Collection>(`/api/map/tickets?${q}`);
+      const clustered = Boolean(found.properties?.clustered);
+      return { pins: clustered ? [] : found.features.map((f) => asPin(f.properties ?? {})), clustered };
+    };
+    const show = (pins: Pin[], tooMany = false) => setStack({ pins: ordered(pins), tooMany });
+
     instance.on('error', (e) => console.warn('map', e.error));
     instance.on('load', () => {
       addLayers(instance);
@@ -194,11 +281,39 @@ export default function TicketMap({
         const feature = e.features?.[0] as MapGeoJSONFeature | undefined;
         if (!feature) return;
         const [lng, lat] = (feature.geometry as { coordinates: [number, number] }).coordinates;
-        instance.easeTo({ center: [lng, lat], zoom: Math.min(instance.getZoom() + 2, 16) });
+        const count = Number(feature.properties?.count ?? 0);
+        const zoomIn = () => instance.easeTo({ center: [lng, lat], zoom: Math.min(instance.getZoom() + 2, CLUSTER_ZOOM_MAX) });
+        if (instance.getZoom() >= CLUSTER_ZOOM_MAX - 0.01) {
+          // Zooming no longer splits it: list what lies under the circle.
+          const { x, y } = instance.project([lng, lat]);
+          const sw = instance.unproject([x - 30, y + 30]);
+          const ne = instance.unproject([x + 30, y - 30]);
+          pinsIn(sw.lng, sw.lat, ne.lng, ne.lat).then(
+            ({ pins, clustered }) => show(pins, clustered),
+            (err) => setError(describe(err)),
+          );
+          return;
+        }
+        if (count > SPOT_CHECK_MAX) return zoomIn();
+        // All at one spot (e.g. several findings at one gate)? Then no zoom splits them: list them.
+        pinsIn(lng - SPOT_DEG, lat - SPOT_DEG, lng + SPOT_DEG, lat + SPOT_DEG).then(
+          ({ pins }) => (pins.length >= count ? show(pins) : zoomIn()),
+          () => zoomIn(),
+        );
       });
       instance.on('click', 'sv-pins', (e) => {
-        const id = e.features?.[0]?.properties?.id;
-        if (id !== undefined) state.current.onPick(Number(id));
+        const { x, y } = e.point;
+        const near = instance.queryRenderedFeatures(
+          [[x - NEAR_PX, y - NEAR_PX], [x + NEAR_PX, y + NEAR_PX]],
+          { layers: ['sv-pins'] },
+        );
+        const pins = ordered(near.map((f) => asPin(f.properties ?? {})));
+        if (pins.length > 1) show(pins);
+        else if (pins.length === 1) state.current.onPick(pins[0].id);
+      });
+      // Moved by hand: the list was of another spot.
+      instance.on('movestart', (e) => {
+        if ((e as { originalEvent?: Event }).originalEvent) setStack(null);
       });
       for (const layer of ['sv-clusters', 'sv-pins']) {
         instance.on('mouseenter', layer, () => (instance.getCanvas().style.cursor = 'pointer'));
@@ -234,6 +349,9 @@ export default function TicketMap({
       <div class="sv-map" ref={box} data-testid="sv-map" />
       {!TILES && <div class="sv-map-note">{t('sv_no_basemap')}</div>}
       {error && <div class="sv-map-error error">{t('sv_map_error', { m: error })}</div>}
+      {stack && (
+        <StackList stack={stack} selected={selected} onPick={onPick} onClose={() => setStack(null)} />
+      )}
     </div>
   );
 }
