@@ -55,8 +55,9 @@ def test_a_user_without_a_display_name_is_named_by_username(
     assert detail["events"][0]["actor_name"] == "inspector1"
 
 
-def test_a_complaint_is_found_by_its_channel(post, client, login):
-    answer = post(description="3号楼垃圾桶满溢")
+def test_a_complaint_is_found_by_its_channel(request, client, login):
+    complain = request.getfixturevalue("post")  # the Open311 fixtures (imported above)
+    answer = complain(description="3号楼垃圾桶满溢")
     assert answer.status_code == 201, answer.json
     rows = client.get("/api/tickets?page_size=200&sort=-dispatched", headers=login("admin")).json
     ticket = next(r for r in rows if r["source"] == "complaint")
