@@ -1,16 +1,18 @@
 // The supervisor's issue map: open tickets as server-made clusters (count, worst severity, overdue)
 // below zoom 15 and pins above, estate outlines filled by their latest grade. Every pan or zoom
 // asks the server again for the view (debounced; a newer view aborts the older request).
-// Counts are HTML markers, so the style needs no glyphs from anywhere.
+// Counts are HTML markers, so the style needs no glyphs from anywhere. Pins at one spot, which no
+// zoom separates, are reached through a list (stack.tsx) that a tap on them or their cluster opens.
 
 import { Map as MapLibre, Marker, type GeoJSONSource, type MapGeoJSONFeature } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { getJson } from '../../api';
 import { describe } from '../../problem';
-import { t, word } from '../../i18n';
+import { t } from '../../i18n';
 import { bounds, type Area } from '../../geo';
 import { baseStyle, GCJ02, project, TILES } from '../basemap';
 import { filterQuery, type Filters } from './api';
+import { asPin, ordered, StackList, type Pin, type Stack } from './stack';
 
 const SEVERITY_COLOUR = ['match', ['coalesce', ['get', 'severity'], ['get', 'worst_severity'], ''],
   'urgent', '#b3261e', 'major', '#e8710a', 'minor', '#d4a000', '#607d8b'] as const;
@@ -84,72 +86,6 @@ function clusterLabel(props: Record<string, unknown>): HTMLElement {
     label.append(badge);
   }
   return label;
-}
-
-/** A pin's properties as /api/map/tickets sends them. */
-export interface Pin {
-  id: number;
-  code?: string; // servers before the stack list send none
-  title: string;
-  severity: string;
-  state: string;
-  overdue: boolean;
-  due_at: string;
-}
-
-interface Stack {
-  pins: Pin[];
-  tooMany: boolean;
-}
-
-function asPin(props: Record<string, unknown>): Pin {
-  return {
-    id: Number(props.id),
-    code: props.code === undefined ? undefined : String(props.code),
-    title: String(props.title ?? ''),
-    severity: String(props.severity ?? ''),
-    state: String(props.state ?? ''),
-    overdue: props.overdue === true || props.overdue === 'true',
-    due_at: String(props.due_at ?? ''),
-  };
-}
-
-/** Distinct pins, overdue first, then by deadline. */
-function ordered(pins: Pin[]): Pin[] {
-  const byId = new Map(pins.map((p) => [p.id, p]));
-  return [...byId.values()].sort(
-    (a, b) => Number(b.overdue) - Number(a.overdue) || a.due_at.localeCompare(b.due_at) || a.id - b.id,
-  );
-}
-
-function StackList({ stack, selected, onPick, onClose }: {
-  stack: Stack; selected: number | null; onPick: (id: number) => void; onClose: () => void;
-}) {
-  return (
-    <div class="sv-stack" role="dialog" aria-label={t('sv_here_tickets', { n: stack.pins.length })} data-testid="sv-stack">
-      <div class="sv-stack-head">
-        <strong data-testid="sv-stack-count">{t('sv_here_tickets', { n: stack.pins.length })}</strong>
-        <button type="button" class="sv-stack-close" aria-label={t('sv_here_close')} title={t('sv_here_close')}
-          onClick={onClose} data-testid="sv-stack-close">×</button>
-      </div>
-      {stack.tooMany && <p class="small error">{t('sv_here_too_many')}</p>}
-      <ul>
-        {stack.pins.map((p) => (
-          <li key={p.id}>
-            <button type="button" class="sv-stack-row" data-testid="sv-stack-row" data-id={p.id}
-              aria-current={selected === p.id ? 'true' : undefined} onClick={() => onPick(p.id)}>
-              <span class={`sev-dot sev-${p.severity}`} />
-              <span class="sv-row-main">
-                <strong>{p.title}</strong>
-                <span class="muted small">{p.code ? `${p.code} · ` : ''}{word('state_', p.state)}</span>
-              </span>
-              {p.overdue && <span class="tag bad small">{t('sv_overdue')}</span>}
-            </button>
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
 }
 
 export interface Focus {
