@@ -22,9 +22,8 @@ def test_detail_names_the_estate_the_finder_and_the_people_in_the_history(
     (ticket,) = tickets_of(inspect("E001", failures=("ENV-04",))["id"])
     act(ticket["id"], "accept", "firm1")
     rectified = act(ticket["id"], "rectify", "firm1", photos=[upload("firm1")], reason="已清理")
-    assert (
-        rectified.json["events"][-1]["actor_name"] == "万家物业 客服"
-    )  # a transition's answer too
+    # A transition's answer names its actor too.
+    assert rectified.json["events"][-1]["actor_name"] == "万家物业 客服"
     detail = client.get(f"/api/tickets/{ticket['id']}", headers=login("supervisor1")).json
     estate = dbsession.scalar(sa.select(Estate).where(Estate.code == "E001"))
     assert detail["estate_name"] == estate.name
