@@ -30,6 +30,7 @@ from backend.reports.map_cells import ticket_xy
 from backend.reports.map_clusters import at_least, cluster_statement, clusters, ticket_base
 from backend.reports.map_grid import NOW, VIEW, CellRange, Cluster, Viewer, cached_statement
 from backend.tickets import services as tickets
+from backend.tickets.codes import ticket_code
 from backend.tickets.models import Ticket
 
 CLUSTER_BELOW_ZOOM = 15
@@ -87,6 +88,7 @@ def _pins(
             "geometry": _geometry(x, y, crs),
             "properties": {
                 "id": id_,
+                "code": ticket_code(id_, dispatched_at),
                 "title": title,
                 "severity": severity,
                 "state": state.value,
@@ -95,7 +97,7 @@ def _pins(
                 "due_at": due_at.isoformat(),
             },
         }
-        for id_, title, severity, state, overdue, estate_id, due_at, x, y in rows
+        for id_, title, severity, state, overdue, estate_id, due_at, dispatched_at, x, y in rows
     ]
 
 
@@ -113,6 +115,7 @@ def _pins_statement(viewer: Viewer, scope: Scope, f: tickets.TicketFilter, _zoom
             tickets.overdue_clause(NOW).label("overdue"),
             Ticket.estate_id,
             Ticket.due_at,
+            Ticket.dispatched_at,
             x.label("x"),
             y.label("y"),
         )

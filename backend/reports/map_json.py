@@ -40,13 +40,23 @@ def _features(feature: sa.ColumnElement[Any], *order: sa.ColumnElement[Any]):
     )
 
 
+def _code(id_: sa.ColumnElement[int], dispatched_at: sa.ColumnElement[Any]):
+    """codes.ticket_code in SQL: ZG + the Beijing date of dispatch + the number, zero-padded to
+    six digits (never cut: lpad would cut a seventh)."""
+    day = sa.func.to_char(sa.func.timezone("Asia/Shanghai", dispatched_at), "YYYYMMDD")
+    number = sa.cast(id_, sa.Text)
+    pad = sa.func.repeat("0", sa.func.greatest(constant(0), constant(6) - sa.func.length(number)))
+    return sa.func.concat("ZG", day, "-", pad, number)
+
+
 def pins(pins_statement: sa.Select) -> sa.Select:
     """(rows, features JSON) for the pins statement's rows, by due date and id."""
     p = pins_statement.subquery("p").c
     due = sa.func.to_char(sa.func.timezone("UTC", p.due_at), 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')
     feature = _feature(
         _point(p.x, p.y),
-        "id", p.id, "title", p.title, "severity", p.severity, "state", p.state,
+        "id", p.id, "code", _code(p.id, p.dispatched_at), "title", p.title,
+        "severity", p.severity, "state", p.state,
         "overdue", p.overdue, "estate_id", p.estate_id, "due_at", due,
     )  # fmt: skip
     return sa.select(sa.func.count(), _features(feature, p.due_at, p.id))

@@ -44,7 +44,8 @@ def list_tickets(args: dict[str, Any], pagination_parameters):
     """Inbox: tickets the caller may see, filtered and sorted (due, -due, dispatched, severity)."""
     user, scope = current_user(), current_scope()
     query = services.ticket_query(user, scope, _filter(args), args["sort"])
-    return [services.describe(t, user, scope) for t in paginate(query, pagination_parameters)]
+    rows = paginate(query, pagination_parameters)
+    return [services.describe(t, user, scope, full=False) for t in rows]
 
 
 @blp.route("/counts")

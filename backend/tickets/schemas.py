@@ -30,6 +30,9 @@ class EventSchema(Schema):
     from_state = fields.String(allow_none=True)
     to_state = fields.String(allow_none=True)
     actor_id = fields.Integer(allow_none=True)
+    actor_name = fields.String(
+        allow_none=True, metadata={"description": "the actor's display name (null: the system)"}
+    )
     at = fields.DateTime()
     reason = fields.String()
     data = fields.Dict()
@@ -75,7 +78,21 @@ class TicketSummarySchema(Schema):
     position = fields.Function(_position)
 
 
+class FinderSchema(Schema):
+    user_id = fields.Integer(allow_none=True, metadata={"description": "who registered it"})
+    name = fields.String(allow_none=True, metadata={"description": "their display name"})
+    channel = fields.String(
+        allow_none=True, metadata={"description": "complaints: the channel (e.g. 12345 hotline)"}
+    )
+
+
 class TicketSchema(TicketSummarySchema):
+    estate_name = fields.String()
+    estate_address = fields.String()
+    found_by = fields.Nested(
+        FinderSchema,
+        metadata={"description": "who found it (inspector, supervisor) or a complaint's channel"},
+    )
     description = fields.String()
     accepted_at = fields.DateTime(allow_none=True)
     rectified_at = fields.DateTime(allow_none=True)

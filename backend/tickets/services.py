@@ -32,7 +32,7 @@ from backend.photos.models import Photo
 from backend.places import services as places
 from backend.places.models import Estate, Organisation
 from backend.places.scope import Scope
-from backend.tickets import creation, evidence, trail
+from backend.tickets import creation, details, evidence, trail
 from backend.tickets.models import (
     UNIT_STATES,
     ExtensionRequest,
@@ -409,11 +409,12 @@ def photo_visible_through_tickets(user: User, sha256: str) -> bool:
 photos.register_access_rule(photo_visible_through_tickets)
 
 
-def describe(ticket: Ticket, user: User, scope: Scope) -> Ticket:
-    """Attach what a reader needs now: overdue, and the actions this user may take."""
+def describe(ticket: Ticket, user: User, scope: Scope, *, full: bool = True) -> Ticket:
+    """Attach what a reader needs now: overdue, and the actions this user may take; `full` (one
+    ticket, not an inbox row) also the estate, the finder and the names in the history."""
     ticket.overdue = is_overdue(ticket)  # type: ignore[attr-defined]
     ticket.allowed_actions = actions_for(ticket, user, scope)  # type: ignore[attr-defined]
-    return ticket
+    return details.attach(ticket) if full else ticket
 
 
 def create_manual(data: dict[str, Any], user: User, scope: Scope) -> Ticket:

@@ -3893,6 +3893,8 @@ export interface components {
         Event: {
             action?: string;
             actor_id?: number | null;
+            /** @description the actor's display name (null: the system) */
+            actor_name?: string | null;
             /** Format: date-time */
             at?: string;
             data?: {
@@ -3909,6 +3911,14 @@ export interface components {
                 [key: string]: unknown;
             };
             message?: string;
+        };
+        Finder: {
+            /** @description complaints: the channel (e.g. 12345 hotline) */
+            channel?: string | null;
+            /** @description their display name */
+            name?: string | null;
+            /** @description who registered it */
+            user_id?: number | null;
         };
         Fix: {
             /** @default null */
@@ -4181,13 +4191,17 @@ export interface components {
             due_at?: string;
             due_provisional?: boolean;
             escalation_level?: number;
+            estate_address?: string;
             estate_id?: number;
+            estate_name?: string;
             events?: components["schemas"]["Event"][];
             /** @description flags of the latest rectification's after-photos */
             evidence?: components["schemas"]["Evidence"][];
             extension_count?: number;
             /** Format: date-time */
             found_at?: string;
+            /** @description who found it (inspector, supervisor) or a complaint's channel */
+            found_by?: components["schemas"]["Finder"];
             id?: number;
             inspection_id?: string | null;
             item_code?: string;

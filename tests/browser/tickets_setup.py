@@ -47,8 +47,10 @@ def failing_inspection(
     failures: int = 1,
     inspector: str = "inspector1",
     seed: int = 0,
+    at: tuple[float, float] | None = None,
 ) -> list[dict]:
-    """Submit an inspection of `estate` failing `failures` photo items; returns their tickets."""
+    """Submit an inspection of `estate` failing `failures` photo items, each found at `at`
+    ([lng, lat]; the estate's centroid by default); returns their tickets."""
     from tests.photos.images import phone_jpeg
 
     checklist = server.get("/api/checklists/active", inspector)["checklists"][0]
@@ -68,7 +70,7 @@ def failing_inspection(
         for i in items
         if i["answer"]["type"] == "pass_fail" and i["on_fail"]["photo"] and i["code"] not in busy
     ][:failures]
-    lng, lat = estate["centroid"]
+    lng, lat = at or estate["centroid"]
     where = {"lat": lat, "lng": lng, "accuracy_m": 6.0}
     results = []
     for item in items:

@@ -52,6 +52,8 @@ def test_high_zoom_shows_single_pins_with_state_and_overdue(world, client, login
         f for f in data["features"] if f["properties"]["id"] == world["E001"]["FAC-05"]["id"]
     )
     assert pin["properties"]["severity"] == "urgent" and pin["properties"]["overdue"] is False
+    # The code, as the ticket itself names it (several pins at one spot are listed by it).
+    assert pin["properties"]["code"] == world["E001"]["FAC-05"]["code"]
 
 
 def test_a_view_with_more_tickets_than_pins_shows_clusters(

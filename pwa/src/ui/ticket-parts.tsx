@@ -6,7 +6,14 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Estate } from '../data';
 import type { LngLat } from '../geo';
 import { formatTime, t, word } from '../i18n';
-import { photoBlob, UNIT_STATES, type TicketEvent, type TicketState, type TicketSummary } from '../tickets';
+import {
+  photoBlob,
+  UNIT_STATES,
+  type Ticket,
+  type TicketEvent,
+  type TicketState,
+  type TicketSummary,
+} from '../tickets';
 
 export function duration(ms: number): string {
   const minutes = Math.max(0, Math.floor(ms / 60_000));
@@ -44,6 +51,17 @@ export function Deadline({ ticket, now }: { ticket: TicketSummary; now: number }
       {overdue ? t('overdue_by', { d: duration(now - due) }) : t('due_in', { d: duration(due - now) })}
     </span>
   );
+}
+
+/** Who found the problem: the inspector (or the supervisor who registered it) or a complaint's
+ *  channel. A copy saved by an older app has no finder: "not recorded". */
+export function finderText(ticket: Pick<Ticket, 'source' | 'found_by'>): string {
+  const found = ticket.found_by as Ticket['found_by'] | undefined;
+  if (found?.name) return found.name;
+  if (ticket.source === 'complaint') {
+    return found?.channel ? t('found_via_channel', { c: found.channel }) : t('found_via_complaint');
+  }
+  return t('found_by_unknown');
 }
 
 export function StateTag({ state }: { state: TicketState }) {
@@ -115,7 +133,7 @@ export function Trail({ events, userId }: { events: TicketEvent[]; userId: numbe
             <span class="muted small">{formatTime(e.at)}</span>
           </div>
           <div class="muted small">
-            {e.actor_id === null ? '' : e.actor_id === userId ? t('by_me') : t('by_user', { n: e.actor_id })}
+            {e.actor_id === null ? '' : e.actor_id === userId ? t('by_me') : (e.actor_name ?? t('by_someone'))}
             {e.to_state && e.from_state !== e.to_state ? ` → ${word('state_', e.to_state)}` : ''}
           </div>
           {e.reason && <p class="small reason">{e.reason}</p>}

@@ -11,7 +11,7 @@ import type { LngLat } from '../geo';
 import { formatTime, t, word, type Key } from '../i18n';
 import { isoNow, newUuid } from '../photos';
 import { describe, describeRecord } from '../problem';
-import { FlagList } from './evidence';
+import { EvidenceCompare, FlagList } from './evidence';
 import { PhotoCapture, Thumb } from './photo-capture';
 import { useStore } from '../store';
 import { discardAction, newAction, openAction, saveAction, submitAction } from '../outbox';
@@ -19,6 +19,7 @@ import { cachedTicket, fetchTicket, type EvidenceFlag, type Ticket } from '../ti
 import { estateName, useEstates } from './firm';
 import {
   Deadline,
+  finderText,
   LazyMap,
   PhotoViewer,
   ServerPhoto,
@@ -214,11 +215,27 @@ export function TicketScreen({ id }: { id: number }) {
         <Deadline ticket={ticket} now={now} />
       </p>
       <p class="muted small">
-        {t('ticket_title', { c: ticket.code })} · {estateName(estates, ticket.estate_id)} ·{' '}
-        {t('due_at', { t: formatTime(ticket.due_at) })}
+        {t('ticket_title', { c: ticket.code })} · {t('due_at', { t: formatTime(ticket.due_at) })}
         {ticket.due_provisional && ` ${t('provisional')}`}
       </p>
+      <dl class="ticket-facts" data-testid="ticket-facts">
+        <dt>{t('estate')}</dt>
+        <dd data-testid="ticket-estate">{ticket.estate_name ?? estateName(estates, ticket.estate_id)}</dd>
+        {ticket.estate_address && (
+          <>
+            <dt>{t('estate_address')}</dt>
+            <dd data-testid="ticket-address">{ticket.estate_address}</dd>
+          </>
+        )}
+        <dt>{t('found_by')}</dt>
+        <dd data-testid="ticket-finder">{finderText(ticket)}</dd>
+      </dl>
       {ticket.description && <p class="description">{ticket.description}</p>}
+
+      <EvidenceCompare
+        photos={ticket.photos}
+        photo={(sha) => <ServerPhoto userId={userId} sha={sha} onOpen={() => setViewing(sha)} />}
+      />
 
       {[
         ['before_photos', before, 'before'],

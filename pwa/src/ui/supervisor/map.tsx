@@ -1,7 +1,8 @@
 // The supervisor's issue map: open tickets as server-made clusters (count, worst severity, overdue)
 // below zoom 15 and pins above, estate outlines filled by their latest grade. Every pan or zoom
 // asks the server again for the view (debounced; a newer view aborts the older request).
-// Counts are HTML markers, so the style needs no glyphs from anywhere.
+// Counts are HTML markers, so the style needs no glyphs from anywhere. Pins at one spot, which no
+// zoom separates, are reached through a list (stack.tsx) that a tap on them or their cluster opens.
 
 import { Map as MapLibre, Marker, type GeoJSONSource, type MapGeoJSONFeature } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -11,6 +12,7 @@ import { t } from '../../i18n';
 import { bounds, type Area } from '../../geo';
 import { baseStyle, GCJ02, project, TILES } from '../basemap';
 import { filterQuery, type Filters } from './api';
+import { asPin, ordered, StackList, type Pin, type Stack } from './stack';
 
 const SEVERITY_COLOUR = ['match', ['coalesce', ['get', 'severity'], ['get', 'worst_severity'], ''],
   'urgent', '#b3261e', 'major', '#e8710a', 'minor', '#d4a000', '#607d8b'] as const;
@@ -19,6 +21,14 @@ const GRADE_COLOUR = ['match', ['coalesce', ['get', 'grade'], ''],
 const IS_CLUSTER = ['==', ['get', 'cluster'], true] as const;
 const IS_PIN = ['!=', ['get', 'cluster'], true] as const;
 const DEBOUNCE_MS = 250;
+/** A tap lists every pin within this many pixels: pins at one spot stay reachable. */
+const NEAR_PX = 12;
+/** Cluster taps zoom in up to here; at this zoom a cluster (over MAX_FEATURES in view) is listed. */
+const CLUSTER_ZOOM_MAX = 16;
+/** A cluster of at most this many is checked for being a single spot (then listed at once). */
+const SPOT_CHECK_MAX = 50;
+/** "One spot": within about 5 m of the cluster's centre, in degrees. */
+const SPOT_DEG = 0.00005;
 
 interface Feature {
   type: 'Feature';
@@ -103,6 +113,7 @@ export default function TicketMap({
   state.current.filters = filters;
   state.current.onPick = onPick;
   const [error, setError] = useState<string | null>(null);
+  const [stack, setStack] = useState<Stack | null>(null);
 
   useEffect(() => {
     if (!box.current) return;
@@ -186,6 +197,18 @@ export default function TicketMap({
     };
     state.current.reload = schedule;
 
+    /** The open tickets in a box (display coordinates) as pins, asked at the closest zoom. */
+    const pinsIn = async (west: number, south: number, east: number, north: number) => {
+      const q = filterQuery(state.current.filters);
+      q.set('bbox', [west, south, east, north].map((v) => v.toFixed(7)).join(','));
+      q.set('zoom', '22');
+      if (GCJ02) q.set('crs', 'gcj02');
+      const found = await getJson<Collection>(`/api/map/tickets?${q}`);
+      const clustered = Boolean(found.properties?.clustered);
+      return { pins: clustered ? [] : found.features.map((f) => asPin(f.properties ?? {})), clustered };
+    };
+    const show = (pins: Pin[], tooMany = false) => setStack({ pins: ordered(pins), tooMany });
+
     instance.on('error', (e) => console.warn('map', e.error));
     instance.on('load', () => {
       addLayers(instance);
@@ -194,11 +217,39 @@ export default function TicketMap({
         const feature = e.features?.[0] as MapGeoJSONFeature | undefined;
         if (!feature) return;
         const [lng, lat] = (feature.geometry as { coordinates: [number, number] }).coordinates;
-        instance.easeTo({ center: [lng, lat], zoom: Math.min(instance.getZoom() + 2, 16) });
+        const count = Number(feature.properties?.count ?? 0);
+        const zoomIn = () => instance.easeTo({ center: [lng, lat], zoom: Math.min(instance.getZoom() + 2, CLUSTER_ZOOM_MAX) });
+        if (instance.getZoom() >= CLUSTER_ZOOM_MAX - 0.01) {
+          // Zooming no longer splits it: list what lies under the circle.
+          const { x, y } = instance.project([lng, lat]);
+          const sw = instance.unproject([x - 30, y + 30]);
+          const ne = instance.unproject([x + 30, y - 30]);
+          pinsIn(sw.lng, sw.lat, ne.lng, ne.lat).then(
+            ({ pins, clustered }) => show(pins, clustered),
+            (err) => setError(describe(err)),
+          );
+          return;
+        }
+        if (count > SPOT_CHECK_MAX) return zoomIn();
+        // All at one spot (e.g. several findings at one gate)? Then no zoom splits them: list them.
+        pinsIn(lng - SPOT_DEG, lat - SPOT_DEG, lng + SPOT_DEG, lat + SPOT_DEG).then(
+          ({ pins }) => (pins.length >= count ? show(pins) : zoomIn()),
+          () => zoomIn(),
+        );
       });
       instance.on('click', 'sv-pins', (e) => {
-        const id = e.features?.[0]?.properties?.id;
-        if (id !== undefined) state.current.onPick(Number(id));
+        const { x, y } = e.point;
+        const near = instance.queryRenderedFeatures(
+          [[x - NEAR_PX, y - NEAR_PX], [x + NEAR_PX, y + NEAR_PX]],
+          { layers: ['sv-pins'] },
+        );
+        const pins = ordered(near.map((f) => asPin(f.properties ?? {})));
+        if (pins.length > 1) show(pins);
+        else if (pins.length === 1) state.current.onPick(pins[0].id);
+      });
+      // Moved by hand: the list was of another spot.
+      instance.on('movestart', (e) => {
+        if ((e as { originalEvent?: Event }).originalEvent) setStack(null);
       });
       for (const layer of ['sv-clusters', 'sv-pins']) {
         instance.on('mouseenter', layer, () => (instance.getCanvas().style.cursor = 'pointer'));
@@ -234,6 +285,9 @@ export default function TicketMap({
       <div class="sv-map" ref={box} data-testid="sv-map" />
       {!TILES && <div class="sv-map-note">{t('sv_no_basemap')}</div>}
       {error && <div class="sv-map-error error">{t('sv_map_error', { m: error })}</div>}
+      {stack && (
+        <StackList stack={stack} selected={selected} onPick={onPick} onClose={() => setStack(null)} />
+      )}
     </div>
   );
 }

@@ -19,7 +19,8 @@ import {
   type Ticket,
   type TicketEvidence,
 } from './api';
-import { FlagList } from '../evidence';
+import { EvidenceCompare, FlagList } from '../evidence';
+import { finderText } from '../ticket-parts';
 
 const FORMS = ['reject', 'reroute', 'return', 'cancel'] as const; // actions that need a reason
 type FormAction = (typeof FORMS)[number];
@@ -108,6 +109,7 @@ function Trail({ ticket }: { ticket: Ticket }) {
         return (
           <li key={e.id}>
             <span class="muted small">{formatTime(e.at)}</span> {word('act_', e.action)}
+            {e.actor_name && <span class="muted small" data-testid="sv-trail-actor"> · {e.actor_name}</span>}
             {e.reason && <div class="small">“{e.reason}”</div>}
           </li>
         );
@@ -267,13 +269,17 @@ export default function TicketPanel({
             {ticket.overdue && <span class="tag bad">{t('sv_overdue')}</span>}
           </p>
           {ticket.description && <p>{ticket.description}</p>}
-          <dl class="sv-facts">
+          <dl class="sv-facts" data-testid="sv-facts">
+            <dt>{t('estate')}</dt><dd data-testid="sv-estate">{ticket.estate_name ?? `#${ticket.estate_id}`}</dd>
+            {ticket.estate_address && <><dt>{t('estate_address')}</dt><dd data-testid="sv-address">{ticket.estate_address}</dd></>}
+            <dt>{t('found_by')}</dt><dd data-testid="sv-finder">{finderText(ticket)}</dd>
             <dt>{t('sv_responsible')}</dt><dd>{orgName(ticket.responsible_org_id)}</dd>
             <dt>{t('sv_found')}</dt><dd>{formatTime(ticket.found_at)}</dd>
             <dt>{t('sv_deadline')}</dt><dd>{formatTime(ticket.due_at)}</dd>
             <dt>{t('sv_rework_count')}</dt><dd>{ticket.rework_count}</dd>
           </dl>
           <Actions ticket={ticket} onDone={done} />
+          <EvidenceCompare photos={ticket.photos} photo={(sha, label) => <Photo sha={sha} label={label} />} />
           <Photos ticket={ticket} evidence={evidence} />
           <h3>{t('sv_evidence')}</h3>
           <div data-testid="sv-evidence"><Evidence evidence={evidence} /></div>
