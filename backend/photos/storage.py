@@ -207,6 +207,7 @@ class S3Storage:
         endpoint_url: str | None = None,
         region: str | None = None,
         client: S3Client | None = None,
+        addressing: str | None = None,
     ) -> None:
         if not _BUCKET_RE.fullmatch(bucket) or ".." in bucket:
             raise ValueError(f"invalid S3 bucket name {bucket!r}")
@@ -216,7 +217,10 @@ class S3Storage:
         ):
             raise ValueError(f"invalid S3 key prefix {prefix!r}")
         self.bucket, self.prefix = bucket, prefix
-        self._client = client if client is not None else _make_client(endpoint_url, region)
+        self.addressing = addressing_style(endpoint_url, addressing)
+        self._client = (
+            client if client is not None else _make_client(endpoint_url, region, self.addressing)
+        )
 
     def __repr__(self) -> str:
         return f"S3Storage({self.bucket!r}, prefix={self.prefix!r})"
@@ -267,18 +271,41 @@ class S3Storage:
                 raise
 
 
-def _make_client(endpoint_url: str | None, region: str | None) -> S3Client:
+ADDRESSING_STYLES: Final = ("path", "virtual")
+# Providers that refuse path-style requests (new Tencent COS buckets) or document only the
+# virtual-hosted style (Aliyun OSS, AWS): bucket.endpoint/key.
+_VIRTUAL_HOSTED: Final = ("aliyuncs.com", "myqcloud.com", "amazonaws.com")
+
+
+def addressing_style(endpoint_url: str | None, asked: str | None) -> str:
+    """`path` (endpoint/bucket/key) or `virtual` (bucket.endpoint/key): as asked, else by provider.
+
+    Self-hosted stores (MinIO, Ceph) are reached by an IP or a single host name, so the bucket
+    cannot go in the host: path style. Known clouds get virtual-hosted style.
+    """
+    if asked is not None:
+        if asked not in ADDRESSING_STYLES:
+            raise ValueError(f"S3 addressing must be one of {', '.join(ADDRESSING_STYLES)}")
+        return asked
+    host = (urlsplit(endpoint_url).hostname or "") if endpoint_url else "s3.amazonaws.com"
+    cloud = any(host == d or host.endswith(f".{d}") for d in _VIRTUAL_HOSTED)
+    return "virtual" if cloud else "path"
+
+
+def _make_client(endpoint_url: str | None, region: str | None, addressing: str) -> S3Client:
     # Imported here so that deployments on local disk never pay for importing boto3.
     import boto3
     from botocore.config import Config
 
-    options: dict[str, Any] = {"retries": {"max_attempts": 5, "mode": "standard"}}
+    options: dict[str, Any] = {
+        "retries": {"max_attempts": 5, "mode": "standard"},
+        "s3": {"addressing_style": addressing},
+    }
     if endpoint_url:
         if urlsplit(endpoint_url).scheme not in ("http", "https"):
             raise ValueError("S3 endpoint_url must be an http:// or https:// URL")
-        # S3-compatible stores (MinIO, Ceph, cloud OSS) want path-style addressing, and many
-        # reject the newer default CRC checksum headers; Content-MD5 still guards the bytes.
-        options["s3"] = {"addressing_style": "path"}
+        # S3-compatible stores (MinIO, Ceph, cloud OSS) often reject the newer default CRC
+        # checksum headers; Content-MD5 still guards the bytes.
         options["request_checksum_calculation"] = "when_required"
         options["response_checksum_validation"] = "when_required"
     session = boto3.session.Session()
@@ -296,7 +323,9 @@ def _is_missing(error: Exception) -> bool:
 
 
 _LOCAL_HELP: Final = "use local:/absolute/path or local:relative/path"
-_S3_HELP: Final = "use s3://bucket/prefix?endpoint_url=http://host:9000&region=us-east-1"
+_S3_HELP: Final = (
+    "use s3://bucket/prefix?endpoint_url=http://host:9000&region=us-east-1&addressing=path"
+)
 
 
 def storage_from_url(url: str) -> PhotoStorage:
@@ -316,7 +345,7 @@ def storage_from_url(url: str) -> PhotoStorage:
                 f"bad S3 photo storage URL ({_S3_HELP}); credentials go in AWS_* variables"
             )
         query = parse_qs(parts.query, keep_blank_values=True)
-        unknown = set(query) - {"endpoint_url", "region"}
+        unknown = set(query) - {"endpoint_url", "region", "addressing"}
         if unknown or any(len(values) != 1 for values in query.values()):
             raise ValueError(f"bad S3 photo storage URL options {sorted(unknown)}: {_S3_HELP}")
         return S3Storage(
@@ -324,6 +353,7 @@ def storage_from_url(url: str) -> PhotoStorage:
             parts.path,
             endpoint_url=query.get("endpoint_url", [None])[0] or None,
             region=query.get("region", [None])[0] or None,
+            addressing=query.get("addressing", [None])[0] or None,
         )
     shown = repr(scheme[:16]) if colon else "(none)"
     raise ValueError(f"unknown photo storage URL scheme {shown}: {_LOCAL_HELP}, or {_S3_HELP}")

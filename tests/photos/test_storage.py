@@ -354,3 +354,61 @@ def test_bad_storage_urls(url: str) -> None:
     with pytest.raises(ValueError) as raised:
         storage_from_url(url)
     assert "hunter2secret" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "asked", "style"),
+    [
+        ("https://oss-cn-hangzhou.aliyuncs.com", None, "virtual"),
+        ("https://cos.ap-beijing.myqcloud.com", None, "virtual"),
+        (None, None, "virtual"),  # AWS itself
+        ("http://10.0.0.5:9000", None, "path"),  # MinIO / Ceph on the city's own network
+        ("http://minio.internal:9000", None, "path"),
+        ("https://oss-cn-hangzhou.aliyuncs.com", "path", "path"),  # asked for explicitly
+        ("http://10.0.0.5:9000", "virtual", "virtual"),
+    ],
+)
+def test_addressing_style_follows_the_provider_unless_asked(endpoint, asked, style) -> None:
+    from backend.photos.storage import addressing_style
+
+    assert addressing_style(endpoint, asked) == style
+
+
+def test_an_unknown_addressing_style_is_refused_at_configuration() -> None:
+    with pytest.raises(ValueError, match="addressing must be one of path, virtual"):
+        storage_from_url("s3://bucket/p?endpoint_url=http://h:9000&addressing=dns")
+
+
+@pytest.mark.parametrize("style", ["path", "virtual"])
+def test_both_addressing_styles_store_and_read_on_a_real_s3_api(
+    style: str, s3_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Virtual-hosted requests name the bucket in the host (bucket.localhost resolves to the
+    moto server here); path-style ones name it in the path."""
+    import socket
+
+    resolve = socket.getaddrinfo
+
+    def localhost_subdomains(host, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return resolve("127.0.0.1" if str(host).endswith(".localhost") else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", localhost_subdomains)
+    port = s3_endpoint.rsplit(":", 1)[1]
+    store = storage_from_url(
+        f"s3://{BUCKET}/style-{style}?endpoint_url=http://localhost:{port}"
+        f"&region=us-east-1&addressing={style}"
+    )
+    seen: list[str] = []
+    store._client.meta.events.register(  # type: ignore[attr-defined]
+        "before-send.s3", lambda request, **_: seen.append(request.url)
+    )
+    sha, data = blob(seed=7)
+    key = key_for("original", sha)
+    store.put(key, data, "image/jpeg")
+    assert store.get(key) == data
+    expected = (
+        f"http://{BUCKET}.localhost:{port}/style-virtual/"
+        if style == "virtual"
+        else f"http://localhost:{port}/{BUCKET}/style-path/"
+    )
+    assert seen and all(url.startswith(expected) for url in seen), seen
