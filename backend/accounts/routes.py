@@ -13,6 +13,7 @@ from backend.accounts.models import Role, User
 from backend.accounts.schemas import (
     LoginSchema,
     MeSchema,
+    PasswordChangeSchema,
     TokenSchema,
     UserCreateSchema,
     UserListArgs,
@@ -40,18 +41,31 @@ def login(credentials: dict[str, str]) -> dict[str, Any]:
 
 
 @auth_blp.route("/auth/logout", methods=["POST"])
-@auth_required()
+@auth_required(while_password_reset=True)
 @auth_blp.response(204)
 def logout() -> None:
     """Revoke the token used for this request."""
     services.revoke(current_token())
 
 
+@auth_blp.route("/auth/password", methods=["POST"])
+@auth_required(while_password_reset=True)
+@auth_blp.arguments(PasswordChangeSchema)
+@auth_blp.response(200, MeSchema)
+def change_password(data: dict[str, str]) -> User:
+    """Change your own password (8–256 characters). A wrong current password is a 422
+    `wrong_password` and counts as a failed sign-in; your other sessions are signed out."""
+    return services.change_own_password(
+        current_user(), current_token(), data["current_password"], data["new_password"]
+    )
+
+
 @auth_blp.route("/me")
-@auth_required()
+@auth_required(while_password_reset=True)
 @auth_blp.response(200, MeSchema)
 def me() -> User:
-    """The signed-in user, role and scope."""
+    """The signed-in user, role and scope. `must_change_password`: every other call answers
+    403 `password_change_required` until POST /api/auth/password."""
     return current_user()
 
 
@@ -85,7 +99,7 @@ class UserById(MethodView):
     @users_blp.arguments(UserUpdateSchema)
     @users_blp.response(200, UserSchema)
     def patch(self, changes: dict[str, Any], user_id: int) -> User:
-        return services.update_user(services.get_user(user_id), changes)
+        return services.update_user(services.get_user(user_id), changes, by=current_user())
 
 
 blueprints = (auth_blp, users_blp)
