@@ -52,9 +52,13 @@ def logout() -> None:
 @auth_required(while_password_reset=True)
 @auth_blp.arguments(PasswordChangeSchema)
 @auth_blp.response(200, MeSchema)
+@auth_blp.alt_response(429, response="TOO_MANY_REQUESTS")
 def change_password(data: dict[str, str]) -> User:
-    """Change your own password (8–256 characters). A wrong current password is a 422
-    `wrong_password` and counts as a failed sign-in; your other sessions are signed out."""
+    """Change your own password.
+
+    The new one has 8–256 characters and differs from the current one. A wrong current password
+    is a 422 `wrong_password` and counts as a failed sign-in (429 after repeated failures). Your
+    other sessions are signed out; this one stays."""
     return services.change_own_password(
         current_user(), current_token(), data["current_password"], data["new_password"]
     )
@@ -64,8 +68,11 @@ def change_password(data: dict[str, str]) -> User:
 @auth_required(while_password_reset=True)
 @auth_blp.response(200, MeSchema)
 def me() -> User:
-    """The signed-in user, role and scope. `must_change_password`: every other call answers
-    403 `password_change_required` until POST /api/auth/password."""
+    """The signed-in user, role and scope.
+
+    While `must_change_password` is true (an administrator reset the password), every call but
+    this one, POST /api/auth/password and POST /api/auth/logout answers 403
+    `password_change_required`."""
     return current_user()
 
 

@@ -41,10 +41,12 @@ class Organisations(MethodView):
     @orgs_blp.arguments(OrganisationCreateSchema)
     @orgs_blp.response(201, OrganisationSchema)
     def post(self, data: dict[str, Any]) -> Organisation:
-        """Register a party. Its kind decides its seat: a street office names its street, a
-        district authority its district, a community committee its community, an owners'
-        committee its estate; a utility its utility_kind. Supervisors register parties seated
-        in their jurisdiction (403 otherwise)."""
+        """Register an organisation (administrators; supervisors within their jurisdiction).
+
+        Its kind decides its seat: a street office names its street, a district authority its
+        district, a community committee its community, an owners' committee its estate; a
+        utility names its utility_kind. Supervisors register organisations seated in their
+        jurisdiction (403 otherwise)."""
         return admin.create_organisation(data, current_scope())
 
 
@@ -59,8 +61,10 @@ class OrganisationById(MethodView):
     @orgs_blp.arguments(OrganisationUpdateSchema)
     @orgs_blp.response(200, OrganisationSchema)
     def patch(self, changes: dict[str, Any], organisation_id: int) -> Organisation:
-        """Edit or (de)activate. Deactivation is refused (409 `organisation_in_use`) while the
-        party holds current contracts or custody, open tickets or active users."""
+        """Edit or (de)activate an organisation.
+
+        Deactivation is refused (409 `organisation_in_use`) while it holds current contracts or
+        custody, open tickets or active users, or is its street's only street office."""
         organisation = services.get_organisation(organisation_id)
         return admin.update_organisation(organisation, changes, current_scope())
 

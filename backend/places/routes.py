@@ -135,8 +135,10 @@ class Grids(MethodView):
     @grids_blp.arguments(GridCreateSchema)
     @grids_blp.response(201, GridSchema)
     def post(self, data: dict[str, Any]):
-        """Register a grid of a street (admin); the street's estates move to the grid holding
-        them. Inspectors are then assigned to it (PATCH /api/users/{id} grid_ids)."""
+        """Register a grid of a street (admin).
+
+        The street's estates move to the grid holding them. Inspectors are then assigned to it
+        (PATCH /api/users/{id} grid_ids)."""
         boundary = to_wgs84(data["geometry"], data["crs"])
         grid = admin.create_grid(data["code"], data["name"], data["street_id"], boundary)
         return present_grid(grid, data["crs"])
