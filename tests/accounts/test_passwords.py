@@ -115,3 +115,44 @@ def test_cli_asks_for_passwords_and_takes_them_from_stdin(app, dbsession):
         args=["users", "set-password", "nobody-here", "--password-stdin"], input="long-pass\n"
     )
     assert unknown.exit_code != 0 and "no user" in unknown.output
+
+
+def test_after_a_reset_every_operation_but_three_waits_for_the_new_password(app, client, dbsession):
+    """Every signed-in route of the access matrix, called by a user whose password was reset."""
+    import uuid
+
+    from werkzeug.routing import IntegerConverter
+
+    from tests.security.test_access_matrix import MATRIX, PUBLIC, _routes
+    from tests.security.tokens import bearer
+
+    user = dbsession.scalar(sa.select(User).where(User.username == "supervisor1"))
+    user.must_change_password = True
+    dbsession.flush()
+    headers = {**bearer(dbsession, "supervisor1"), "Tus-Resumable": "1.0.0"}
+    allowed = {"GET /api/me", "POST /api/auth/password", "POST /api/auth/logout"}
+    routes = _routes(app)
+    urls = app.url_map.bind("localhost")
+    wrong, checked = [], 0
+    for key, row in MATRIX.items():
+        if row.who == PUBLIC or key in allowed:
+            continue
+        checked += 1
+        method = key.split(" ", 1)[0]
+        rule = routes[key]
+        values: dict[str, object] = {}
+        for name, converter in rule._converters.items():
+            if isinstance(converter, IntegerConverter):
+                values[name] = 1
+            elif "uuid" in type(converter).__name__.lower() or name == "inspection_id":
+                values[name] = str(uuid.uuid4())
+            else:
+                values[name] = {"sha256": "a" * 64, "variant": "display"}.get(name, "estates")
+        path = urls.build(rule.endpoint, values, method=method)
+        response = client.open(path, method=method, headers=headers, json={})
+        code = (response.get_json(silent=True) or {}).get("code")
+        if response.status_code != 403 or (method != "HEAD" and code != "password_change_required"):
+            wrong.append(f"{key}: {response.status_code} {response.get_data(as_text=True)[:80]}")
+    assert not wrong, "\n".join(wrong)
+    assert checked > 50
+    assert client.get("/api/me", headers=headers).status_code == 200
