@@ -51,7 +51,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.photos.cli import photos_cli
     from backend.photos.routes import blp as photos_blp
     from backend.photos.upload_routes import blp as photo_uploads_blp
+    from backend.places.admin_cli import grids_cli, orgs_cli
     from backend.places.cli import places_cli
+    from backend.places.org_routes import blueprints as org_blueprints
     from backend.places.routes import blueprints as place_blueprints
     from backend.reports.cli import reports_cli
     from backend.reports.map_routes import blp as map_blp
@@ -65,6 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         health_blp,
         *account_blueprints,
         *place_blueprints,
+        *org_blueprints,
         checklists_blp,
         photo_uploads_blp,
         photos_blp,
@@ -94,6 +97,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for group in (
         users_cli,
         places_cli,
+        orgs_cli,
+        grids_cli,
         checklists_cli,
         tickets_cli,
         demo_cli,

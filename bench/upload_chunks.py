@@ -129,9 +129,11 @@ def main() -> None:
         # An empty instance with one uploader: the demo world adds nothing to an upload.
         setup = (
             ("db", "upgrade"),
-            ("users", "create", "bench1", "--role", "inspector", "--password", DEMO_PASSWORD),
+            ("users", "create", "bench1", "--role", "inspector"),
         )
-        server = start_server(Path(folder), workers=args.workers, setup=setup)
+        # The password comes from the environment: commands never take one as an argument.
+        password = {"WUHAO_USER_PASSWORD": DEMO_PASSWORD}
+        server = start_server(Path(folder), workers=args.workers, environment=password, setup=setup)
         try:
             token = server.token("bench1")
             seed = 100

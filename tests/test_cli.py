@@ -14,11 +14,11 @@ def test_users_create_with_scope(app, dbsession):
             "supervisor",
             "--street",
             "210202002",
-            "--password",
-            "long-password",
+            "--password-stdin",
             "--name",
             "人民路督查",
-        ]
+        ],
+        input="long-password\n",
     )
     assert result.exit_code == 0, result.output
     user = dbsession.scalar(sa.select(User).where(User.username == "street9"))
@@ -36,13 +36,14 @@ def test_users_create_refuses_bad_scope_clearly(app, dbsession):
             "inspector",
             "--grid",
             "G-NOPE",
-            "--password",
-            "long-password",
-        ]
+            "--password-stdin",
+        ],
+        input="long-password\n",
     )
     assert result.exit_code != 0 and "no grid 'G-NOPE'" in result.output
     result = runner.invoke(
-        args=["users", "create", "x2", "--role", "firm", "--password", "long-password"]
+        args=["users", "create", "x2", "--role", "firm", "--password-stdin"],
+        input="long-password\n",
     )
     assert result.exit_code != 0 and "organisation_id" in result.output
     assert dbsession.scalar(sa.select(User).where(User.username.in_(["x1", "x2"]))) is None

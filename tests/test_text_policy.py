@@ -172,8 +172,8 @@ def test_command_line_imports_refuse_control_characters(app, dbsession, tmp_path
     assert (
         result.exit_code != 0 and "property 'name'" in result.output and "U+001B" in result.output
     )
-    user = runner.invoke(args=["users", "create", "ctl-user", "--role", "admin",
-                               "--password", "long-enough-1", "--name", "坏\x01人"])  # fmt: skip
+    user = runner.invoke(args=["users", "create", "ctl-user", "--role", "admin", "--password-stdin",
+                               "--name", "坏\x01人"], input="long-enough-1\n")  # fmt: skip
     assert user.exit_code != 0 and "U+0001" in user.output
     key = runner.invoke(args=["open311", "create-key", "热线\x00"])
     assert key.exit_code != 0 and "U+0000" in key.output

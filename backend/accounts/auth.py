@@ -27,14 +27,22 @@ def bearer_token() -> str:
     return token.strip()
 
 
-def auth_required(*roles: Role) -> Callable[[F], F]:
+PASSWORD_CHANGE_FIRST = "请先修改密码 (change your password first: an administrator reset it)"
+
+
+def auth_required(*roles: Role, while_password_reset: bool = False) -> Callable[[F], F]:
     """Require a valid token, and one of `roles` if given. Put it right under @blp.route so it
-    runs before argument parsing: strangers learn nothing about valid input."""
+    runs before argument parsing: strangers learn nothing about valid input.
+
+    A user whose password an administrator reset is refused (403 `password_change_required`)
+    everywhere but the views marked `while_password_reset` (who am I, change it, sign out)."""
 
     def decorator(view: F) -> F:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             user, token = authenticate(bearer_token())
+            if user.must_change_password and not while_password_reset:
+                raise Forbidden(PASSWORD_CHANGE_FIRST, code="password_change_required")
             if roles and user.role not in roles:
                 allowed = ", ".join(role.value for role in roles)
                 raise Forbidden(
@@ -47,7 +55,8 @@ def auth_required(*roles: Role) -> Callable[[F], F]:
         manual = dict(apidoc.get("manual_doc", {}))
         manual["security"] = [{"bearerAuth": []}]
         # Document the answers this decorator itself gives (flask-smorest names the responses).
-        refusals = {"401": "UNAUTHORIZED", **({"403": "FORBIDDEN"} if roles else {})}
+        may_refuse = bool(roles) or not while_password_reset
+        refusals = {"401": "UNAUTHORIZED", **({"403": "FORBIDDEN"} if may_refuse else {})}
         manual["responses"] = {**manual.get("responses", {}), **refusals}
         apidoc["manual_doc"] = manual
         wrapper._apidoc = apidoc  # type: ignore[attr-defined]

@@ -1,18 +1,27 @@
-"""`flask users create` and `flask users list`."""
+"""`flask users create|set-password|list`.
+
+Passwords are asked for (hidden, twice), never taken as an argument: a command line ends up in
+the shell history and in `ps`. Scripts pipe it in with --password-stdin or set
+WUHAO_USER_PASSWORD.
+"""
 
 from __future__ import annotations
+
+import os
+import sys
 
 import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from backend.accounts.models import Role
-from backend.accounts.services import UserSpec, create_user, user_query
+from backend.accounts.services import UserSpec, create_user, find_user, set_password, user_query
 from backend.database import db
 from backend.errors import AppError
 from backend.places.models import District, Grid, Organisation, Street
 
 users_cli = AppGroup("users", help="User accounts.")
+PASSWORD_ENV = "WUHAO_USER_PASSWORD"
 
 
 def _resolve(model, column, value: str | None, what: str) -> int | None:
@@ -24,48 +33,101 @@ def _resolve(model, column, value: str | None, what: str) -> int | None:
     return found
 
 
+def _password(from_stdin: bool) -> str:
+    """The new password: from stdin (first line), the environment, or asked for twice."""
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise click.UsageError("--password-stdin: nothing on standard input")
+        return password
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _fail(error: AppError) -> click.ClickException:
+    db.session.rollback()
+    details = "; ".join(f"{k}: {v}" for k, v in dict(error.errors).items())
+    return click.ClickException(f"{error.message} {details}".strip())
+
+
+password_stdin = click.option(
+    "--password-stdin",
+    is_flag=True,
+    help=f"read the password from standard input (or set {PASSWORD_ENV}); else it is asked for",
+)
+
+
 @users_cli.command("create")
 @click.argument("username")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@password_stdin
 @click.option("--name", "display_name", default="")
 @click.option("--org", "organisation", help="organisation name (firm users)")
 @click.option("--district", help="district code (district supervisors)")
 @click.option("--street", help="street code (street supervisors)")
 @click.option("--grid", "grids", multiple=True, help="grid code (inspectors; repeatable)")
+@click.option("--must-change-password", is_flag=True, help="ask for a new one at first sign-in")
 def create_command(
     username: str,
     role: str,
-    password: str,
+    password_stdin: bool,
     display_name: str,
     organisation: str | None,
     district: str | None,
     street: str | None,
     grids: tuple[str, ...],
+    must_change_password: bool,
 ) -> None:
     """Create a user with a role and scope."""
     grid_ids = [_resolve(Grid, Grid.code, code, "grid") for code in grids]
     spec = UserSpec(
         username=username,
-        password=password,
+        password="",
         role=Role(role),
         display_name=display_name,
         organisation_id=_resolve(Organisation, Organisation.name, organisation, "organisation"),
         district_id=_resolve(District, District.code, district, "district"),
         street_id=_resolve(Street, Street.code, street, "street"),
         grid_ids=[grid_id for grid_id in grid_ids if grid_id is not None],
+        must_change_password=must_change_password,
     )
+    spec.password = _password(password_stdin)
     try:
         user = create_user(spec)
     except AppError as error:
-        db.session.rollback()
-        details = "; ".join(f"{k}: {v}" for k, v in dict(error.errors).items())
-        raise click.ClickException(f"{error.message} {details}".strip()) from None
+        raise _fail(error) from None
     db.session.commit()
     click.echo(f"created {user.role.value} {user.username} (id {user.id})")
+
+
+@users_cli.command("set-password")
+@click.argument("username")
+@password_stdin
+@click.option(
+    "--temporary/--final",
+    default=True,
+    help="temporary (default): the user must pick a new one at next sign-in",
+)
+def set_password_command(username: str, password_stdin: bool, temporary: bool) -> None:
+    """Reset a user's password; signs them out everywhere."""
+    user = find_user(username)
+    if user is None:
+        raise click.BadParameter(f"no user {username!r}")
+    try:
+        set_password(user, _password(password_stdin), must_change=temporary)
+    except AppError as error:
+        raise _fail(error) from None
+    db.session.commit()
+    then = "must change it at next sign-in" if temporary else "may keep it"
+    click.echo(f"password of {user.username} set; they {then}")
 
 
 @users_cli.command("list")
 def list_command() -> None:
     for user in db.session.scalars(user_query()):
-        click.echo(f"{user.id:5} {user.username:20} {user.role.value:11} {user.display_name}")
+        flags = " (must change password)" if user.must_change_password else ""
+        state = "" if user.is_active else " (disabled)"
+        click.echo(
+            f"{user.id:5} {user.username:20} {user.role.value:11} {user.display_name}{state}{flags}"
+        )

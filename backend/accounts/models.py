@@ -55,6 +55,9 @@ class User(db.Model):
     district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"), nullable=True)
     street_id: Mapped[int | None] = mapped_column(sa.ForeignKey("streets.id"), nullable=True)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Set when an administrator resets the password: until the user picks their own, the API
+    # answers only /api/me, /api/auth/password and /api/auth/logout.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 

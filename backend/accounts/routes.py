@@ -13,6 +13,7 @@ from backend.accounts.models import Role, User
 from backend.accounts.schemas import (
     LoginSchema,
     MeSchema,
+    PasswordChangeSchema,
     TokenSchema,
     UserCreateSchema,
     UserListArgs,
@@ -40,18 +41,38 @@ def login(credentials: dict[str, str]) -> dict[str, Any]:
 
 
 @auth_blp.route("/auth/logout", methods=["POST"])
-@auth_required()
+@auth_required(while_password_reset=True)
 @auth_blp.response(204)
 def logout() -> None:
     """Revoke the token used for this request."""
     services.revoke(current_token())
 
 
+@auth_blp.route("/auth/password", methods=["POST"])
+@auth_required(while_password_reset=True)
+@auth_blp.arguments(PasswordChangeSchema)
+@auth_blp.response(200, MeSchema)
+@auth_blp.alt_response(429, response="TOO_MANY_REQUESTS")
+def change_password(data: dict[str, str]) -> User:
+    """Change your own password.
+
+    The new one has 8–256 characters and differs from the current one. A wrong current password
+    is a 422 `wrong_password` and counts as a failed sign-in (429 after repeated failures). Your
+    other sessions are signed out; this one stays."""
+    return services.change_own_password(
+        current_user(), current_token(), data["current_password"], data["new_password"]
+    )
+
+
 @auth_blp.route("/me")
-@auth_required()
+@auth_required(while_password_reset=True)
 @auth_blp.response(200, MeSchema)
 def me() -> User:
-    """The signed-in user, role and scope."""
+    """The signed-in user, role and scope.
+
+    While `must_change_password` is true (an administrator reset the password), every call but
+    this one, POST /api/auth/password and POST /api/auth/logout answers 403
+    `password_change_required`."""
     return current_user()
 
 
@@ -85,7 +106,7 @@ class UserById(MethodView):
     @users_blp.arguments(UserUpdateSchema)
     @users_blp.response(200, UserSchema)
     def patch(self, changes: dict[str, Any], user_id: int) -> User:
-        return services.update_user(services.get_user(user_id), changes)
+        return services.update_user(services.get_user(user_id), changes, by=current_user())
 
 
 blueprints = (auth_blp, users_blp)

@@ -41,6 +41,9 @@ class UserSchema(Schema):
     street_id = fields.Integer(allow_none=True)
     grid_ids = fields.Method("_grid_ids")
     is_active = fields.Boolean()
+    must_change_password = fields.Boolean(
+        metadata={"description": "an administrator reset the password: pick a new one first"}
+    )
     last_login_at = fields.DateTime(allow_none=True)
 
     def _grid_ids(self, user) -> list[int]:
@@ -69,24 +72,44 @@ class TokenSchema(Schema):
     user = fields.Nested(MeSchema)
 
 
+PASSWORD_RULE = validate.Length(min=8, max=256)
+
+
+class PasswordChangeSchema(Schema):
+    current_password = fields.String(
+        required=True, validate=validate.Length(min=1, max=256), load_only=True
+    )
+    new_password = fields.String(
+        required=True,
+        validate=PASSWORD_RULE,
+        load_only=True,
+        metadata={"description": "8–256 characters, not the current password"},
+    )
+
+
 class UserCreateSchema(Schema):
     username = fields.String(
         required=True,
         validate=validate.Regexp(r"^[A-Za-z0-9_.\-]{3,64}$", error="3–64 letters, digits, _ . -"),
     )
-    password = fields.String(
-        required=True, validate=validate.Length(min=8, max=256), load_only=True
-    )
+    password = fields.String(required=True, validate=PASSWORD_RULE, load_only=True)
     display_name = Text(single_line=True, validate=validate.Length(max=100))
     role = fields.Enum(Role, required=True)
     organisation_id = fields.Integer(allow_none=True)
     district_id = fields.Integer(allow_none=True)
     street_id = fields.Integer(allow_none=True)
     grid_ids = fields.List(fields.Integer(), load_default=list)
+    must_change_password = fields.Boolean(
+        load_default=False, metadata={"description": "ask for a new password at first sign-in"}
+    )
 
 
 class UserUpdateSchema(Schema):
-    password = fields.String(validate=validate.Length(min=8, max=256), load_only=True)
+    password = fields.String(
+        validate=PASSWORD_RULE,
+        load_only=True,
+        metadata={"description": "a reset: the user must pick a new one at next sign-in"},
+    )
     display_name = Text(single_line=True, validate=validate.Length(max=100))
     role = fields.Enum(Role)
     organisation_id = fields.Integer(allow_none=True)

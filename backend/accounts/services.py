@@ -19,7 +19,13 @@ from sqlalchemy.orm import contains_eager
 from backend.accounts.models import AuthToken, LoginThrottle, Role, User
 from backend.clock import utcnow
 from backend.database import db, keep_changes_on_error
-from backend.errors import Conflict, NotFound, TooManyRequests, Unauthorized, ValidationFailed
+from backend.errors import (
+    Conflict,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+    ValidationFailed,
+)
 from backend.places.models import District, Grid, Organisation, OrgKind, Street
 from backend.places.scope import Scope
 from backend.text import require_allowed
@@ -74,18 +80,26 @@ def _throttle_for(username: str) -> LoginThrottle:
     return found
 
 
-def login(username: str, password: str, now: datetime | None = None) -> IssuedToken:
-    """Check credentials and issue a token. After LOGIN_MAX_FAILURES consecutive failures the
-    username is locked for LOGIN_LOCK_SECONDS, doubling with each further failure (max 1 h)."""
-    now = now or utcnow()
-    key = username.strip().lower()[:64]
-    throttle = _throttle_for(key)
+def _throttle_key(username: str) -> str:
+    return username.strip().lower()[:64]
+
+
+def _check_not_locked(throttle: LoginThrottle, now: datetime) -> None:
     if throttle.locked_until is not None and throttle.locked_until > now:
         wait = math.ceil((throttle.locked_until - now).total_seconds())
         raise TooManyRequests(
             f"登录失败次数过多,请 {wait} 秒后再试 (too many failed logins, retry in {wait} s)",
             headers={"Retry-After": str(wait)},
         )
+
+
+def login(username: str, password: str, now: datetime | None = None) -> IssuedToken:
+    """Check credentials and issue a token. After LOGIN_MAX_FAILURES consecutive failures the
+    username is locked for LOGIN_LOCK_SECONDS, doubling with each further failure (max 1 h)."""
+    now = now or utcnow()
+    key = _throttle_key(username)
+    throttle = _throttle_for(key)
+    _check_not_locked(throttle, now)
     user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == key))
     ok = _password_matches(user.password_hash if user else _DUMMY_HASH, password)
     if not ok or user is None or not user.is_active:
@@ -97,6 +111,44 @@ def login(username: str, password: str, now: datetime | None = None) -> IssuedTo
         user.password_hash = _hasher.hash(password)
     user.last_login_at = now
     return issue_token(user, now)
+
+
+def change_own_password(
+    user: User, token: AuthToken, current: str, new: str, now: datetime | None = None
+) -> User:
+    """The signed-in user picks a new password. A wrong current password counts as a failed
+    login (a stolen token must not become a way to guess the password); every other session of
+    the user is signed out, this one stays."""
+    now = now or utcnow()
+    throttle = _throttle_for(_throttle_key(user.username))
+    _check_not_locked(throttle, now)
+    if not _password_matches(user.password_hash, current):
+        _record_failure(throttle, now)
+        raise ValidationFailed(
+            "当前密码不正确 (the current password is wrong)",
+            {"current_password": ["wrong password"]},
+            code="wrong_password",
+        )
+    throttle.failures = 0
+    throttle.locked_until = None
+    if new == current:
+        raise ValidationFailed(
+            "新密码不能与当前密码相同 (the new password must differ from the current one)",
+            {"new_password": ["same as the current password"]},
+        )
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    db.session.execute(
+        sa.update(AuthToken)
+        .where(
+            AuthToken.user_id == user.id,
+            AuthToken.id != token.id,
+            AuthToken.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
+    )
+    db.session.flush()
+    return user
 
 
 def _record_failure(throttle: LoginThrottle, now: datetime) -> None:
@@ -193,6 +245,7 @@ class UserSpec:
     district_id: int | None = None
     street_id: int | None = None
     grid_ids: Sequence[int] = ()
+    must_change_password: bool = False
 
 
 # Units that manage estates and answer their tickets through the firm inbox: property firms,
@@ -200,7 +253,8 @@ class UserSpec:
 UNIT_KINDS = frozenset({OrgKind.property_firm, OrgKind.owners_committee})
 
 
-def _check_role_scope(spec: UserSpec) -> list[Grid]:
+def _check_role_scope(spec: UserSpec, current_org_id: int | None = None) -> list[Grid]:
+    """`current_org_id`: the user's organisation now, which may stay even if deactivated."""
     errors: dict[str, list[str]] = {}
     grids: list[Grid] = []
     if spec.district_id is not None and db.session.get(District, spec.district_id) is None:
@@ -211,6 +265,8 @@ def _check_role_scope(spec: UserSpec) -> list[Grid]:
     if spec.organisation_id is not None and org is None:
         # Any role may name its unit (e.g. a street office), but it must exist.
         errors["organisation_id"] = ["unknown organisation"]
+    elif org is not None and not org.is_active and org.id != current_org_id:
+        errors["organisation_id"] = ["the organisation is deactivated"]
     elif spec.role is Role.firm and (org is None or org.kind not in UNIT_KINDS):
         errors["organisation_id"] = [
             "a firm user needs a property firm or owners' committee organisation"
@@ -245,6 +301,7 @@ def create_user(spec: UserSpec) -> User:
         district_id=spec.district_id,
         street_id=spec.street_id,
         grids=grids,
+        must_change_password=spec.must_change_password,
     )
     db.session.add(user)
     db.session.flush()
@@ -264,7 +321,9 @@ def get_user(user_id: int) -> User:
     return user
 
 
-def update_user(user: User, changes: dict) -> User:
+def update_user(user: User, changes: dict, by: User | None = None) -> User:
+    """Apply an administrator's changes. A password set by someone else is a reset: the user
+    must pick their own at next sign-in."""
     spec = UserSpec(
         username=user.username,
         password="",
@@ -274,7 +333,7 @@ def update_user(user: User, changes: dict) -> User:
         street_id=changes.get("street_id", user.street_id),
         grid_ids=changes.get("grid_ids", [grid.id for grid in user.grids]),
     )
-    grids = _check_role_scope(spec)
+    grids = _check_role_scope(spec, user.organisation_id)
     user.role = spec.role
     user.organisation_id = spec.organisation_id
     user.district_id = spec.district_id
@@ -283,14 +342,20 @@ def update_user(user: User, changes: dict) -> User:
     if "display_name" in changes:
         user.display_name = changes["display_name"]
     if "password" in changes:
-        user.password_hash = hash_password(changes["password"])
-        revoke_all(user)
+        set_password(user, changes["password"], must_change=by is None or by.id != user.id)
     if "is_active" in changes:
         user.is_active = changes["is_active"]
         if not user.is_active:
             revoke_all(user)
     db.session.flush()
     return user
+
+
+def set_password(user: User, password: str, *, must_change: bool) -> None:
+    """Set a password for someone (admin reset, `flask users set-password`); signs them out."""
+    user.password_hash = hash_password(password)
+    user.must_change_password = must_change
+    revoke_all(user)
 
 
 def user_query() -> sa.Select:

@@ -221,7 +221,7 @@ def import_places(path: Path, level: Level, crs: str | None = None) -> ImportRep
         report.updated += not created
     db.session.flush()
     if level == "grid":
-        _reassign_estate_grids({row.parent_id for row in rows if row})
+        reassign_estate_grids({row.parent_id for row in rows if row})
     return report
 
 
@@ -276,7 +276,7 @@ def _community_id(street_id: int | None, name: str) -> int:
     return community.id
 
 
-def _reassign_estate_grids(street_ids: set[int | None]) -> None:
+def reassign_estate_grids(street_ids: set[int | None]) -> None:
     """After grids change, put each estate of those streets in the grid holding it."""
     from geoalchemy2.shape import to_shape
 

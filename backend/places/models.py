@@ -161,6 +161,9 @@ class Organisation(db.Model):
     )
     community_id: Mapped[int | None] = mapped_column(sa.ForeignKey("communities.id"), nullable=True)
     estate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("estates.id"), nullable=True)
+    # A party that has ceased (a firm wound up, an office merged) is kept for history but gets
+    # no new tickets, contracts or users.
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
 
 class ServiceContract(db.Model):

@@ -1,4 +1,4 @@
-"""/api/districts, /api/streets, /api/estates, /api/grids, /api/organisations, /api/contracts."""
+"""/api/districts, /api/streets, /api/estates, /api/grids, /api/contracts."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from backend.accounts.models import Role
 from backend.clock import today
 from backend.geo.coordinates import to_wgs84
 from backend.pagination import paginate
-from backend.places import services
+from backend.places import admin, services
+from backend.places.admin_schemas import GridCreateSchema, GridUpdateSchema
 from backend.places.models import CustodialArrangement, Estate, Grid, ServiceContract
 from backend.places.schemas import (
     ContractEndSchema,
@@ -28,8 +29,6 @@ from backend.places.schemas import (
     GridListArgs,
     GridSchema,
     OnDateArgs,
-    OrganisationListArgs,
-    OrganisationSchema,
     ResponsibilitySchema,
     StreetListArgs,
     StreetSchema,
@@ -40,9 +39,6 @@ from backend.places.schemas import (
 places_blp = Blueprint("places", __name__, url_prefix="/api", description="Districts and streets")
 estates_blp = Blueprint("estates", __name__, url_prefix="/api/estates", description="Estates")
 grids_blp = Blueprint("grids", __name__, url_prefix="/api/grids", description="Grid cells")
-orgs_blp = Blueprint(
-    "organisations", __name__, url_prefix="/api/organisations", description="Parties"
-)
 contracts_blp = Blueprint(
     "contracts", __name__, url_prefix="/api", description="Service contracts and custody"
 )
@@ -124,40 +120,48 @@ def estate_responsibility(args: dict[str, Any], estate_id: int):
 
 
 @grids_blp.route("")
-@auth_required(Role.inspector, Role.supervisor, Role.admin)
-@grids_blp.arguments(GridListArgs, location="query")
-@grids_blp.response(200, GridSchema(many=True))
-@grids_blp.paginate(max_page_size=500)
-def list_grids(args: dict[str, Any], pagination_parameters):
-    grids: list[Grid] = paginate(
-        services.grid_query(current_scope(), args.get("street_id")), pagination_parameters
-    )
-    return [present_grid(grid, args["crs"]) for grid in grids]
+class Grids(MethodView):
+    @auth_required(Role.inspector, Role.supervisor, Role.admin)
+    @grids_blp.arguments(GridListArgs, location="query")
+    @grids_blp.response(200, GridSchema(many=True))
+    @grids_blp.paginate(max_page_size=500)
+    def get(self, args: dict[str, Any], pagination_parameters):
+        grids: list[Grid] = paginate(
+            services.grid_query(current_scope(), args.get("street_id")), pagination_parameters
+        )
+        return [present_grid(grid, args["crs"]) for grid in grids]
+
+    @auth_required(Role.admin)
+    @grids_blp.arguments(GridCreateSchema)
+    @grids_blp.response(201, GridSchema)
+    def post(self, data: dict[str, Any]):
+        """Register a grid of a street (admin).
+
+        The street's estates move to the grid holding them. Inspectors are then assigned to it
+        (PATCH /api/users/{id} grid_ids)."""
+        boundary = to_wgs84(data["geometry"], data["crs"])
+        grid = admin.create_grid(data["code"], data["name"], data["street_id"], boundary)
+        return present_grid(grid, data["crs"])
 
 
 @grids_blp.route("/<int:grid_id>")
-@auth_required(Role.inspector, Role.supervisor, Role.admin)
-@grids_blp.arguments(CrsArgs, location="query")
-@grids_blp.response(200, GridSchema)
-def get_grid(args: dict[str, Any], grid_id: int):
-    return present_grid(services.get_grid(grid_id, current_scope()), args["crs"])
+class GridById(MethodView):
+    @auth_required(Role.inspector, Role.supervisor, Role.admin)
+    @grids_blp.arguments(CrsArgs, location="query")
+    @grids_blp.response(200, GridSchema)
+    def get(self, args: dict[str, Any], grid_id: int):
+        return present_grid(services.get_grid(grid_id, current_scope()), args["crs"])
 
-
-@orgs_blp.route("")
-@auth_required()
-@orgs_blp.arguments(OrganisationListArgs, location="query")
-@orgs_blp.response(200, OrganisationSchema(many=True))
-@orgs_blp.paginate(max_page_size=500)
-def list_organisations(args: dict[str, Any], pagination_parameters):
-    """Organisations are public bodies and firms; any signed-in user may read them."""
-    return paginate(services.organisations(args.get("kind")), pagination_parameters)
-
-
-@orgs_blp.route("/<int:organisation_id>")
-@auth_required()
-@orgs_blp.response(200, OrganisationSchema)
-def get_organisation(organisation_id: int):
-    return services.get_organisation(organisation_id)
+    @auth_required(Role.admin)
+    @grids_blp.arguments(GridUpdateSchema)
+    @grids_blp.response(200, GridSchema)
+    def patch(self, data: dict[str, Any], grid_id: int):
+        """Rename a grid or redraw its boundary (admin)."""
+        crs = data.pop("crs")
+        if "geometry" in data:
+            data["boundary"] = to_wgs84(data.pop("geometry"), crs)
+        grid = admin.update_grid(services.get_grid(grid_id, current_scope()), data)
+        return present_grid(grid, crs)
 
 
 @contracts_blp.route("/contracts")
@@ -204,4 +208,4 @@ def add_custody(data: dict[str, Any]) -> CustodialArrangement:
     )
 
 
-blueprints = (places_blp, estates_blp, grids_blp, orgs_blp, contracts_blp)
+blueprints = (places_blp, estates_blp, grids_blp, contracts_blp)

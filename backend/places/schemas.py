@@ -195,10 +195,9 @@ class OrganisationSchema(Schema):
     street_id = fields.Integer(allow_none=True)
     community_id = fields.Integer(allow_none=True)
     estate_id = fields.Integer(allow_none=True)
-
-
-class OrganisationListArgs(Schema):
-    kind = fields.Enum(OrgKind)
+    credit_code = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    is_active = fields.Boolean()
 
 
 class ContractSchema(Schema):

@@ -176,7 +176,11 @@ _CUSTODY_TO_MODE = {
 def street_office(street_id: int) -> Organisation:
     office = db.session.scalar(
         sa.select(Organisation)
-        .where(Organisation.kind == OrgKind.street_office, Organisation.street_id == street_id)
+        .where(
+            Organisation.kind == OrgKind.street_office,
+            Organisation.street_id == street_id,
+            Organisation.is_active.is_(True),
+        )
         .order_by(Organisation.id)
     )
     if office is None:
@@ -190,7 +194,9 @@ def utility_for(estate: Estate, kind: str) -> Organisation | None:
         sa.select(Street.district_id).where(Street.id == estate.street_id)
     )
     candidates = sa.select(Organisation).where(
-        Organisation.kind == OrgKind.utility, Organisation.utility_kind == kind
+        Organisation.kind == OrgKind.utility,
+        Organisation.utility_kind == kind,
+        Organisation.is_active.is_(True),
     )
     return db.session.scalar(
         candidates.order_by((Organisation.district_id == district_id).desc(), Organisation.id)
@@ -306,6 +312,13 @@ def _check_period(estate_id: int, start: date, end: date | None) -> None:
         )
 
 
+def _check_active(organisation: Organisation, field: str) -> None:
+    if not organisation.is_active:
+        raise ValidationFailed(
+            "该单位已停用 (the organisation is deactivated)", {field: ["deactivated"]}
+        )
+
+
 def add_contract(
     estate: Estate, firm: Organisation, start: date, end: date | None, reference: str | None = None
 ) -> ServiceContract:
@@ -314,6 +327,7 @@ def add_contract(
             "合同一方必须是物业服务企业 (a contract needs a property firm)",
             {"firm_id": ["not a property firm"]},
         )
+    _check_active(firm, "firm_id")
     _check_period(estate.id, start, end)
     contract = ServiceContract(
         estate=estate, firm=firm, start_date=start, end_date=end, reference=reference
@@ -344,6 +358,7 @@ def add_custody(
             "国有物业接管需由国有企业承担 (state takeover needs a state-owned firm)",
             {"custodian_id": ["not state-owned"]},
         )
+    _check_active(custodian, "custodian_id")
     _check_period(estate.id, start, end)
     arrangement = CustodialArrangement(
         estate=estate, custodian=custodian, mode=mode, start_date=start, end_date=end
@@ -435,13 +450,6 @@ def streets(district_id: int | None = None) -> Sequence[Street]:
     if district_id is not None:
         query = query.where(Street.district_id == district_id)
     return db.session.scalars(query).all()
-
-
-def organisations(kind: OrgKind | None = None) -> sa.Select:
-    query = sa.select(Organisation).order_by(Organisation.kind, Organisation.name)
-    if kind is not None:
-        query = query.where(Organisation.kind == kind)
-    return query
 
 
 def get_organisation(organisation_id: int) -> Organisation:

@@ -73,4 +73,5 @@ def _escalation_party(ticket: Ticket, level: int) -> int | None:
             Organisation.kind == OrgKind.district_authority,
             Organisation.district_id == street.district_id,
         )
+    query = query.where(Organisation.is_active.is_(True))
     return db.session.scalar(query.order_by(Organisation.id))

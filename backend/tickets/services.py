@@ -32,7 +32,7 @@ from backend.photos.models import Photo
 from backend.places import services as places
 from backend.places.models import Estate, Organisation
 from backend.places.scope import Scope
-from backend.tickets import creation, details, evidence, trail
+from backend.tickets import creation, details, duties, evidence, trail
 from backend.tickets.models import (
     UNIT_STATES,
     ExtensionRequest,
@@ -92,8 +92,11 @@ def estate_in_scope(ticket: Ticket, scope: Scope) -> bool:
 
 
 def actions_for(ticket: Ticket, user: User, scope: Scope) -> list[str]:
+    """What this user may do now: role and scope guards, less their own work to check."""
     in_scope = estate_in_scope(ticket, scope)
-    return allowed_actions(ticket, lambda actor: may_act(actor, user, ticket, in_scope))
+    actions = allowed_actions(ticket, lambda actor: may_act(actor, user, ticket, in_scope))
+    own = duties.conflicts(ticket, actions, user)
+    return [action for action in actions if action not in own]
 
 
 def overdue_clause(now: datetime) -> sa.ColumnElement[bool]:
@@ -205,6 +208,12 @@ def transition(
             {"state": ticket.state.value, "allowed": allowed},
         )
     if action.name not in allowed:
+        if action.name in duties.RULES and duties.own_work(ticket, action.name, user):
+            raise Forbidden(
+                duties.RULES[action.name],
+                {"action": [duties.RULES[action.name]], "allowed": allowed},
+                code="segregation_of_duties",
+            )
         raise Forbidden("无权执行此操作 (you may not do this)", {"allowed": allowed})
     _check_requirements(ticket, action, request, user)
     handler = _HANDLERS.get(action.name, _move)
@@ -229,6 +238,8 @@ def _check_requirements(ticket: Ticket, action, request: dict[str, Any], user: U
         org = db.session.get(Organisation, request.get("organisation_id") or 0)
         if org is None:
             errors["organisation_id"] = ["unknown organisation"]
+        elif not org.is_active:
+            errors["organisation_id"] = ["the organisation is deactivated"]
         elif org.id == ticket.responsible_org_id:
             errors["organisation_id"] = ["the ticket is already routed there"]
     if action.name == "request_extension":

@@ -80,6 +80,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change your own password.
+         * @description The new one has 8–256 characters and differs from the current one. A wrong current password
+         *     is a 422 `wrong_password` and counts as a failed sign-in (429 after repeated failures). Your
+         *     other sessions are signed out; this one stays.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PasswordChange"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Me"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["TOO_MANY_REQUESTS"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/checklists": {
         parameters: {
             query?: never;
@@ -106,6 +155,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -148,6 +198,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -192,6 +243,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -328,6 +380,7 @@ export interface paths {
                 };
                 304: components["responses"]["NOT_MODIFIED"];
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -371,6 +424,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -603,6 +657,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -660,6 +715,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -733,6 +789,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -779,6 +836,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -875,6 +933,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -928,6 +987,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -979,7 +1039,39 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /**
+         * Register a grid of a street (admin).
+         * @description The street's estates move to the grid holding them. Inspectors are then assigned to it
+         *     (PATCH /api/users/{id} grid_ids).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GridCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Grid"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -1029,7 +1121,37 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Rename a grid or redraw its boundary (admin). */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    grid_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GridUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Grid"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         trace?: never;
     };
     "/api/health": {
@@ -1110,6 +1232,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -1152,6 +1275,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1237,6 +1361,7 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1278,6 +1403,7 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -1335,6 +1461,7 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -1354,7 +1481,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user, role and scope. */
+        /**
+         * The signed-in user, role and scope.
+         * @description While `must_change_password` is true (an administrator reset the password), every call but
+         *     this one, POST /api/auth/password and POST /api/auth/logout answers 403
+         *     `password_change_required`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1396,6 +1528,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description only active (true) or deactivated (false) */
+                    active?: boolean;
                     kind?: "city_authority" | "district_authority" | "street_office" | "community_committee" | "owners_committee" | "property_firm" | "utility";
                     page?: number;
                     page_size?: number;
@@ -1417,12 +1551,47 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
-        post?: never;
+        /**
+         * Register an organisation (administrators; supervisors within their jurisdiction).
+         * @description Its kind decides its seat: a street office names its street, a district authority its
+         *     district, a community committee its community, an owners' committee its estate; a
+         *     utility names its utility_kind. Supervisors register organisations seated in their
+         *     jurisdiction (403 otherwise).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OrganisationCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Organisation"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -1459,6 +1628,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1467,7 +1637,41 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Edit or (de)activate an organisation.
+         * @description Deactivation is refused (409 `organisation_in_use`) while it holds current contracts or
+         *     custody, open tickets or active users, or is its street's only street office.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    organisation_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OrganisationUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Organisation"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         trace?: never;
     };
     "/api/photos": {
@@ -1500,6 +1704,7 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1582,6 +1787,7 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1619,6 +1825,7 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1699,6 +1906,7 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1740,6 +1948,7 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1766,6 +1975,7 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1799,6 +2009,7 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 /** @description offset mismatch (Upload-Offset: the server's), or hash_mismatch */
                 409: {
                     headers: {
@@ -1927,6 +2138,7 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -1969,6 +2181,7 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -2014,6 +2227,7 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -2056,6 +2270,7 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -2096,6 +2311,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -2150,6 +2366,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -2221,6 +2438,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -2272,6 +2490,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -2321,6 +2540,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -2392,6 +2612,7 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 /** @description Not supported on SpatiaLite (code `not_supported`) */
                 501: {
@@ -3940,6 +4161,30 @@ export interface components {
             name?: string;
             street_id?: number;
         };
+        GridCreate: {
+            code: string;
+            /**
+             * @description coordinate system of geometry in and out: wgs84 or gcj02
+             * @default wgs84
+             * @enum {string}
+             */
+            crs: "wgs84" | "gcj02";
+            /** @description GeoJSON Polygon or MultiPolygon */
+            geometry: unknown;
+            name: string;
+            street_id: number;
+        };
+        GridUpdate: {
+            /**
+             * @description coordinate system of geometry in and out: wgs84 or gcj02
+             * @default wgs84
+             * @enum {string}
+             */
+            crs: "wgs84" | "gcj02";
+            /** @description GeoJSON Polygon or MultiPolygon */
+            geometry?: unknown;
+            name?: string;
+        };
         Health: {
             database?: string;
             status?: string;
@@ -4048,6 +4293,8 @@ export interface components {
             is_active?: boolean;
             /** Format: date-time */
             last_login_at?: string | null;
+            /** @description an administrator reset the password: pick a new one first */
+            must_change_password?: boolean;
             organisation_id?: number | null;
             /** @enum {string} */
             role?: "inspector" | "firm" | "supervisor" | "admin";
@@ -4059,15 +4306,54 @@ export interface components {
         Organisation: {
             charitable?: boolean;
             community_id?: number | null;
+            credit_code?: string | null;
             district_id?: number | null;
             estate_id?: number | null;
             id?: number;
+            is_active?: boolean;
             /** @enum {string} */
             kind?: "city_authority" | "district_authority" | "street_office" | "community_committee" | "owners_committee" | "property_firm" | "utility";
             name?: string;
+            phone?: string | null;
             state_owned?: boolean;
             street_id?: number | null;
             utility_kind?: string | null;
+        };
+        OrganisationCreate: {
+            /** @default false */
+            charitable: boolean;
+            community_id?: number | null;
+            credit_code?: string | null;
+            district_id?: number | null;
+            /** @description seat of an owners' committee */
+            estate_id?: number | null;
+            /** @enum {string} */
+            kind: "city_authority" | "district_authority" | "street_office" | "community_committee" | "owners_committee" | "property_firm" | "utility";
+            name: string;
+            phone?: string | null;
+            /** @default false */
+            state_owned: boolean;
+            street_id?: number | null;
+            /** @enum {string|null} */
+            utility_kind?: "water" | "power" | "gas" | "telecom" | "heating" | null;
+        };
+        OrganisationUpdate: {
+            charitable?: boolean;
+            community_id?: number | null;
+            credit_code?: string | null;
+            district_id?: number | null;
+            /** @description seat of an owners' committee */
+            estate_id?: number | null;
+            /** @description false deactivates: refused (409) while it holds work */
+            is_active?: boolean;
+            /** @enum {string} */
+            kind?: "city_authority" | "district_authority" | "street_office" | "community_committee" | "owners_committee" | "property_firm" | "utility";
+            name?: string;
+            phone?: string | null;
+            state_owned?: boolean;
+            street_id?: number | null;
+            /** @enum {string|null} */
+            utility_kind?: "water" | "power" | "gas" | "telecom" | "heating" | null;
         };
         OutboxEvent: {
             /** Format: date-time */
@@ -4097,6 +4383,11 @@ export interface components {
             total?: number;
             /** @description Total number of pages. */
             total_pages?: number;
+        };
+        PasswordChange: {
+            current_password: string;
+            /** @description 8–256 characters, not the current password */
+            new_password: string;
         };
         Photo: {
             readonly display_url?: unknown;
@@ -4312,6 +4603,8 @@ export interface components {
             is_active?: boolean;
             /** Format: date-time */
             last_login_at?: string | null;
+            /** @description an administrator reset the password: pick a new one first */
+            must_change_password?: boolean;
             organisation_id?: number | null;
             /** @enum {string} */
             role?: "inspector" | "firm" | "supervisor" | "admin";
@@ -4322,6 +4615,11 @@ export interface components {
             display_name?: string;
             district_id?: number | null;
             grid_ids?: number[];
+            /**
+             * @description ask for a new password at first sign-in
+             * @default false
+             */
+            must_change_password: boolean;
             organisation_id?: number | null;
             password: string;
             /** @enum {string} */
@@ -4335,6 +4633,7 @@ export interface components {
             grid_ids?: number[];
             is_active?: boolean;
             organisation_id?: number | null;
+            /** @description a reset: the user must pick a new one at next sign-in */
             password?: string;
             /** @enum {string} */
             role?: "inspector" | "firm" | "supervisor" | "admin";
@@ -4403,6 +4702,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content?: never;
+        };
+        /** @description Too Many Requests */
+        TOO_MANY_REQUESTS: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
         };
         /** @description Unauthorized */
         UNAUTHORIZED: {

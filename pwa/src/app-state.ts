@@ -49,7 +49,7 @@ export async function kickQueue(force = false): Promise<void> {
   if (timer) clearTimeout(timer);
   timer = null;
   const session = app.get().session;
-  if (!session || session.expired) return;
+  if (!session || session.expired || session.user.must_change_password) return;
   if (navigator.onLine) await drainQueue(force);
   await refreshCounts();
   const due = await nextDue(session.user.id);

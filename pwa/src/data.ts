@@ -43,6 +43,17 @@ export async function logout(): Promise<void> {
   emit('session-changed');
 }
 
+/** Change one's own password; the session (this token) stays, with the user's new state. */
+export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
+  const user = await getJson<User>('/api/auth/password', {
+    method: 'POST',
+    json: { current_password: currentPassword, new_password: newPassword },
+  });
+  const session = await getSession();
+  if (session) await setSession({ ...session, user: { ...session.user, ...user } });
+  emit('session-changed');
+}
+
 const estatesKey = (userId: number) => `estates:${userId}`;
 const checklistsKey = (userId: number) => `checklists:${userId}`;
 

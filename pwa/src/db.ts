@@ -29,6 +29,8 @@ export interface User {
   username: string;
   display_name: string;
   role: Role;
+  /** An administrator reset the password: the app shows only the change-password screen. */
+  must_change_password?: boolean;
   scope: {
     level?: string;
     district_id?: number | null;

@@ -368,6 +368,21 @@ const TEXT = {
   draft_save_failed: ['草稿未能保存到手机,手机存储空间可能不足:请清理空间后再继续。', 'The draft could not be saved on this phone; storage may be full: free some space, then continue.'],
   estate_filter: ['按小区筛选', 'Filter by estate'],
   inspection_missing: ['这台手机上没有这份巡查(可能已提交或已放弃)。可在“同步”中查看已提交的记录。', 'This inspection is not on this phone (it may have been submitted or discarded). Submitted ones are listed under Sync.'],
+  // --- issue 18: one's own password ---
+  pw_link: ['修改密码', 'Change password'],
+  pw_title: ['修改密码', 'Change password'],
+  pw_forced: ['管理员已重置您的密码。请先设置您自己的新密码,然后继续使用。', 'An administrator reset your password. Choose your own new password to carry on.'],
+  pw_current: ['当前密码', 'Current password'],
+  pw_new: ['新密码(至少 8 位)', 'New password (at least 8 characters)'],
+  pw_repeat: ['再次输入新密码', 'New password again'],
+  pw_save: ['保存新密码', 'Save new password'],
+  pw_saving: ['正在保存…', 'Saving…'],
+  pw_done: ['密码已修改。其他设备上的登录已退出。', 'Password changed. Sign-ins on other devices have ended.'],
+  pw_wrong_current: ['当前密码不正确', 'The current password is wrong'],
+  pw_too_short: ['新密码至少 8 位', 'The new password needs at least 8 characters'],
+  pw_same: ['新密码不能与当前密码相同', 'The new password must differ from the current one'],
+  pw_mismatch: ['两次输入的新密码不一致', 'The two new passwords differ'],
+  pw_offline: ['无网络,无法修改密码。请联网后再试。', 'No connection: changing the password needs the network.'],
 } satisfies Record<string, [string, string]>;
 
 export type Key = keyof typeof TEXT;

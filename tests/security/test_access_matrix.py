@@ -41,7 +41,7 @@ from backend.accounts.models import User
 from backend.checklists.models import ChecklistVersion, VersionStatus
 from backend.clock import utcnow
 from backend.photos.models import PhotoUpload
-from backend.places.models import Estate, Grid, ServiceContract
+from backend.places.models import Estate, Grid, Organisation, OrgKind, ServiceContract
 from tests.inspections.conftest import jpeg, sha
 from tests.security.tokens import bearer
 
@@ -71,6 +71,7 @@ VISIBLE: dict[str, tuple[set[str], set[str]]] = {
     "ticket": (IN_SCOPE, {"inspector2", "admin"}),
     "photo": (IN_SCOPE, {"inspector2", "admin"}),
     "upload": ({"inspector1"}, {"inspector2"}),  # a resumable upload is its uploader's alone
+    "organisation": ({"street1", "supervisor1", "admin"}, {"admin"}),  # street1's office / a firm
 }
 TUS = {"Tus-Resumable": "1.0.0"}
 TUS_CREATE = {
@@ -121,6 +122,9 @@ MATRIX: dict[str, Row] = {
     # --- accounts ----------------------------------------------------------------------------
     "POST /api/auth/login": Row(PUBLIC, body={"username": "firm2", "password": "demo12345"}),
     "POST /api/auth/logout": Row(ANY),
+    "POST /api/auth/password": Row(
+        ANY, body={"current_password": "not-it", "new_password": "matrix-pw-2"}
+    ),
     "GET /api/me": Row(ANY),
     "GET /api/users": Row(ADMIN),
     "POST /api/users": Row(ADMIN, body=NEW_USER),
@@ -134,9 +138,16 @@ MATRIX: dict[str, Row] = {
     "GET /api/estates/<int:estate_id>": Row(ANY, "estate"),
     "GET /api/estates/<int:estate_id>/responsibility": Row(ANY, "estate"),
     "GET /api/grids": Row(STAFF),
+    "POST /api/grids": Row(ADMIN, body={}),
     "GET /api/grids/<int:grid_id>": Row(STAFF, "grid"),
+    "PATCH /api/grids/<int:grid_id>": Row(ADMIN, "grid", body={"name": "矩阵网格"}),
     "GET /api/organisations": Row(ANY),
+    "POST /api/organisations": Row(SUPERVISORS, body={}),
     "GET /api/organisations/<int:organisation_id>": Row(ANY),
+    # A supervisor manages the parties seated in their jurisdiction: others are a 403.
+    "PATCH /api/organisations/<int:organisation_id>": Row(
+        SUPERVISORS, "organisation", body={"phone": "0411 1234"}, refused=403
+    ),
     "GET /api/contracts": Row(ANY),
     "POST /api/contracts": Row(ADMIN, body={}),
     "POST /api/contracts/<int:contract_id>/end": Row(ADMIN, body={"end_date": "2030-12-31"}),
@@ -207,7 +218,8 @@ MATRIX: dict[str, Row] = {
 # Path parameters that name a scoped object; the row's kind switches between "in" and "out",
 # every other one takes its "in" object. Anything else comes from world["fixed"].
 PARAM_KIND = {"estate_id": "estate", "grid_id": "grid", "inspection_id": "inspection",
-              "ticket_id": "ticket", "sha256": "photo", "upload_id": "upload"}  # fmt: skip
+              "ticket_id": "ticket", "sha256": "photo", "upload_id": "upload",
+              "organisation_id": "organisation"}  # fmt: skip
 
 
 def _row_key(rule: str) -> str:
@@ -256,6 +268,12 @@ def world(dbsession, inspect, tickets_of) -> dict[str, Any]:
         sa.select(ServiceContract).where(ServiceContract.estate_id == estate["E001"].id)
     )
     grid_out = dbsession.scalar(sa.select(Grid).where(Grid.id == estate["E018"].grid_id))
+    office = dbsession.scalar(
+        sa.select(Organisation).where(
+            Organisation.kind == OrgKind.street_office,
+            Organisation.street_id == estate["E001"].street_id,
+        )
+    )
     body = inside["_request"]["body"]  # the same answers again under a new client id
 
     version = dbsession.scalar(
@@ -278,10 +296,11 @@ def world(dbsession, inspect, tickets_of) -> dict[str, Any]:
         "ticket": {"in": ticket_in["id"], "out": ticket_out["id"]},
         "photo": {"in": photo_in, "out": photo_out},
         "upload": uploads,
+        "organisation": {"in": office.id, "out": contract.firm_id},
         "item_code": "ENV-04",
         "inspection_body": body,
         "fixed": {
-            "user_id": user.id, "organisation_id": 1, "contract_id": contract.id,
+            "user_id": user.id, "contract_id": contract.id,
             "checklist_id": version.checklist_id, "version_id": version.id,
             "variant": "display", "filename": "missing.js", "service_code": "x",
             "service_request_id": str(ticket_in["id"]), "token": "x",

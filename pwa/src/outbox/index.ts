@@ -80,8 +80,9 @@ export function drainQueue(force = false): Promise<DrainSummary> {
   const run = async (): Promise<DrainSummary> => {
     const summary: DrainSummary = { sent: 0, remaining: 0, networkTrouble: false, authNeeded: false };
     const session = await getSession();
-    if (!session || session.expired) {
-      summary.authNeeded = Boolean(session?.expired);
+    // A reset password must be changed first: the server refuses everything else until then.
+    if (!session || session.expired || session.user.must_change_password) {
+      summary.authNeeded = Boolean(session?.expired || session?.user.must_change_password);
       summary.remaining = (await pendingEntries(session?.user.id ?? null)).length;
       return summary;
     }

@@ -38,7 +38,7 @@ export function describeError(error: unknown): SyncError {
   }
   if (error instanceof ApiError) {
     const kind =
-      error.status === 401
+      error.status === 401 || error.code === 'password_change_required'
         ? 'auth'
         : error.status >= 500 || error.status === 429 || error.status === 408
           ? 'server'

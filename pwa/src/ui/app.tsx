@@ -12,6 +12,7 @@ import { EstateScreen, EstatesScreen } from './estates';
 import { FirmHome } from './firm';
 import { InspectScreen } from './inspect';
 import { LoginScreen, useSignIn } from './login';
+import { PasswordScreen } from './password';
 import { ComingSoon } from './placeholder';
 import { ReinspectScreen } from './reinspect';
 import { Supervisor } from './supervisor';
@@ -51,7 +52,12 @@ export function App() {
   let screen: JSX.Element;
   let params: Record<string, string> | null;
   const role = session.user.role;
-  if ((params = match('/estate/:id', path)) && role === 'inspector') {
+  if (session.user.must_change_password && !session.expired) {
+    // An administrator reset the password: nothing else works until the user picks their own.
+    screen = <PasswordScreen />;
+  } else if (path === '/password') {
+    screen = <PasswordScreen />;
+  } else if ((params = match('/estate/:id', path)) && role === 'inspector') {
     screen = <EstateScreen id={Number(params.id)} />;
   } else if ((params = match('/inspect/:id', path)) && role === 'inspector') {
     screen = <InspectScreen id={params.id} view="item" />;
@@ -129,7 +135,7 @@ function Shell({ children }: { children: ComponentChildren }) {
         </div>
       )}
       <main>{children}</main>
-      {inspector && !state.session?.expired && (
+      {inspector && !state.session?.expired && !state.session?.user.must_change_password && (
         <nav class="bottomnav three">
           <a href="/" class={path === '/' || path.startsWith('/estate') ? 'active' : ''}>
             {t('nav_estates')}

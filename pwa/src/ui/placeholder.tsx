@@ -21,9 +21,14 @@ export function AccountBar() {
         {user.display_name ? `${user.display_name} (${user.username})` : user.username} ·{' '}
         {t(`role_${user.role}` as Key)}
       </span>
-      <button type="button" class="link" onClick={signOut} data-testid="logout">
-        {t('logout')}
-      </button>
+      <span class="account-actions">
+        <a class="link" href="/password" data-testid="change-password">
+          {t('pw_link')}
+        </a>
+        <button type="button" class="link" onClick={signOut} data-testid="logout">
+          {t('logout')}
+        </button>
+      </span>
     </div>
   );
 }

@@ -38,6 +38,8 @@ export interface Organisation {
   id: number;
   name: string;
   kind: string;
+  /** false: deactivated (kept for the names of old tickets, takes no new ones) */
+  is_active?: boolean;
 }
 
 export interface Estate {

@@ -188,7 +188,7 @@ function Actions({ ticket, onDone }: { ticket: Ticket; onDone: (message: string,
               {t('sv_reroute_to')}
               <select required value={target} onChange={(e) => setTarget((e.target as HTMLSelectElement).value)}>
                 <option value="">{t('sv_choose')}</option>
-                {orgs.filter((o) => o.id !== ticket.responsible_org_id).map((o) => (
+                {orgs.filter((o) => o.id !== ticket.responsible_org_id && o.is_active !== false).map((o) => (
                   <option key={o.id} value={o.id}>{o.name}</option>
                 ))}
               </select>
