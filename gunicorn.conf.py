@@ -25,6 +25,41 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5  # seconds an idle keep-alive connection stays open between a phone's requests
 accesslog = "-"
+# Access lines: time, the client's address (the real one behind nginx: ProxyFix rewrites
+# REMOTE_ADDR when PROXY_FIX_HOPS is set), request, status, bytes, milliseconds, request id.
+access_log_format = '%(t)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s "%(a)s"'
+# Every other line (gunicorn's and the app's own loggers) with its time and the request id.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "backend.request_log.RequestIdFilter"}},
+    "formatters": {
+        "line": {
+            "format": "%(asctime)s [%(process)d] %(levelname)s rid=%(request_id)s "
+            "%(name)s: %(message)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        },
+        "access": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "error": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "line",
+            "filters": ["request_id"],
+        },
+        "access": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "access",
+        },
+    },
+    "loggers": {
+        "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+    },
+    "root": {"handlers": ["error"], "level": "INFO"},
+}
 # Request line and header limits sit just above the app's own (414/431 in JSON), so the app
 # answers rather than gunicorn's HTML page.
 globals().update(GUNICORN_LIMITS)

@@ -31,7 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     converters.register(app, api)
     register_error_handlers(app)
 
-    from backend import request_checks, web
+    from backend import request_checks, request_log, web
     from backend.accounts.cli import users_cli
     from backend.accounts.routes import blueprints as account_blueprints
     from backend.backup.cli import backup_cli
@@ -87,12 +87,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(public_pages)  # HTML, outside the API and its OpenAPI document
     web.init_app(app)
     request_checks.init_app(app)
+    request_log.init_app(app)
     hops = app.config["PROXY_FIX_HOPS"]
     if hops:
-        # Behind nginx: external URLs (Open311 discovery) must name the public https host. Only
-        # when configured, or any client could claim to be https://anything.
+        # Behind nginx: external URLs (Open311 discovery) must name the public https host and
+        # port, and logs the client's address. Only when configured, or any client could claim
+        # to be https://anything.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
         )
     for group in (
         users_cli,

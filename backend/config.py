@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -37,9 +36,7 @@ def database_url() -> str:
 def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     overrides = dict(overrides or {})
     url = overrides.pop("DATABASE_URL", None) or database_url()
-    secret = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
     config: dict[str, Any] = {
-        "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": url,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
         "PHOTO_STORAGE": os.environ.get("PHOTO_STORAGE", f"local:{INSTANCE_DIR / 'photos'}"),

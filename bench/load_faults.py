@@ -284,7 +284,6 @@ def run(duration: float = 60, clients: int = 6, workers: int = 3, history: bool 
             "DATABASE_URL": url,
             "WUHAO_INSTANCE_DIR": str(work),
             "PHOTO_STORAGE": f"local:{work / 'photos'}",
-            "SECRET_KEY": "load-faults",
             "SPATIALITE_LIBRARY_PATH": "mod_spatialite",
         }
         _flask(env, "db", "upgrade")

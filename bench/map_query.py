@@ -50,7 +50,7 @@ def prepared_app(database_url: str):
     from backend.demo.seed import seed_demo
 
     checklist = ROOT / "checklists" / "wuhao-standard.yaml"
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench", "TESTING": True})
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True})
     with app.app_context():
         upgrade()
         if seed_demo().created:

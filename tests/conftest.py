@@ -64,7 +64,6 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         {
             "DATABASE_URL": database_url,
             "TESTING": True,
-            "SECRET_KEY": "test",
             "PHOTO_STORAGE": f"local:{tmp_path_factory.mktemp('photos')}",
         }
     )

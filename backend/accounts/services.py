@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import secrets
 from collections.abc import Sequence
@@ -30,6 +31,7 @@ from backend.places.models import District, Grid, Organisation, OrgKind, Street
 from backend.places.scope import Scope
 from backend.text import require_allowed
 
+log = logging.getLogger(__name__)
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so both paths cost the same time.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
@@ -104,6 +106,8 @@ def login(username: str, password: str, now: datetime | None = None) -> IssuedTo
     ok = _password_matches(user.password_hash if user else _DUMMY_HASH, password)
     if not ok or user is None or not user.is_active:
         _record_failure(throttle, now)
+        # For the operator (repeated failures, a brute-force attempt): the name as given, quoted.
+        log.warning("sign-in refused for username %s", ascii(username[:64]))
         raise Unauthorized("用户名或密码错误 (wrong username or password)")
     throttle.failures = 0
     throttle.locked_until = None

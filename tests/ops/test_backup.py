@@ -30,9 +30,7 @@ def new_database(request: pytest.FixtureRequest, tmp_path: Path):
 
 
 def _app(url: str, photos: Path) -> Flask:
-    return create_app(
-        {"DATABASE_URL": url, "SECRET_KEY": "test", "PHOTO_STORAGE": f"local:{photos}"}
-    )
+    return create_app({"DATABASE_URL": url, "PHOTO_STORAGE": f"local:{photos}"})
 
 
 def _cli(app: Flask, *args: str) -> str:
@@ -117,7 +115,6 @@ def test_backup_and_restore_with_photos_in_s3(s3_server, tmp_path):
     source = create_app(
         {
             "DATABASE_URL": f"sqlite:///{tmp_path / 'source.sqlite'}",
-            "SECRET_KEY": "test",
             "PHOTO_STORAGE": store(f"{tmp_path.name}-source"),
         }
     )
@@ -144,7 +141,6 @@ def test_backup_and_restore_with_photos_in_s3(s3_server, tmp_path):
     target = create_app(
         {
             "DATABASE_URL": f"sqlite:///{tmp_path / 'target.sqlite'}",
-            "SECRET_KEY": "test",
             "PHOTO_STORAGE": store(f"{tmp_path.name}-target"),
         }
     )

@@ -13,7 +13,6 @@ def test_unreachable_database_answers_503_with_retry_after(tmp_path):
     app = create_app(
         {
             "DATABASE_URL": f"postgresql+psycopg://postgres@/wuhao?host={tmp_path}&port=1",
-            "SECRET_KEY": "t",
         }
     )
     for method, path, body in (
@@ -29,7 +28,7 @@ def test_unreachable_database_answers_503_with_retry_after(tmp_path):
 
 def test_pool_reconnects_after_the_server_dropped_every_connection(pg_cluster):
     url = pg_cluster.create_database("wuhao_reconnect")
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "t"})
+    app = create_app({"DATABASE_URL": url})
     client = app.test_client()
     assert client.get("/api/health").status_code == 200  # the pool now holds a connection
     # What a PostgreSQL restart does to every pooled connection:

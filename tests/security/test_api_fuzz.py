@@ -65,7 +65,7 @@ def _operation_labels() -> list[str]:
     """ "METHOD /path" of every documented operation, read at collection time (no database)."""
     from backend import create_app
 
-    spec = create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "x"}).extensions["wuhao_api"]
+    spec = create_app({"DATABASE_URL": "sqlite://"}).extensions["wuhao_api"]
     paths = spec.spec.to_dict()["paths"]
     return [
         f"{method.upper()} {path}"

@@ -39,7 +39,7 @@ def _operation_labels() -> list[str]:
     """ "METHOD /path" of every documented Open311 operation, read at collection time."""
     from backend import create_app
 
-    spec = create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "x"}).extensions["wuhao_api"]
+    spec = create_app({"DATABASE_URL": "sqlite://"}).extensions["wuhao_api"]
     return [
         f"{method.upper()} {path}"
         for path, item in spec.spec.to_dict()["paths"].items()
