@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from backend import converters, pagination  # noqa: F401  (bounds page before routes)
+from backend import arguments, converters, pagination  # noqa: F401  (before any route module)
 from backend.config import PROJECT_ROOT, load_config
 from backend.database import db, init_database
 from backend.errors import WuhaoApi, register_error_handlers

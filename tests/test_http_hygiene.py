@@ -212,3 +212,13 @@ def test_the_photo_pixel_limit_is_named_in_the_message(client, login):
     assert response.status_code in (413, 422), response.json
     assert response.json["code"] == "too_many_pixels"
     assert re.search(r"at most \d+(\.\d+)? MP\)", response.json["message"]), response.json
+
+
+def test_an_unknown_query_parameter_is_refused_by_name(client, login):
+    """A typo must not read as "no filter": ?stat=open would otherwise list every ticket."""
+    headers = login("admin")
+    response = client.get("/api/tickets?stat=open", headers=headers)
+    assert response.status_code == 422 and set(response.json["errors"]) == {"stat"}
+    # Paging is not a filter: paged lists take it alongside their own parameters.
+    paged = client.get("/api/tickets?state=dispatched&page=1&page_size=5", headers=headers)
+    assert paged.status_code == 200, paged.json

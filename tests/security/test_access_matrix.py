@@ -61,7 +61,8 @@ SUPERVISORS = ("supervisor", "admin")
 
 NEW_USER = {"username": "matrix1", "password": "matrix-pw", "role": "inspector"}
 NEW_PHOTO = jpeg(4242, size=(80, 60))
-DALIAN = "bbox=121.2,38.7,122.0,39.2&zoom=16"
+DALIAN_BBOX = "bbox=121.2,38.7,122.0,39.2"
+DALIAN = f"{DALIAN_BBOX}&zoom=16"
 # Who sees the object in scope ("in") and the one outside ("out"), per kind.
 IN_SCOPE = {"inspector1", "firm1", "street1", "supervisor1", "admin"}
 VISIBLE: dict[str, tuple[set[str], set[str]]] = {
@@ -183,7 +184,7 @@ MATRIX: dict[str, Row] = {
     "GET /api/events": Row(ADMIN),
     # --- reports -----------------------------------------------------------------------------
     "GET /api/map/tickets": Row(ANY, query=DALIAN),
-    "GET /api/map/estates": Row(ANY, query=DALIAN),
+    "GET /api/map/estates": Row(ANY, query=DALIAN_BBOX),
     "GET /api/tiles/<layer>/<int:z>/<int:x>/<int:y>.mvt": Row(ANY, on_spatialite=501),
     "GET /api/reports/scorecards/firms": Row(ANY),
     "GET /api/reports/scorecards/estates": Row(ANY),
