@@ -17,8 +17,9 @@ Over a period [start, end):
 - mean_inspection_score: mean total score of inspections submitted in the period at its estates
 - 取证异常率 evidence_flag_rate (firms) = rectifications recorded by the unit in the period with at
                  least one evidence flag on an after-photo / its rectifications in the period
-A rate with a zero denominator is None (no data), never 0 or 100 %. Means are exact, rounded once
-(scores over whole thousandths), so equal means rank as equal whatever order the rows came in.
+A rate with a zero denominator is None (no data), never 0 or 100 %. Means do not depend on the
+order of the rows (hours: correctly rounded sum / count; scores: exact over whole thousandths,
+rounded once), so equal means rank as equal.
 
 Credit grade (信用等级), from the on-time rate, the rework rate and the mean inspection score, each
 taken as passing when there is no data for it:
