@@ -32,14 +32,15 @@ Rules of ``add_working_time(moment, amount, unit)``:
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from importlib import metadata
 from typing import Literal, get_args
 from zoneinfo import ZoneInfo
 
-import chinese_calendar
 from chinese_calendar.constants import holidays as _HOLIDAYS
+from chinese_calendar.constants import workdays as _WORKDAYS
 
 __all__ = [
     "CALENDAR_VERSION",
@@ -117,13 +118,14 @@ def is_working_day(day: date) -> bool:
     low, high = SUPPORTED_YEARS
     if day.year > high:
         return day.weekday() < 5 and (day.month, day.day) not in _FIXED_STATUTORY_HOLIDAYS
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError as error:
+    if day.year < low:
         raise ValueError(
             f"No official holiday calendar for {day.year}: the installed chinesecalendar "
             f"{CALENDAR_VERSION} covers {low}-{high}."
-        ) from error
+        )
+    # chinese_calendar.is_workday's rule on its tables, without its per-call range check (a
+    # min and max over every holiday it knows: 70 µs a day, which scorecards felt).
+    return day in _WORKDAYS or (day.weekday() < 5 and day not in _HOLIDAYS)
 
 
 def is_official(day: date) -> bool:
@@ -199,17 +201,51 @@ def working_hours_between(a: datetime, b: datetime, hours: WorkingHours = DEFAUL
 
     Only time inside working hours on working days counts, so for ``amount > 0``
     ``working_hours_between(m, add_working_time(m, n, "working_hours")) == n``.
+    Counted as the difference of two running totals of working microseconds (one lookup per
+    end, not a walk over the days between): exactly the day-by-day sum, about 100 times faster
+    (scorecards take it for every ticket rectified in a year).
     """
     start, stop = _local(a, "a"), _local(b, "b")
     if stop < start:
         return -working_hours_between(b, a, hours)
-    total = timedelta()
-    day = start.date()
-    while day <= stop.date():
-        if is_working_day(day):
-            open_at, close_at = hours.opening(day)
-            low, high = max(start, open_at), min(stop, close_at)
-            if high > low:
-                total += high - low
-        day += timedelta(days=1)
-    return total / timedelta(hours=1)
+    return (_worked_until(stop, hours) - _worked_until(start, hours)) / _HOUR_US
+
+
+_HOUR_US = 3_600_000_000
+
+
+def _clock_us(moment: datetime | time) -> int:
+    """Wall-clock microseconds since midnight (Asia/Shanghai keeps no summer time)."""
+    seconds = (moment.hour * 60 + moment.minute) * 60 + moment.second
+    return seconds * 1_000_000 + moment.microsecond
+
+
+def _worked_until(local: datetime, hours: WorkingHours) -> int:
+    """Working microseconds from the first day of the installed calendar to ``local``."""
+    day = local.date()
+    before = _working_days_before(day)
+    open_us, close_us = _clock_us(hours.start), _clock_us(hours.end)
+    total = before * (close_us - open_us)
+    if _working_days_before(day + timedelta(days=1)) > before:  # a working day
+        total += min(max(_clock_us(local), open_us), close_us) - open_us
+    return total
+
+
+_FIRST_DAY = date(SUPPORTED_YEARS[0], 1, 1)
+_EXTENDING = threading.Lock()
+_WORKING_DAYS_BEFORE = [0]  # index i: working days in [_FIRST_DAY, _FIRST_DAY + i days)
+
+
+def _working_days_before(day: date) -> int:
+    """Working days from the calendar's first day up to ``day`` (excluded); earlier days raise
+    ValueError, as is_working_day does. Extended on demand, kept for the process."""
+    if day < _FIRST_DAY:
+        is_working_day(day)  # raises ValueError: before the official calendar
+    index = (day - _FIRST_DAY).days
+    known = _WORKING_DAYS_BEFORE
+    if len(known) <= index:
+        with _EXTENDING:  # threads of one worker share the list
+            while len(known) <= index:
+                following = _FIRST_DAY + timedelta(days=len(known) - 1)
+                known.append(known[-1] + is_working_day(following))
+    return known[index]

@@ -35,6 +35,7 @@ from backend.inspections import services as inspections
 from backend.inspections.models import InspectionStatus
 from backend.photos import services as photos
 from backend.places.models import Estate
+from backend.reports import periods
 from backend.tickets.escalation import escalate
 from backend.tickets.models import Ticket
 
@@ -122,8 +123,8 @@ def _recent_since(end: datetime) -> datetime:
 
 
 def _last_month(end: datetime) -> tuple[date, date]:
-    last = end.astimezone(clock.SHANGHAI).date().replace(day=1) - timedelta(days=1)
-    return last.replace(day=1), last
+    month = periods.last_month(end.astimezone(clock.SHANGHAI).date())
+    return month.first_day, month.last_day
 
 
 def seed_history(now: datetime | None = None, seed: int = 2026) -> int:

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
-from backend.clock import today
 from backend.database import db
 from backend.disclosures import services
 from backend.errors import AppError
 from backend.places.models import District, Street
+from backend.reports import periods
 
 disclosures_cli = AppGroup("disclosures", help="公示: published rankings.")
 
 
 def _last_month() -> tuple[date, date]:
-    first_of_this = today().replace(day=1)
-    last = first_of_this - timedelta(days=1)
-    return last.replace(day=1), last
+    month = periods.last_month()
+    return month.first_day, month.last_day
 
 
 def _jurisdiction(district: str | None, street: str | None) -> services.Jurisdiction:

@@ -7,7 +7,7 @@ districts, and figures. Never people (inspectors, publishers, reporters), phones
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,7 +21,7 @@ from backend.disclosures.models import Disclosure
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.places.models import District, Organisation, Street
 from backend.places.scope import Scope
-from backend.reports import scorecards
+from backend.reports import periods, scorecards
 from backend.text import require_allowed
 
 ORG_KINDS = {
@@ -91,7 +91,7 @@ def jurisdiction_of(user: User) -> Jurisdiction:
     return city()
 
 
-def period_of(first: date, last: date) -> scorecards.Period:
+def period_of(first: date, last: date) -> periods.Period:
     if first > last:
         raise ValidationFailed(
             "开始日期晚于结束日期 (period_start is after period_end)",
@@ -102,9 +102,7 @@ def period_of(first: date, last: date) -> scorecards.Period:
             "期间尚未开始,无可公示 (the period has not started: nothing to publish)",
             {"period_start": ["in the future"]},
         )
-    start = datetime.combine(first, time(0), tzinfo=SHANGHAI)
-    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=SHANGHAI)
-    return scorecards.Period(start, end)
+    return periods.days(first, last)
 
 
 # --- the snapshot ---------------------------------------------------------------------------
@@ -126,7 +124,7 @@ def _area_titles() -> list[dict[str, str]]:
     return [{"key": key, "name": name} for key, name in titles.items()]
 
 
-def snapshot(period: scorecards.Period, where: Jurisdiction) -> dict[str, Any]:
+def snapshot(period: periods.Period, where: Jurisdiction) -> dict[str, Any]:
     """The public figures of a period, computed now from the live scorecards."""
     scope = where.scope
     firm_rows = scorecards.firm_scorecards(period, scope)

@@ -4,7 +4,6 @@ with exactly the filters, period arguments and scope of the JSON endpoints."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
 from itertools import chain, islice
 from typing import Any
 
@@ -99,7 +98,5 @@ def export_scorecards(args: dict[str, Any], level: str):
     fmt = args.pop("format")
     span = period(args)
     header, rows = services.scorecard_table(level, span, current_scope())
-    first = span.start.astimezone(SHANGHAI)
-    last = (span.end - timedelta(days=1)).astimezone(SHANGHAI)
-    name = f"scorecards-{level}-{first:%Y%m%d}-{last:%Y%m%d}"
+    name = f"scorecards-{level}-{span.first_day:%Y%m%d}-{span.last_day:%Y%m%d}"
     return _file(fmt, name, header, rows, services.SHEETS[level])

@@ -18,7 +18,7 @@ from backend.database import db
 from backend.inspections import report
 from backend.places.models import Estate, Organisation, Street
 from backend.places.scope import Scope
-from backend.reports import scorecards
+from backend.reports import periods, scorecards
 from backend.tickets import services as tickets
 from backend.tickets.models import Ticket
 
@@ -259,7 +259,7 @@ def _area_unit_columns(level: str) -> list[tuple[str, str]]:
 
 
 def scorecard_table(
-    level: str, period: scorecards.Period, scope: Scope
+    level: str, period: periods.Period, scope: Scope
 ) -> tuple[list[str], list[list[Any]]]:
     """Header and rows of one scorecard, the same figures as /api/reports/scorecards/<level>."""
     columns: list[tuple[str, str]]

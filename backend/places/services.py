@@ -47,6 +47,19 @@ def managed_estate_ids(organisation_ids: Iterable[int], on: date) -> sa.Select:
     return sa.union(contracts, custody).subquery().select()
 
 
+def managed_pairs(on: date) -> sa.Subquery:
+    """(organisation_id, estate_id) for every estate managed on a date, by contract or custody,
+    each pair once: the grouped form of managed_estate_ids."""
+    contracts = sa.select(
+        ServiceContract.firm_id.label("organisation_id"), ServiceContract.estate_id
+    ).where(_active_on(ServiceContract, on))
+    custody = sa.select(
+        CustodialArrangement.custodian_id.label("organisation_id"),
+        CustodialArrangement.estate_id,
+    ).where(_active_on(CustodialArrangement, on))
+    return sa.union(contracts, custody).subquery("managed")
+
+
 def estate_visibility(scope: Scope, on: date | None = None) -> sa.ColumnElement[bool]:
     """A WHERE clause over Estate for what `scope` may see."""
     if scope.everything:

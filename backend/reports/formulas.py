@@ -17,7 +17,9 @@ Over a period [start, end):
 - mean_inspection_score: mean total score of inspections submitted in the period at its estates
 - 取证异常率 evidence_flag_rate (firms) = rectifications recorded by the unit in the period with at
                  least one evidence flag on an after-photo / its rectifications in the period
-A rate with a zero denominator is None (no data), never 0 or 100 %.
+A rate with a zero denominator is None (no data), never 0 or 100 %. Means do not depend on the
+order of the rows (hours: correctly rounded sum / count; scores: exact over whole thousandths,
+rounded once), so equal means rank as equal.
 
 Credit grade (信用等级), from the on-time rate, the rework rate and the mean inspection score, each
 taken as passing when there is no data for it:
@@ -33,6 +35,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from fractions import Fraction
 
 GRADE_THRESHOLDS = (("A", 0.90, 0.10, 85.0), ("B", 0.75, 0.20, 75.0), ("C", 0.60, 0.30, 60.0))
 ESTATE_GRADES = ((90.0, "优"), (80.0, "良"), (70.0, "中"))
@@ -79,8 +82,29 @@ def percentile(values: Sequence[float], share: float) -> float | None:
 
 
 def mean(values: Iterable[float]) -> float | None:
+    """The correctly rounded sum over the count: the same whatever order the rows came in (a
+    plain float sum's last bits depend on it, and rankings compare means)."""
     values = list(values)
-    return sum(values) / len(values) if values else None
+    return math.fsum(values) / len(values) if values else None
+
+
+# Scores are stored rounded to one decimal (checklists/scoring.py); their means are taken over
+# whole thousandths, which SQL sums exactly as integers on both databases.
+SCORE_UNITS = 1000
+
+
+def score_units(score: float) -> int:
+    return round(score * SCORE_UNITS)
+
+
+def score_mean(units_total: int | None, n: int) -> float | None:
+    """Mean score from the sum of `score_units` over `n` scores (exact, rounded once)."""
+    return float(Fraction(int(units_total or 0), SCORE_UNITS * n)) if n else None
+
+
+def mean_score(scores: Iterable[float]) -> float | None:
+    scores = list(scores)
+    return score_mean(sum(map(score_units, scores)), len(scores))
 
 
 def credit_grade(on_time: float | None, rework: float | None, score: float | None) -> str:
@@ -100,6 +124,47 @@ def estate_grade(total: float | None) -> str | None:
     return next((grade for floor, grade in ESTATE_GRADES if total >= floor), "差")
 
 
+@dataclass(frozen=True)
+class TicketCounts:
+    """A unit's counts over a period (the definitions above), as grouped SQL gives them."""
+
+    due: int = 0
+    deferred: int = 0
+    closed: int = 0
+    closed_on_time: int = 0
+    overdue_open: int = 0
+    verifications: int = 0
+    failed_verifications: int = 0
+    recurrences: int = 0
+
+
+def counted_figures(
+    counts: TicketCounts, rectified_hours: Sequence[float], inspection_score: float | None
+) -> UnitFigures:
+    """The figures from the counts, the hours to rectify and the mean inspection score."""
+    base = counts.due - counts.deferred
+    on_time_rate = ratio(counts.closed_on_time, base)
+    rework_rate = ratio(counts.failed_verifications, counts.verifications)
+    return UnitFigures(
+        due=counts.due,
+        deferred=counts.deferred,
+        closed=counts.closed,
+        closed_on_time=counts.closed_on_time,
+        closure_rate=ratio(counts.closed, base),
+        on_time_rate=on_time_rate,
+        rework_rate=rework_rate,
+        extension_rate=ratio(counts.deferred, counts.due),
+        overdue_open=counts.overdue_open,
+        mean_hours_to_rectify=mean(rectified_hours),
+        p90_hours_to_rectify=percentile(rectified_hours, 0.9),
+        recurrences=counts.recurrences,
+        verifications=counts.verifications,
+        failed_verifications=counts.failed_verifications,
+        mean_inspection_score=inspection_score,
+        grade=credit_grade(on_time_rate, rework_rate, inspection_score),
+    )
+
+
 def unit_figures(
     tickets_due: Sequence[TicketFacts],
     rectified_hours: Sequence[float],
@@ -110,29 +175,17 @@ def unit_figures(
     inspection_scores: Sequence[float],
     end: datetime,
 ) -> UnitFigures:
-    due = len(tickets_due)
-    deferred = sum(1 for t in tickets_due if t.extended)
+    """The same from one fact per ticket due (the definitions spelled out in Python)."""
     closed = [t for t in tickets_due if t.closed_at is not None and t.closed_at < end]
     on_time = [t for t in closed if t.rectified_at is not None and t.rectified_at <= t.due_at]
-    base = due - deferred
-    on_time_rate = ratio(len(on_time), base)
-    rework_rate = ratio(failed_verifications, verifications)
-    score = mean(inspection_scores)
-    return UnitFigures(
-        due=due,
-        deferred=deferred,
+    counts = TicketCounts(
+        due=len(tickets_due),
+        deferred=sum(1 for t in tickets_due if t.extended),
         closed=len(closed),
         closed_on_time=len(on_time),
-        closure_rate=ratio(len(closed), base),
-        on_time_rate=on_time_rate,
-        rework_rate=rework_rate,
-        extension_rate=ratio(deferred, due),
         overdue_open=overdue_open,
-        mean_hours_to_rectify=mean(rectified_hours),
-        p90_hours_to_rectify=percentile(rectified_hours, 0.9),
-        recurrences=recurrences,
         verifications=verifications,
         failed_verifications=failed_verifications,
-        mean_inspection_score=score,
-        grade=credit_grade(on_time_rate, rework_rate, score),
+        recurrences=recurrences,
     )
+    return counted_figures(counts, rectified_hours, mean_score(inspection_scores))

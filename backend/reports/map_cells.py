@@ -40,7 +40,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from backend.clock import utcnow
 from backend.database import UTCDateTime, constant, db, in_constants
 from backend.places.models import Estate
-from backend.tickets.models import OPEN_STATES, UNIT_STATES, Ticket
+from backend.tickets.models import OPEN_STATES, Ticket
 
 # Zooms whose cells are stored; other zooms merge the next finer level. 16 serves the pin zooms
 # when a view holds too many tickets for pins (see map.ticket_features).
@@ -190,10 +190,7 @@ def _contribution(level: int, sign: int, late_before: datetime | sa.BindParamete
     the totals take the same rows with fewer key columns."""
     x, y = ticket_xy()
     cx, cy = cell_of(x, y, level)
-    late = sa.case(
-        (sa.and_(in_constants(Ticket.state, UNIT_STATES), Ticket.due_at < late_before), sign),
-        else_=0,
-    )
+    late = sa.case((Ticket.overdue_at(late_before), sign), else_=0)
     sx, sy = scaled(x), scaled(y)
     return (
         sa.select(

@@ -7,17 +7,17 @@ as fresh as the last refresh (run it from cron, e.g. hourly); `X-Computed-At` sa
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.clock import SHANGHAI, today, utcnow
+from backend.clock import utcnow
 from backend.database import UTCDateTime, db
 from backend.places.models import District, Street
 from backend.places.scope import Scope
-from backend.reports import scorecards
+from backend.reports import periods, scorecards
 
 
 class ScorecardCache(db.Model):
@@ -46,14 +46,8 @@ def scope_key(scope: Scope) -> str | None:
     return None
 
 
-def _period(first: date, last: date) -> scorecards.Period:
-    start = datetime.combine(first, time(0), tzinfo=SHANGHAI)
-    return scorecards.Period(start, datetime.combine(last + timedelta(days=1), time(0), SHANGHAI))
-
-
-def standard_periods(on: date | None = None) -> list[scorecards.Period]:
-    last = on or today()
-    return [_period(last - timedelta(days=364), last), _period(last.replace(day=1), last)]
+def standard_periods(on: date | None = None) -> list[periods.Period]:
+    return [periods.trailing_year(on), periods.month_to_date(on)]
 
 
 def _plain(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -73,9 +67,7 @@ def _every_scope() -> list[Scope]:
     ]
 
 
-def refresh(
-    periods: list[scorecards.Period] | None = None, scopes: list[Scope] | None = None
-) -> int:
+def refresh(periods: list[periods.Period] | None = None, scopes: list[Scope] | None = None) -> int:
     """Store firm scorecards for `periods` × `scopes` (default: standard periods, every scope)."""
     written = 0
     for period in periods or standard_periods():
@@ -93,7 +85,7 @@ def refresh(
     return written
 
 
-def _match(kind: str, period: scorecards.Period, key: str | None) -> tuple:
+def _match(kind: str, period: periods.Period, key: str | None) -> tuple:
     return (
         ScorecardCache.kind == kind,
         ScorecardCache.period_start == period.start,
@@ -102,7 +94,7 @@ def _match(kind: str, period: scorecards.Period, key: str | None) -> tuple:
     )
 
 
-def cached(period: scorecards.Period, scope: Scope) -> ScorecardCache | None:
+def cached(period: periods.Period, scope: Scope) -> ScorecardCache | None:
     key = scope_key(scope)
     if key is None:
         return None

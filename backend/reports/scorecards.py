@@ -1,14 +1,16 @@
 """Scorecards over a period for firms, estates, streets and districts (formulas in formulas.py).
 
-Each function gathers the facts with a handful of queries limited to the caller's scope, then
-applies the pure formulas. Figures describe the tickets' current state as of the computation.
+Every figure is counted by the database: one grouped query per kind of fact (tickets, trail
+events, rectification evidence, inspection scores), limited to the caller's scope, then the pure
+formulas. The only per-ticket values read are the dispatch and rectification times of tickets
+rectified in the period: working hours need the official holiday calendar (chinesecalendar), which
+only Python has. Figures describe the tickets' current state as of the computation.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass
-from datetime import datetime
+from dataclasses import asdict
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,165 +24,197 @@ from backend.inspections.models import AreaScore, Inspection, InspectionStatus
 from backend.places import services as places
 from backend.places.models import District, Estate, Organisation, Street
 from backend.places.scope import Scope
-from backend.reports.formulas import TicketFacts, estate_grade, mean, ratio, unit_figures
-from backend.tickets.models import UNIT_STATES, PhotoKind, Ticket, TicketEvent, TicketPhoto
+from backend.reports.formulas import (
+    SCORE_UNITS,
+    TicketCounts,
+    counted_figures,
+    estate_grade,
+    ratio,
+    score_mean,
+)
+from backend.reports.periods import Period
+from backend.tickets.models import PhotoKind, Ticket, TicketEvent, TicketPhoto
 
-
-@dataclass(frozen=True)
-class Period:
-    start: datetime
-    end: datetime
+__all__ = [
+    "Period",
+    "area_scorecards",
+    "estate_scorecards",
+    "firm_scorecards",
+    "latest_inspections",
+    "latest_scores",
+]
 
 
 def _visible_estates(scope: Scope) -> sa.Select:
     return sa.select(Estate.id).where(places.estate_visibility(scope))
 
 
-def _figures_by(key, period: Period, scope: Scope) -> dict[Any, dict[str, Any]]:
-    """Unit figures grouped by `key`, a column over Ticket joined with Estate and Street."""
+def _within(column: sa.ColumnElement[Any], period: Period) -> sa.ColumnElement[bool]:
+    return sa.and_(column >= period.start, column < period.end)
+
+
+def _count(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+def _ticket_rows(key: sa.ColumnElement[Any], *columns: Any) -> sa.Select:
+    """`key` is a column over Ticket joined with its Estate and Street."""
+    return (
+        sa.select(key.label("key"), *columns)
+        .select_from(Ticket)
+        .join(Estate, Estate.id == Ticket.estate_id)
+        .join(Street, Street.id == Estate.street_id)
+    )
+
+
+def _counts_by(key, period: Period, scope: Scope) -> dict[Any, TicketCounts]:
+    """TicketCounts per group of `key`: one pass over the tickets, one over the trail."""
     visible = Ticket.estate_id.in_(_visible_estates(scope))
-    joined = (
-        sa.select(key.label("key"), Ticket)
-        .join(Estate, Estate.id == Ticket.estate_id)
-        .join(Street, Street.id == Estate.street_id)
-    )
-    due: dict[Any, list[TicketFacts]] = defaultdict(list)
-    query = joined.where(visible, Ticket.due_at >= period.start, Ticket.due_at < period.end)
-    for group, ticket in db.session.execute(query):
-        due[group].append(
-            TicketFacts(
-                ticket.due_at, ticket.extension_count > 0, ticket.closed_at, ticket.rectified_at
-            )
-        )
-    hours: dict[Any, list[float]] = defaultdict(list)
-    rectified = joined.where(
-        visible, Ticket.rectified_at >= period.start, Ticket.rectified_at < period.end
-    )
-    day = working_hours()
-    for group, ticket in db.session.execute(rectified):
-        hours[group].append(working_hours_between(ticket.dispatched_at, ticket.rectified_at, day))
-    overdue: dict[Any, int] = defaultdict(int)
+    due = _within(Ticket.due_at, period)
+    closed = sa.and_(due, Ticket.closed_at < period.end)
+    on_time = sa.and_(closed, Ticket.rectified_at <= Ticket.due_at)
     as_of = min(period.end, utcnow())  # a period may end in the future: nothing is late yet there
-    late = joined.where(visible, Ticket.state.in_(UNIT_STATES), Ticket.due_at < as_of)
-    for group, _ticket in db.session.execute(late):
-        overdue[group] += 1
-    verifications: dict[Any, list[str]] = defaultdict(list)
-    recurrences: dict[Any, int] = defaultdict(int)
+    late = Ticket.overdue_at(as_of)
+    repeat = sa.and_(Ticket.repeat_of_id.is_not(None), _within(Ticket.dispatched_at, period))
+    tickets = (
+        _ticket_rows(
+            key,
+            _count(due),
+            _count(sa.and_(due, Ticket.extension_count > 0)),
+            _count(closed),
+            _count(on_time),
+            _count(late),
+            _count(repeat),
+        )
+        .where(visible, sa.or_(due, late, repeat))
+        .group_by(key)
+    )
+    found: dict[Any, dict[str, int]] = defaultdict(dict)
+    for group, n_due, deferred, n_closed, n_on_time, overdue, repeats in db.session.execute(
+        tickets
+    ):
+        found[group].update(
+            due=n_due,
+            deferred=deferred,
+            closed=n_closed,
+            closed_on_time=n_on_time,
+            overdue_open=overdue,
+            recurrences=repeats,
+        )
+    action = TicketEvent.action
     events = (
-        sa.select(key.label("key"), TicketEvent.action)
-        .join(Ticket, Ticket.id == TicketEvent.ticket_id)
-        .join(Estate, Estate.id == Ticket.estate_id)
-        .join(Street, Street.id == Estate.street_id)
+        _ticket_rows(
+            key,
+            _count(action.in_(("verify", "reject"))),
+            _count(action == "reject"),
+            _count(action == "recurrence"),
+        )
+        .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
         .where(
             visible,
-            TicketEvent.at >= period.start,
-            TicketEvent.at < period.end,
-            TicketEvent.action.in_(("verify", "reject", "recurrence")),
+            _within(TicketEvent.at, period),
+            action.in_(("verify", "reject", "recurrence")),
         )
+        .group_by(key)
     )
-    for group, action in db.session.execute(events):
-        if action == "recurrence":
-            recurrences[group] += 1
-        else:
-            verifications[group].append(action)
-    repeats = joined.where(
-        visible,
-        Ticket.repeat_of_id.is_not(None),
-        Ticket.dispatched_at >= period.start,
-        Ticket.dispatched_at < period.end,
+    for group, verifications, failed, recurrences in db.session.execute(events):
+        fact = found[group]
+        fact.update(verifications=verifications, failed_verifications=failed)
+        fact["recurrences"] = fact.get("recurrences", 0) + recurrences
+    return {group: TicketCounts(**fact) for group, fact in found.items()}
+
+
+def _hours_by(key, period: Period, scope: Scope) -> dict[Any, list[float]]:
+    """Working hours from dispatch to rectification of the tickets rectified in the period."""
+    query = _ticket_rows(key, Ticket.dispatched_at, Ticket.rectified_at).where(
+        Ticket.estate_id.in_(_visible_estates(scope)), _within(Ticket.rectified_at, period)
     )
-    for group, _ticket in db.session.execute(repeats):
-        recurrences[group] += 1
-    groups = set(due) | set(hours) | set(overdue) | set(verifications) | set(recurrences)
-    return {
-        group: {
-            "tickets_due": due.get(group, []),
-            "hours": hours.get(group, []),
-            "overdue": overdue.get(group, 0),
-            "verifications": len(verifications.get(group, [])),
-            "failed": verifications.get(group, []).count("reject"),
-            "recurrences": recurrences.get(group, 0),
-        }
-        for group in groups
-    }
+    day = working_hours()
+    hours: dict[Any, list[float]] = defaultdict(list)
+    for group, dispatched, rectified in db.session.execute(query):
+        hours[group].append(working_hours_between(dispatched, rectified, day))
+    return hours
+
+
+def _figures_by(key, period: Period, scope: Scope) -> dict[Any, tuple[TicketCounts, list[float]]]:
+    counts = _counts_by(key, period, scope)
+    hours = _hours_by(key, period, scope)
+    return {g: (counts.get(g, TicketCounts()), hours.get(g, [])) for g in set(counts) | set(hours)}
+
+
+def _score_units_sum(score: sa.ColumnElement[float | None]) -> sa.ColumnElement[int]:
+    """SUM of formulas.score_units(score): whole thousandths, summed exactly as integers."""
+    units = sa.cast(sa.func.round(score * SCORE_UNITS), sa.BigInteger)
+    return sa.func.sum(units)
+
+
+def latest_inspections(period: Period, scope: Scope, scored: bool = False) -> sa.Subquery:
+    """Per visible estate, its latest inspection submitted before the period ends (only those
+    with a total score when `scored`): estate_id, id, submitted_at, total_score."""
+    conditions = [
+        Inspection.estate_id.in_(_visible_estates(scope)),
+        Inspection.status == InspectionStatus.submitted,
+        Inspection.submitted_at < period.end,
+    ]
+    if scored:
+        conditions.append(Inspection.total_score.is_not(None))
+    newest_first = sa.func.row_number().over(
+        partition_by=Inspection.estate_id,
+        order_by=(Inspection.submitted_at.desc(), Inspection.id.desc()),
+    )
+    ranked = sa.select(
+        Inspection.estate_id,
+        Inspection.id,
+        Inspection.submitted_at,
+        Inspection.total_score,
+        newest_first.label("newest"),
+    ).where(*conditions)
+    ranked_sq = ranked.subquery("ranked")
+    return (
+        sa.select(
+            ranked_sq.c.estate_id,
+            ranked_sq.c.id,
+            ranked_sq.c.submitted_at,
+            ranked_sq.c.total_score,
+        )
+        .where(ranked_sq.c.newest == 1)
+        .subquery("latest")
+    )
 
 
 def latest_scores(period: Period, scope: Scope) -> dict[int, float]:
-    """Estate → total score of its latest inspection submitted before the period ends."""
-    latest = (
-        sa.select(Inspection.estate_id, Inspection.total_score, Inspection.submitted_at)
+    """Estate → total score of its latest scored inspection submitted before the period ends."""
+    latest = latest_inspections(period, scope, scored=True)
+    return dict(db.session.execute(sa.select(latest.c.estate_id, latest.c.total_score)).all())
+
+
+def _firm_inspection_scores(period: Period, scope: Scope) -> dict[int, float | None]:
+    """Organisation → mean total score of inspections submitted in the period at the estates it
+    manages at the period's end."""
+    managed = places.managed_pairs(period.end.date())
+    query = (
+        sa.select(
+            managed.c.organisation_id,
+            _score_units_sum(Inspection.total_score),
+            sa.func.count(Inspection.total_score),
+        )
+        .join(Inspection, Inspection.estate_id == managed.c.estate_id)
         .where(
             Inspection.estate_id.in_(_visible_estates(scope)),
             Inspection.status == InspectionStatus.submitted,
-            Inspection.submitted_at < period.end,
+            _within(Inspection.submitted_at, period),
+            Inspection.total_score.is_not(None),
         )
-        .order_by(Inspection.estate_id, Inspection.submitted_at)
+        .group_by(managed.c.organisation_id)
     )
-    scores: dict[int, float] = {}
-    for estate_id, total, _ in db.session.execute(latest):
-        if total is not None:
-            scores[estate_id] = total  # later rows overwrite earlier ones
-    return scores
-
-
-def _inspection_scores(period: Period, scope: Scope, estate_ids: set[int]) -> list[float]:
-    query = sa.select(Inspection.total_score).where(
-        Inspection.estate_id.in_(estate_ids),
-        Inspection.estate_id.in_(_visible_estates(scope)),
-        Inspection.status == InspectionStatus.submitted,
-        Inspection.submitted_at >= period.start,
-        Inspection.submitted_at < period.end,
-        Inspection.total_score.is_not(None),
-    )
-    return list(db.session.scalars(query))
-
-
-def _unit(facts: dict[str, Any], period: Period, scores: list[float]) -> dict[str, Any]:
-    figures = unit_figures(
-        facts["tickets_due"],
-        facts["hours"],
-        facts["overdue"],
-        facts["verifications"],
-        facts["failed"],
-        facts["recurrences"],
-        scores,
-        period.end,
-    )
-    return asdict(figures)
-
-
-def firm_scorecards(period: Period, scope: Scope) -> list[dict[str, Any]]:
-    """Per responsible unit (firm, custodian, office, utility) with tickets in scope."""
-    facts = _figures_by(Ticket.responsible_org_id, period, scope)
-    names = dict(
-        db.session.execute(
-            sa.select(Organisation.id, Organisation.name).where(Organisation.id.in_(facts))
-        ).all()
-    )
-    flagged = _flagged_rectifications(period, scope)
-    rows = []
-    for org_id, fact in facts.items():
-        managed = set(db.session.scalars(places.managed_estate_ids([org_id], period.end.date())))
-        scores = _inspection_scores(period, scope, managed)
-        done, with_flags = flagged.get(org_id, (0, 0))
-        rows.append(
-            {
-                "organisation_id": org_id,
-                "name": names.get(org_id, ""),
-                **_unit(fact, period, scores),
-                "rectifications": done,
-                "flagged_rectifications": with_flags,
-                "evidence_flag_rate": ratio(with_flags, done),
-            }
-        )
-    return sorted(rows, key=lambda r: (r["grade"], -(r["on_time_rate"] or 0), r["name"]))
+    return {org: score_mean(units, n) for org, units, n in db.session.execute(query)}
 
 
 def _flagged_rectifications(period: Period, scope: Scope) -> dict[int, tuple[int, int]]:
     """Organisation → (rectifications in the period, those with at least one evidence flag).
 
     A rectification belongs to the unit of the user who recorded it; it is flagged when one of
-    its after-photos is. One grouped query."""
+    its after-photos is."""
     flagged_photo = sa.and_(
         TicketPhoto.event_id == TicketEvent.id,
         TicketPhoto.kind == PhotoKind.after,
@@ -198,8 +232,7 @@ def _flagged_rectifications(period: Period, scope: Scope) -> dict[int, tuple[int
         .where(
             Ticket.estate_id.in_(_visible_estates(scope)),
             TicketEvent.action == "rectify",
-            TicketEvent.at >= period.start,
-            TicketEvent.at < period.end,
+            _within(TicketEvent.at, period),
             User.organisation_id.is_not(None),
         )
         .group_by(User.organisation_id)
@@ -207,48 +240,69 @@ def _flagged_rectifications(period: Period, scope: Scope) -> dict[int, tuple[int
     return {org: (done, flagged) for org, done, flagged in db.session.execute(query)}
 
 
-def estate_scorecards(period: Period, scope: Scope) -> list[dict[str, Any]]:
-    """Per estate: area scores and total of its latest inspection before the period ends."""
-    latest: dict[int, Inspection] = {}
-    query = (
-        sa.select(Inspection)
-        .where(
-            Inspection.estate_id.in_(_visible_estates(scope)),
-            Inspection.status == InspectionStatus.submitted,
-            Inspection.submitted_at < period.end,
-        )
-        .order_by(Inspection.submitted_at)
+def firm_scorecards(period: Period, scope: Scope) -> list[dict[str, Any]]:
+    """Per responsible unit (firm, custodian, office, utility) with tickets in scope."""
+    facts = _figures_by(Ticket.responsible_org_id, period, scope)
+    names = dict(
+        db.session.execute(
+            sa.select(Organisation.id, Organisation.name).where(Organisation.id.in_(facts))
+        ).all()
     )
-    for inspection in db.session.scalars(query):
-        latest[inspection.estate_id] = inspection
-    area_rows = db.session.execute(
-        sa.select(AreaScore.inspection_id, AreaScore.area, AreaScore.score).where(
-            AreaScore.inspection_id.in_([i.id for i in latest.values()])
-        )
-    )
-    areas: dict[str, dict[str, float | None]] = defaultdict(dict)
-    for inspection_id, area, score in area_rows:
-        areas[inspection_id][area] = score
-    estates = db.session.scalars(
-        sa.select(Estate).where(places.estate_visibility(scope)).order_by(Estate.code)
-    )
+    scores = _firm_inspection_scores(period, scope)
+    flagged = _flagged_rectifications(period, scope)
     rows = []
-    for estate in estates:
-        inspection = latest.get(estate.id)
-        total = inspection.total_score if inspection else None
+    for org_id, (counts, hours) in facts.items():
+        done, with_flags = flagged.get(org_id, (0, 0))
         rows.append(
             {
-                "estate_id": estate.id,
-                "code": estate.code,
-                "name": estate.name,
-                "street_id": estate.street_id,
-                "inspection_id": inspection.id if inspection else None,
-                "inspected_at": inspection.submitted_at if inspection else None,
-                "area_scores": areas.get(inspection.id, {}) if inspection else {},
-                "total": total,
-                "grade": estate_grade(total),
+                "organisation_id": org_id,
+                "name": names.get(org_id, ""),
+                **asdict(counted_figures(counts, hours, scores.get(org_id))),
+                "rectifications": done,
+                "flagged_rectifications": with_flags,
+                "evidence_flag_rate": ratio(with_flags, done),
             }
         )
+    return sorted(rows, key=lambda r: (r["grade"], -(r["on_time_rate"] or 0), r["name"]))
+
+
+def estate_scorecards(period: Period, scope: Scope) -> list[dict[str, Any]]:
+    """Per estate: area scores and total of its latest inspection before the period ends."""
+    latest = latest_inspections(period, scope)
+    estates = db.session.execute(
+        sa.select(
+            Estate.id,
+            Estate.code,
+            Estate.name,
+            Estate.street_id,
+            latest.c.id,
+            latest.c.submitted_at,
+            latest.c.total_score,
+        )
+        .outerjoin(latest, latest.c.estate_id == Estate.id)
+        .where(places.estate_visibility(scope))
+        .order_by(Estate.code)
+    ).all()
+    areas: dict[str, dict[str, float | None]] = defaultdict(dict)
+    area_rows = sa.select(AreaScore.inspection_id, AreaScore.area, AreaScore.score).where(
+        AreaScore.inspection_id.in_(sa.select(latest.c.id))
+    )
+    for inspection_id, area, score in db.session.execute(area_rows):
+        areas[inspection_id][area] = score
+    rows = [
+        {
+            "estate_id": estate_id,
+            "code": code,
+            "name": name,
+            "street_id": street_id,
+            "inspection_id": inspection_id,
+            "inspected_at": inspected_at,
+            "area_scores": areas.get(inspection_id, {}) if inspection_id else {},
+            "total": total,
+            "grade": estate_grade(total),
+        }
+        for estate_id, code, name, street_id, inspection_id, inspected_at, total in estates
+    ]
     return _ranked(rows, lambda r: (-(r["total"] if r["total"] is not None else -1), r["code"]))
 
 
@@ -258,37 +312,35 @@ def area_scorecards(level: str, period: Period, scope: Scope) -> list[dict[str, 
     key = Street.id if level == "street" else Street.district_id
     model = Street if level == "street" else District
     facts = _figures_by(key, period, scope)
-    scores = latest_scores(period, scope)
-    estate_area = dict(
-        db.session.execute(
-            sa.select(Estate.id, key)
-            .join(Street, Street.id == Estate.street_id)
-            .where(places.estate_visibility(scope))
-        ).all()
+    latest = latest_inspections(period, scope, scored=True)
+    areas = (
+        sa.select(
+            key.label("area_id"),
+            sa.func.count(Estate.id).label("estates"),
+            _score_units_sum(latest.c.total_score).label("score_units"),
+            sa.func.count(latest.c.total_score).label("scored"),
+        )
+        .select_from(Estate)
+        .join(Street, Street.id == Estate.street_id)
+        .outerjoin(latest, latest.c.estate_id == Estate.id)
+        .where(places.estate_visibility(scope))
+        .group_by(key)
+        .subquery("areas")
     )
-    by_area: dict[int, list[float]] = defaultdict(list)
-    for estate_id, area_id in estate_area.items():
-        if estate_id in scores:
-            by_area[area_id].append(scores[estate_id])
-    empty = {
-        "tickets_due": [],
-        "hours": [],
-        "overdue": 0,
-        "verifications": 0,
-        "failed": 0,
-        "recurrences": 0,
-    }
+    query = sa.select(
+        model.id, model.code, model.name, areas.c.estates, areas.c.score_units, areas.c.scored
+    ).join(areas, areas.c.area_id == model.id)
     rows = []
-    for area in db.session.scalars(sa.select(model).where(model.id.in_(set(estate_area.values())))):
-        figures = _unit(facts.get(area.id, empty), period, [])
+    for area_id, code, name, estates, units, scored in db.session.execute(query):
+        counts, hours = facts.get(area_id, (TicketCounts(), []))
         rows.append(
             {
-                f"{level}_id": area.id,
-                "code": area.code,
-                "name": area.name,
-                **figures,
-                "mean_estate_score": mean(by_area.get(area.id, [])),
-                "estates": sum(1 for a in estate_area.values() if a == area.id),
+                f"{level}_id": area_id,
+                "code": code,
+                "name": name,
+                **asdict(counted_figures(counts, hours, None)),
+                "mean_estate_score": score_mean(units, scored),
+                "estates": estates,
             }
         )
     return _ranked(

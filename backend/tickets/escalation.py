@@ -17,13 +17,13 @@ from backend.clock import utcnow
 from backend.database import db
 from backend.places.models import Estate, Organisation, OrgKind, Street
 from backend.tickets import trail
-from backend.tickets.models import UNIT_STATES, Ticket
+from backend.tickets.models import Ticket
 
 LEVELS = {1: "street", 2: "district"}
 
 
 def due_level(ticket: Ticket, now: datetime) -> int:
-    if ticket.state not in UNIT_STATES or ticket.due_at >= now:
+    if not ticket.overdue_at(now):
         return 0
     after = current_app.config["ESCALATION_DISTRICT_AFTER_HOURS"]
     district_at = add_working_time(ticket.due_at, after, "working_hours", working_hours())
@@ -34,9 +34,7 @@ def escalate(now: datetime | None = None) -> int:
     """Raise every overdue ticket to the level it is due; returns how many raises were made."""
     now = now or utcnow()
     raised = 0
-    overdue = sa.select(Ticket).where(
-        Ticket.state.in_(UNIT_STATES), Ticket.due_at < now, Ticket.escalation_level < 2
-    )
+    overdue = sa.select(Ticket).where(Ticket.overdue_at(now), Ticket.escalation_level < 2)
     for ticket in db.session.scalars(overdue.order_by(Ticket.id)).all():
         target = due_level(ticket, now)
         while ticket.escalation_level < target:

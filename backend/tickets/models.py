@@ -8,10 +8,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from geoalchemy2 import Geometry, WKBElement
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.clock import utcnow
-from backend.database import UTCDateTime, db
+from backend.database import UTCDateTime, db, in_constants
 from backend.tickets.codes import ticket_code
 
 
@@ -28,6 +29,13 @@ class TicketState(enum.StrEnum):
 OPEN_STATES = frozenset(TicketState) - {TicketState.closed, TicketState.cancelled}
 # States in which the responsible unit owes work; overdue applies to these.
 UNIT_STATES = frozenset({TicketState.dispatched, TicketState.accepted, TicketState.rework})
+
+
+def overdue(state: TicketState, due_at: datetime, now: datetime) -> bool:
+    """逾期: the unit still owes the work and its deadline has passed. The one definition of
+    overdue: Ticket.overdue_at(now) is this in Python and the same rule in SQL (lists, map,
+    escalation, scorecards, exports)."""
+    return state in UNIT_STATES and due_at < now
 
 
 class TicketSource(enum.StrEnum):
@@ -94,6 +102,16 @@ class Ticket(db.Model):
     @property
     def code(self) -> str:
         return ticket_code(self.id, self.dispatched_at)
+
+    @hybrid_method
+    def overdue_at(self, now: datetime) -> bool:
+        return overdue(self.state, self.due_at, now)
+
+    @overdue_at.inplace.expression
+    @classmethod
+    def _overdue_at_sql(cls, now: datetime) -> sa.ColumnElement[bool]:
+        # Inline constants: the planner matches the partial index over the unit's states.
+        return sa.and_(in_constants(cls.state, UNIT_STATES), cls.due_at < now)
 
     @property
     def evidence(self) -> list[dict[str, Any]]:

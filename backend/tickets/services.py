@@ -16,7 +16,7 @@ from backend.checklists import services as checklists
 from backend.checklists.calendar import add_working_time, is_official
 from backend.checklists.services import working_hours
 from backend.clock import utcnow
-from backend.database import db, in_constants
+from backend.database import db
 from backend.errors import (
     AppError,
     Conflict,
@@ -34,7 +34,6 @@ from backend.places.models import Estate, Organisation
 from backend.places.scope import Scope
 from backend.tickets import creation, details, duties, evidence, trail
 from backend.tickets.models import (
-    UNIT_STATES,
     ExtensionRequest,
     ExtensionStatus,
     OutboxEvent,
@@ -44,6 +43,7 @@ from backend.tickets.models import (
     TicketPhoto,
     TicketSource,
     TicketState,
+    overdue,
 )
 from backend.tickets.workflow import ACTIONS, allowed_actions, may_act
 
@@ -100,11 +100,12 @@ def actions_for(ticket: Ticket, user: User, scope: Scope) -> list[str]:
 
 
 def overdue_clause(now: datetime) -> sa.ColumnElement[bool]:
-    return sa.and_(in_constants(Ticket.state, UNIT_STATES), Ticket.due_at < now)
+    return Ticket.overdue_at(now)
 
 
-def is_overdue(ticket: Ticket, now: datetime | None = None) -> bool:
-    return ticket.state in UNIT_STATES and ticket.due_at < (now or utcnow())
+def is_overdue(ticket: Ticket | sa.Row, now: datetime | None = None) -> bool:
+    """Also for rows of ticket columns (exports read those)."""
+    return overdue(ticket.state, ticket.due_at, now or utcnow())
 
 
 @dataclass(frozen=True)

@@ -2135,7 +2135,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["DistrictScorecard"][];
+                    };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
@@ -2178,7 +2180,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EstateScorecard"][];
+                    };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
@@ -2224,7 +2228,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["FirmScorecard"][];
+                    };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
@@ -2267,7 +2273,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["StreetScorecard"][];
+                    };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
@@ -4042,6 +4050,52 @@ export interface components {
             id?: number;
             name?: string;
         };
+        DistrictScorecard: {
+            /** @description of those, tickets closed by the period's end (结案) */
+            closed: number;
+            /** @description of those closed, rectified no later than the deadline (按期结案) */
+            closed_on_time: number;
+            /** @description 结案率 = closed / (due − deferred); null without data */
+            closure_rate: number | null;
+            code: string;
+            /** @description of those, tickets with an extension (延期) */
+            deferred: number;
+            district_id: number;
+            /** @description tickets whose deadline falls in the period (应结案数) */
+            due: number;
+            /** @description estates in the caller's scope */
+            estates: number;
+            /** @description 延期率 = deferred / due; null without data */
+            extension_rate: number | null;
+            /** @description of those, failed (rework) */
+            failed_verifications: number;
+            /**
+             * @description 信用等级 (credit grade)
+             * @enum {string}
+             */
+            grade: "A" | "B" | "C" | "D";
+            /** @description mean of its estates' latest total scores */
+            mean_estate_score: number | null;
+            /** @description working hours from dispatch to rectification, mean */
+            mean_hours_to_rectify: number | null;
+            /** @description mean total score of inspections submitted in the period */
+            mean_inspection_score: number | null;
+            name: string;
+            /** @description 按期结案率 = closed_on_time / (due − deferred); null without data */
+            on_time_rate: number | null;
+            /** @description tickets still owed, past their deadline at the period's end (or now) */
+            overdue_open: number;
+            /** @description the same, 90th percentile (nearest rank) */
+            p90_hours_to_rectify: number | null;
+            /** @description 考核 ranking */
+            rank: number;
+            /** @description recurrences recorded in the period plus repeats dispatched */
+            recurrences: number;
+            /** @description 返工率 = failed verifications / verifications; null without data */
+            rework_rate: number | null;
+            /** @description verifications in the period */
+            verifications: number;
+        };
         Error: {
             code: string;
             /** @description field → messages (a list, or nested objects for nested fields) */
@@ -4111,6 +4165,24 @@ export interface components {
             responsibility?: components["schemas"]["Responsibility"];
             street_id?: number;
         };
+        EstateScorecard: {
+            /** @description area key → score of the latest inspection */
+            area_scores: {
+                [key: string]: number | null;
+            };
+            code: string;
+            estate_id: number;
+            /** @enum {string|null} */
+            grade: "优" | "良" | "中" | "差" | null;
+            /** Format: date-time */
+            inspected_at: string | null;
+            /** @description its latest inspection */
+            inspection_id: string | null;
+            name: string;
+            rank: number;
+            street_id: number;
+            total: number | null;
+        };
         Event: {
             action?: string;
             actor_id?: number | null;
@@ -4140,6 +4212,51 @@ export interface components {
             name?: string | null;
             /** @description who registered it */
             user_id?: number | null;
+        };
+        FirmScorecard: {
+            /** @description of those, tickets closed by the period's end (结案) */
+            closed: number;
+            /** @description of those closed, rectified no later than the deadline (按期结案) */
+            closed_on_time: number;
+            /** @description 结案率 = closed / (due − deferred); null without data */
+            closure_rate: number | null;
+            /** @description of those, tickets with an extension (延期) */
+            deferred: number;
+            /** @description tickets whose deadline falls in the period (应结案数) */
+            due: number;
+            /** @description 取证异常率 = flagged_rectifications / rectifications */
+            evidence_flag_rate: number | null;
+            /** @description 延期率 = deferred / due; null without data */
+            extension_rate: number | null;
+            /** @description of those, failed (rework) */
+            failed_verifications: number;
+            /** @description of those, with an evidence flag on an after-photo */
+            flagged_rectifications: number;
+            /**
+             * @description 信用等级 (credit grade)
+             * @enum {string}
+             */
+            grade: "A" | "B" | "C" | "D";
+            /** @description working hours from dispatch to rectification, mean */
+            mean_hours_to_rectify: number | null;
+            /** @description mean total score of inspections submitted in the period */
+            mean_inspection_score: number | null;
+            name: string;
+            /** @description 按期结案率 = closed_on_time / (due − deferred); null without data */
+            on_time_rate: number | null;
+            organisation_id: number;
+            /** @description tickets still owed, past their deadline at the period's end (or now) */
+            overdue_open: number;
+            /** @description the same, 90th percentile (nearest rank) */
+            p90_hours_to_rectify: number | null;
+            /** @description rectifications recorded by the unit in the period */
+            rectifications: number;
+            /** @description recurrences recorded in the period plus repeats dispatched */
+            recurrences: number;
+            /** @description 返工率 = failed verifications / verifications; null without data */
+            rework_rate: number | null;
+            /** @description verifications in the period */
+            verifications: number;
         };
         Fix: {
             /** @default null */
@@ -4465,6 +4582,52 @@ export interface components {
             district_id?: number;
             id?: number;
             name?: string;
+        };
+        StreetScorecard: {
+            /** @description of those, tickets closed by the period's end (结案) */
+            closed: number;
+            /** @description of those closed, rectified no later than the deadline (按期结案) */
+            closed_on_time: number;
+            /** @description 结案率 = closed / (due − deferred); null without data */
+            closure_rate: number | null;
+            code: string;
+            /** @description of those, tickets with an extension (延期) */
+            deferred: number;
+            /** @description tickets whose deadline falls in the period (应结案数) */
+            due: number;
+            /** @description estates in the caller's scope */
+            estates: number;
+            /** @description 延期率 = deferred / due; null without data */
+            extension_rate: number | null;
+            /** @description of those, failed (rework) */
+            failed_verifications: number;
+            /**
+             * @description 信用等级 (credit grade)
+             * @enum {string}
+             */
+            grade: "A" | "B" | "C" | "D";
+            /** @description mean of its estates' latest total scores */
+            mean_estate_score: number | null;
+            /** @description working hours from dispatch to rectification, mean */
+            mean_hours_to_rectify: number | null;
+            /** @description mean total score of inspections submitted in the period */
+            mean_inspection_score: number | null;
+            name: string;
+            /** @description 按期结案率 = closed_on_time / (due − deferred); null without data */
+            on_time_rate: number | null;
+            /** @description tickets still owed, past their deadline at the period's end (or now) */
+            overdue_open: number;
+            /** @description the same, 90th percentile (nearest rank) */
+            p90_hours_to_rectify: number | null;
+            /** @description 考核 ranking */
+            rank: number;
+            /** @description recurrences recorded in the period plus repeats dispatched */
+            recurrences: number;
+            /** @description 返工率 = failed verifications / verifications; null without data */
+            rework_rate: number | null;
+            street_id: number;
+            /** @description verifications in the period */
+            verifications: number;
         };
         Ticket: {
             /** Format: date-time */

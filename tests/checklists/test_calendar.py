@@ -6,6 +6,7 @@ holidays (国务院办公厅关于2025年/2026年部分节假日安排的通知)
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,8 @@ from backend.checklists.calendar import (
     next_working_start,
     working_hours_between,
 )
+from tests.reports.scorecards_before import is_working_day as day_by_package
+from tests.reports.scorecards_before import working_hours_between as by_day
 
 
 def sh(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
@@ -271,3 +274,27 @@ def test_between_inverts_add(start: datetime, amount: int, unit: str) -> None:
     deadline = add_working_time(start, amount, unit)  # type: ignore[arg-type]
     expected = amount if unit == "working_hours" else amount * 9
     assert working_hours_between(start, deadline) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("hours", [WorkingHours(), WorkingHours(time(9), time(12, 15))])
+def test_working_hours_between_equals_the_day_by_day_sum(hours: WorkingHours) -> None:
+    rng = random.Random(17)
+    first = datetime(SUPPORTED_YEARS[0], 1, 1, tzinfo=SHANGHAI)
+    span = (datetime(SUPPORTED_YEARS[1] + 2, 1, 1, tzinfo=SHANGHAI) - first).total_seconds()
+    for n in range(2000):
+        a = first + timedelta(seconds=rng.random() * span, microseconds=rng.randrange(10**6))
+        b = a + timedelta(hours=rng.uniform(-400, 400) if n % 50 else rng.uniform(-30000, 30000))
+        if b < first:
+            continue
+        if n % 7 == 0:  # on the opening and closing instants
+            b = datetime.combine(b.date(), rng.choice((hours.start, hours.end)), tzinfo=SHANGHAI)
+        assert working_hours_between(a, b, hours) == by_day(a, b, hours), (a, b)
+    with pytest.raises(ValueError):
+        working_hours_between(first - timedelta(days=1), first + timedelta(days=3), hours)
+
+
+def test_is_working_day_is_the_package_rule_on_every_day_it_knows() -> None:
+    day, last = date(SUPPORTED_YEARS[0], 1, 1), date(SUPPORTED_YEARS[1] + 1, 12, 31)
+    while day <= last:
+        assert is_working_day(day) == day_by_package(day), day
+        day += timedelta(days=1)
