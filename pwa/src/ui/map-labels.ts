@@ -1,5 +1,7 @@
 // Place names on a map without a base map: small HTML markers (MapLibre text layers would need
-// glyph files from outside). Only the names in view, at most MAX_LABELS, so a phone stays quick.
+// glyph files from outside). Only the names in view, at most MAX_LABELS, so a phone stays quick;
+// a name that would cover another name or one of our pins is left out (the list comes largest
+// place first). Sizes are estimated from the text, so placing them costs no layout.
 
 import { Marker, type Map as MapLibre } from 'maplibre-gl';
 import type { Area, LngLat } from '../geo';
@@ -12,6 +14,14 @@ export interface Label {
 }
 
 const MAX_LABELS = 40;
+/** Estimated glyph width in CSS px per kind (see .map-label-* in styles.css) and label height. */
+const CHAR_PX: Record<LabelKind, number> = { district: 18, street: 13.5, estate: 11.8 };
+const LINE_PX = 18;
+/** Where a name may go, tried in turn: on its point, else just below or above it. */
+const SHIFTS: [number, number][] = [[0, 0], [0, 26], [0, -26], [0, 40], [0, -40]];
+
+type Box = [number, number, number, number];
+const overlaps = (a: Box, b: Box) => a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
 
 /** A point to write an outline's name at: the centre of its largest ring's extent. */
 export function labelPoint(area: Area): LngLat {
@@ -28,21 +38,46 @@ export function labelPoint(area: Area): LngLat {
   return best ? [(best[0] + best[2]) / 2, (best[1] + best[3]) / 2] : [0, 0];
 }
 
+/** Something of ours drawn on the map that a name must not cover (display coordinates). */
+export interface Obstacle {
+  at: LngLat;
+  radius: number; // CSS px around it to keep clear
+}
+
 export class MapLabels {
   private markers: Marker[] = [];
 
   constructor(private readonly map: MapLibre) {}
 
-  /** Show these names (those in view, up to the cap), replacing the ones shown. */
-  show(labels: Label[]): number {
+  /** Show these names (those in view that fit, up to the cap), replacing the ones shown;
+   * `avoid`: our pins and clusters, to keep clear. */
+  show(labels: Label[], avoid: Obstacle[] = []): number {
     this.clear();
     const view = this.map.getBounds();
-    const shown = labels.filter((l) => view.contains(l.at)).slice(0, MAX_LABELS);
-    this.markers = shown.map((l) => {
+    const taken: Box[] = avoid.filter((o) => view.contains(o.at)).map((o) => {
+      const { x, y } = this.map.project(o.at);
+      return [x - o.radius, y - o.radius, x + o.radius, y + o.radius];
+    });
+    const shown: { label: Label; shift: [number, number] }[] = [];
+    for (const label of labels) {
+      if (shown.length >= MAX_LABELS) break;
+      if (!view.contains(label.at)) continue;
+      const { x, y } = this.map.project(label.at);
+      const half = (Math.min(label.name.length * CHAR_PX[label.kind], 144) + 4) / 2;
+      for (const shift of SHIFTS) {
+        const [cx, cy] = [x + shift[0], y + shift[1]];
+        const box: Box = [cx - half, cy - LINE_PX / 2, cx + half, cy + LINE_PX / 2];
+        if (taken.some((t) => overlaps(t, box))) continue;
+        taken.push(box);
+        shown.push({ label, shift });
+        break;
+      }
+    }
+    this.markers = shown.map(({ label, shift }) => {
       const element = document.createElement('div');
-      element.className = `map-label map-label-${l.kind}`;
-      element.textContent = l.name;
-      return new Marker({ element, anchor: 'center' }).setLngLat(l.at).addTo(this.map);
+      element.className = `map-label map-label-${label.kind}`;
+      element.textContent = label.name;
+      return new Marker({ element, anchor: 'center', offset: shift }).setLngLat(label.at).addTo(this.map);
     });
     return shown.length;
   }

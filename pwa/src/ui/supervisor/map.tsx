@@ -200,6 +200,9 @@ export default function TicketMap({
             kind: f.properties?.kind as Label['kind'],
             name: String(f.properties?.name ?? ''),
             at: f.geometry.coordinates as [number, number],
+          })), tickets.features.map((f) => ({
+            at: f.geometry.coordinates as [number, number],
+            radius: f.properties?.cluster ? 24 : 12, // a cluster's circle and its overdue badge
           })));
           container.dataset.labels = String(shown);
         }
