@@ -207,3 +207,28 @@ def test_names_without_a_base_map(browser, live_server, artifacts):
     assert outside == [], outside
     assert errors == []
     context.close()
+
+
+def test_the_estate_map_names_its_estate(browser, live_server, artifacts):
+    server = live_server
+    estate = shared_estate(server, "inspector1", "firm1")
+    (ticket,) = failing_inspection(server, estate, failures=1, seed=510)
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{server.base}/")
+    login(page, "firm1")
+    expect(page.get_by_test_id("home-firm")).to_be_visible()
+    page.goto(f"{server.base}/ticket/{ticket['id']}")
+    the_map = page.get_by_test_id("map")
+    expect(the_map).to_be_visible()
+    name = the_map.locator(".map-label-estate")
+    expect(name).to_have_text(estate["name"])
+    # Written inside the map's box, over the estate's outline.
+    box, label = the_map.bounding_box(), name.bounding_box()
+    assert box["x"] <= label["x"] and label["x"] + label["width"] <= box["x"] + box["width"]
+    assert box["y"] <= label["y"] and label["y"] + label["height"] <= box["y"] + box["height"]
+    the_map.screenshot(path=artifacts / "84-estate-map-name-360.png")
+    assert errors == []
+    context.close()

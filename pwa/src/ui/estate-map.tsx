@@ -86,7 +86,7 @@ export default function EstateMap({
       .map((e) => ({ kind: 'estate' as const, name: e.name, at: labelPoint(projectArea(e.geometry!, project)) }));
     const writeNames = () => {
       if (base.tiles || instance.getZoom() < NAMES_FROM_ZOOM) names.clear();
-      else names.show(labels);
+      else names.show(labels, here ? [{ at: project(here), radius: 10 }] : []); // keep the point clear
     };
     instance.on('error', (e) => console.warn('map', e.error));
     instance.on('load', () => {
