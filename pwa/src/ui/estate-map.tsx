@@ -1,5 +1,5 @@
 // The small estate map (MapLibre GL, loaded only when shown). Base map: see ./basemap.ts; without
-// one, the estates' names are written on it (./map-labels.ts) when zoomed in far enough.
+// one, the estates' names are written on it (./map-labels.ts) from zoom 12, those that fit.
 
 import { Map as MapLibre } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -10,7 +10,7 @@ import { baseStyle, loadBasemap, type Basemap } from './basemap';
 import { labelPoint, MapLabels } from './map-labels';
 
 /** Estate names from this zoom (below it, outlines alone). */
-const NAMES_FROM_ZOOM = 14;
+const NAMES_FROM_ZOOM = 12;
 
 function projectArea(area: Area, project: (p: LngLat) => LngLat): Area {
   if (area.type === 'Polygon') return { type: 'Polygon', coordinates: area.coordinates.map((r) => r.map(project)) };
