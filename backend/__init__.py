@@ -24,6 +24,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
+    from backend import basemap
+
+    basemap.configure(app)  # a wrong BASEMAP_* setting stops here, naming it
     init_database(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     api = WuhaoApi(app)
@@ -65,6 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     for blueprint in (
         health_blp,
+        basemap.blp,
         *account_blueprints,
         *place_blueprints,
         *org_blueprints,

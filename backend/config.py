@@ -73,6 +73,14 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "PROXY_FIX_HOPS": _int("PROXY_FIX_HOPS", 0),
         # Backups on PostGIS: the folder holding pg_dump/pg_restore (default: newest installed).
         "PG_BINDIR": os.environ.get("PG_BINDIR", ""),
+        # Base map (read by the app at run time, checked at start-up by backend/basemap.py): a
+        # raster XYZ template (http(s), {z}/{x}/{y}, optional {s} over BASEMAP_SUBDOMAINS) or an
+        # MBTiles file served by us; its CRS (wgs84, cgcs2000 = wgs84, or gcj02) and credit.
+        "BASEMAP_TILES": os.environ.get("BASEMAP_TILES", ""),
+        "BASEMAP_SUBDOMAINS": os.environ.get("BASEMAP_SUBDOMAINS", "abc"),
+        "BASEMAP_MBTILES": os.environ.get("BASEMAP_MBTILES", ""),
+        "BASEMAP_CRS": os.environ.get("BASEMAP_CRS", "wgs84"),
+        "BASEMAP_ATTRIBUTION": os.environ.get("BASEMAP_ATTRIBUTION", ""),
         # flask-smorest / OpenAPI; the docs UI is served from the swagger-ui-bundle wheel, no CDN.
         "API_TITLE": "Wuhao 五好小区巡查 API",
         "API_VERSION": "1",

@@ -44,15 +44,23 @@ def _commit_or_rollback(response: Response) -> Response:
     return response
 
 
+def content_security_policy(tile_origins: tuple[str, ...] = ()) -> str:
+    """Only our own origin, plus the configured base map's tile hosts (MapLibre fetches tiles,
+    so connect-src, and decodes them as images, so img-src)."""
+    extra = "".join(f" {origin}" for origin in tile_origins)
+    connect = f"connect-src 'self'{extra}; " if extra else ""
+    return (
+        f"default-src 'self'; img-src 'self' data: blob:{extra}; {connect}"
+        "style-src 'self' 'unsafe-inline'; worker-src 'self' blob:; frame-ancestors 'none'; "
+        "base-uri 'none'"
+    )
+
+
 def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if response.mimetype == "text/html":
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
-            "worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'",
-        )
+        response.headers.setdefault("Content-Security-Policy", current_app.config["WUHAO_CSP"])
         response.headers.setdefault("X-Frame-Options", "DENY")
     return response
 
@@ -134,6 +142,7 @@ def _not_found(error):
 
 
 def init_app(app: Flask) -> None:
+    app.config["WUHAO_CSP"] = content_security_policy(app.extensions["wuhao_basemap"].origins)
     # Every HTML page (公示, printed reports) writes text through the text policy's cleaner.
     app.jinja_env.finalize = for_html
     app.after_request(_commit_or_rollback)

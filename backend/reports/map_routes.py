@@ -13,6 +13,7 @@ from backend.clock import today
 from backend.geo.coordinates import to_wgs84
 from backend.places.schemas import BBoxField, CrsArgs
 from backend.reports import map as layers
+from backend.reports.map_labels import label_features
 from backend.reports.routes import period
 from backend.reports.scorecards import latest_scores
 from backend.tickets.schemas import TicketListArgs
@@ -57,3 +58,18 @@ def map_estates(args: dict[str, Any]):
     scope = current_scope()
     scores = latest_scores(period({"end": today()}), scope)
     return layers.estate_features(scope, to_wgs84(args["bbox"], crs), crs, scores)
+
+
+class MapLabelArgs(MapEstateArgs):
+    zoom = fields.Integer(required=True, validate=validate.Range(0, 22))
+
+
+@blp.route("/labels")
+@auth_required()
+@blp.arguments(MapLabelArgs, location="query")
+@blp.response(200)
+def map_labels(args: dict[str, Any]):
+    """Place names for a map without a base map: districts below zoom 12, streets below 15,
+    estates (in your scope) from 15; points with `kind`, `id`, `name`, the largest 40 in view."""
+    crs = args["crs"]
+    return label_features(current_scope(), to_wgs84(args["bbox"], crs), args["zoom"], crs)

@@ -129,6 +129,105 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/basemap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The base map the app should draw. Signed-in only: a provider's key may be in the URL. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Basemap"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/basemap/tiles/{z}/{x}/{y}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                x: number;
+                y: number;
+                z: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * A tile of the self-hosted base map (BASEMAP_MBTILES), XYZ numbering (no token: base map
+         *     images are no data of ours). ETag; `Cache-Control: public, max-age=86400`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    x: number;
+                    y: number;
+                    z: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not modified: your copy (If-None-Match) is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No self-hosted base map, no such tile, or out of range */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/checklists": {
         parameters: {
             query?: never;
@@ -1388,6 +1487,53 @@ export interface paths {
                     bbox: string;
                     /** @description coordinate system of geometry in and out: wgs84 or gcj02 */
                     crs?: "wgs84" | "gcj02";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/map/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Place names for a map without a base map: districts below zoom 12, streets below 15,
+         *     estates (in your scope) from 15; points with `kind`, `id`, `name`, the largest 40 in view.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description minLng,minLat,maxLng,maxLat */
+                    bbox: string;
+                    /** @description coordinate system of geometry in and out: wgs84 or gcj02 */
+                    crs?: "wgs84" | "gcj02";
+                    zoom: number;
                 };
                 header?: never;
                 path?: never;
@@ -3929,6 +4075,23 @@ export interface components {
             capture?: (Record<string, never> | null) | components["schemas"]["CaptureOut"];
             evidence?: components["schemas"]["Evidence"][];
             sha256?: string;
+        };
+        Basemap: {
+            attribution: string;
+            /**
+             * @description gcj02: shift what is drawn (and ask /api/map with crs=gcj02)
+             * @enum {string}
+             */
+            crs: "wgs84" | "gcj02";
+            /** @description highest zoom with tiles */
+            max_zoom: number;
+            /**
+             * @description none: draw our layers on a plain background, with names
+             * @enum {string}
+             */
+            source: "none" | "tiles" | "mbtiles";
+            /** @description XYZ URL templates; a path (mbtiles) is on this server */
+            tiles: string[];
         };
         Capture: {
             /** @default null */

@@ -246,7 +246,7 @@ const TEXT = {
   sv_overdue: ['超期', 'overdue'],
   sv_due: ['期限 {t}', 'due {t}'],
   sv_legend: ['圆圈数字为工单数;红圈表示含超期工单;小区按最近得分着色', 'Numbers count tickets; a red ring means overdue ones; estates are coloured by their latest score'],
-  sv_no_basemap: ['未配置底图:仅显示小区轮廓和工单', 'No base map configured: estates and tickets only'],
+  sv_no_basemap: ['未配置底图:仅显示地名、小区轮廓和工单', 'No base map configured: place names, estates and tickets only'],
   sv_map_error: ['地图数据加载失败:{m}', 'Map data failed to load: {m}'],
   sv_zoom_in: ['放大查看', 'Zoom in'],
   sv_here_tickets: ['此处有 {n} 张工单', '{n} tickets at this spot'],

@@ -185,6 +185,9 @@ MATRIX: dict[str, Row] = {
     # --- reports -----------------------------------------------------------------------------
     "GET /api/map/tickets": Row(ANY, query=DALIAN),
     "GET /api/map/estates": Row(ANY, query=DALIAN_BBOX),
+    "GET /api/map/labels": Row(ANY, query=DALIAN),
+    "GET /api/basemap": Row(ANY),
+    "GET /api/basemap/tiles/<int:z>/<int:x>/<int:y>": Row(PUBLIC),  # base map images, no data
     "GET /api/tiles/<layer>/<int:z>/<int:x>/<int:y>.mvt": Row(ANY, on_spatialite=501),
     "GET /api/reports/scorecards/firms": Row(ANY),
     "GET /api/reports/scorecards/estates": Row(ANY),

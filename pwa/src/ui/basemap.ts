@@ -1,35 +1,85 @@
 // MapLibre set-up shared by every map of the app (only lazy chunks import this file).
-// With no base map configured a map draws our own layers on a plain background, so it needs
-// nothing from outside our server (no remote style, glyphs or sprites: circle/fill/line layers only).
-// A raster base map is set at build time: VITE_BASEMAP_TILES="https://…/{z}/{x}/{y}.png" (plus
-// VITE_BASEMAP_GCJ02=1 when those tiles use the GCJ-02 offset, as most Chinese ones do, and
-// VITE_BASEMAP_ATTRIBUTION). Its host must then also be allowed by the server's CSP.
+// The base map is the server's run-time configuration (GET /api/basemap, BASEMAP_* settings):
+// remote raster tiles, our own MBTiles tiles, or none. With none a map draws our own layers on a
+// plain background and the place names as HTML labels (map-labels.ts), so it needs nothing from
+// outside our server (no remote style, glyphs or sprites). On a GCJ-02 base map everything we draw
+// is shifted with wgs84ToGcj02, and the server is asked for its layers with crs=gcj02.
 
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { setWorkerCount, setWorkerUrl, type StyleSpecification } from 'maplibre-gl';
+import { getJson } from '../api';
+import type { components } from '../api-types';
 import { wgs84ToGcj02, type LngLat } from '../geo';
 
 setWorkerUrl(workerUrl);
 setWorkerCount(1); // cheap phones: one worker is plenty for our GeoJSON layers
 
-export const TILES = import.meta.env.VITE_BASEMAP_TILES as string | undefined;
-/** The base map is in GCJ-02: everything drawn on it must be shifted the same way. */
-export const GCJ02 = Boolean(TILES) && import.meta.env.VITE_BASEMAP_GCJ02 === '1';
-export const project = (p: LngLat): LngLat => (GCJ02 ? wgs84ToGcj02(p) : p);
+type Settings = components['schemas']['Basemap'];
 
-export function baseStyle(): StyleSpecification {
+export interface Basemap {
+  settings: Settings;
+  /** Remote or self-hosted tiles are drawn (else: plain background and our own names). */
+  tiles: boolean;
+  /** The base map is in GCJ-02: everything drawn on it must be shifted the same way. */
+  gcj02: boolean;
+  /** WGS84 → the base map's coordinates. */
+  project: (p: LngLat) => LngLat;
+}
+
+const NONE: Settings = { source: 'none', tiles: [], crs: 'wgs84', attribution: '', max_zoom: 22 };
+const KEPT = 'wuhao.basemap'; // the last answer, for a map opened offline
+let pending: Promise<Basemap> | null = null;
+
+function basemapOf(settings: Settings): Basemap {
+  const tiles = settings.source !== 'none' && settings.tiles.length > 0;
+  const gcj02 = tiles && settings.crs === 'gcj02';
+  return { settings, tiles, gcj02, project: (p) => (gcj02 ? wgs84ToGcj02(p) : p) };
+}
+
+function kept(): Settings {
+  try {
+    const raw = localStorage.getItem(KEPT);
+    return raw ? (JSON.parse(raw) as Settings) : NONE;
+  } catch {
+    return NONE;
+  }
+}
+
+/** The server's base map configuration, asked once per page load. */
+export function loadBasemap(): Promise<Basemap> {
+  pending ??= getJson<Settings>('/api/basemap').then(
+    (settings) => {
+      try {
+        localStorage.setItem(KEPT, JSON.stringify(settings));
+      } catch {
+        /* storage full or off: ask again next time */
+      }
+      return basemapOf(settings);
+    },
+    (e) => {
+      console.warn('basemap', e);
+      pending = null; // ask again for the next map
+      return basemapOf(kept());
+    },
+  );
+  return pending;
+}
+
+export function baseStyle(base: Basemap): StyleSpecification {
   const spec: StyleSpecification = {
     version: 8,
     sources: {},
     layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#eef2ee' } }],
   };
-  if (TILES) {
+  if (base.tiles) {
     spec.sources.base = {
       type: 'raster',
-      tiles: [TILES],
+      // Our own tiles come as a path; MapLibre's worker needs whole URLs.
+      tiles: base.settings.tiles.map((t) => (t.startsWith('/') ? location.origin + t : t)),
       tileSize: 256,
-      attribution: (import.meta.env.VITE_BASEMAP_ATTRIBUTION as string | undefined) ?? '',
+      maxzoom: base.settings.max_zoom,
+      attribution: base.settings.attribution,
     };
     spec.layers.push({ id: 'base', type: 'raster', source: 'base' });
   }

@@ -1,18 +1,23 @@
-// The small estate map (MapLibre GL, loaded only when shown). Base map: see ../basemap.ts.
+// The small estate map (MapLibre GL, loaded only when shown). Base map: see ./basemap.ts; without
+// one, the estates' names are written on it (./map-labels.ts) from zoom 12, those that fit.
 
 import { Map as MapLibre } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Estate } from '../data';
 import { bounds, type Area, type LngLat } from '../geo';
 import { t } from '../i18n';
-import { baseStyle, project, TILES } from './basemap';
+import { baseStyle, loadBasemap, type Basemap } from './basemap';
+import { labelPoint, MapLabels } from './map-labels';
 
-function projectArea(area: Area): Area {
+/** Estate names from this zoom (below it, outlines alone). */
+const NAMES_FROM_ZOOM = 12;
+
+function projectArea(area: Area, project: (p: LngLat) => LngLat): Area {
   if (area.type === 'Polygon') return { type: 'Polygon', coordinates: area.coordinates.map((r) => r.map(project)) };
   return { type: 'MultiPolygon', coordinates: area.coordinates.map((p) => p.map((r) => r.map(project))) };
 }
 
-function estatesGeoJson(estates: Estate[]) {
+function estatesGeoJson(estates: Estate[], project: (p: LngLat) => LngLat) {
   return {
     type: 'FeatureCollection' as const,
     features: estates
@@ -21,12 +26,12 @@ function estatesGeoJson(estates: Estate[]) {
         type: 'Feature' as const,
         id: e.id,
         properties: { id: e.id, name: e.name },
-        geometry: projectArea(e.geometry!),
+        geometry: projectArea(e.geometry!, project),
       })),
   };
 }
 
-function hereGeoJson(here: LngLat | null) {
+function hereGeoJson(here: LngLat | null, project: (p: LngLat) => LngLat) {
   return {
     type: 'FeatureCollection' as const,
     features: here ? [{ type: 'Feature' as const, properties: {}, geometry: { type: 'Point' as const, coordinates: project(here) } }] : [],
@@ -45,18 +50,28 @@ export default function EstateMap({
   const box = useRef<HTMLDivElement>(null);
   const map = useRef<MapLibre | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [base, setBase] = useState<Basemap | null>(null);
 
   useEffect(() => {
-    if (!box.current) return;
+    let gone = false;
+    void loadBasemap().then((b) => gone || setBase(b));
+    return () => {
+      gone = true;
+    };
+  }, []);
+
+  useEffect(() => {
+    if (!box.current || !base) return;
+    const { project } = base;
     let instance: MapLibre;
     try {
       instance = new MapLibre({
         container: box.current,
-        style: baseStyle(),
-        attributionControl: TILES ? {} : false,
+        style: baseStyle(base),
+        attributionControl: base.tiles ? {} : false,
         dragRotate: false,
         pitchWithRotate: false,
-        center: [121.63, 38.92],
+        center: project([121.63, 38.92]),
         zoom: 13,
       });
     } catch (e) {
@@ -65,12 +80,20 @@ export default function EstateMap({
       return;
     }
     map.current = instance;
+    const names = new MapLabels(instance);
+    const labels = estates
+      .filter((e) => e.geometry)
+      .map((e) => ({ kind: 'estate' as const, name: e.name, at: labelPoint(projectArea(e.geometry!, project)) }));
+    const writeNames = () => {
+      if (base.tiles || instance.getZoom() < NAMES_FROM_ZOOM) names.clear();
+      else names.show(labels, here ? [{ at: project(here), radius: 10 }] : []); // keep the point clear
+    };
     instance.on('error', (e) => console.warn('map', e.error));
     instance.on('load', () => {
-      instance.addSource('estates', { type: 'geojson', data: estatesGeoJson(estates) });
+      instance.addSource('estates', { type: 'geojson', data: estatesGeoJson(estates, project) });
       instance.addLayer({ id: 'estate-fill', type: 'fill', source: 'estates', paint: { 'fill-color': '#1f6f4a', 'fill-opacity': 0.18 } });
       instance.addLayer({ id: 'estate-line', type: 'line', source: 'estates', paint: { 'line-color': '#1f6f4a', 'line-width': 2 } });
-      instance.addSource('here', { type: 'geojson', data: hereGeoJson(here) });
+      instance.addSource('here', { type: 'geojson', data: hereGeoJson(here, project) });
       instance.addLayer({
         id: 'here',
         type: 'circle',
@@ -81,19 +104,22 @@ export default function EstateMap({
         const id = e.features?.[0]?.properties?.id;
         if (id !== undefined) onPick(Number(id));
       });
-      const extent = bounds(estates.map((e) => (e.geometry ? projectArea(e.geometry) : null)));
+      instance.on('moveend', writeNames);
+      const extent = bounds(estates.map((e) => (e.geometry ? projectArea(e.geometry, project) : null)));
       if (extent) instance.fitBounds(extent, { padding: 24, animate: false, maxZoom: 17 });
+      writeNames();
     });
     return () => {
+      names.clear();
       instance.remove();
       map.current = null;
     };
-  }, [estates]);
+  }, [estates, base]);
 
   useEffect(() => {
     const source = map.current?.getSource('here') as { setData?: (d: unknown) => void } | undefined;
-    source?.setData?.(hereGeoJson(here));
-  }, [here?.[0], here?.[1]]);
+    if (base) source?.setData?.(hereGeoJson(here, base.project));
+  }, [here?.[0], here?.[1], base]);
 
   if (error) return <div class="map placeholder">{t('map_failed', { m: error })}</div>;
   return <div class="map" ref={box} data-testid="map" />;

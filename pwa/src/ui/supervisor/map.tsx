@@ -1,7 +1,7 @@
 // The supervisor's issue map: open tickets as server-made clusters (count, worst severity, overdue)
 // below zoom 15 and pins above, estate outlines filled by their latest grade. Every pan or zoom
 // asks the server again for the view (debounced; a newer view aborts the older request).
-// Counts are HTML markers, so the style needs no glyphs from anywhere. Pins at one spot, which no
+// Counts (and, without a base map, place names) are HTML markers, so the style needs no glyphs. Pins at one spot, which no
 // zoom separates, are reached through a list (stack.tsx) that a tap on them or their cluster opens.
 
 import { Map as MapLibre, Marker, type GeoJSONSource, type MapGeoJSONFeature } from 'maplibre-gl';
@@ -10,7 +10,8 @@ import { getJson } from '../../api';
 import { describe } from '../../problem';
 import { t } from '../../i18n';
 import { bounds, type Area } from '../../geo';
-import { baseStyle, GCJ02, project, TILES } from '../basemap';
+import { baseStyle, loadBasemap, type Basemap } from '../basemap';
+import { MapLabels, type Label } from '../map-labels';
 import { filterQuery, type Filters } from './api';
 import { asPin, ordered, StackList, type Pin, type Stack } from './stack';
 
@@ -114,16 +115,33 @@ export default function TicketMap({
   state.current.onPick = onPick;
   const [error, setError] = useState<string | null>(null);
   const [stack, setStack] = useState<Stack | null>(null);
+  const [base, setBase] = useState<Basemap | null>(null);
 
   useEffect(() => {
+    let stop = () => {};
+    let gone = false;
+    void loadBasemap().then((b) => {
+      if (gone) return;
+      setBase(b);
+      stop = start(b) ?? stop;
+    });
+    return () => {
+      gone = true;
+      stop();
+    };
+  }, []);
+
+  /** Builds the map on the configured base map; returns its clean-up. */
+  const start = (base: Basemap): (() => void) | undefined => {
     if (!box.current) return;
     const container = box.current;
+    const { gcj02: GCJ02, project } = base;
     let instance: MapLibre;
     try {
       instance = new MapLibre({
         container,
-        style: baseStyle(),
-        attributionControl: TILES ? {} : false,
+        style: baseStyle(base),
+        attributionControl: base.tiles ? {} : false,
         dragRotate: false,
         pitchWithRotate: false,
         center: project([121.62, 38.92]),
@@ -137,6 +155,7 @@ export default function TicketMap({
     map.current = instance;
     window.__wuhaoMap = instance;
     let markers: Marker[] = [];
+    const names = new MapLabels(instance);
     let timer: ReturnType<typeof setTimeout> | undefined;
     let inflight: AbortController | null = null;
     let seq = 0;
@@ -156,11 +175,14 @@ export default function TicketMap({
       ticketsQ.set('bbox', bbox);
       ticketsQ.set('zoom', String(Math.floor(instance.getZoom())));
       if (GCJ02) ticketsQ.set('crs', 'gcj02');
+      // Without a base map, the names of the districts, streets or estates (by zoom) in view.
+      const labelsQ = new URLSearchParams({ bbox, zoom: String(Math.floor(instance.getZoom())) });
       container.dataset.loading = 'true';
       try {
-        const [tickets, estates] = await Promise.all([
+        const [tickets, estates, labels] = await Promise.all([
           getJson<Collection>(`/api/map/tickets?${ticketsQ}`, { signal: controller.signal }),
           getJson<Collection>(`/api/map/estates?${where}`, { signal: controller.signal }),
+          base.tiles ? null : getJson<Collection>(`/api/map/labels?${labelsQ}`, { signal: controller.signal }),
         ]);
         if (mine !== seq) return;
         (instance.getSource('tickets') as GeoJSONSource).setData(tickets as never);
@@ -173,6 +195,17 @@ export default function TicketMap({
               .setLngLat(f.geometry.coordinates as [number, number])
               .addTo(instance),
           );
+        if (labels) {
+          const shown = names.show(labels.features.map((f): Label => ({
+            kind: f.properties?.kind as Label['kind'],
+            name: String(f.properties?.name ?? ''),
+            at: f.geometry.coordinates as [number, number],
+          })), tickets.features.map((f) => ({
+            at: f.geometry.coordinates as [number, number],
+            radius: f.properties?.cluster ? 24 : 12, // a cluster's circle and its overdue badge
+          })));
+          container.dataset.labels = String(shown);
+        }
         setError(null);
         if (!fitted && !state.current.focused) {
           // First view: the estates of the caller's jurisdiction, whatever the default centre was.
@@ -260,30 +293,31 @@ export default function TicketMap({
     return () => {
       clearTimeout(timer);
       inflight?.abort();
+      names.clear();
       instance.remove();
       map.current = null;
       if (window.__wuhaoMap === instance) delete window.__wuhaoMap;
     };
-  }, []);
+  };
 
   useEffect(() => state.current.reload(), [filters, reloadKey]);
 
   useEffect(() => {
-    if (!focus || !map.current) return;
+    if (!focus || !map.current || !base) return;
     state.current.focused = true; // a ticket was opened: do not fit the view to the estates over it
-    map.current.jumpTo({ center: project([focus.lng, focus.lat]), zoom: Math.max(map.current.getZoom(), 16) });
-  }, [focus?.seq]);
+    map.current.jumpTo({ center: base.project([focus.lng, focus.lat]), zoom: Math.max(map.current.getZoom(), 16) });
+  }, [focus?.seq, base]);
 
   useEffect(() => {
     const instance = map.current;
     if (instance?.getLayer('sv-selected')) instance.setFilter('sv-selected', ['all', IS_PIN as never, ['==', ['get', 'id'], selected ?? -1]]);
     else instance?.once('load', () => instance.setFilter('sv-selected', ['all', IS_PIN as never, ['==', ['get', 'id'], selected ?? -1]]));
-  }, [selected]);
+  }, [selected, base]);
 
   return (
     <div class="sv-map-wrap">
       <div class="sv-map" ref={box} data-testid="sv-map" />
-      {!TILES && <div class="sv-map-note">{t('sv_no_basemap')}</div>}
+      {base && !base.tiles && <div class="sv-map-note">{t('sv_no_basemap')}</div>}
       {error && <div class="sv-map-error error">{t('sv_map_error', { m: error })}</div>}
       {stack && (
         <StackList stack={stack} selected={selected} onPick={onPick} onClose={() => setStack(null)} />
