@@ -17,8 +17,8 @@ def _bounded(field: ma.fields.Field) -> None:
     if isinstance(field, ma.fields.List):
         _bounded(field.inner)
     elif isinstance(field, ma.fields.Integer) and not any(
-        isinstance(v, validate.Range) for v in field.validators
-    ):
+        isinstance(v, validate.Range) and v.max is not None for v in field.validators
+    ):  # a Range with only a minimum (ids after 0) still needs the column's maximum
         field.validators = [*field.validators, INT32]
 
 
