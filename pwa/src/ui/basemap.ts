@@ -37,32 +37,44 @@ function basemapOf(settings: Settings): Basemap {
   return { settings, tiles, gcj02, project: (p) => (gcj02 ? wgs84ToGcj02(p) : p) };
 }
 
-function kept(): Settings {
+function kept(): Settings | null {
   try {
     const raw = localStorage.getItem(KEPT);
-    return raw ? (JSON.parse(raw) as Settings) : NONE;
+    return raw ? (JSON.parse(raw) as Settings) : null;
   } catch {
-    return NONE;
+    return null;
   }
 }
 
-/** The server's base map configuration, asked once per page load. */
+// With nothing kept from an earlier load, how long a map waits for the server's answer before it
+// draws without a base map (a hung server must not leave a blank map with no word).
+const FIRST_WAIT_MS = 3000;
+
+/** The server's base map configuration, asked once per page load. A configuration kept from an
+ *  earlier load is used at once (the answer is kept for the next load), so a slow or failing
+ *  server never holds a map back. */
 export function loadBasemap(): Promise<Basemap> {
-  pending ??= getJson<Settings>('/api/basemap').then(
-    (settings) => {
-      try {
-        localStorage.setItem(KEPT, JSON.stringify(settings));
-      } catch {
-        /* storage full or off: ask again next time */
-      }
-      return basemapOf(settings);
-    },
-    (e) => {
-      console.warn('basemap', e);
-      pending = null; // ask again for the next map
-      return basemapOf(kept());
-    },
-  );
+  pending ??= new Promise<Basemap>((resolve) => {
+    const earlier = kept();
+    const timer = setTimeout(() => resolve(basemapOf(earlier ?? NONE)), earlier ? 0 : FIRST_WAIT_MS);
+    getJson<Settings>('/api/basemap').then(
+      (settings) => {
+        try {
+          localStorage.setItem(KEPT, JSON.stringify(settings));
+        } catch {
+          /* storage full or off: ask again next time */
+        }
+        clearTimeout(timer);
+        resolve(basemapOf(settings));
+      },
+      (e) => {
+        console.warn('basemap', e);
+        pending = null; // ask again for the next map
+        clearTimeout(timer);
+        resolve(basemapOf(earlier ?? NONE));
+      },
+    );
+  });
   return pending;
 }
 
