@@ -228,6 +228,7 @@ const TEXT = {
   // supervisor
   sv_map: ['问题地图', 'Issue map'],
   sv_scorecards: ['考评看板', 'Scorecards'],
+  sv_admin: ['管理', 'Administration'],
   sv_filters: ['筛选', 'Filters'],
   sv_all: ['全部', 'All'],
   sv_area: ['问题类别', 'Area'],
@@ -429,6 +430,16 @@ export function t(key: Key, params: Record<string, string | number> = {}): strin
   const pair = has(key) ? TEXT[key] : null;
   const text = pair ? pair[current === 'zh' ? 0 : 1] : String(key);
   return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+}
+
+/** A screen's own text table (zh-CN first, English second), read in the current language like t().
+ *  Lazily loaded screens (the admin console) keep their words beside them with this. */
+export function texts<T extends Record<string, readonly [string, string]>>(table: T) {
+  return (key: keyof T & string, params: Record<string, string | number> = {}): string => {
+    const pair = Object.prototype.hasOwnProperty.call(table, key) ? table[key] : null;
+    const text = pair ? pair[current === 'zh' ? 0 : 1] : key;
+    return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+  };
 }
 
 const UNKNOWN = { state_: 'unknown_state', act_: 'unknown_action', severity_: 'unknown_severity' } as const;

@@ -8,6 +8,7 @@ import type { Role } from '../db';
 import { lang, onLangChange, setLang, t } from '../i18n';
 import { match, navigate, onLinkClick, route } from '../router';
 import { useStore } from '../store';
+import { Admin } from './admin';
 import { EstateScreen, EstatesScreen } from './estates';
 import { FirmHome } from './firm';
 import { InspectScreen } from './inspect';
@@ -73,6 +74,10 @@ export function App() {
     screen = <Supervisor view="map" ticketId={Number(params.id)} />;
   } else if (path === '/supervise/scorecards' && SUPERVISES.has(role)) {
     screen = <Supervisor view="scorecards" />;
+  } else if ((params = match('/admin', path) ?? match('/admin/:section', path)) && SUPERVISES.has(role)) {
+    screen = <Admin section={params.section ?? ''} />;
+  } else if ((params = match('/admin/:section/:item', path)) && SUPERVISES.has(role)) {
+    screen = <Admin section={params.section} item={params.item} />;
   } else if (path === '/sync') {
     screen = <SyncScreen />;
   } else if (path !== '/') {

@@ -1,4 +1,4 @@
-// The supervisor's own navigation: map, scorecards, and the public disclosure page.
+// The supervisor's own navigation: map, scorecards, the admin console and the public disclosure page.
 import { t } from '../../i18n';
 
 export function SupervisorNav({ active }: { active: 'map' | 'scorecards' }) {
@@ -8,6 +8,7 @@ export function SupervisorNav({ active }: { active: 'map' | 'scorecards' }) {
       <a href="/supervise/scorecards" class={active === 'scorecards' ? 'active' : ''} data-testid="sv-nav-scorecards">
         {t('sv_scorecards')}
       </a>
+      <a href="/admin" data-testid="sv-nav-admin">{t('sv_admin')}</a>
       <a href="/public/" target="_blank" rel="noopener">{t('sv_public_page')}</a>
     </nav>
   );

@@ -1,0 +1,231 @@
+// What every admin section is made of: the console's own words, loading a list, a form whose
+// refusals land beside the field the server named, and a confirm step for what cannot be undone.
+// A section holds only its fields and calls; the behaviour on errors is the same everywhere.
+
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { ApiError, getJson, request } from '../../api';
+import { texts } from '../../i18n';
+import { describe } from '../../problem';
+
+export const at = texts({
+  title: ['管理', 'Administration'],
+  pick_section: ['请选择左侧的管理项目。', 'Pick what to manage.'],
+  no_such_section: ['没有这个管理项目,或您无权管理。', 'No such section, or not yours to manage.'],
+  loading: ['正在加载…', 'Loading…'],
+  save: ['保存', 'Save'],
+  saving: ['正在保存…', 'Saving…'],
+  saved: ['已保存', 'Saved'],
+  cancel: ['取消', 'Cancel'],
+  create: ['新建', 'Create'],
+  edit: ['编辑', 'Edit'],
+  close: ['关闭', 'Close'],
+  deactivate: ['停用', 'Deactivate'],
+  activate: ['启用', 'Activate'],
+  active: ['启用中', 'Active'],
+  inactive: ['已停用', 'Inactive'],
+  show_inactive: ['显示已停用的', 'Show inactive'],
+  none_yet: ['暂无记录。', 'Nothing yet.'],
+  confirm: ['确定', 'Confirm'],
+  fix_fields: ['请修改标出的内容后重试。', 'Correct the marked fields and try again.'],
+  search: ['搜索', 'Search'],
+});
+
+/** A list or object from the API, with its loading state and a way to load it again. */
+export function useResource<T>(path: string | null) {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    if (!path) return;
+    let live = true;
+    setError(null);
+    getJson<T>(path).then(
+      (value) => live && setData(value),
+      (e) => live && setError(describe(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [path, version]);
+  const reload = useCallback(() => setVersion((n) => n + 1), []);
+  return { data, error, reload, loading: data === null && error === null };
+}
+
+export interface Submission {
+  busy: boolean;
+  /** The sentence for the whole form (the server's message, or what went wrong on the way). */
+  error: string | null;
+  /** The server's messages by field name (422 `errors`). */
+  fields: Record<string, string>;
+  run: <T>(work: () => Promise<T>) => Promise<T | null>;
+  clear: () => void;
+}
+
+function fieldMessages(errors: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!errors || typeof errors !== 'object') return out;
+  for (const [field, value] of Object.entries(errors as Record<string, unknown>)) {
+    out[field] = Array.isArray(value) ? value.map(String).join(' ') : JSON.stringify(value);
+  }
+  return out;
+}
+
+/** Runs a save; a refusal becomes the form's message and per-field messages, never a throw. */
+export function useSubmit(): Submission {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const run = useCallback(async <T,>(work: () => Promise<T>): Promise<T | null> => {
+    setBusy(true);
+    setError(null);
+    setFields({});
+    try {
+      return await work();
+    } catch (e) {
+      if (e instanceof ApiError && e.status < 500) {
+        const byField = fieldMessages(e.errors);
+        setFields(byField);
+        setError(e.message || at('fix_fields'));
+      } else {
+        setError(describe(e));
+      }
+      return null;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  const clear = useCallback(() => {
+    setError(null);
+    setFields({});
+  }, []);
+  return { busy, error, fields, run, clear };
+}
+
+/** JSON to the API; answers the decoded body (or null for 204). */
+export async function send<T>(method: string, path: string, json?: unknown): Promise<T> {
+  const response = await request(path, { method, json });
+  return response.status === 204 ? (null as T) : ((await response.json()) as T);
+}
+
+interface FieldProps {
+  label: string;
+  name: string;
+  form: Submission;
+  children: ComponentChildren;
+  hint?: string;
+}
+
+/** A labelled control with the server's message for it underneath. */
+export function Field({ label, name, form, children, hint }: FieldProps) {
+  const message = form.fields[name];
+  return (
+    <label class={`admin-field ${message ? 'invalid' : ''}`} data-field={name}>
+      <span>{label}</span>
+      {children}
+      {hint && !message && <small class="admin-hint">{hint}</small>}
+      {message && (
+        <small class="admin-field-error" role="alert" data-testid={`error-${name}`}>
+          {message}
+        </small>
+      )}
+    </label>
+  );
+}
+
+/** The form's own message (top of the form), announced to screen readers. */
+export function FormError({ form }: { form: Submission }) {
+  if (!form.error) return null;
+  return (
+    <p class="admin-error" role="alert" data-testid="admin-form-error">
+      {form.error}
+    </p>
+  );
+}
+
+export function ErrorLine({ text }: { text: string | null }) {
+  return text ? (
+    <p class="admin-error" role="alert">
+      {text}
+    </p>
+  ) : null;
+}
+
+/** A button that asks once more (in place) before doing something hard to undo. */
+export function ConfirmButton({
+  label,
+  question,
+  onConfirm,
+  testid,
+}: {
+  label: string;
+  question: string;
+  onConfirm: () => void;
+  testid?: string;
+}) {
+  const [asking, setAsking] = useState(false);
+  if (!asking) {
+    return (
+      <button type="button" class="secondary" data-testid={testid} onClick={() => setAsking(true)}>
+        {label}
+      </button>
+    );
+  }
+  return (
+    <span class="admin-confirm" role="group">
+      <span>{question}</span>
+      <button
+        type="button"
+        class="danger"
+        data-testid={testid ? `${testid}-confirm` : undefined}
+        onClick={() => {
+          setAsking(false);
+          onConfirm();
+        }}
+      >
+        {at('confirm')}
+      </button>
+      <button type="button" class="secondary" onClick={() => setAsking(false)}>
+        {at('cancel')}
+      </button>
+    </span>
+  );
+}
+
+/** A table of rows with a caption; a row's first cell usually links to /admin/<section>/<id>. */
+export function Table({ head, children, testid }: { head: string[]; children: ComponentChildren; testid?: string }) {
+  return (
+    <div class="admin-table-wrap">
+      <table class="admin-table" data-testid={testid}>
+        <thead>
+          <tr>
+            {head.map((h) => (
+              <th key={h} scope="col">
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+
+/** Controlled form state: `bind('name')` gives value and onInput for an input or select. */
+export function useForm<T extends Record<string, string | boolean>>(initial: T) {
+  const [values, setValues] = useState<T>(initial);
+  const bind = (name: keyof T & string) => ({
+    name,
+    value: String(values[name] ?? ''),
+    onInput: (e: Event) => setValues((v) => ({ ...v, [name]: (e.currentTarget as Control).value })),
+  });
+  const check = (name: keyof T & string) => ({
+    name,
+    checked: Boolean(values[name]),
+    onChange: (e: Event) => setValues((v) => ({ ...v, [name]: (e.currentTarget as HTMLInputElement).checked })),
+  });
+  return { values, setValues, bind, check };
+}

@@ -1,0 +1,19 @@
+// The admin console's sections: one entry each, loaded when first opened. A section's component
+// gets the opened object (`item`, from /admin/<key>/<item>) and renders its own list and forms.
+
+import type { ComponentType } from 'preact';
+import type { Role } from '../../db';
+
+export interface SectionProps {
+  item?: string;
+}
+
+export interface Section {
+  key: string;
+  label: readonly [string, string];
+  /** Who sees it: supervisors manage what lies in their own district or street. */
+  roles: readonly Role[];
+  load: () => Promise<{ default: ComponentType<SectionProps> }>;
+}
+
+export const SECTIONS: readonly Section[] = [];
