@@ -50,6 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.inspections.report_routes import blp as inspection_reports_blp
     from backend.inspections.routes import blp as inspections_blp
     from backend.open311.cli import open311_cli
+    from backend.open311.key_routes import blp as open311_keys_blp
     from backend.open311.routes import blp as open311_blp
     from backend.photos.cli import photos_cli
     from backend.photos.routes import blp as photos_blp
@@ -86,6 +87,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         exports_blp,
         tiles_blp,
         open311_blp,
+        open311_keys_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(public_pages)  # HTML, outside the API and its OpenAPI document

@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from backend.database import db
+from backend.errors import AppError
 from backend.open311 import services
 
 open311_cli = AppGroup("open311", help="Open311 channels (hotline API keys).")
@@ -17,8 +18,8 @@ def create_key_command(name: str) -> None:
     """Issue a key for a channel (e.g. 12345热线); it is printed once, only its hash is kept."""
     try:
         row, key = services.create_key(name)
-    except ValueError as error:
-        raise click.ClickException(str(error)) from None
+    except AppError as error:
+        raise click.ClickException(error.message) from None
     db.session.commit()
     click.echo(f"API key for {row.name} (shown once, store it now):")
     click.echo(key)
@@ -38,7 +39,7 @@ def revoke_key_command(name: str) -> None:
     """Revoke a channel's key: its posts are refused (403) from now on."""
     try:
         row = services.revoke_key(name)
-    except ValueError as error:
-        raise click.ClickException(str(error)) from None
+    except AppError as error:
+        raise click.ClickException(error.message) from None
     db.session.commit()
     click.echo(f"key of {row.name} revoked")

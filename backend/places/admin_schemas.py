@@ -54,6 +54,9 @@ class OrganisationUpdateSchema(OrganisationFields):
 class OrganisationListArgs(Schema):
     kind = fields.Enum(OrgKind)
     active = fields.Boolean(metadata={"description": "only active (true) or deactivated (false)"})
+    managed = fields.Boolean(
+        metadata={"description": "true: only those you may edit (a supervisor's jurisdiction)"}
+    )
 
 
 GRID_CODE = r"^[A-Za-z0-9_.\-]{1,40}$"

@@ -40,6 +40,7 @@ import sqlalchemy as sa
 from backend.accounts.models import User
 from backend.checklists.models import ChecklistVersion, VersionStatus
 from backend.clock import utcnow
+from backend.open311.services import create_key
 from backend.photos.models import PhotoUpload
 from backend.places.models import Estate, Grid, Organisation, OrgKind, ServiceContract
 from tests.inspections.conftest import jpeg, sha
@@ -217,6 +218,10 @@ MATRIX: dict[str, Row] = {
     "GET /open311/v2/requests/<service_request_id>.xml": Row(PUBLIC),
     "GET /open311/v2/tokens/<token>.json": Row(PUBLIC),
     "GET /open311/v2/tokens/<token>.xml": Row(PUBLIC),
+    "GET /api/open311-keys": Row(ADMIN),
+    "POST /api/open311-keys": Row(ADMIN, body={"name": "矩阵热线"}),
+    "PATCH /api/open311-keys/<int:key_id>": Row(ADMIN, body={"name": "矩阵热线2"}),
+    "POST /api/open311-keys/<int:key_id>/revoke": Row(ADMIN),
 }
 
 # Path parameters that name a scoped object; the row's kind switches between "in" and "out",
@@ -292,6 +297,7 @@ def world(dbsession, inspect, tickets_of) -> dict[str, Any]:
             PhotoUpload(id=uploads[where], user_id=uploader.id, sha256="b" * 64, length=1000,
                         received=0, expires_at=utcnow() + timedelta(hours=1))
         )  # fmt: skip
+    key, _secret = create_key("矩阵渠道")
     dbsession.flush()
     return {
         "estate": {"in": estate["E001"].id, "out": estate["E010"].id},
@@ -309,7 +315,7 @@ def world(dbsession, inspect, tickets_of) -> dict[str, Any]:
             "variant": "display", "filename": "missing.js", "service_code": "x",
             "service_request_id": str(ticket_in["id"]), "token": "x",
             "level": "estates", "disclosure_id": 1,
-            "layer": "tickets", "z": 14, "x": 13726, "y": 6267,
+            "layer": "tickets", "z": 14, "x": 13726, "y": 6267, "key_id": key.id,
         },
     }  # fmt: skip
 
