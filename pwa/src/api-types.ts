@@ -1663,6 +1663,170 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/open311-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every channel and whether its key is active (the keys themselves are not stored). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiKey"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /**
+         * Issue a key for a channel. The answer holds the key itself, this once: only its
+         *     SHA-256 is kept. A name in use (even by a revoked key) is a 409.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ApiKeyCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IssuedKey"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/open311-keys/{key_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename a channel; its key stays the same. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ApiKeyUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiKey"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/open311-keys/{key_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a key: the channel's posts are refused (403) from now on. This is not undone; a
+         *     channel gets a new key instead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiKey"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/organisations": {
         parameters: {
             query?: never;
@@ -1670,13 +1834,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Organisations are public bodies and firms; any signed-in user may read them. */
+        /**
+         * Organisations are public bodies and firms; any signed-in user may read them.
+         * @description `managed=true` lists only those the caller may edit: all for administrators and
+         *     city-level supervisors, those seated in their district or street for the others.
+         */
         get: {
             parameters: {
                 query?: {
                     /** @description only active (true) or deactivated (false) */
                     active?: boolean;
                     kind?: "city_authority" | "district_authority" | "street_office" | "community_committee" | "owners_committee" | "property_firm" | "utility";
+                    /** @description true: only those you may edit (a supervisor's jurisdiction) */
+                    managed?: boolean;
                     page?: number;
                     page_size?: number;
                 };
@@ -2793,11 +2963,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Users by username (admin), optionally of one role, active or not, or matching `q`. */
         get: {
             parameters: {
                 query?: {
+                    /** @description only active (true) or deactivated (false) */
+                    active?: boolean;
                     page?: number;
                     page_size?: number;
+                    /** @description part of the username or display name */
+                    q?: string;
                     role?: "inspector" | "firm" | "supervisor" | "admin";
                 };
                 header?: never;
@@ -2896,6 +3071,12 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Edit a user's name, role and assignments, reset the password or (de)activate.
+         * @description A password set here is a reset: the user picks their own at next sign-in, and every
+         *     session of theirs ends, as does deactivation. Administrators cannot deactivate
+         *     themselves or change their own role (409 `own_account`).
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -4071,6 +4252,23 @@ export interface components {
         ActiveChecklists: {
             checklists?: components["schemas"]["Version"][];
         };
+        ApiKey: {
+            /** @description false once revoked */
+            active?: boolean;
+            /** Format: date-time */
+            created_at?: string;
+            readonly id?: number;
+            /** @description the channel, e.g. 12345热线 */
+            name?: string;
+            /** Format: date-time */
+            revoked_at?: string | null;
+        };
+        ApiKeyCreate: {
+            name: string;
+        };
+        ApiKeyUpdate: {
+            name: string;
+        };
         Attachment: {
             capture?: (Record<string, never> | null) | components["schemas"]["CaptureOut"];
             evidence?: components["schemas"]["Evidence"][];
@@ -4550,6 +4748,19 @@ export interface components {
             supersedes_id?: number | null;
             title?: string;
             version?: number;
+        };
+        IssuedKey: {
+            /** @description false once revoked */
+            active?: boolean;
+            /** Format: date-time */
+            created_at?: string;
+            readonly id?: number;
+            /** @description the key itself: shown this once, only its hash is kept */
+            key?: string;
+            /** @description the channel, e.g. 12345热线 */
+            name?: string;
+            /** Format: date-time */
+            revoked_at?: string | null;
         };
         Login: {
             password: string;
