@@ -16,4 +16,13 @@ export interface Section {
   load: () => Promise<{ default: ComponentType<SectionProps> }>;
 }
 
-export const SECTIONS: readonly Section[] = [];
+export const SECTIONS: readonly Section[] = [
+  { key: 'users', label: ['用户', 'Users'], roles: ['admin'], load: () => import('./users') },
+  {
+    key: 'organisations',
+    label: ['单位', 'Organisations'],
+    roles: ['supervisor', 'admin'],
+    load: () => import('./organisations'),
+  },
+  { key: 'open311', label: ['Open311 接入密钥', 'Open311 keys'], roles: ['admin'], load: () => import('./open311') },
+];
