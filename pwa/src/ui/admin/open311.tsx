@@ -7,7 +7,7 @@ import { formatTime, texts } from '../../i18n';
 import { navigate } from '../../router';
 import type { SectionProps } from './sections';
 import { at, ConfirmButton, ErrorLine, Field, FormError, send, Table, useResource, useSubmit } from './kit';
-import type { ApiKey, IssuedKey } from './people-data';
+import { type ApiKey, explained, type Explainer, type IssuedKey } from './people-data';
 import './people.css';
 
 const kt = texts({
@@ -33,6 +33,8 @@ const kt = texts({
   revoked_note: ['该密钥已吊销。如渠道仍需接入,请新建一个密钥。', 'This key is revoked. Issue a new key if the channel still needs one.'],
 });
 
+const MESSAGES: readonly Explainer[] = [[/^a channel name of 1 to 64 characters is required$/, '渠道名称须为 1–64 个字符']];
+
 export default function Open311Section({ item }: SectionProps) {
   if (item && /^\d+$/.test(item)) return <KeyEdit id={Number(item)} />;
   return <KeyList />;
@@ -44,7 +46,7 @@ function status(key: ApiKey): string {
 
 function KeyList() {
   const keys = useResource<ApiKey[]>('/api/open311-keys');
-  const form = useSubmit();
+  const form = explained(useSubmit(), MESSAGES);
   const [name, setName] = useState('');
   const [issued, setIssued] = useState<IssuedKey | null>(null);
   async function submit(event: Event) {
@@ -130,8 +132,8 @@ function KeyEdit({ id }: { id: number }) {
 }
 
 function KeyEditor({ apiKey, reload }: { apiKey: ApiKey; reload: () => void }) {
-  const form = useSubmit();
-  const revoking = useSubmit();
+  const form = explained(useSubmit(), MESSAGES);
+  const revoking = explained(useSubmit(), MESSAGES);
   const [name, setName] = useState(apiKey.name);
   const [saved, setSaved] = useState(false);
   async function submit(event: Event) {

@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { navigate } from '../../router';
 import { at, ConfirmButton, ErrorLine, Field, FormError, send, type Submission, useForm, useResource, useSubmit } from './kit';
 import { kindName, ot } from './orgs-text';
-import { idOf, idText, type Org, ORG_KINDS, type OrgKind, usePlaces, UTILITY_KINDS } from './people-data';
+import { explained, type Explainer, idOf, idText, type Org, ORG_KINDS, type OrgKind, usePlaces, UTILITY_KINDS } from './people-data';
 
 interface OrgValues extends Record<string, string | boolean> {
   name: string;
@@ -21,6 +21,16 @@ interface OrgValues extends Record<string, string | boolean> {
   community_id: string;
   estate_id: string;
 }
+
+const MESSAGES: readonly Explainer[] = [
+  [/^18 characters: digits and capitals$/, '须为 18 位数字或大写字母'],
+  [/^digits, spaces and \+ - \( \)$/, '只能包含数字、空格和 + - ( )'],
+  [/^a \w+ needs its \w+$/, '该类型的单位须指定此项'],
+  [/^a utility needs one of: .*$/, '请选择专营类别'],
+  [/^only utilities have a utility kind$/, '只有专营单位有专营类别'],
+  [/^only property firms hold charitable custody$/, '只有物业服务企业可承担公益性托管'],
+  [/^in use$/, '已有合同、托管、工单或用户,不能更改类型'],
+];
 
 function orgValues(org?: Org): OrgValues {
   return {
@@ -103,20 +113,8 @@ function OrgFields({ form, f }: { form: Submission; f: OrgForm }) {
           </select>
         </Field>
       )}
-      <Field label={ot('state_owned')} name="state_owned" form={form}>
-        <span class="people-inline-check">
-          <input type="checkbox" {...f.check('state_owned')} data-testid="org-state-owned" />
-          <span>{ot('state_owned')}</span>
-        </span>
-      </Field>
-      {kind === 'property_firm' && (
-        <Field label={ot('charitable')} name="charitable" form={form} hint={ot('charitable_hint')}>
-          <span class="people-inline-check">
-            <input type="checkbox" {...f.check('charitable')} data-testid="org-charitable" />
-            <span>{ot('charitable')}</span>
-          </span>
-        </Field>
-      )}
+      <CheckField label={ot('state_owned')} name="state_owned" form={form} f={f} />
+      {kind === 'property_firm' && <CheckField label={ot('charitable')} name="charitable" form={form} f={f} hint={ot('charitable_hint')} />}
       <Field label={ot('credit_code')} name="credit_code" form={form} hint={ot('credit_code_hint')}>
         <input {...f.bind('credit_code')} maxLength={18} autoComplete="off" autoCapitalize="characters" spellcheck={false} />
       </Field>
@@ -170,8 +168,28 @@ function OrgFields({ form, f }: { form: Submission; f: OrgForm }) {
   );
 }
 
+/** A yes/no of the organisation: the box and its words are one target; the server's message
+ *  for it goes underneath, as with any field. */
+function CheckField({ label, name, form, f, hint }: { label: string; name: 'state_owned' | 'charitable'; form: Submission; f: OrgForm; hint?: string }) {
+  const message = form.fields[name];
+  return (
+    <div class={`admin-field ${message ? 'invalid' : ''}`} data-field={name}>
+      <label class="admin-check">
+        <input type="checkbox" {...f.check(name)} data-testid={`org-${name.replace('_', '-')}`} />
+        <span>{label}</span>
+      </label>
+      {hint && !message && <small class="admin-hint">{hint}</small>}
+      {message && (
+        <small class="admin-field-error" role="alert" data-testid={`error-${name}`}>
+          {message}
+        </small>
+      )}
+    </div>
+  );
+}
+
 export function OrgCreate() {
-  const form = useSubmit();
+  const form = explained(useSubmit(), MESSAGES);
   const f = useForm<OrgValues>(orgValues());
   async function submit(event: Event) {
     event.preventDefault();
@@ -210,8 +228,8 @@ export function OrgEdit({ id }: { id: number }) {
 const BLOCKERS = ['contracts', 'custody', 'tickets', 'users', 'street_id'] as const;
 
 function OrgEditor({ org, reload }: { org: Org; reload: () => void }) {
-  const form = useSubmit();
-  const status = useSubmit();
+  const form = explained(useSubmit(), MESSAGES);
+  const status = explained(useSubmit(), MESSAGES);
   const f = useForm<OrgValues>(orgValues(org));
   const [saved, setSaved] = useState(false);
   const created = new URLSearchParams(location.search).has('created');

@@ -93,7 +93,7 @@ function OrgList() {
                 {o.utility_kind && ` · ${utilityName(o.utility_kind)}`}
               </td>
               <td>{seat(o)}</td>
-              <td>{o.is_active ? at('active') : at('inactive')}</td>
+              <td class="people-nowrap">{o.is_active ? at('active') : at('inactive')}</td>
             </tr>
           ))}
         </Table>

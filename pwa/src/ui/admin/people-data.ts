@@ -4,8 +4,8 @@
 import type { components } from '../../api-types';
 import { ApiError } from '../../api';
 import type { Role } from '../../db';
-import { t } from '../../i18n';
-import { useResource } from './kit';
+import { lang, t } from '../../i18n';
+import { type Submission, useResource } from './kit';
 
 type S = components['schemas'];
 export type User = Required<Omit<S['User'], 'grid_ids'>> & { grid_ids: number[] };
@@ -58,4 +58,39 @@ export function idText(value: number | null | undefined): string {
  *  field the same way. */
 export function refuse(message: string, field: string, reason: string): never {
   throw new ApiError(422, 'validation_error', message, { [field]: [reason] });
+}
+
+/** The server's sentences are "中文 (English)": the part in the language shown. */
+export function inLanguage(message: string): string {
+  const split = /^([^(]*[\u4e00-\u9fff][^(]*?)\s*\((.+)\)\s*$/s.exec(message);
+  if (!split) return message;
+  return lang() === 'zh' ? split[1] : split[2];
+}
+
+/** Field messages the server gives in English, in Chinese: [pattern, words]. */
+export type Explainer = readonly [RegExp, string];
+
+const COMMON: readonly Explainer[] = [
+  [/^Missing data for required field\.?$/, '必填'],
+  [/^Field may not be null\.?$/, '必填'],
+  [/^Length must be between (\d+) and (\d+)\.?$/, '长度须为 $1–$2 个字符'],
+  [/^Longer than maximum length (\d+)\.?$/, '最多 $1 个字符'],
+  [/^Not a valid integer\.?$/, '请填写整数'],
+  [/^taken$/, '已被使用,请换一个'],
+  [/^unknown (district|street|community|estate|organisation)$/, '不存在,请重新选择'],
+  [/^does not contain the (\w+) given$/, '与所选的下一级不符'],
+  [/^outside your jurisdiction$/, '不在您的管辖范围内'],
+];
+
+/** `form` with its messages in the language shown: the sentence's half, and field messages
+ *  through `table` (then the common ones); an unknown message stays as the server wrote it. */
+export function explained(form: Submission, table: readonly Explainer[] = []): Submission {
+  if (lang() !== 'zh') return { ...form, error: form.error && inLanguage(form.error) };
+  const rules = [...table, ...COMMON];
+  const fields: Record<string, string> = {};
+  for (const [name, message] of Object.entries(form.fields)) {
+    const rule = rules.find(([pattern]) => pattern.test(message));
+    fields[name] = rule ? message.replace(rule[0], rule[1]) : inLanguage(message);
+  }
+  return { ...form, error: form.error && inLanguage(form.error), fields };
 }

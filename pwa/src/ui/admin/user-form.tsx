@@ -7,7 +7,7 @@ import type { Role } from '../../db';
 import { formatTime } from '../../i18n';
 import { navigate } from '../../router';
 import { at, ConfirmButton, ErrorLine, Field, FormError, send, type Submission, useForm, useResource, useSubmit } from './kit';
-import { type Grid, idOf, idText, type Org, refuse, ROLES, roleName, type Street, UNIT_KINDS, type User, usePlaces } from './people-data';
+import { explained, type Explainer, type Grid, idOf, idText, type Org, refuse, ROLES, roleName, type Street, UNIT_KINDS, type User, usePlaces } from './people-data';
 import { ut } from './users-text';
 
 interface ScopeValues extends Record<string, string | boolean> {
@@ -18,6 +18,20 @@ interface ScopeValues extends Record<string, string | boolean> {
   district_id: string;
   street_id: string;
 }
+
+const MESSAGES: readonly Explainer[] = [
+  [/^a firm user needs a property firm or owners' committee organisation$/, '物业服务企业账号须选择物业服务企业或业主委员会'],
+  [/^the organisation is deactivated$/, '该单位已停用'],
+  [/^a supervisor has a district or a street, not both$/, '监管部门账号只能管辖一个区或一个街道'],
+  [/^only supervisors have a district or street jurisdiction$/, '只有监管部门账号有管辖区域'],
+  [/^only inspectors are assigned grids$/, '只有网格员负责网格'],
+  [/^unknown grids: (.*)$/, '网格不存在:$1'],
+  [/^3–64 letters, digits, _ \. -$/, '须为 3–64 个字母、数字或 _ . -'],
+  [/^at least 8 characters$/, '至少 8 位'],
+  [/^(.+) exists$/, '用户名 $1 已存在'],
+  [/^you cannot deactivate your own account$/, '不能停用自己的账号'],
+  [/^you cannot change your own role$/, '不能更改自己的角色'],
+];
 
 function scopeValues(user?: User): ScopeValues {
   return {
@@ -207,7 +221,7 @@ function randomPassword(): string {
 }
 
 export function UserCreate() {
-  const form = useSubmit();
+  const form = explained(useSubmit(), MESSAGES);
   const f = useForm<ScopeValues & { username: string; password: string }>({ ...scopeValues(), username: '', password: '' });
   const grids = useGridChoice([]);
   async function submit(event: Event) {
@@ -259,8 +273,8 @@ export function UserEdit({ id }: { id: number }) {
 }
 
 function UserEditor({ user, reload }: { user: User; reload: () => void }) {
-  const form = useSubmit();
-  const status = useSubmit();
+  const form = explained(useSubmit(), MESSAGES);
+  const status = explained(useSubmit(), MESSAGES);
   const f = useForm<ScopeValues>(scopeValues(user));
   const grids = useGridChoice(user.grid_ids);
   const [saved, setSaved] = useState(false);
@@ -322,7 +336,7 @@ function UserEditor({ user, reload }: { user: User; reload: () => void }) {
 }
 
 function PasswordReset({ user }: { user: User }) {
-  const form = useSubmit();
+  const form = explained(useSubmit(), MESSAGES);
   const [password, setPassword] = useState('');
   const [done, setDone] = useState(false);
   async function submit(event: Event) {

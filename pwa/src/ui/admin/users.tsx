@@ -98,7 +98,7 @@ function UserList() {
               <td>{user.display_name}</td>
               <td>{roleName(user.role)}</td>
               <td>{scope(user)}</td>
-              <td>
+              <td class="people-nowrap">
                 {user.is_active ? at('active') : at('inactive')}
                 {user.must_change_password && <span class="people-tag">{ut('must_change')}</span>}
               </td>
