@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 
 from backend.accounts.auth import auth_required
 from backend.accounts.models import Role
-from backend.open311 import services
+from backend.open311 import keys
 from backend.open311.key_schemas import (
     ApiKeyCreateSchema,
     ApiKeySchema,
@@ -33,7 +33,7 @@ class Keys(MethodView):
     @blp.response(200, ApiKeySchema(many=True))
     def get(self) -> list[ApiKey]:
         """Every channel and whether its key is active (the keys themselves are not stored)."""
-        return services.all_keys()
+        return keys.all_keys()
 
     @auth_required(Role.admin)
     @blp.arguments(ApiKeyCreateSchema)
@@ -41,7 +41,7 @@ class Keys(MethodView):
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Issue a key for a channel. The answer holds the key itself, this once: only its
         SHA-256 is kept. A name in use (even by a revoked key) is a 409."""
-        row, key = services.create_key(data["name"])
+        row, key = keys.create_key(data["name"])
         fields = ("id", "name", "active", "created_at", "revoked_at")
         return {**{name: getattr(row, name) for name in fields}, "key": key}
 
@@ -53,7 +53,7 @@ class KeyById(MethodView):
     @blp.response(200, ApiKeySchema)
     def patch(self, data: dict[str, Any], key_id: int) -> ApiKey:
         """Rename a channel; its key stays the same."""
-        return services.rename_key(services.get_key(key_id), data["name"])
+        return keys.rename_key(keys.get_key(key_id), data["name"])
 
 
 @blp.route("/<int:key_id>/revoke", methods=["POST"])
@@ -62,4 +62,4 @@ class KeyById(MethodView):
 def revoke(key_id: int) -> ApiKey:
     """Revoke a key: the channel's posts are refused (403) from now on. This is not undone; a
     channel gets a new key instead."""
-    return services.revoke(services.get_key(key_id))
+    return keys.revoke(keys.get_key(key_id))

@@ -40,7 +40,7 @@ import sqlalchemy as sa
 from backend.accounts.models import User
 from backend.checklists.models import ChecklistVersion, VersionStatus
 from backend.clock import utcnow
-from backend.open311.services import create_key
+from backend.open311.keys import create_key
 from backend.photos.models import PhotoUpload
 from backend.places.models import Estate, Grid, Organisation, OrgKind, ServiceContract
 from tests.inspections.conftest import jpeg, sha
