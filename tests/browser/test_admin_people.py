@@ -228,6 +228,10 @@ def test_admin_issues_renames_and_revokes_an_open311_key(browser, live_server, a
     expect(form.get_by_test_id("admin-form-error")).to_contain_text("已有名为")
     expect(page.get_by_test_id("key-issued")).to_have_count(0)
     page.screenshot(path=artifacts / "88-admin-key-refused-1280.png", full_page=True)
+    page.get_by_test_id("lang").click()  # the server's sentence in the language shown
+    expect(form.get_by_test_id("admin-form-error")).to_contain_text("exists already")
+    expect(form.get_by_test_id("admin-form-error")).not_to_contain_text("已有名为")
+    page.get_by_test_id("lang").click()
     names = [k["name"] for k in live_server.get("/api/open311-keys", "admin")]
     assert names.count("控制台热线") == 1
 

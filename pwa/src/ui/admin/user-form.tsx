@@ -83,9 +83,12 @@ function ScopeFields({
   grids: ReturnType<typeof useGridChoice>;
 }) {
   const places = usePlaces();
-  const orgs = useResource<Org[]>('/api/organisations?active=true&page_size=500');
+  const orgs = useResource<Org[]>('/api/organisations?page_size=500');
   const role = f.values.role as Role;
-  const units = (orgs.data ?? []).filter((o) => role !== 'firm' || UNIT_KINDS.includes(o.kind));
+  // A deactivated unit stays on offer only to the account that already belongs to it.
+  const units = (orgs.data ?? []).filter(
+    (o) => (o.is_active || String(o.id) === f.values.organisation_id) && (role !== 'firm' || UNIT_KINDS.includes(o.kind)),
+  );
   return (
     <>
       <Field label={ut('display_name')} name="display_name" form={form}>
