@@ -116,6 +116,13 @@ def test_admin_creates_edits_and_deactivates_a_user(browser, live_server, artifa
     expect(page.get_by_test_id("user-row-console-insp")).to_have_count(0)
     page.get_by_test_id("user-show-inactive").check()
     expect(page.get_by_test_id("user-row-console-insp")).to_contain_text("已停用")
+
+    # The console is a desk screen first, but a phone can use it too.
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_server.base}/admin/users/new")
+    expect(page.get_by_test_id("grid-picker").locator("input").first).to_be_visible()
+    _audited(page)
+    page.screenshot(path=artifacts / "8a-admin-user-create-360.png")
     context.close()
 
 
