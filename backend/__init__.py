@@ -34,7 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     converters.register(app, api)
     register_error_handlers(app)
 
-    from backend import request_checks, request_log, web
+    from backend import request_checks, request_log, signals, web
     from backend.accounts.cli import users_cli
     from backend.accounts.routes import blueprints as account_blueprints
     from backend.backup.cli import backup_cli
@@ -66,6 +66,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.tickets.routes import blp as tickets_blp
     from backend.tickets.routes import events_blp
 
+    signals.connect_receivers()
     for blueprint in (
         health_blp,
         basemap.blp,

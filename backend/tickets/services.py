@@ -25,7 +25,6 @@ from backend.errors import (
     PreconditionFailed,
     ValidationFailed,
 )
-from backend.inspections import services as inspections
 from backend.photos import captures
 from backend.photos import services as photos
 from backend.photos.models import Photo
@@ -46,8 +45,6 @@ from backend.tickets.models import (
     overdue,
 )
 from backend.tickets.workflow import ACTIONS, allowed_actions, may_act
-
-inspections.register_submitted_hook(creation.on_inspection_submitted)
 
 
 class PreconditionRequired(AppError):
@@ -377,9 +374,6 @@ def photo_visible_through_tickets(user: User, sha256: str) -> bool:
         .limit(1)
     )
     return db.session.scalar(query) is not None
-
-
-photos.register_access_rule(photo_visible_through_tickets)
 
 
 def describe(ticket: Ticket, user: User, scope: Scope, *, full: bool = True) -> Ticket:
