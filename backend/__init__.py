@@ -49,6 +49,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.health import blp as health_blp
     from backend.inspections.report_routes import blp as inspection_reports_blp
     from backend.inspections.routes import blp as inspections_blp
+    from backend.maps.routes import blp as map_blp
+    from backend.maps.tile_routes import blp as tiles_blp
     from backend.open311.cli import open311_cli
     from backend.open311.routes import blp as open311_blp
     from backend.photos.cli import photos_cli
@@ -59,9 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.places.org_routes import blueprints as org_blueprints
     from backend.places.routes import blueprints as place_blueprints
     from backend.reports.cli import reports_cli
-    from backend.reports.map_routes import blp as map_blp
-    from backend.reports.routes import blp as reports_blp
-    from backend.reports.tile_routes import blp as tiles_blp
+    from backend.scorecards.routes import blp as reports_blp
     from backend.tickets.cli import tickets_cli
     from backend.tickets.routes import blp as tickets_blp
     from backend.tickets.routes import events_blp

@@ -17,7 +17,8 @@ from backend.clock import SHANGHAI, utcnow
 from backend.database import db
 from backend.places.models import Estate, Organisation, Street
 from backend.places.scope import Scope
-from backend.reports import periods, scorecards
+from backend.reports import periods
+from backend.scorecards import services as scorecards
 from backend.tickets import services as tickets
 from backend.tickets.models import Ticket
 

@@ -112,4 +112,6 @@ class Settle:
             self.page.wait_for_timeout(100)  # lets Playwright deliver the request events
             if not self.open and time.monotonic() - self.last_change >= self.QUIET_S:
                 return
-        raise AssertionError(f"requests still open after {timeout_s:.0f} s: {sorted(self.open.values())}")
+        raise AssertionError(
+            f"requests still open after {timeout_s:.0f} s: {sorted(self.open.values())}"
+        )
