@@ -72,6 +72,12 @@ def test_checklist_upload_validate_save_and_activate(browser, live_server, artif
         expect(page.get_by_test_id("checklist-save")).to_have_count(0)
         assert CODE not in _codes(live_server)
         _audit(page, artifacts, "80-admin-checklist-problems-1280.png", problems)
+        page.get_by_test_id("lang").click()
+        expect(problems).to_contain_text("The file has 2 problem(s)")
+        expect(problems.locator(f"li[data-line='{line}']")).to_contain_text(f"Line {line}")
+        expect(page.get_by_test_id("checklist-filename")).to_have_text("broken.yaml")
+        page.get_by_test_id("lang").click()
+        expect(problems).to_contain_text("2 处问题")
 
         # A good one: checked, saved as a draft, then activated.
         page.get_by_test_id("checklist-file").set_input_files(good)

@@ -163,7 +163,7 @@ function HistoryTable({ periods, onEnded }: { periods: Period[]; onEnded: (text:
             <td>
               <span class="nowrap">{p.start_date}</span> {kt('to')} <span class="nowrap">{p.end_date ?? kt('open_end')}</span>
             </td>
-            <td class="nowrap">{p.reference ?? '—'}</td>
+            <td>{p.reference ?? '—'}</td>
             <td class="nowrap">
               <span class={`admin-status ${p.state}`}>{kt(`state_${p.state}`)}</span>
             </td>
