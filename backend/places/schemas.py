@@ -227,7 +227,7 @@ class CustodySchema(Schema):
 
 
 class PeriodSchema(Schema):
-    kind = fields.String(metadata={"description": "contract | custody"})
+    kind = fields.String(validate=validate.OneOf(("contract", "custody")))
     id = fields.Integer(metadata={"description": "the contract's or the custody's id"})
     mode = fields.Enum(ManagementMode)
     custody_mode = fields.Enum(CustodyMode, allow_none=True)
@@ -236,7 +236,10 @@ class PeriodSchema(Schema):
     start_date = fields.Date()
     end_date = fields.Date(allow_none=True, metadata={"description": "inclusive; null: open"})
     reference = fields.String(allow_none=True)
-    state = fields.String(metadata={"description": "past | current | future (today)"})
+    state = fields.String(
+        validate=validate.OneOf(("past", "current", "future")),
+        metadata={"description": "on today's date"},
+    )
 
 
 class EstateHistorySchema(Schema):

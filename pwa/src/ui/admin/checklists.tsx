@@ -2,53 +2,22 @@
 // problems by line, then saved as a draft) and activating a version. Admin only, as the API is.
 
 import { useState } from 'preact/hooks';
+import type { components } from '../../api-types';
 import { formatTime, lang } from '../../i18n';
 import { navigate } from '../../router';
+import type { Sent } from '../../tickets';
 import { ct } from './checklists-text';
 import { ConfirmButton, ErrorLine, FormError, Table, at, send, useResource, useSubmit } from './kit';
 import type { SectionProps } from './sections';
 import './rules.css';
 
-// Shapes of /api/checklists (the server's schemas in backend/checklists/schemas.py).
-type Status = 'draft' | 'active' | 'retired';
-interface Version {
-  id: number;
-  checklist_id: number;
-  number: number;
-  status: Status;
-  item_count: number;
-  source: string | null;
-  imported_at: string;
-  activated_at: string | null;
-}
-interface Checklist {
-  id: number;
-  code: string;
-  title_zh: string;
-  title_en: string | null;
-  versions: Version[];
-}
-interface Problem {
-  line: number | null;
-  path: string;
-  message: string;
-}
-interface Check {
-  valid: boolean;
-  problems: Problem[];
-  code: string | null;
-  title_zh: string | null;
-  title_en: string | null;
-  area_count: number | null;
-  item_count: number | null;
-  checklist_id: number | null;
-  same_as: Version | null;
-}
-interface Saved {
-  code: string;
-  created: boolean;
-  version: Version;
-}
+type Schemas = components['schemas'];
+type Version = Sent<Schemas['VersionSummary']>;
+type Status = Version['status'];
+type Checklist = Omit<Sent<Schemas['Checklist']>, 'versions'> & { versions: Version[] };
+type Problem = Sent<Schemas['Problem']>;
+type Check = Omit<Sent<Schemas['UploadCheck']>, 'problems' | 'same_as'> & { problems: Problem[]; same_as: Version | null };
+type Saved = Omit<Sent<Schemas['UploadResult']>, 'version'> & { version: Version };
 
 const MAX_BYTES = 1_000_000;
 

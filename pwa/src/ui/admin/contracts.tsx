@@ -2,49 +2,22 @@
 // contract, end one, record custody. Admin only, as the API is; refusals land beside the field.
 
 import { useState } from 'preact/hooks';
+import type { components } from '../../api-types';
+import type { Sent } from '../../tickets';
 import { kt } from './contracts-text';
 import { ErrorLine, Field, FormError, Table, at, send, useForm, useResource, useSubmit } from './kit';
 import type { SectionProps } from './sections';
 import './rules.css';
 
-// Shapes of /api/estates, /api/estates/{id}/history and /api/organisations.
-type Mode = 'market' | 'state_takeover' | 'charitable_custody' | 'self_managed' | 'unmanaged';
-type CustodyMode = 'state_takeover' | 'charitable_custody' | 'self_managed' | 'street_custody';
-interface Estate {
-  id: number;
-  code: string;
-  name: string;
-  address: string;
-  management_mode: Mode;
-}
-interface Period {
-  kind: 'contract' | 'custody';
-  id: number;
-  mode: Mode;
-  custody_mode: CustodyMode | null;
-  organisation_id: number;
-  organisation_name: string;
-  start_date: string;
-  end_date: string | null;
-  reference: string | null;
-  state: 'past' | 'current' | 'future';
-}
-interface History {
-  estate_id: number;
-  estate_code: string;
-  estate_name: string;
-  responsibility: { organisation_name: string; mode: Mode };
+type Schemas = components['schemas'];
+type Estate = Sent<Schemas['Estate']>;
+type Period = Sent<Schemas['Period']>;
+type CustodyMode = Exclude<Period['custody_mode'], null>;
+type History = Omit<Sent<Schemas['EstateHistory']>, 'periods' | 'responsibility'> & {
   periods: Period[];
-}
-interface Organisation {
-  id: number;
-  name: string;
-  kind: string;
-  state_owned: boolean;
-  charitable: boolean;
-  street_id: number | null;
-  estate_id: number | null;
-}
+  responsibility: Sent<Schemas['Responsibility']>;
+};
+type Organisation = Sent<Schemas['Organisation']>;
 
 const CUSTODY_MODES: CustodyMode[] = ['state_takeover', 'charitable_custody', 'self_managed', 'street_custody'];
 
