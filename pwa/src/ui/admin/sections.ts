@@ -16,4 +16,17 @@ export interface Section {
   load: () => Promise<{ default: ComponentType<SectionProps> }>;
 }
 
-export const SECTIONS: readonly Section[] = [];
+export const SECTIONS: readonly Section[] = [
+  {
+    key: 'checklists',
+    label: ['检查表', 'Checklists'],
+    roles: ['admin'],
+    load: () => import('./checklists'),
+  },
+  {
+    key: 'contracts',
+    label: ['合同与托管', 'Contracts and custody'],
+    roles: ['admin'],
+    load: () => import('./contracts'),
+  },
+];
