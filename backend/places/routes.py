@@ -14,6 +14,7 @@ from backend.geo.coordinates import to_wgs84
 from backend.pagination import paginate
 from backend.places import admin, services
 from backend.places.admin_schemas import GridCreateSchema, GridUpdateSchema
+from backend.places.history import estate_history
 from backend.places.models import CustodialArrangement, Estate, Grid, ServiceContract
 from backend.places.schemas import (
     ContractEndSchema,
@@ -24,6 +25,7 @@ from backend.places.schemas import (
     DistrictSchema,
     EstateCreateSchema,
     EstateDetailSchema,
+    EstateHistorySchema,
     EstateListArgs,
     EstateSchema,
     GridListArgs,
@@ -117,6 +119,23 @@ def estate_responsibility(args: dict[str, Any], estate_id: int):
     """Who is responsible for the estate on a date (contracts, custody, street fallback)."""
     estate = services.get_estate(estate_id, current_scope())
     return services.responsible_party(estate, args.get("on") or today())
+
+
+@estates_blp.route("/<int:estate_id>/history")
+@auth_required(Role.supervisor, Role.admin)
+@estates_blp.response(200, EstateHistorySchema)
+def estate_history_view(estate_id: int) -> dict[str, Any]:
+    """Who served the estate when: every contract and custody period, newest first, and who is
+    responsible today. Supervisors read the estates of their jurisdiction."""
+    estate = services.get_estate(estate_id, current_scope())
+    on = today()
+    return {
+        "estate_id": estate.id,
+        "estate_code": estate.code,
+        "estate_name": estate.name,
+        "responsibility": services.responsible_party(estate, on),
+        "periods": estate_history(estate, on),
+    }
 
 
 @grids_blp.route("")

@@ -224,3 +224,30 @@ class CustodySchema(Schema):
     mode = fields.Enum(CustodyMode, required=True)
     start_date = fields.Date(required=True)
     end_date = fields.Date(allow_none=True, load_default=None)
+
+
+class PeriodSchema(Schema):
+    kind = fields.String(validate=validate.OneOf(("contract", "custody")))
+    id = fields.Integer(metadata={"description": "the contract's or the custody's id"})
+    mode = fields.Enum(ManagementMode)
+    custody_mode = fields.Enum(CustodyMode, allow_none=True)
+    organisation_id = fields.Integer()
+    organisation_name = fields.String()
+    start_date = fields.Date()
+    end_date = fields.Date(allow_none=True, metadata={"description": "inclusive; null: open"})
+    reference = fields.String(allow_none=True)
+    state = fields.String(
+        validate=validate.OneOf(("past", "current", "future")),
+        metadata={"description": "on today's date"},
+    )
+
+
+class EstateHistorySchema(Schema):
+    estate_id = fields.Integer()
+    estate_code = fields.String()
+    estate_name = fields.String()
+    responsibility = fields.Nested(ResponsibilitySchema, metadata={"description": "today"})
+    periods = fields.List(
+        fields.Nested(PeriodSchema),
+        metadata={"description": "newest first; days none covers fall to the street office"},
+    )

@@ -491,6 +491,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/checklists/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dry run of an upload, as `flask checklists validate`: nothing is stored.
+         * @description The file's problems are the answer, not a refused request: 200 with `valid` false and
+         *     `problems` (line, path, message), in line order. A valid file gives its code, title and
+         *     counts, and `same_as` when that exact content is stored already.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Upload"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UploadCheck"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/checklists/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Store an uploaded definition as a draft version of its checklist (created with its first
+         *     version when the code is new); activate it with .../activate. A file with problems is a 422
+         *     whose `errors.yaml` lists them ("line N: path: message"); nothing is stored then.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Upload"];
+                };
+            };
+            responses: {
+                /** @description this content was stored already */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UploadResult"];
+                    };
+                };
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UploadResult"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contracts": {
         parameters: {
             query?: never;
@@ -890,6 +996,52 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/estates/{estate_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                estate_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * Who served the estate when: every contract and custody period, newest first, and who is
+         *     responsible today. Supervisors read the estates of their jurisdiction.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    estate_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EstateHistory"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -4526,6 +4678,15 @@ export interface components {
             responsibility?: components["schemas"]["Responsibility"];
             street_id?: number;
         };
+        EstateHistory: {
+            estate_code?: string;
+            estate_id?: number;
+            estate_name?: string;
+            /** @description newest first; days none covers fall to the street office */
+            periods?: components["schemas"]["Period"][];
+            /** @description today */
+            responsibility?: components["schemas"]["Responsibility"];
+        };
         EstateScorecard: {
             /** @description area key → score of the latest inspection */
             area_scores: {
@@ -4880,6 +5041,31 @@ export interface components {
             /** @description 8–256 characters, not the current password */
             new_password: string;
         };
+        Period: {
+            /** @enum {string|null} */
+            custody_mode?: "state_takeover" | "charitable_custody" | "self_managed" | "street_custody" | null;
+            /**
+             * Format: date
+             * @description inclusive; null: open
+             */
+            end_date?: string | null;
+            /** @description the contract's or the custody's id */
+            id?: number;
+            /** @enum {string} */
+            kind?: "contract" | "custody";
+            /** @enum {string} */
+            mode?: "market" | "state_takeover" | "charitable_custody" | "self_managed" | "unmanaged";
+            organisation_id?: number;
+            organisation_name?: string;
+            reference?: string | null;
+            /** Format: date */
+            start_date?: string;
+            /**
+             * @description on today's date
+             * @enum {string}
+             */
+            state?: "past" | "current" | "future";
+        };
         Photo: {
             readonly display_url?: unknown;
             /** @description [lat, lng] */
@@ -4898,6 +5084,13 @@ export interface components {
             accuracy_m: number | null;
             lat: number;
             lng: number;
+        };
+        Problem: {
+            /** @description 1-based line in the YAML */
+            line?: number | null;
+            message?: string;
+            /** @description where in the document, e.g. items[ENV-03] */
+            path?: string;
         };
         Publish: {
             /**
@@ -5131,6 +5324,35 @@ export interface components {
             unit?: "working_hours" | "working_days";
             /** @description expected version (or send If-Match) */
             version?: number;
+        };
+        Upload: {
+            /**
+             * @description the file's name, kept as the version's source
+             * @default upload.yaml
+             */
+            filename: string;
+            /** @description the checklist definition: the YAML text of the file */
+            yaml: string;
+        };
+        UploadCheck: {
+            area_count?: number | null;
+            /** @description null: a new code */
+            checklist_id?: number | null;
+            code?: string | null;
+            content_hash?: string | null;
+            item_count?: number | null;
+            problems?: components["schemas"]["Problem"][];
+            /** @description the stored version with exactly this content, if any */
+            same_as?: components["schemas"]["VersionSummary"] | (Record<string, never> | null);
+            title_en?: string | null;
+            title_zh?: string | null;
+            valid?: boolean;
+        };
+        UploadResult: {
+            code?: string;
+            /** @description false: this content was stored already */
+            created?: boolean;
+            version?: components["schemas"]["VersionSummary"];
         };
         User: {
             display_name?: string;

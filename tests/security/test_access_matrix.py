@@ -139,6 +139,7 @@ MATRIX: dict[str, Row] = {
     "POST /api/estates": Row(ADMIN, body={}),
     "GET /api/estates/<int:estate_id>": Row(ANY, "estate"),
     "GET /api/estates/<int:estate_id>/responsibility": Row(ANY, "estate"),
+    "GET /api/estates/<int:estate_id>/history": Row(SUPERVISORS, "estate"),
     "GET /api/grids": Row(STAFF),
     "POST /api/grids": Row(ADMIN, body={}),
     "GET /api/grids/<int:grid_id>": Row(STAFF, "grid"),
@@ -157,6 +158,8 @@ MATRIX: dict[str, Row] = {
     # --- checklists --------------------------------------------------------------------------
     "GET /api/checklists": Row(ANY),
     "GET /api/checklists/active": Row(ANY),
+    "POST /api/checklists/validate": Row(ADMIN, body={"yaml": "code: [unclosed"}),
+    "POST /api/checklists/versions": Row(ADMIN, body={"yaml": "code: [unclosed"}),
     "GET /api/checklists/<int:checklist_id>": Row(ANY),
     "GET /api/checklists/<int:checklist_id>/versions/<int:version_id>": Row(ANY),
     "POST /api/checklists/<int:checklist_id>/versions/<int:version_id>/activate": Row(ADMIN),

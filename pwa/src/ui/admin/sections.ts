@@ -17,6 +17,18 @@ export interface Section {
 }
 
 export const SECTIONS: readonly Section[] = [
+  {
+    key: 'checklists',
+    label: ['检查表', 'Checklists'],
+    roles: ['admin'],
+    load: () => import('./checklists'),
+  },
+  {
+    key: 'contracts',
+    label: ['合同与托管', 'Contracts and custody'],
+    roles: ['admin'],
+    load: () => import('./contracts'),
+  },
   { key: 'users', label: ['用户', 'Users'], roles: ['admin'], load: () => import('./users') },
   {
     key: 'organisations',
