@@ -58,6 +58,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.places.cli import places_cli
     from backend.places.org_routes import blueprints as org_blueprints
     from backend.places.routes import blueprints as place_blueprints
+    from backend.places.tree_routes import blueprints as tree_blueprints
     from backend.reports.cli import reports_cli
     from backend.reports.map_routes import blp as map_blp
     from backend.reports.routes import blp as reports_blp
@@ -70,6 +71,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         health_blp,
         basemap.blp,
         *account_blueprints,
+        *tree_blueprints,
         *place_blueprints,
         *org_blueprints,
         checklists_blp,
