@@ -64,7 +64,7 @@ class Districts(MethodView):
         return admin_places.create_district(current_scope(), data["code"], data["name"])
 
 
-@tree_blp.route("/districts/<int:district_id>")
+@tree_blp.route("/districts/<int:district_id>", methods=["PATCH"])
 @auth_required(*MANAGERS)
 @tree_blp.arguments(DistrictUpdateSchema)
 @tree_blp.response(200, DistrictSchema)
@@ -92,7 +92,7 @@ class Streets(MethodView):
         )
 
 
-@tree_blp.route("/streets/<int:street_id>")
+@tree_blp.route("/streets/<int:street_id>", methods=["PATCH"])
 @auth_required(*MANAGERS)
 @tree_blp.arguments(DistrictUpdateSchema)
 @tree_blp.response(200, StreetSchema)
@@ -122,7 +122,7 @@ class Communities(MethodView):
         return admin_places.create_community(current_scope(), data["street_id"], data["name"])
 
 
-@tree_blp.route("/communities/<int:community_id>")
+@tree_blp.route("/communities/<int:community_id>", methods=["PATCH"])
 @auth_required(*MANAGERS)
 @tree_blp.arguments(CommunityUpdateSchema)
 @tree_blp.response(200, CommunitySchema)
