@@ -130,7 +130,7 @@ def test_an_estate_is_edited_and_moved_and_its_tickets_keep_their_unit(client, l
     assert made.status_code == 201, made.json
     ticket = dbsession.get(Ticket, made.json["id"])
     assert ticket.state in OPEN_STATES
-    unit, street = ticket.responsible_org_id, estate.street_id
+    unit = ticket.responsible_org_id
     west, south, east, north = to_shape(estate.boundary).bounds
     outline = mapping(box(west, south, east + 0.0005, north))
     edited = client.patch(f"/api/estates/{estate.id}", json={"name": "改名小区", "households": 321,
