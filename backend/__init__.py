@@ -55,9 +55,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.photos.routes import blp as photos_blp
     from backend.photos.upload_routes import blp as photo_uploads_blp
     from backend.places.admin_cli import grids_cli, orgs_cli
-    from backend.places.cli import places_cli
     from backend.places.org_routes import blueprints as org_blueprints
     from backend.places.routes import blueprints as place_blueprints
+    from backend.places.tree_cli import places_cli  # `import` plus the console's commands
     from backend.places.tree_routes import blueprints as tree_blueprints
     from backend.reports.cli import reports_cli
     from backend.reports.map_routes import blp as map_blp

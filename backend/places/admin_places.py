@@ -32,7 +32,6 @@ from backend.places.services import as_multipolygon, grid_containing
 from backend.text import require_allowed
 
 OUTSIDE = "不在您的管辖范围内 (outside your jurisdiction)"
-IN_USE = "仍在使用,不能停用 (still in use: cannot be deactivated)"
 
 
 def street_in_scope(scope: Scope, street: Street) -> bool:
@@ -74,11 +73,25 @@ def _count(query: sa.Select) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
 
 
+# What still hangs on a place, in Chinese for the message (the field message stays English).
+BLOCKER_ZH = {
+    "active streets": "启用的街道",
+    "active users": "在用账号",
+    "estates": "小区",
+    "active grids": "启用的网格",
+    "active communities": "启用的社区",
+    "assigned inspectors": "分配的网格员",
+    "open tickets": "未结工单",
+}
+
+
 def _refuse_if(blockers: dict[str, int]) -> None:
     found = {label: n for label, n in blockers.items() if n}
     if found:
+        zh = "、".join(f"{BLOCKER_ZH[label]} {n} 个" for label, n in found.items())
         what = ", ".join(f"{n} {label}" for label, n in found.items())
-        raise Conflict(f"{IN_USE}: {what}", {"is_active": [f"still has {what}"]})
+        raise Conflict(f"仍有{zh},不能停用 (still has {what}: cannot be deactivated)",
+                       {"is_active": [f"still has {what}"]})  # fmt: skip
 
 
 def _set_active(row: Any, active: bool, blockers: dict[str, int]) -> None:

@@ -33,7 +33,7 @@ def test_districts_and_streets_are_created_edited_and_deactivated(client, login,
     # A district with an active street cannot be deactivated; the street first, then it can.
     held = client.patch(f"/api/districts/{district}", json={"is_active": False}, headers=admin)
     assert held.status_code == 409 and "is_active" in held.json["errors"], held.json
-    assert "active streets" in held.json["message"]
+    assert held.json["message"].startswith("仍有启用的街道 1 个")
     off = client.patch(f"/api/streets/{street.json['id']}", json={"is_active": False},
                        headers=admin)  # fmt: skip
     assert off.status_code == 200 and off.json["is_active"] is False

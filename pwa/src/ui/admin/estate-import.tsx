@@ -38,6 +38,7 @@ const it = texts({
   update: ['更新', 'Update'],
   refused: ['拒绝', 'Refused'],
   repaired: ['已修复', 'Repaired'],
+  feature_n: ['第 {n} 个要素', 'Feature {n}'],
   nothing_written: ['预览不会写入任何数据。', 'A preview writes nothing.'],
 });
 
@@ -73,7 +74,7 @@ function Feature({ f }: { f: FeaturePlan }) {
     <li class={f.action === 'refused' ? 'refused' : repaired ? 'repaired' : ''} data-testid={`feature-${f.index}`}>
       <span class="action">{it(f.action)}</span>
       {repaired && <span class="action">{it('repaired')}</span>}
-      <span>{f.label}</span>
+      <span>{f.name ? `#${f.index + 1} ${f.name}` : it('feature_n', { n: f.index + 1 })}</span>
       {f.reasons.length > 0 && (
         <ul data-testid={`reasons-${f.index}`}>
           {f.reasons.map((r) => (

@@ -178,10 +178,9 @@ function GridItem({ id }: { id: number }) {
           </button>
         </div>
       </form>
-      <FormError form={toggle} />
-      {toggle.fields.is_active && (
-        <p class="admin-field-error" role="alert" data-testid="error-is_active">
-          {toggle.fields.is_active}
+      {toggle.error && (
+        <p class="admin-error" role="alert" data-testid={toggle.fields.is_active ? 'error-is_active' : 'admin-form-error'}>
+          {toggle.error}
         </p>
       )}
       <div class="admin-actions">

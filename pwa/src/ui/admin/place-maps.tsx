@@ -140,8 +140,8 @@ export function PreviewMap({ base, shapes }: { base: Basemap; shapes: PreviewSha
       map.addSource('stored', { type: 'geojson', data: collection(shapes, 'geometry', base.project) });
       map.addSource('given', { type: 'geojson', data: collection(shapes, 'original', base.project) });
       map.addLayer({ id: 'stored-fill', type: 'fill', source: 'stored', paint: { 'fill-color': '#1f6f4a', 'fill-opacity': 0.25 } });
-      map.addLayer({ id: 'stored-line', type: 'line', source: 'stored', paint: { 'line-color': '#1f6f4a', 'line-width': 2 } });
-      map.addLayer({ id: 'given-line', type: 'line', source: 'given', paint: { 'line-color': '#c62828', 'line-width': 2, 'line-dasharray': [2, 2] } });
+      map.addLayer({ id: 'stored-line', type: 'line', source: 'stored', paint: { 'line-color': '#1f6f4a', 'line-width': 1.5 } });
+      map.addLayer({ id: 'given-line', type: 'line', source: 'given', paint: { 'line-color': '#c62828', 'line-width': 3, 'line-dasharray': [2, 2] } });
       const extent = bounds(shapes.flatMap((s) => [s.original, s.geometry]).map((a) => (a ? projectArea(a, base.project) : null)));
       if (extent) map.fitBounds(extent, { padding: 32, animate: false, maxZoom: 18 });
     });

@@ -172,10 +172,9 @@ function PlaceItem({ level, id }: { level: Level; id: number }) {
         {place.name} <small>{place.is_active ? at('active') : at('inactive')}</small>
       </h3>
       <PlaceForm key={`${place.id}-${place.name}-${place.code}`} level={level} parents={[]} place={place} onDone={() => list.reload()} />
-      <FormError form={toggle} />
-      {toggle.fields.is_active && (
-        <p class="admin-field-error" role="alert" data-testid="error-is_active">
-          {toggle.fields.is_active}
+      {toggle.error && (
+        <p class="admin-error" role="alert" data-testid={toggle.fields.is_active ? 'error-is_active' : 'admin-form-error'}>
+          {toggle.error}
         </p>
       )}
       {note && (
