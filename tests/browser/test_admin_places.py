@@ -188,7 +188,8 @@ def _estates(page, base: str, live_server, artifacts: Path, tmp: Path) -> None:
     estate_id = next(e["id"] for e in imported if e["name"] == "界面导入甲")
     before = live_server.get(f"/api/estates/{estate_id}", "admin")
     assert before["households"] is None
-    page.screenshot(path=artifacts / "admin-places-06-estate-refused.png", full_page=True)
+    form.locator("input[name=name]").scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / "admin-places-06-estate-refused.png")
 
     # Renamed and moved to 人民路街道: the console says what happens to open tickets.
     form.locator("input[name=households]").fill("420")
@@ -216,8 +217,17 @@ def _estates(page, base: str, live_server, artifacts: Path, tmp: Path) -> None:
     expect(page.get_by_test_id("outline-saved")).to_be_visible()
     after = live_server.get(f"/api/estates/{estate_id}", "admin")["geometry"]
     assert after != before["geometry"]
+    # Without a pointer: a vertex moves with the arrow keys.
+    page.get_by_test_id("vertex").nth(1).focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.get_by_test_id("outline-save").click()
+    expect(page.get_by_test_id("outline-saved")).to_be_visible()
+    nudged = live_server.get(f"/api/estates/{estate_id}", "admin")["geometry"]
+    assert nudged != after
     _audit(page)
-    page.screenshot(path=artifacts / "admin-places-07-estate-outline.png", full_page=True)
+    page.get_by_test_id("outline-section").scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / "admin-places-07-estate-outline.png")
 
 
 def test_an_admin_manages_places_at_a_desk(browser, live_server, artifacts, tmp_path):

@@ -31,7 +31,7 @@ const et = texts({
   save_outline: ['保存范围', 'Save outline'],
   reset_outline: ['撤销改动', 'Undo changes'],
   outline_saved: ['范围已保存', 'Outline saved'],
-  more: ['共 {n} 个,仅显示前 {m} 个;请搜索缩小范围。', '{n} in all, the first {m} shown: search to narrow.'],
+  first_only: ['仅显示前 {m} 个,请搜索缩小范围。', 'Only the first {m} are shown: search to narrow.'],
 });
 
 const GRADES = ['一级', '二级', '三星级', '四星级', '五星级'];
@@ -95,6 +95,7 @@ function EstateList() {
         </Table>
       )}
       {list.data?.length === 0 && <p class="admin-hint">{at('none_yet')}</p>}
+      {list.data?.length === PAGE && <p class="admin-hint">{et('first_only', { m: PAGE })}</p>}
     </div>
   );
 }

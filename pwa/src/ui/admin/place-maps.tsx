@@ -1,7 +1,7 @@
 // The places sections' maps (MapLibre, set up as every map here: ../basemap.ts, no tiles needed):
 // an outline editor whose vertices are dragged, and the import preview's before/after shapes.
 
-import { Map as MapLibre, Marker } from 'maplibre-gl';
+import { Map as MapLibre, Marker, Point } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { bounds, type Area, type LngLat, type MultiPolygon } from '../../geo';
 import { t, texts } from '../../i18n';
@@ -9,7 +9,7 @@ import { baseStyle, loadBasemap, type Basemap } from '../basemap';
 import './places.css';
 
 const mt = texts({
-  vertex: ['顶点 {n}(拖动以移动)', 'Vertex {n} (drag to move)'],
+  vertex: ['顶点 {n}(拖动或用方向键移动)', 'Vertex {n} (drag, or move with the arrow keys)'],
   outline_map: ['小区范围编辑地图', 'Estate outline editor map'],
   preview_map: ['导入预览地图', 'Import preview map'],
 });
@@ -38,6 +38,8 @@ function newMap(box: HTMLDivElement, base: Basemap): MapLibre {
     zoom: 14,
   });
 }
+
+const NUDGE: Record<string, [number, number]> = { ArrowUp: [0, -4], ArrowDown: [0, 4], ArrowLeft: [-4, 0], ArrowRight: [4, 0] };
 
 function copy(area: MultiPolygon): MultiPolygon {
   return { type: 'MultiPolygon', coordinates: area.coordinates.map((p) => p.map((r) => r.map(([x, y]) => [x, y] as LngLat))) };
@@ -86,6 +88,16 @@ export function OutlineEditor({ base, outline, version, onChange }: { base: Base
               draw();
             });
             marker.on('dragend', () => onChange(copy(working)));
+            // Without a pointer: the arrow keys move the vertex by a few screen pixels.
+            handle.addEventListener('keydown', (event) => {
+              const step = NUDGE[event.key];
+              if (!step) return;
+              event.preventDefault();
+              const moved = map.unproject(map.project(marker.getLngLat()).add(new Point(step[0], step[1])));
+              marker.setLngLat(moved);
+              marker.fire('drag');
+              onChange(copy(working));
+            });
             markers.push(marker);
           });
         }),
