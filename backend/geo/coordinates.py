@@ -62,10 +62,10 @@ class UnknownCRSError(ValueError):
 
 
 def normalize_crs(crs: str, allowed: tuple[str, ...] = SUPPORTED_CRS) -> str:
-    """Return the canonical CRS name (case, blanks and a '-' ignored: GCJ-02, BD-09) or raise."""
+    """Return the canonical CRS name (case and surrounding blanks ignored) or raise."""
     if not isinstance(crs, str):
         raise UnknownCRSError(crs, allowed)
-    name = crs.strip().lower().replace("-", "")
+    name = crs.strip().lower()
     if name not in allowed:
         raise UnknownCRSError(crs, allowed)
     return name
