@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from geoalchemy2.shape import from_shape
+from geoalchemy2.shape import from_shape, to_shape
 from shapely.geometry import MultiPolygon
 
 from backend.accounts.models import User, grid_assignments
@@ -43,13 +43,6 @@ def street_in_scope(scope: Scope, street: Street) -> bool:
 def _require(allowed: bool) -> None:
     if not allowed:
         raise Forbidden(OUTSIDE, {"scope": ["outside your jurisdiction"]})
-
-
-def _get(model: Any, ident: int, what: str) -> Any:
-    row = db.session.get(model, ident)
-    if row is None:
-        raise NotFound(f"{what}不存在 ({what} not found)")
-    return row
 
 
 def _parent(model: Any, ident: int | None, field: str) -> Any:
@@ -307,8 +300,6 @@ def update_estate(scope: Scope, estate: Estate, changes: dict[str, Any]) -> int:
     if boundary is not None or street_id != old_street:
         db.session.flush()
         db.session.expire(estate, ["street"])
-        from geoalchemy2.shape import to_shape
-
         grid = grid_containing(street_id, to_shape(estate.boundary))
         estate.grid_id = grid.id if grid else None
     db.session.flush()
