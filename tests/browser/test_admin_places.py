@@ -122,6 +122,9 @@ def _grids(page, base: str, live_server, artifacts: Path) -> None:
     page.get_by_test_id("grids-deactivate").click()
     page.get_by_test_id("grids-deactivate-confirm").click()
     expect(page.get_by_test_id("grids-state")).to_have_text("已停用")
+    expect(page.get_by_test_id("grid-outline").get_by_test_id("vertex")).to_have_count(4)
+    _audit(page)
+    page.screenshot(path=artifacts / "admin-places-04b-grid-deactivated.png", full_page=True)
     # inspector1's grid keeps its inspector: it stays active and the console says why.
     staffed = next(g for g in live_server.get("/api/grids?page_size=500", "admin")
                    if g["code"] == "G-210202001-01")  # fmt: skip
@@ -162,6 +165,7 @@ def _estates(page, base: str, live_server, artifacts: Path, tmp: Path) -> None:
     page.get_by_test_id("import-crs").select_option("wgs84")
     page.get_by_test_id("import-preview").click()
     expect(page.get_by_test_id("import-summary")).to_contain_text("修复 1 个形状,拒绝 1 个")
+    expect(page.get_by_test_id("repairs-1")).to_contain_text("边界自相交")
     expect(page.get_by_test_id("repairs-1")).to_contain_text("Self-intersection")
     expect(page.get_by_test_id("reasons-2")).to_contain_text("unknown street '999999'")
     expect(page.get_by_test_id("preview-map").locator("canvas")).to_be_visible()

@@ -4,7 +4,7 @@
 
 import { useState } from 'preact/hooks';
 import type { Area } from '../../geo';
-import { texts } from '../../i18n';
+import { lang, texts } from '../../i18n';
 import { at, ErrorLine, Field, FormError, send, useForm, useSubmit } from './kit';
 import { PreviewMap, useBasemap } from './place-maps';
 import type { SectionProps } from './sections';
@@ -66,6 +66,31 @@ interface Plan {
 }
 
 const LEVELS = ['estate', 'grid', 'street', 'district'] as const;
+
+// The server words repairs and refusals in English; the common ones are said in Chinese first
+// (the English stays beside them, it names positions and values exactly).
+const SAID: [RegExp, string][] = [
+  [/Ring Self-intersection/i, '环自相交,已修复'],
+  [/Self-intersection/i, '边界自相交,已拆分为有效的面'],
+  [/was not closed/, '边界环未闭合,已闭合'],
+  [/wrong winding order/, '环的方向与 GeoJSON 标准相反,已更正'],
+  [/Too few points|Hole lies outside shell|Nested shells|Interior is disconnected/i, '形状无效,已修复'],
+  [/^unknown (street|district)/, '上级街道或区不存在'],
+  [/deactivated$/, '上级已停用'],
+  [/^outside your jurisdiction$/, '不在您的管辖范围内'],
+  [/^missing property 'name'/, '缺少名称(name)'],
+  [/^missing property 'code'/, '缺少编码(code)'],
+  [/^missing property '(street|district)_code'/, '缺少上级编码'],
+  [/appears more than once/, '文件中编码重复'],
+  [/^geometry:/, '几何形状无法使用'],
+  [/^grade /, '物业等级不在允许的取值中'],
+  [/must be an integer/, '应为整数'],
+];
+
+function said(text: string): string {
+  const found = SAID.find(([pattern]) => pattern.test(text));
+  return found && lang() === 'zh' ? `${found[1]}(${text})` : text;
+}
 const CRS = ['wgs84', 'gcj02', 'bd09'] as const;
 
 function Feature({ f }: { f: FeaturePlan }) {
@@ -78,14 +103,14 @@ function Feature({ f }: { f: FeaturePlan }) {
       {f.reasons.length > 0 && (
         <ul data-testid={`reasons-${f.index}`}>
           {f.reasons.map((r) => (
-            <li key={r}>{r}</li>
+            <li key={r}>{said(r)}</li>
           ))}
         </ul>
       )}
       {f.repairs.length > 0 && (
         <ul data-testid={`repairs-${f.index}`}>
           {f.repairs.map((r) => (
-            <li key={r}>{r}</li>
+            <li key={r}>{said(r)}</li>
           ))}
         </ul>
       )}

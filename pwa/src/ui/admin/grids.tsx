@@ -4,6 +4,8 @@
 import { useState } from 'preact/hooks';
 import { texts } from '../../i18n';
 import { at, ConfirmButton, ErrorLine, Field, FormError, send, Table, useForm, useResource, useSubmit } from './kit';
+import type { MultiPolygon } from '../../geo';
+import { OutlineEditor, useBasemap } from './place-maps';
 import { pt, type Place } from './places';
 import type { SectionProps } from './sections';
 import './places.css';
@@ -17,6 +19,10 @@ const gt = texts({
     'A rectangle as west,south,east,north (WGS84), or paste a GeoJSON polygon',
   ],
   outline_unreadable: ['无法识别的范围:请填写四个数字,或 GeoJSON 面。', 'Unreadable outline: four numbers, or a GeoJSON polygon.'],
+  outline_title: ['网格范围', 'Grid outline'],
+  outline_drag: ['拖动圆点(或聚焦后用方向键)移动顶点,然后保存范围;小区随之归入所在网格。', 'Drag the dots (or focus one and use the arrow keys), then save; estates follow into the grid that holds them.'],
+  save_outline: ['保存范围', 'Save outline'],
+  outline_saved: ['范围已保存', 'Outline saved'],
   deactivate_q: ['确定停用该网格?仍有网格员或未结工单时将被拒绝。', 'Deactivate this grid? Refused while inspectors or open tickets are on it.'],
   all_streets: ['全部街道', 'All streets'],
 });
@@ -27,6 +33,7 @@ interface Grid {
   name: string;
   street_id: number;
   is_active: boolean;
+  geometry?: MultiPolygon;
 }
 
 /** "w,s,e,n" → a GeoJSON rectangle; pasted GeoJSON is passed on as it is (the server judges). */
@@ -137,8 +144,44 @@ function GridList() {
   );
 }
 
+function GridOutline({ grid, crs, onSaved }: { grid: Grid; crs: string; onSaved: () => void }) {
+  const base = useBasemap();
+  const form = useSubmit();
+  const [outline, setOutline] = useState<MultiPolygon | null>(grid.geometry ?? null);
+  const [saved, setSaved] = useState(false);
+  if (!base || !grid.geometry) return null;
+  const save = async () => {
+    setSaved(false);
+    if (await form.run(() => send<Grid>('PATCH', `/api/grids/${grid.id}`, { crs, geometry: outline }))) {
+      setSaved(true);
+      onSaved();
+    }
+  };
+  return (
+    <section class="admin-form" data-testid="grid-outline">
+      <h4>{gt('outline_title')}</h4>
+      <p class="admin-hint">{gt('outline_drag')}</p>
+      <FormError form={form} />
+      <OutlineEditor base={base} outline={grid.geometry} version={0} onChange={(a) => { setOutline(a); setSaved(false); }} />
+      {saved && (
+        <p class="admin-hint" role="status">
+          {gt('outline_saved')}
+        </p>
+      )}
+      <div class="admin-actions">
+        <button type="button" disabled={form.busy} onClick={() => void save()}>
+          {form.busy ? at('saving') : gt('save_outline')}
+        </button>
+      </div>
+    </section>
+  );
+}
+
 function GridItem({ id }: { id: number }) {
-  const grid = useResource<Grid>(`/api/grids/${id}`);
+  const base = useBasemap();
+  // Geometry comes and goes in the base map's coordinates, so the editor draws it as it is.
+  const crs = base?.gcj02 ? 'gcj02' : 'wgs84';
+  const grid = useResource<Grid>(base ? `/api/grids/${id}?crs=${crs}` : null);
   const form = useSubmit();
   const toggle = useSubmit();
   const { values, bind, setValues } = useForm({ name: '' });
@@ -192,6 +235,7 @@ function GridItem({ id }: { id: number }) {
           </button>
         )}
       </div>
+      <GridOutline key={g.id} grid={g} crs={crs} onSaved={grid.reload} />
     </div>
   );
 }
