@@ -84,7 +84,8 @@ def declared_crs(path: Path | str, data: Any) -> str | None:
     member = data.get("crs") if isinstance(data, dict) else None
     if member is None:
         return None
-    name = member.get("properties", {}).get("name") if isinstance(member, dict) else member
+    properties = member.get("properties") if isinstance(member, dict) else None
+    name = properties.get("name") if isinstance(properties, dict) else member
     crs = DECLARED_CRS.get(str(name).strip().lower()) if isinstance(name, str) else None
     if crs is None:
         raise ImportFailed([f"{path}: unsupported coordinate system {name!r} in 'crs'"])
@@ -125,8 +126,8 @@ def _label(index: int, props: dict[str, Any]) -> str:
 
 
 def _lookup(model: type[District] | type[Street], ref: str | None) -> int | None:
-    if ref is None:
-        return None
+    if ref is None or problem(ref) is not None or len(ref) > 200:
+        return None  # refused for its characters already; PostgreSQL would refuse a NUL
     return db.session.scalar(
         sa.select(model.id).where(sa.or_(model.code == ref, model.name == ref))
     )
@@ -220,10 +221,20 @@ def _check_feature(
         grade = _text(props, "grade")
         if grade is not None and grade not in ESTATE_GRADES:
             errors.append(f"grade {grade!r} is not one of {', '.join(ESTATE_GRADES)}")
-        for key in ("households", "built_year"):
+        for key, (low, high) in (("households", (0, 100000)), ("built_year", (1800, 2100))):
             value = props.get(key)
             if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
                 errors.append(f"{key} must be an integer")
+            elif value is not None and not low <= value <= high:
+                errors.append(f"{key} must be from {low} to {high}")
+    # The columns' lengths (PostgreSQL refuses longer text; SQLite would keep it).
+    longest = {"name": 200 if level == "estate" else 100, "code": 40 if level in ("estate", "grid")
+               else 32, "adcode": 32, "address": 300}  # fmt: skip
+    errors.extend(
+        f"property {key!r} is longer than {most} characters"
+        for key, most in longest.items()
+        if len(str(props.get(key) or "")) > most
+    )
     boundary: MultiPolygon | None = None
     try:
         boundary = _geometry(crs, feature.get("geometry"), plan)

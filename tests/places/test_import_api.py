@@ -117,3 +117,27 @@ def test_a_file_must_say_its_crs_and_be_geojson(client, login):
         body = {"level": "estate", "crs": "wgs84", "data": data}
         assert client.post("/api/places/import/preview", json=body,
                            headers=login(who)).status_code == 403  # fmt: skip
+
+
+def test_odd_files_are_refused_by_feature_never_a_fault(client, login):
+    """What the columns or the database would refuse is a reason on the feature."""
+    admin = login("admin")
+    square = _square(121.709, 38.950)
+    odd = [
+        _feature("x" * 201, square, street_code="210202001"),
+        _feature("户数", square, street_code="210202001", code="IMP-H", households=10**20),
+        _feature("空字", square, street_code="2102\x0002001", code="IMP-N"),
+        _feature("长码", square, street_code="210202001", code="C" * 41),
+    ]
+    data = {"type": "FeatureCollection", "crs": {"type": "name", "properties": []}, "features": odd}
+    weird_crs = client.post("/api/places/import/preview", json={"level": "estate", "data": data},
+                            headers=admin)  # fmt: skip
+    assert weird_crs.status_code == 422 and "crs" in weird_crs.json["errors"]
+    del data["crs"]
+    plan = client.post("/api/places/import/preview", json={"level": "estate", "crs": "wgs84",
+                       "data": data}, headers=admin).json  # fmt: skip
+    assert [f["action"] for f in plan["features"]] == ["refused"] * 4, plan
+    assert "longer than 200" in plan["features"][0]["reasons"][0]
+    assert "households must be from 0 to 100000" in plan["features"][1]["reasons"]
+    assert any("unknown street" in r for r in plan["features"][2]["reasons"])
+    assert "longer than 40" in plan["features"][3]["reasons"][0]
