@@ -58,9 +58,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.photos.routes import blp as photos_blp
     from backend.photos.upload_routes import blp as photo_uploads_blp
     from backend.places.admin_cli import grids_cli, orgs_cli
-    from backend.places.cli import places_cli
     from backend.places.org_routes import blueprints as org_blueprints
     from backend.places.routes import blueprints as place_blueprints
+    from backend.places.tree_cli import places_cli  # `import` plus the console's commands
+    from backend.places.tree_routes import blueprints as tree_blueprints
     from backend.reports.cli import reports_cli
     from backend.scorecards.routes import blp as reports_blp
     from backend.tickets.cli import tickets_cli
@@ -72,6 +73,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         health_blp,
         basemap.blp,
         *account_blueprints,
+        *tree_blueprints,
         *place_blueprints,
         *org_blueprints,
         checklists_blp,

@@ -78,3 +78,9 @@ class GridCreateSchema(CrsArgs):
 class GridUpdateSchema(CrsArgs):
     name = Text(single_line=True, validate=validate.Length(min=1, max=100))
     geometry = GeoJSONPolygonField(metadata={"description": "GeoJSON Polygon or MultiPolygon"})
+    is_active = fields.Boolean(
+        metadata={
+            "description": "false deactivates: refused (409) while inspectors or open tickets "
+            "are on it"
+        }
+    )

@@ -152,11 +152,13 @@ class GridSchema(Schema):
     code = fields.String()
     name = fields.String()
     street_id = fields.Integer()
+    is_active = fields.Boolean()
     geometry = fields.Dict()
 
 
 class GridListArgs(CrsArgs):
     street_id = fields.Integer()
+    active = fields.Boolean(metadata={"description": "only active (true) or deactivated (false)"})
 
 
 def present_grid(grid, crs: str) -> dict:
@@ -166,6 +168,7 @@ def present_grid(grid, crs: str) -> dict:
         "code": grid.code,
         "name": grid.name,
         "street_id": grid.street_id,
+        "is_active": grid.is_active,
         "geometry": to_geojson(shape),
     }
 
@@ -174,6 +177,7 @@ class DistrictSchema(Schema):
     id = fields.Integer()
     code = fields.String()
     name = fields.String()
+    is_active = fields.Boolean()
 
 
 class StreetSchema(DistrictSchema):
@@ -182,6 +186,11 @@ class StreetSchema(DistrictSchema):
 
 class StreetListArgs(Schema):
     district_id = fields.Integer()
+    active = fields.Boolean(metadata={"description": "only active (true) or deactivated (false)"})
+
+
+class DistrictListArgs(Schema):
+    active = fields.Boolean(metadata={"description": "only active (true) or deactivated (false)"})
 
 
 class OrganisationSchema(Schema):

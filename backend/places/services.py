@@ -146,10 +146,12 @@ def get_estate(estate_id: int, scope: Scope) -> Estate:
     return estate
 
 
-def grid_query(scope: Scope, street_id: int | None = None) -> sa.Select:
+def grid_query(scope: Scope, street_id: int | None = None, active: bool | None = None) -> sa.Select:
     query = sa.select(Grid).where(grid_visibility(scope)).order_by(Grid.code)
     if street_id is not None:
         query = query.where(Grid.street_id == street_id)
+    if active is not None:
+        query = query.where(Grid.is_active.is_(active))
     return query
 
 
@@ -426,7 +428,11 @@ def grid_containing(street_id: int, boundary: MultiPolygon) -> Grid | None:
     point = from_shape(boundary.representative_point(), srid=4326)
     return db.session.scalar(
         sa.select(Grid)
-        .where(Grid.street_id == street_id, Grid.boundary.ST_Contains(point))
+        .where(
+            Grid.street_id == street_id,
+            Grid.is_active.is_(True),
+            Grid.boundary.ST_Contains(point),
+        )
         .order_by(Grid.id)
     )
 
@@ -470,14 +476,19 @@ def find_street(street_id: int) -> Street:
     return street
 
 
-def districts() -> Sequence[District]:
-    return db.session.scalars(sa.select(District).order_by(District.code)).all()
+def districts(active: bool | None = None) -> Sequence[District]:
+    query = sa.select(District).order_by(District.code)
+    if active is not None:
+        query = query.where(District.is_active.is_(active))
+    return db.session.scalars(query).all()
 
 
-def streets(district_id: int | None = None) -> Sequence[Street]:
+def streets(district_id: int | None = None, active: bool | None = None) -> Sequence[Street]:
     query = sa.select(Street).order_by(Street.code)
     if district_id is not None:
         query = query.where(Street.district_id == district_id)
+    if active is not None:
+        query = query.where(Street.is_active.is_(active))
     return db.session.scalars(query).all()
 
 

@@ -597,6 +597,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/communities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Communities (社区) of the streets in the caller's jurisdiction. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description only active (true) or deactivated (false) */
+                    active?: boolean;
+                    street_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Community"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CommunityCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Community"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/communities/{community_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                community_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename, deactivate (refused while estates belong to it) or reactivate a community. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    community_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CommunityUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Community"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
     "/api/contracts": {
         parameters: {
             query?: never;
@@ -845,7 +964,10 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description only active (true) or deactivated (false) */
+                    active?: boolean;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -863,15 +985,92 @@ export interface paths {
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        put?: never;
+        /** Register a district (city level: administrators and city supervisors). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DistrictCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["District"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/districts/{district_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                district_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Rename, recode, deactivate (refused while it has active streets or users) or reactivate. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    district_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DistrictUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["District"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         trace?: never;
     };
     "/api/estates": {
@@ -1004,7 +1203,42 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Edit an estate's attributes or outline, or move it to another street (both streets
+         *     in the caller's jurisdiction). After a move its open tickets keep the unit they were
+         *     routed to; `old_office_open_tickets` counts those the old street's office holds, for a
+         *     supervisor to reroute. Supervision and escalation follow the estate.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    estate_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EstateUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EstateEdited"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         trace?: never;
     };
     "/api/estates/{estate_id}/history": {
@@ -1261,6 +1495,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description only active (true) or deactivated (false) */
+                    active?: boolean;
                     /** @description coordinate system of geometry in and out: wgs84 or gcj02 */
                     crs?: "wgs84" | "gcj02";
                     page?: number;
@@ -1291,7 +1527,7 @@ export interface paths {
         };
         put?: never;
         /**
-         * Register a grid of a street (admin).
+         * Register a grid of a street (in the caller's jurisdiction).
          * @description The street's estates move to the grid holding them. Inspectors are then assigned to it
          *     (PATCH /api/users/{id} grid_ids).
          */
@@ -1372,7 +1608,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Rename a grid or redraw its boundary (admin). */
+        /**
+         * Rename a grid, redraw its boundary, or deactivate it: refused (409) while active
+         *     inspectors are assigned to it or its estates have open tickets; its estates then leave
+         *     it for another active grid of their street holding them, if any.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -2490,6 +2730,101 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/places/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import the GeoJSON: all features, or (with `skip_refused`) those not refused; a refused
+         *     feature without `skip_refused` is a 422 naming each feature, and nothing is written.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportPlan"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/places/import/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dry run: what importing the GeoJSON would create or update, which geometries would be
+         *     repaired (before and after, in WGS84) and which features are refused and why. Writes
+         *     nothing.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportPlan"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/disclosures": {
         parameters: {
             query?: never;
@@ -2769,6 +3104,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description only active (true) or deactivated (false) */
+                    active?: boolean;
                     district_id?: number;
                 };
                 header?: never;
@@ -2793,11 +3130,90 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /** Register a street of a district (whoever holds the district). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["StreetCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Street"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/streets/{street_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                street_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename, recode, deactivate (refused while it has estates, active grids, communities or
+         *     users) or reactivate a street.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    street_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DistrictUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Street"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         trace?: never;
     };
     "/api/tickets": {
@@ -4477,6 +4893,21 @@ export interface components {
             title_zh?: string;
             versions?: components["schemas"]["VersionSummary"][];
         };
+        Community: {
+            id?: number;
+            is_active?: boolean;
+            name?: string;
+            street_id?: number;
+        };
+        CommunityCreate: {
+            name: string;
+            street_id: number;
+        };
+        CommunityUpdate: {
+            /** @description false deactivates: refused (409) while something current hangs on it */
+            is_active?: boolean;
+            name?: string;
+        };
         Contract: {
             /**
              * Format: date
@@ -4561,7 +4992,12 @@ export interface components {
         District: {
             code?: string;
             id?: number;
+            is_active?: boolean;
             name?: string;
+        };
+        DistrictCreate: {
+            code: string;
+            name: string;
         };
         DistrictScorecard: {
             /** @description of those, tickets closed by the period's end (结案) */
@@ -4608,6 +5044,12 @@ export interface components {
             rework_rate: number | null;
             /** @description verifications in the period */
             verifications: number;
+        };
+        DistrictUpdate: {
+            code?: string;
+            /** @description false deactivates: refused (409) while something current hangs on it */
+            is_active?: boolean;
+            name?: string;
         };
         Error: {
             code: string;
@@ -4678,6 +5120,28 @@ export interface components {
             responsibility?: components["schemas"]["Responsibility"];
             street_id?: number;
         };
+        EstateEdited: {
+            address?: string;
+            built_year?: number | null;
+            /** @description [lng, lat] */
+            centroid?: number[];
+            code?: string;
+            community_id?: number | null;
+            /** @description GeoJSON MultiPolygon */
+            geometry?: {
+                [key: string]: unknown;
+            } | null;
+            grade?: string | null;
+            grid_id?: number | null;
+            households?: number | null;
+            id?: number;
+            /** @enum {string} */
+            management_mode?: "market" | "state_takeover" | "charitable_custody" | "self_managed" | "unmanaged";
+            name?: string;
+            /** @description after a move: open tickets still held by the old street's office (tickets keep their unit; supervision and escalation follow the estate) */
+            old_office_open_tickets?: number;
+            street_id?: number;
+        };
         EstateHistory: {
             estate_code?: string;
             estate_id?: number;
@@ -4705,6 +5169,26 @@ export interface components {
             street_id: number;
             total: number | null;
         };
+        EstateUpdate: {
+            address?: string;
+            built_year?: number | null;
+            code?: string;
+            community_id?: number | null;
+            /**
+             * @description coordinate system of geometry in and out: wgs84 or gcj02
+             * @default wgs84
+             * @enum {string}
+             */
+            crs: "wgs84" | "gcj02";
+            /** @description new outline: Polygon/MultiPolygon */
+            geometry?: unknown;
+            /** @enum {string|null} */
+            grade?: "一级" | "二级" | "三星级" | "四星级" | "五星级" | null;
+            households?: number | null;
+            name?: string;
+            /** @description moves the estate to another street */
+            street_id?: number;
+        };
         Event: {
             action?: string;
             actor_id?: number | null;
@@ -4726,6 +5210,24 @@ export interface components {
                 [key: string]: unknown;
             };
             message?: string;
+        };
+        FeaturePlan: {
+            /** @description create, update or refused */
+            action?: string;
+            code?: string | null;
+            /** @description as it would be stored */
+            geometry?: {
+                [key: string]: unknown;
+            } | null;
+            index?: number;
+            label?: string;
+            name?: string | null;
+            /** @description as given, in WGS84, before repair */
+            original?: {
+                [key: string]: unknown;
+            } | null;
+            reasons?: string[];
+            repairs?: string[];
         };
         Finder: {
             /** @description complaints: the channel (e.g. 12345 hotline) */
@@ -4797,6 +5299,7 @@ export interface components {
                 [key: string]: unknown;
             };
             id?: number;
+            is_active?: boolean;
             name?: string;
             street_id?: number;
         };
@@ -4822,11 +5325,41 @@ export interface components {
             crs: "wgs84" | "gcj02";
             /** @description GeoJSON Polygon or MultiPolygon */
             geometry?: unknown;
+            /** @description false deactivates: refused (409) while inspectors or open tickets are on it */
+            is_active?: boolean;
             name?: string;
         };
         Health: {
             database?: string;
             status?: string;
+        };
+        Import: {
+            /**
+             * @description the file's coordinates; needed unless the file declares them
+             * @enum {string}
+             */
+            crs?: "wgs84" | "gcj02" | "bd09";
+            /** @description a GeoJSON FeatureCollection (or one Feature) */
+            data: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            level: "district" | "street" | "estate" | "grid";
+            /**
+             * @description commit the good features even though some are refused
+             * @default false
+             */
+            skip_refused: boolean;
+        };
+        ImportPlan: {
+            committed?: boolean;
+            created?: number;
+            crs?: string;
+            features?: components["schemas"]["FeaturePlan"][];
+            level?: string;
+            refused?: number;
+            repaired?: number;
+            updated?: number;
         };
         Inspection: {
             readonly area_scores?: unknown;
@@ -5148,7 +5681,13 @@ export interface components {
             code?: string;
             district_id?: number;
             id?: number;
+            is_active?: boolean;
             name?: string;
+        };
+        StreetCreate: {
+            code: string;
+            district_id: number;
+            name: string;
         };
         StreetScorecard: {
             /** @description of those, tickets closed by the period's end (结案) */

@@ -16,7 +16,16 @@ export interface Section {
   load: () => Promise<{ default: ComponentType<SectionProps> }>;
 }
 
+const MANAGERS: readonly Role[] = ['admin', 'supervisor'];
+
 export const SECTIONS: readonly Section[] = [
+  // Places (区/街道/社区, 网格, 小区): supervisors act within their own district or street.
+  { key: 'districts', label: ['区', 'Districts'], roles: MANAGERS, load: () => import('./places').then((m) => ({ default: m.Districts })) },
+  { key: 'streets', label: ['街道', 'Streets'], roles: MANAGERS, load: () => import('./places').then((m) => ({ default: m.Streets })) },
+  { key: 'communities', label: ['社区', 'Communities'], roles: MANAGERS, load: () => import('./places').then((m) => ({ default: m.Communities })) },
+  { key: 'grids', label: ['网格', 'Grids'], roles: MANAGERS, load: () => import('./grids') },
+  { key: 'estates', label: ['小区', 'Estates'], roles: MANAGERS, load: () => import('./estates') },
+  { key: 'estate-import', label: ['导入地块', 'Import places'], roles: MANAGERS, load: () => import('./estate-import') },
   {
     key: 'checklists',
     label: ['检查表', 'Checklists'],
