@@ -58,6 +58,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.photos.routes import blp as photos_blp
     from backend.photos.upload_routes import blp as photo_uploads_blp
     from backend.places.admin_cli import grids_cli, orgs_cli
+    from backend.places.contract_cli import contracts_cli
     from backend.places.org_routes import blueprints as org_blueprints
     from backend.places.routes import blueprints as place_blueprints
     from backend.places.tree_cli import places_cli  # `import` plus the console's commands
@@ -110,6 +111,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         places_cli,
         orgs_cli,
         grids_cli,
+        contracts_cli,
         checklists_cli,
         tickets_cli,
         demo_cli,

@@ -1,4 +1,4 @@
-"""`flask users create|set-password|list`.
+"""`flask users create|edit|deactivate|activate|set-password|list`.
 
 Passwords are asked for (hidden, twice), never taken as an argument: a command line ends up in
 the shell history and in `ps`. Scripts pipe it in with --password-stdin or set
@@ -15,7 +15,14 @@ import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from backend.accounts.models import Role
-from backend.accounts.services import UserSpec, create_user, find_user, set_password, user_query
+from backend.accounts.services import (
+    UserSpec,
+    create_user,
+    find_user,
+    set_password,
+    update_user,
+    user_query,
+)
 from backend.database import db
 from backend.errors import AppError
 from backend.places.models import District, Grid, Organisation, Street
@@ -131,3 +138,72 @@ def list_command() -> None:
         click.echo(
             f"{user.id:5} {user.username:20} {user.role.value:11} {user.display_name}{state}{flags}"
         )
+
+
+def _user(username: str):
+    user = find_user(username)
+    if user is None:
+        raise click.BadParameter(f"no user {username!r}")
+    return user
+
+
+def _apply(username: str, changes: dict) -> None:
+    user = _user(username)
+    try:
+        update_user(user, changes)
+    except AppError as error:
+        raise _fail(error) from None
+    db.session.commit()
+
+
+@users_cli.command("edit")
+@click.argument("username")
+@click.option("--name", "display_name")
+@click.option("--role", type=click.Choice([r.value for r in Role]))
+@click.option("--org", "organisation", help="organisation name (firm users)")
+@click.option("--district", help="district code (district supervisors)")
+@click.option("--street", help="street code (street supervisors)")
+@click.option("--grid", "grids", multiple=True, help="grid code (inspectors; repeatable)")
+def edit_command(
+    username: str,
+    display_name: str | None,
+    role: str | None,
+    organisation: str | None,
+    district: str | None,
+    street: str | None,
+    grids: tuple[str, ...],
+) -> None:
+    """Change a user's name, role or scope (given grids replace the current ones)."""
+    changes: dict = {}
+    if display_name is not None:
+        changes["display_name"] = display_name
+    if role is not None:
+        changes["role"] = Role(role)
+    if organisation is not None:
+        changes["organisation_id"] = _resolve(
+            Organisation, Organisation.name, organisation, "organisation"
+        )
+    if district is not None:
+        changes["district_id"] = _resolve(District, District.code, district, "district")
+    if street is not None:
+        changes["street_id"] = _resolve(Street, Street.code, street, "street")
+    if grids:
+        changes["grid_ids"] = [_resolve(Grid, Grid.code, code, "grid") for code in grids]
+    _apply(username, changes)
+    click.echo(f"updated {username}")
+
+
+@users_cli.command("deactivate")
+@click.argument("username")
+def deactivate_command(username: str) -> None:
+    """Stop a user from signing in (signed out everywhere; their records keep their name)."""
+    _apply(username, {"is_active": False})
+    click.echo(f"deactivated {username}")
+
+
+@users_cli.command("activate")
+@click.argument("username")
+def activate_command(username: str) -> None:
+    """Let a deactivated user sign in again."""
+    _apply(username, {"is_active": True})
+    click.echo(f"activated {username}")

@@ -1,15 +1,18 @@
-"""`flask checklists validate|import|list`."""
+"""`flask checklists validate|import|list|activate|retire`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from backend.checklists import services
 from backend.checklists.definition import ChecklistInvalid, load_definition, validate_file
+from backend.checklists.models import Checklist, ChecklistVersion
 from backend.database import db
+from backend.errors import AppError
 
 checklists_cli = AppGroup("checklists", help="Checklist definitions.")
 FILES = click.argument(
@@ -67,3 +70,38 @@ def list_command() -> None:
                 f"{checklist.code:24} v{version.number:<3} {version.status.value:8} "
                 f"{version.item_count:3} items  {version.content_hash[:12]}  {version.source or ''}"
             )
+
+
+def _version(code: str, number: int):
+    version = db.session.scalar(
+        sa.select(ChecklistVersion)
+        .join(Checklist)
+        .where(Checklist.code == code, ChecklistVersion.number == number)
+    )
+    if version is None:
+        raise click.BadParameter(f"no version {number} of checklist {code!r}")
+    return version
+
+
+@checklists_cli.command("activate")
+@click.argument("code")
+@click.argument("number", type=int)
+def activate_command(code: str, number: int) -> None:
+    """Make version NUMBER of checklist CODE the one phones use (the active one retires)."""
+    version = services.activate_version(_version(code, number))
+    db.session.commit()
+    click.echo(f"{code}: version {version.number} active")
+
+
+@checklists_cli.command("retire")
+@click.argument("code")
+@click.argument("number", type=int)
+def retire_command(code: str, number: int) -> None:
+    """Stop offering version NUMBER of checklist CODE (inspections done with it keep it)."""
+    try:
+        services.retire_version(_version(code, number))
+    except AppError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo(f"{code}: version {number} retired")

@@ -36,7 +36,7 @@ orgs_cli = AppGroup("orgs", help="Organisations: firms, offices, committees, uti
 grids_cli = AppGroup("grids", help="Grid cells (网格) that inspectors are assigned to.")
 
 
-def _id_of(model: Any, column: Any, value: str | None, what: str) -> int | None:
+def id_of(model: Any, column: Any, value: str | None, what: str) -> int | None:
     if value is None:
         return None
     found = db.session.scalar(sa.select(model.id).where(column == value))
@@ -45,7 +45,7 @@ def _id_of(model: Any, column: Any, value: str | None, what: str) -> int | None:
     return found
 
 
-def _run(work: Callable[[], Any]) -> Any:
+def in_transaction(work: Callable[[], Any]) -> Any:
     """One transaction: committed when the rules agree, and their refusal printed otherwise."""
     try:
         result = work()
@@ -57,7 +57,7 @@ def _run(work: Callable[[], Any]) -> Any:
     return result
 
 
-def _organisation(name_or_id: str) -> Organisation:
+def organisation_named(name_or_id: str) -> Organisation:
     query = sa.select(Organisation).where(Organisation.name == name_or_id)
     found = db.session.scalar(query)
     if found is None and name_or_id.isdigit():
@@ -93,9 +93,9 @@ def _fields(options: dict[str, Any]) -> dict[str, Any]:
     )
     for option, name, model, column in seats:
         if options.get(option) is not None:
-            values[name] = _id_of(model, column, options[option], option.removesuffix("_code"))
+            values[name] = id_of(model, column, options[option], option.removesuffix("_code"))
     if options.get("community_id") is not None:
-        values["community_id"] = _id_of(
+        values["community_id"] = id_of(
             Community, Community.id, options["community_id"], "community"
         )
     for name in ("name", "kind", "utility_kind", "credit_code", "phone"):
@@ -115,7 +115,7 @@ def _fields(options: dict[str, Any]) -> dict[str, Any]:
 @_seat_options
 def create_command(**options: Any) -> None:
     """Register an organisation (e.g. --kind street_office --name … --street-code …)."""
-    organisation = _run(lambda: admin.create_organisation(_fields(options), Scope.all()))
+    organisation = in_transaction(lambda: admin.create_organisation(_fields(options), Scope.all()))
     click.echo(f"created {organisation.kind.value} {organisation.name} (id {organisation.id})")
 
 
@@ -128,11 +128,11 @@ def create_command(**options: Any) -> None:
 @_seat_options
 def edit_command(organisation: str, **options: Any) -> None:
     """Change an organisation (named by name or id); only the options given change."""
-    found = _organisation(organisation)
+    found = organisation_named(organisation)
     changes = _fields(options)
     if not changes:
         raise click.UsageError("nothing to change: give at least one option")
-    _run(lambda: admin.update_organisation(found, changes, Scope.all()))
+    in_transaction(lambda: admin.update_organisation(found, changes, Scope.all()))
     click.echo(f"updated {found.kind.value} {found.name} (id {found.id})")
 
 
@@ -140,16 +140,16 @@ def edit_command(organisation: str, **options: Any) -> None:
 @click.argument("organisation")
 def deactivate_command(organisation: str) -> None:
     """Deactivate (refused while it holds contracts, custody, open tickets or active users)."""
-    found = _organisation(organisation)
-    _run(lambda: admin.update_organisation(found, {"is_active": False}, Scope.all()))
+    found = organisation_named(organisation)
+    in_transaction(lambda: admin.update_organisation(found, {"is_active": False}, Scope.all()))
     click.echo(f"deactivated {found.name} (id {found.id})")
 
 
 @orgs_cli.command("activate")
 @click.argument("organisation")
 def activate_command(organisation: str) -> None:
-    found = _organisation(organisation)
-    _run(lambda: admin.update_organisation(found, {"is_active": True}, Scope.all()))
+    found = organisation_named(organisation)
+    in_transaction(lambda: admin.update_organisation(found, {"is_active": True}, Scope.all()))
     click.echo(f"activated {found.name} (id {found.id})")
 
 
@@ -192,9 +192,9 @@ def grid_create_command(
     code: str, name: str, street_code: str, geojson: Path | None, bbox: str | None, crs: str
 ) -> None:
     """Register one grid of a street. Many at once: `flask places import FILE --level grid`."""
-    street_id = _id_of(Street, Street.code, street_code, "street")
+    street_id = id_of(Street, Street.code, street_code, "street")
     boundary = _boundary(geojson, bbox, crs)
-    grid = _run(lambda: admin.create_grid(code, name, street_id, boundary))  # type: ignore[arg-type]
+    grid = in_transaction(lambda: admin.create_grid(code, name, street_id, boundary))  # type: ignore[arg-type]
     inside = sa.select(sa.func.count(Estate.id)).where(Estate.grid_id == grid.id)
     estates = db.session.scalar(inside)
     click.echo(f"created grid {grid.code} {grid.name} (id {grid.id}), {estates} estates in it")
@@ -205,6 +205,6 @@ def grid_create_command(
 def grid_list_command(street_code: str | None) -> None:
     query = sa.select(Grid).order_by(Grid.code)
     if street_code is not None:
-        query = query.where(Grid.street_id == _id_of(Street, Street.code, street_code, "street"))
+        query = query.where(Grid.street_id == id_of(Street, Street.code, street_code, "street"))
     for grid in db.session.scalars(query):
         click.echo(f"{grid.id:5} {grid.code:24} {grid.name}")

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from backend.database import db
 from backend.places import admin_places
-from backend.places.admin_cli import _id_of, _run, grids_cli
+from backend.places.admin_cli import grids_cli, id_of, in_transaction
 from backend.places.cli import places_cli
 from backend.places.importer import LEVELS, ImportFailed, plan_import, read_file, resolve_crs
 from backend.places.models import Community, District, Estate, Grid, Street
@@ -28,7 +28,7 @@ TREE = ("district", "street", "community")
 def _place(level: str, ref: str) -> Any:
     if level == "community":
         street_code, _, name = ref.partition("/")
-        street_id = _id_of(Street, Street.code, street_code, "street")
+        street_id = id_of(Street, Street.code, street_code, "street")
         found = db.session.scalar(
             sa.select(Community).where(Community.street_id == street_id, Community.name == name)
         )
@@ -63,13 +63,13 @@ def create_command(level: str, name: str, code: str | None, parent: str | None) 
     if level != "district" and not parent:
         raise click.UsageError(f"a {level} needs --parent")
     if level == "district":
-        made = _run(lambda: admin_places.create_district(CITY, code, name))
+        made = in_transaction(lambda: admin_places.create_district(CITY, code, name))
     elif level == "street":
-        district = _id_of(District, District.code, parent, "district")
-        made = _run(lambda: admin_places.create_street(CITY, code, name, district))  # type: ignore[arg-type]
+        district = id_of(District, District.code, parent, "district")
+        made = in_transaction(lambda: admin_places.create_street(CITY, code, name, district))  # type: ignore[arg-type]
     else:
-        street = _id_of(Street, Street.code, parent, "street")
-        made = _run(lambda: admin_places.create_community(CITY, street, name))  # type: ignore[arg-type]
+        street = id_of(Street, Street.code, parent, "street")
+        made = in_transaction(lambda: admin_places.create_community(CITY, street, name))  # type: ignore[arg-type]
     click.echo(f"created {level} {getattr(made, 'code', '') or ''} {made.name} (id {made.id})")
 
 
@@ -82,7 +82,7 @@ def edit_command(level: str, ref: str, name: str | None, code: str | None) -> No
     """Rename or recode a place (REF: its code; a community: STREET_CODE/NAME)."""
     changes = {k: v for k, v in (("name", name), ("code", code)) if v is not None}
     place = _place(level, ref)
-    _run(lambda: _update(level, place, changes))
+    in_transaction(lambda: _update(level, place, changes))
     click.echo(f"{level} {ref}: saved")
 
 
@@ -91,7 +91,7 @@ def _activation(active: bool):
     @click.argument("ref")
     def command(level: str, ref: str) -> None:
         place = _place(level, ref)
-        _run(lambda: _update(level, place, {"is_active": active}))
+        in_transaction(lambda: _update(level, place, {"is_active": active}))
         click.echo(f"{level} {ref}: {'active' if active else 'deactivated'}")
 
     return command
@@ -107,7 +107,7 @@ def _grid_activation(active: bool):
     @click.argument("code")
     def command(code: str) -> None:
         grid = _place("grid", code)
-        _run(lambda: admin_places.set_grid_active(CITY, grid, active))
+        in_transaction(lambda: admin_places.set_grid_active(CITY, grid, active))
         click.echo(f"grid {code}: {'active' if active else 'deactivated'}")
 
     return command
@@ -140,8 +140,8 @@ def move_estate_command(estate_code: str, street_code: str) -> None:
     estate = db.session.scalar(sa.select(Estate).where(Estate.code == estate_code))
     if estate is None:
         raise click.BadParameter(f"no estate {estate_code!r}")
-    street = _id_of(Street, Street.code, street_code, "street")
-    held = _run(lambda: admin_places.update_estate(CITY, estate, {"street_id": street}))
+    street = id_of(Street, Street.code, street_code, "street")
+    held = in_transaction(lambda: admin_places.update_estate(CITY, estate, {"street_id": street}))
     click.echo(f"estate {estate_code} moved to {street_code}; the old street office still holds "
                f"{held} open tickets (reroute them if needed)")  # fmt: skip
 

@@ -159,6 +159,7 @@ def _geojson(tmp: Path) -> Path:
 def _estates(page, base: str, live_server, artifacts: Path, tmp: Path) -> None:
     _open(page, base, "/admin/estate-import")
     page.get_by_test_id("import-file").set_input_files(str(_geojson(tmp)))
+    expect(page.get_by_test_id("import-file-name")).to_have_text("estates.geojson")
     # No coordinate system: the file declares none, so it is refused beside the field.
     page.get_by_test_id("import-preview").click()
     expect(page.get_by_test_id("import-form").get_by_test_id("error-crs")).to_be_visible()

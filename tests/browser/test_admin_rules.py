@@ -65,7 +65,7 @@ def test_checklist_upload_validate_save_and_activate(browser, live_server, artif
         page.get_by_test_id("checklist-file").set_input_files(broken)
         problems = page.get_by_test_id("checklist-problems")
         expect(problems).to_contain_text("2 处问题")
-        expect(page.get_by_test_id("checklist-filename")).to_have_text("broken.yaml")
+        expect(page.get_by_test_id("checklist-file-name")).to_have_text("broken.yaml")
         expect(problems.locator(f"li[data-line='{line}']")).to_contain_text(f"第 {line} 行")
         expect(problems).to_contain_text("severity")
         expect(problems).to_contain_text("weight")
@@ -75,7 +75,7 @@ def test_checklist_upload_validate_save_and_activate(browser, live_server, artif
         page.get_by_test_id("lang").click()
         expect(problems).to_contain_text("The file has 2 problem(s)")
         expect(problems.locator(f"li[data-line='{line}']")).to_contain_text(f"Line {line}")
-        expect(page.get_by_test_id("checklist-filename")).to_have_text("broken.yaml")
+        expect(page.get_by_test_id("checklist-file-name")).to_have_text("broken.yaml")
         page.get_by_test_id("lang").click()
         expect(problems).to_contain_text("2 处问题")
 

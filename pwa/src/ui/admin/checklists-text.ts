@@ -26,8 +26,6 @@ export const ct = texts({
   status_retired: ['已停用', 'Retired'],
   upload_heading: ['上传新版本', 'Upload a new version'],
   file: ['检查表文件(YAML)', 'Checklist file (YAML)'],
-  choose_file: ['选择文件…', 'Choose a file…'],
-  no_file: ['未选择文件', 'No file chosen'],
   file_hint: [
     '格式同 checklists/*.yaml;文件中的 code 决定属于哪张检查表。',
     'As checklists/*.yaml; the code in the file decides which checklist it belongs to.',

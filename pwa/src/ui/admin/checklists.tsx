@@ -7,7 +7,7 @@ import { formatTime, lang } from '../../i18n';
 import { navigate } from '../../router';
 import type { Sent } from '../../tickets';
 import { ct } from './checklists-text';
-import { ConfirmButton, ErrorLine, FormError, Table, at, send, useResource, useSubmit } from './kit';
+import { ConfirmButton, ErrorLine, FileButton, FormError, Table, at, send, useResource, useSubmit } from './kit';
 import type { SectionProps } from './sections';
 import './rules.css';
 
@@ -186,22 +186,18 @@ function Upload({ onSaved }: { onSaved: () => void }) {
       {/* The browser's own file control speaks the browser's language; this one speaks ours. */}
       <div class={`admin-field ${invalid ? 'invalid' : ''}`} data-field="yaml">
         <span id="checklist-file-label">{ct('file')}</span>
-        <div class="admin-file-row">
-          <label class="button secondary admin-file">
-            {ct('choose_file')}
-            <input
-              type="file"
-              name="yaml"
-              accept=".yaml,.yml,text/yaml,application/yaml"
-              aria-labelledby="checklist-file-label"
-              aria-invalid={invalid ? 'true' : undefined}
-              aria-describedby={problems.length ? 'checklist-problems' : 'checklist-file-hint'}
-              data-testid="checklist-file"
-              onChange={(e) => void pick(e.currentTarget)}
-            />
-          </label>
-          <span data-testid="checklist-filename">{file?.name ?? ct('no_file')}</span>
-        </div>
+        <FileButton
+          accept=".yaml,.yml,text/yaml,application/yaml"
+          name="yaml"
+          testid="checklist-file"
+          fileName={file?.name ?? null}
+          onInput={(input) => void pick(input)}
+          inputProps={{
+            'aria-labelledby': 'checklist-file-label',
+            'aria-invalid': invalid ? 'true' : undefined,
+            'aria-describedby': problems.length ? 'checklist-problems' : 'checklist-file-hint',
+          }}
+        />
         {form.fields.yaml ? (
           <small class="admin-field-error" role="alert" data-testid="error-yaml">
             {form.fields.yaml}

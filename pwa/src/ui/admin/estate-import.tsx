@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks';
 import type { Area } from '../../geo';
 import { lang, texts } from '../../i18n';
-import { at, ErrorLine, Field, FormError, send, useForm, useSubmit } from './kit';
+import { at, ErrorLine, Field, FileButton, FormError, send, useForm, useSubmit } from './kit';
 import { PreviewMap, useBasemap } from './place-maps';
 import type { SectionProps } from './sections';
 import './places.css';
@@ -127,11 +127,13 @@ export default function EstateImport(_: SectionProps) {
   const [plan, setPlan] = useState<Plan | null>(null);
   const [done, setDone] = useState<Plan | null>(null);
 
-  const readFile = async (e: Event) => {
+  const [fileName, setFileName] = useState<string | null>(null);
+  const readFile = async (input: HTMLInputElement) => {
     setPlan(null);
     setDone(null);
     setLocal(null);
-    const file = (e.currentTarget as HTMLInputElement).files?.[0];
+    const file = input.files?.[0];
+    setFileName(file?.name ?? null);
     if (!file) return;
     try {
       setData(JSON.parse(await file.text()) as unknown);
@@ -164,7 +166,13 @@ export default function EstateImport(_: SectionProps) {
       <form class="admin-form" data-testid="import-form" onSubmit={preview} noValidate>
         <FormError form={form} />
         <Field label={it('file')} name="data" form={form}>
-          <input type="file" accept=".json,.geojson,application/json,application/geo+json" data-testid="import-file" onChange={(e) => void readFile(e)} />
+          <FileButton
+            accept=".json,.geojson,application/json,application/geo+json"
+            name="data"
+            testid="import-file"
+            fileName={fileName}
+            onInput={(input) => void readFile(input)}
+          />
         </Field>
         <ErrorLine text={local} />
         <Field label={it('level')} name="level" form={form}>

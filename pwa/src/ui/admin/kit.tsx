@@ -29,6 +29,8 @@ export const at = texts({
   confirm: ['确定', 'Confirm'],
   fix_fields: ['请修改标出的内容后重试。', 'Correct the marked fields and try again.'],
   search: ['搜索', 'Search'],
+  choose_file: ['选择文件…', 'Choose a file…'],
+  no_file: ['未选择文件', 'No file chosen'],
 });
 
 /** A list or object from the API, with its loading state and a way to load it again. */
@@ -240,4 +242,39 @@ export function useForm<T extends Record<string, string | boolean>>(initial: T) 
     onChange: (e: Event) => setValues((v) => ({ ...v, [name]: (e.currentTarget as HTMLInputElement).checked })),
   });
   return { values, setValues, bind, check };
+}
+
+/** A file picker in the app's language (the browser's own control speaks the browser's): a
+ *  button-styled label over a hidden input, and the chosen file's name beside it. */
+export function FileButton({
+  accept,
+  name,
+  testid,
+  fileName,
+  onInput,
+  inputProps = {},
+}: {
+  accept: string;
+  name: string;
+  testid: string;
+  fileName: string | null;
+  onInput: (input: HTMLInputElement) => void;
+  inputProps?: Record<string, string | undefined>;
+}) {
+  return (
+    <div class="admin-file-row">
+      <label class="button secondary admin-file">
+        {at('choose_file')}
+        <input
+          type="file"
+          name={name}
+          accept={accept}
+          data-testid={testid}
+          {...inputProps}
+          onChange={(e) => onInput(e.currentTarget)}
+        />
+      </label>
+      <span data-testid={`${testid}-name`}>{fileName ?? at('no_file')}</span>
+    </div>
+  );
 }
