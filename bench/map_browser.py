@@ -67,13 +67,15 @@ window.drawMap = (mode, token, center, zoom, states) => new Promise((resolve, re
     features: map.queryRenderedFeatures({ layers: ['tickets'] }).length,
   }));
   if (mode === 'mvt') { map.once('load', finish); return; }
+  // The view's data is asked for at once, while the style and worker load (as the app does).
+  const b = map.getBounds();
+  const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(6));
+  const get = (path) => fetch(path, { headers: auth }).then((r) => r.json());
+  const data = Promise.all([
+    get('/api/map/tickets?' + filter + '&bbox=' + bbox + '&zoom=' + Math.floor(map.getZoom())),
+    get('/api/map/estates?bbox=' + bbox)]);
   map.once('load', async () => {
-    const b = map.getBounds();
-    const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(6));
-    const get = (path) => fetch(path, { headers: auth }).then((r) => r.json());
-    const [tickets, estates] = await Promise.all([
-      get('/api/map/tickets?' + filter + '&bbox=' + bbox + '&zoom=' + Math.floor(map.getZoom())),
-      get('/api/map/estates?bbox=' + bbox)]);
+    const [tickets, estates] = await data;
     map.getSource('tickets').setData(tickets);
     map.getSource('estates').setData(estates);
     finish();
