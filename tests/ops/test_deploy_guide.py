@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import runpy
 import signal
 import socket
 import subprocess
@@ -139,6 +140,15 @@ def test_the_static_parts_are_what_make_and_the_other_steps_use():
     assert "every minute" not in readme and "every five minutes" in readme
 
 
+def test_each_gunicorn_instance_has_its_own_control_socket():
+    """Without GUNICORN_CONTROL_SOCKET (the unit sets it), the name comes from the bind."""
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    name = config["control_socket_for"]
+    default = "/run/user/0/gunicorn.ctl"
+    first, second = name(["127.0.0.1:8000"], default), name(["127.0.0.1:8001"], default)
+    assert first == "/run/user/0/gunicorn-127.0.0.1-8000.ctl" and first != second
+
+
 def test_following_the_guide_on_a_fresh_machine(tmp_path, s3_server):
     timings: dict[str, float] = {}
     clock = time.monotonic()
@@ -225,8 +235,15 @@ def _follow(tmp_path, s3, cluster, servers, lap) -> None:
                       answers=f"{PASSWORD}\n{PASSWORD}\n")  # fmt: skip
     lap("first run (§6)")
 
-    # §7: both instances from the systemd unit, as systemd starts them.
+    # §7: both instances from the systemd unit, as systemd starts them (systemd checks it first).
     template = guide.substitute(guide.file("/etc/systemd/system/wuhao@.service").body, paths)
+    (tmp_path / "units").mkdir()
+    (tmp_path / "units" / "wuhao@.service").write_text(template, encoding="utf-8")
+    verified = subprocess.run(
+        ["systemd-analyze", "verify", str(tmp_path / "units" / "wuhao@8000.service")],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert verified.returncode == 0 and not verified.stderr.strip(), verified.stderr
     ports = [str(_free_port()), str(_free_port())]
     bases = []
     for port in ports:
