@@ -179,7 +179,7 @@ def _follow(tmp_path, s3, cluster, servers, lap) -> None:
         "/usr/local/bin": str(tmp_path / "bin"),
         "/run/": f"{tmp_path / 'run'}/",
     }
-    # §2 (root): the `wuhao` command on PATH, the backups folder.
+    # §2 (root): the `wuhao` command on PATH, the backups folder, the user's home.
     (tmp_path / "bin").mkdir()
     (tmp_path / "bin" / "wuhao").symlink_to(ROOT / "bin" / "wuhao")
     (tmp_path / "backups").mkdir(mode=0o700)
@@ -195,10 +195,11 @@ def _follow(tmp_path, s3, cluster, servers, lap) -> None:
     role = subprocess.run(
         [str(cluster.bindir / "psql"), "-X", "-At", "-h", str(cluster.socket_dir), "-p",
          str(cluster.port), "-U", "postgres", "-c",
-         "SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = 'wuhao'"],
+         "SELECT rolsuper, rolcreatedb, rolcreaterole, rolpassword LIKE 'SCRAM-SHA-256$%' "
+         "FROM pg_authid WHERE rolname = 'wuhao'"],
         capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
-    assert role == "f|f|f", "the application's role must be an ordinary one"
+    assert role == "f|f|f|t", "an ordinary role, with the password typed at the prompt"
     lap("database")
 
     # §4: the env file, with this machine's values where the operator puts theirs.
@@ -324,6 +325,17 @@ def _follow(tmp_path, s3, cluster, servers, lap) -> None:
     assert restored["tickets"] == 1 and restored["photos"] == 2 and restored["users"] == 4
     drilled = photos.list_objects_v2(Bucket=s3["bucket"], Prefix="drill/")
     assert drilled["KeyCount"] == stored["KeyCount"]
+    # A database without the extension is named as such, before anything is written.
+    guide.run("createdb --owner wuhao wuhao_bare", cwd=Path("/tmp"), env=superuser, user="postgres")
+    bare = tmp_path / "env.bare"
+    bare.write_text(drill_file.read_text().replace("/wuhao_drill?", "/wuhao_bare?"))
+    refused = subprocess.run(
+        ["wuhao", "backup", "restore", str(backups[-1])], env={**wuhao, "WUHAO_ENV_FILE": str(bare)},
+        cwd=tmp_path / "home", capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert refused.returncode != 0 and "lacks the extension(s) postgis" in refused.stderr, (
+        refused.stderr
+    )
     lap("backup restored as wuhao")
 
     # §10: the upgrade, then each instance reloaded in turn (ExecReload) while the other serves.
