@@ -273,6 +273,10 @@ def _follow(tmp_path, s3, cluster, servers, lap) -> None:
     # §7 nginx → the case end to end, through the headers the sample sets.
     nginx = guide.file("/etc/nginx/sites-available/wuhao").body
     site = Site(bases, nginx_headers(nginx), PASSWORD)
+    for base in bases:  # the phone app that §5 built, served at /
+        with urllib.request.urlopen(f"{base}/", timeout=10) as response:
+            page = response.read().decode()
+        assert "<title>五好小区巡查</title>" in page and 'rel="manifest"' in page
     discovery = site.get("/open311/discovery.json")
     assert discovery["endpoints"][0]["url"] == "https://wuhao.example.cn/open311/v2"
     one_case(site, "admin1", "inspector7", "wanjia1", "大连万家物业服务有限公司")
