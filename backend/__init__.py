@@ -34,7 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     converters.register(app, api)
     register_error_handlers(app)
 
-    from backend import request_checks, request_log, web
+    from backend import request_checks, request_log, signals, web
     from backend.accounts.cli import users_cli
     from backend.accounts.routes import blueprints as account_blueprints
     from backend.backup.cli import backup_cli
@@ -49,27 +49,31 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.health import blp as health_blp
     from backend.inspections.report_routes import blp as inspection_reports_blp
     from backend.inspections.routes import blp as inspections_blp
+    from backend.maps.routes import blp as map_blp
+    from backend.maps.tile_routes import blp as tiles_blp
     from backend.open311.cli import open311_cli
+    from backend.open311.key_routes import blp as open311_keys_blp
     from backend.open311.routes import blp as open311_blp
     from backend.photos.cli import photos_cli
     from backend.photos.routes import blp as photos_blp
     from backend.photos.upload_routes import blp as photo_uploads_blp
     from backend.places.admin_cli import grids_cli, orgs_cli
-    from backend.places.cli import places_cli
     from backend.places.org_routes import blueprints as org_blueprints
     from backend.places.routes import blueprints as place_blueprints
+    from backend.places.tree_cli import places_cli  # `import` plus the console's commands
+    from backend.places.tree_routes import blueprints as tree_blueprints
     from backend.reports.cli import reports_cli
-    from backend.reports.map_routes import blp as map_blp
-    from backend.reports.routes import blp as reports_blp
-    from backend.reports.tile_routes import blp as tiles_blp
+    from backend.scorecards.routes import blp as reports_blp
     from backend.tickets.cli import tickets_cli
     from backend.tickets.routes import blp as tickets_blp
     from backend.tickets.routes import events_blp
 
+    signals.connect_receivers()
     for blueprint in (
         health_blp,
         basemap.blp,
         *account_blueprints,
+        *tree_blueprints,
         *place_blueprints,
         *org_blueprints,
         checklists_blp,
@@ -86,6 +90,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         exports_blp,
         tiles_blp,
         open311_blp,
+        open311_keys_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(public_pages)  # HTML, outside the API and its OpenAPI document

@@ -193,8 +193,8 @@ def _naive_district(runs: int) -> tuple[float, float]:
     from backend.accounts.services import scope_of
     from backend.clock import utcnow
     from backend.database import db
-    from backend.reports.map_clusters import direct
-    from backend.reports.map_grid import CellRange
+    from backend.maps.clusters import direct
+    from backend.maps.grid import CellRange
     from backend.tickets.services import TicketFilter
 
     user = db.session.scalar(sa.select(User).where(User.username == "supervisor1"))
@@ -211,7 +211,7 @@ def _tile(client, runs: int) -> dict[str, Any]:
     import math
 
     from backend.database import db
-    from backend.reports.map_cells import bump_version
+    from backend.maps.cells import bump_version
 
     minx, miny, maxx, maxy = _bounds("streets", "210202001")
     lng, lat, z = (minx + maxx) / 2, (miny + maxy) / 2, 14
@@ -248,8 +248,8 @@ def _scorecards(client, runs: int) -> dict[str, float]:
     from backend.clock import today
     from backend.database import db
     from backend.places.scope import Scope
-    from backend.reports import scorecard_cache
-    from backend.reports.scorecards import firm_scorecards
+    from backend.scorecards import cache as scorecard_cache
+    from backend.scorecards.services import firm_scorecards
 
     year = scorecard_cache.standard_periods()[0]
     began = time.perf_counter()

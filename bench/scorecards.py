@@ -1,6 +1,6 @@
 """Scorecards at city scale: every unit's scorecard over the trailing year, the per-ticket Python
 version (tests/reports/scorecards_before.py, the code before grouped SQL, with the day-by-day
-working-hours walk) against the grouped SQL one (backend/reports/scorecards.py), in the same
+working-hours walk) against the grouped SQL one (backend/scorecards/services.py), in the same
 process on the same data, on SpatiaLite and on PostGIS.
 
     .venv/bin/python bench/scorecards.py [--tickets 200000] [--legs spatialite,postgis]
@@ -58,7 +58,8 @@ def run_leg(database_url: str, tickets: int, runs: int) -> dict[str, Any]:
     from backend.clock import utcnow
     from backend.database import db
     from backend.places.scope import Scope
-    from backend.reports import periods, scorecards
+    from backend.reports import periods
+    from backend.scorecards import services as scorecards
     from backend.tickets.models import Ticket
     from tests.reports import scorecards_before
     from tests.reports.ticket_sets import add_inspections, add_tickets

@@ -83,7 +83,7 @@ def seed_places(estates: int, firms: int) -> None:
 
 def reseed_tickets(tickets: int, open_: int) -> float:
     """Replace every ticket by `tickets` generated ones, `open_` of them open; returns seconds."""
-    from backend.reports import map_cells
+    from backend.maps import cells as map_cells
 
     began = time.perf_counter()
     _items()

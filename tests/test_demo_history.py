@@ -11,7 +11,7 @@ from backend.clock import SHANGHAI, utcnow
 from backend.demo.history import seed_history
 from backend.inspections.models import Inspection
 from backend.places.scope import Scope
-from backend.reports import scorecards
+from backend.scorecards import services as scorecards
 from backend.tickets.models import Ticket, TicketEvent, TicketState
 
 OPEN = ("dispatched", "accepted", "rectified", "rework", "disputed")

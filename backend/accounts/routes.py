@@ -83,9 +83,8 @@ class Users(MethodView):
     @users_blp.response(200, UserSchema(many=True))
     @users_blp.paginate()
     def get(self, args: dict[str, Any], pagination_parameters):
-        query = services.user_query()
-        if "role" in args:
-            query = query.where(User.role == args["role"])
+        """Users by username (admin), optionally of one role, active or not, or matching `q`."""
+        query = services.user_query(args.get("role"), args.get("active"), args.get("q"))
         return paginate(query, pagination_parameters)
 
     @auth_required(Role.admin)
@@ -106,6 +105,11 @@ class UserById(MethodView):
     @users_blp.arguments(UserUpdateSchema)
     @users_blp.response(200, UserSchema)
     def patch(self, changes: dict[str, Any], user_id: int) -> User:
+        """Edit a user's name, role and assignments, reset the password or (de)activate.
+
+        A password set here is a reset: the user picks their own at next sign-in, and every
+        session of theirs ends, as does deactivation. Administrators cannot deactivate
+        themselves or change their own role (409 `own_account`)."""
         return services.update_user(services.get_user(user_id), changes, by=current_user())
 
 

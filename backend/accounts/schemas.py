@@ -121,3 +121,8 @@ class UserUpdateSchema(Schema):
 
 class UserListArgs(Schema):
     role = fields.Enum(Role)
+    active = fields.Boolean(metadata={"description": "only active (true) or deactivated (false)"})
+    q = fields.String(
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "part of the username or display name"},
+    )

@@ -30,6 +30,7 @@ from backend.errors import (
 )
 from backend.places.models import District, Grid, Organisation, OrgKind, Street
 from backend.places.scope import Scope
+from backend.places.services import text_search
 from backend.text import require_allowed
 
 log = logging.getLogger(__name__)
@@ -335,7 +336,10 @@ def get_user(user_id: int) -> User:
 
 def update_user(user: User, changes: dict, by: User | None = None) -> User:
     """Apply an administrator's changes. A password set by someone else is a reset: the user
-    must pick their own at next sign-in."""
+    must pick their own at next sign-in. Administrators cannot deactivate or demote themselves:
+    the last one doing so would leave nobody to undo it."""
+    if by is not None and by.id == user.id:
+        _check_own_account(user, changes)
     spec = UserSpec(
         username=user.username,
         password="",
@@ -363,6 +367,21 @@ def update_user(user: User, changes: dict, by: User | None = None) -> User:
     return user
 
 
+def _check_own_account(user: User, changes: dict) -> None:
+    errors: dict[str, list[str]] = {}
+    if changes.get("is_active") is False:
+        errors["is_active"] = ["you cannot deactivate your own account"]
+    if "role" in changes and changes["role"] is not user.role:
+        errors["role"] = ["you cannot change your own role"]
+    if errors:
+        raise Conflict(
+            "不能停用自己的账号或更改自己的角色 (you cannot deactivate your own account or "
+            "change your own role)",
+            errors,
+            code="own_account",
+        )
+
+
 def set_password(user: User, password: str, *, must_change: bool) -> None:
     """Set a password for someone (admin reset, `flask users set-password`); signs them out."""
     user.password_hash = hash_password(password)
@@ -370,5 +389,15 @@ def set_password(user: User, password: str, *, must_change: bool) -> None:
     revoke_all(user)
 
 
-def user_query() -> sa.Select:
-    return sa.select(User).order_by(User.username)
+def user_query(
+    role: Role | None = None, active: bool | None = None, text: str | None = None
+) -> sa.Select:
+    """Users by username; `text` finds a part of the username or display name."""
+    query = sa.select(User).order_by(User.username)
+    if role is not None:
+        query = query.where(User.role == role)
+    if active is not None:
+        query = query.where(User.is_active.is_(active))
+    if text:
+        query = query.where(text_search(text, User.username, User.display_name))
+    return query

@@ -54,9 +54,11 @@ from backend.checklists.validation import (
     Severity,
     _check,
     _read,
+    _read_text,
     canonical_json,
     validate_data,
     validate_file,
+    validate_text,
 )
 
 __all__ = [
@@ -80,9 +82,11 @@ __all__ = [
     "Problem",
     "canonical_json",
     "load_definition",
+    "load_text",
     "parse_definition",
     "validate_data",
     "validate_file",
+    "validate_text",
 ]
 
 
@@ -266,6 +270,14 @@ def parse_definition(data: Any, source: str = "<data>") -> ChecklistDefinition:
 def load_definition(path: str | Path) -> ChecklistDefinition:
     """Load and validate a checklist YAML file; raises ``ChecklistInvalid`` with every problem."""
     problems, loaded, raw = _read(path)
+    if problems or loaded is None:
+        raise ChecklistInvalid(problems)
+    return _build(loaded, raw)
+
+
+def load_text(text: str, source: str = "<upload>") -> ChecklistDefinition:
+    """As ``load_definition``, for YAML text (an upload); raises ``ChecklistInvalid``."""
+    problems, loaded, raw = _read_text(text, source)
     if problems or loaded is None:
         raise ChecklistInvalid(problems)
     return _build(loaded, raw)

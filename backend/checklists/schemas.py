@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from backend.checklists.models import VersionStatus
 from backend.schema import Schema
+from backend.text import Text
+
+# A checklist file is tens of kilobytes (the standard one ~40 KB); far more is a mistake.
+MAX_UPLOAD_CHARS = 1_000_000
 
 
 class VersionSummarySchema(Schema):
@@ -36,3 +40,48 @@ class ChecklistSchema(Schema):
 
 class ActiveChecklistsSchema(Schema):
     checklists = fields.List(fields.Nested(VersionSchema))
+
+
+class UploadSchema(Schema):
+    yaml = Text(
+        required=True,
+        validate=validate.Length(min=1, max=MAX_UPLOAD_CHARS),
+        metadata={"description": "the checklist definition: the YAML text of the file"},
+    )
+    filename = Text(
+        single_line=True,
+        load_default="upload.yaml",
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "the file's name, kept as the version's source"},
+    )
+
+
+class ProblemSchema(Schema):
+    line = fields.Integer(allow_none=True, metadata={"description": "1-based line in the YAML"})
+    path = fields.String(metadata={"description": "where in the document, e.g. items[ENV-03]"})
+    message = fields.String()
+
+
+class UploadCheckSchema(Schema):
+    """A dry run: `valid` false lists every problem; true describes what would be saved."""
+
+    valid = fields.Boolean()
+    problems = fields.List(fields.Nested(ProblemSchema))
+    code = fields.String(allow_none=True)
+    title_zh = fields.String(allow_none=True)
+    title_en = fields.String(allow_none=True)
+    area_count = fields.Integer(allow_none=True)
+    item_count = fields.Integer(allow_none=True)
+    content_hash = fields.String(allow_none=True)
+    checklist_id = fields.Integer(allow_none=True, metadata={"description": "null: a new code"})
+    same_as = fields.Nested(
+        VersionSummarySchema,
+        allow_none=True,
+        metadata={"description": "the stored version with exactly this content, if any"},
+    )
+
+
+class UploadResultSchema(Schema):
+    code = fields.String()
+    created = fields.Boolean(metadata={"description": "false: this content was stored already"})
+    version = fields.Nested(VersionSummarySchema)

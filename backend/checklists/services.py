@@ -13,8 +13,11 @@ from flask import current_app
 from backend.checklists.calendar import WorkingHours, add_working_time, is_official
 from backend.checklists.definition import (
     ChecklistDefinition,
+    ChecklistInvalid,
     Item,
+    Problem,
     canonical_json,
+    load_text,
     parse_definition,
 )
 from backend.checklists.models import Checklist, ChecklistVersion, VersionStatus
@@ -31,12 +34,18 @@ class ImportResult:
 
 
 def import_definition(
-    definition: ChecklistDefinition, source: str | None = None, *, activate: bool = False
+    definition: ChecklistDefinition,
+    source: str | None = None,
+    *,
+    activate: bool = False,
+    first_becomes_active: bool = True,
 ) -> ImportResult:
     """Store a validated definition as a version of its checklist.
 
     Same content as an existing version → that version (nothing new). Changed content → a new
-    version (draft). It becomes active when asked, or when the checklist has no active version.
+    version (draft). It becomes active when asked, or (unless `first_becomes_active` is off, as
+    for uploads, which an administrator activates in a separate step) when the checklist has no
+    active version.
     """
     checklist = db.session.scalar(sa.select(Checklist).where(Checklist.code == definition.code))
     if checklist is None:
@@ -69,11 +78,58 @@ def import_definition(
         db.session.add(version)
         db.session.flush()
     activated = False
-    wanted = activate or active_version(checklist) is None
+    wanted = activate or (first_becomes_active and active_version(checklist) is None)
     if version.status is not VersionStatus.active and wanted:
         activate_version(version)
         activated = True
     return ImportResult(version, created, activated)
+
+
+@dataclass(frozen=True)
+class UploadCheck:
+    """A dry run of an uploaded definition: its problems, or what saving it would do."""
+
+    problems: list[Problem]
+    definition: ChecklistDefinition | None
+    checklist: Checklist | None  # the checklist of that code, if it exists already
+    same_as: ChecklistVersion | None  # a stored version with exactly this content
+
+
+def check_upload(text: str, filename: str) -> UploadCheck:
+    """Validate YAML text as `flask checklists validate` does a file; writes nothing."""
+    try:
+        definition = load_text(text, filename)
+    except ChecklistInvalid as invalid:
+        return UploadCheck(invalid.problems, None, None, None)
+    checklist = db.session.scalar(sa.select(Checklist).where(Checklist.code == definition.code))
+    same_as = None
+    if checklist is not None:
+        same_as = db.session.scalar(
+            sa.select(ChecklistVersion).where(
+                ChecklistVersion.checklist_id == checklist.id,
+                ChecklistVersion.content_hash == definition.content_hash,
+            )
+        )
+    return UploadCheck([], definition, checklist, same_as)
+
+
+def save_upload(text: str, filename: str) -> ImportResult:
+    """Store uploaded YAML as a draft version (as `flask checklists import` without --activate,
+    except that a new checklist's first version is a draft too); a file with problems is a 422
+    listing them under `yaml`, one "line N: path: message" each."""
+    try:
+        definition = load_text(text, filename)
+    except ChecklistInvalid as invalid:
+        raise ValidationFailed(
+            f"巡查表有 {len(invalid.problems)} 处问题 (the checklist has problems)",
+            {"yaml": [problem_line(problem) for problem in invalid.problems]},
+        ) from invalid
+    return import_definition(definition, filename, first_becomes_active=False)
+
+
+def problem_line(problem: Problem) -> str:
+    where = f"line {problem.line}: " if problem.line is not None else ""
+    return f"{where}{problem.path or '(document)'}: {problem.message}"
 
 
 def _json_safe(raw: Any) -> dict[str, Any]:

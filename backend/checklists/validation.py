@@ -517,16 +517,47 @@ def _check(
     return problems, (loaded if not problems else None)
 
 
-def _read(path: str | Path) -> tuple[list[Problem], dict[str, Any] | None, Any]:
-    """Problems, loaded data (when valid) and the raw parsed document of a file."""
-    source = str(path)
+# A checklist is a few hundred nodes; YAML aliases could make a small upload expand to billions.
+MAX_NODES = 100_000
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """Nodes the document has once aliases are expanded (counted without expanding them)."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        if id(node) not in sizes:
+            sizes[id(node)] = 0  # a recursive alias counts once
+            children: list[yaml.Node] = []
+            if isinstance(node, yaml.MappingNode):
+                children = [part for pair in node.value for part in pair]
+            elif isinstance(node, yaml.SequenceNode):
+                children = list(node.value)
+            sizes[id(node)] = min(MAX_NODES + 1, 1 + sum(size(child) for child in children))
+        return sizes[id(node)]
+
+    return size(root)
+
+
+def _read_text(text: str, source: str) -> tuple[list[Problem], dict[str, Any] | None, Any]:
+    """Problems, loaded data (when valid) and the raw parsed document of YAML text."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        return [Problem(source, "", f"Cannot read the file: {error}")], None, None
+        return _parse(text, source)
+    except RecursionError:  # a self-referencing alias, or absurd nesting
+        return (
+            [Problem(source, "", "The document refers to itself or nests too deeply.")],
+            None,
+            None,
+        )
+
+
+def _parse(text: str, source: str) -> tuple[list[Problem], dict[str, Any] | None, Any]:
     try:
-        data = yaml.safe_load(text)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+        if root is not None and _expanded_size(root) > MAX_NODES:
+            message = f"The document is too large (more than {MAX_NODES} nodes once expanded)."
+            return [Problem(source, "", message, 1)], None, None
+        data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -537,6 +568,16 @@ def _read(path: str | Path) -> tuple[list[Problem], dict[str, Any] | None, Any]:
     return problems, loaded, data
 
 
+def _read(path: str | Path) -> tuple[list[Problem], dict[str, Any] | None, Any]:
+    """Problems, loaded data (when valid) and the raw parsed document of a file."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return [Problem(source, "", f"Cannot read the file: {error}")], None, None
+    return _read_text(text, source)
+
+
 def validate_data(data: Any, source: str = "<data>") -> list[Problem]:
     """Every problem of already parsed data (e.g. a definition stored as JSON)."""
     return _check(data, source)[0]
@@ -545,3 +586,8 @@ def validate_data(data: Any, source: str = "<data>") -> list[Problem]:
 def validate_file(path: str | Path) -> list[Problem]:
     """Every problem of a checklist YAML file, in one pass; an empty list means valid."""
     return _read(path)[0]
+
+
+def validate_text(text: str, source: str = "<upload>") -> list[Problem]:
+    """Every problem of checklist YAML text (an upload), as for a file."""
+    return _read_text(text, source)[0]

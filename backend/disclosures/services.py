@@ -21,7 +21,8 @@ from backend.disclosures.models import Disclosure
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.places.models import District, Organisation, Street
 from backend.places.scope import Scope
-from backend.reports import periods, scorecards
+from backend.reports import periods
+from backend.scorecards import services as scorecards
 from backend.text import require_allowed
 
 ORG_KINDS = {

@@ -16,7 +16,7 @@ from backend.clock import SHANGHAI, utcnow
 from backend.errors import NotFound, ValidationFailed
 from backend.exports import services
 from backend.exports.writers import csv_chunks, xlsx_file
-from backend.reports.routes import PeriodArgs, period
+from backend.reports.arguments import PeriodArgs, period
 from backend.tickets.schemas import TicketListArgs
 from backend.tickets.services import TicketFilter
 

@@ -15,10 +15,10 @@ from backend.accounts.models import User
 from backend.checklists import services as checklists
 from backend.clock import SHANGHAI, utcnow
 from backend.database import db
-from backend.inspections import report
 from backend.places.models import Estate, Organisation, Street
 from backend.places.scope import Scope
-from backend.reports import periods, scorecards
+from backend.reports import periods
+from backend.scorecards import services as scorecards
 from backend.tickets import services as tickets
 from backend.tickets.models import Ticket
 
@@ -217,9 +217,6 @@ def tickets_of_inspection(inspection_id: str) -> list[dict[str, Any]]:
         }
         for ticket, org_name in rows
     ]
-
-
-report.register_ticket_lister(tickets_of_inspection)
 
 
 # --- scorecards ------------------------------------------------------------------------------

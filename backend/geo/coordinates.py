@@ -1,4 +1,4 @@
-"""WGS84 <-> GCJ-02 conversion.
+"""WGS84 <-> GCJ-02 conversion (and BD-09 in, for imported files).
 
 The database stores WGS84 (EPSG:4326). GCJ-02 is the obfuscated datum used by AMap and by many
 Chinese boundary data sets; it is WGS84 shifted by a published formula on the Krasovsky ellipsoid,
@@ -17,9 +17,13 @@ from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 __all__ = [
+    "INPUT_CRS",
     "SUPPORTED_CRS",
     "UnknownCRSError",
+    "bd09_to_gcj02",
+    "bd09_to_wgs84",
     "from_wgs84",
+    "gcj02_to_bd09",
     "gcj02_to_wgs84",
     "normalize_crs",
     "out_of_china",
@@ -29,6 +33,8 @@ __all__ = [
 ]
 
 SUPPORTED_CRS: tuple[str, ...] = ("wgs84", "gcj02")
+# What a file may come in: BD-09 (Baidu's further offset of GCJ-02) is read, never served.
+INPUT_CRS: tuple[str, ...] = (*SUPPORTED_CRS, "bd09")
 
 # Krasovsky 1940 ellipsoid, as fixed by the published GCJ-02 formula.
 _A = 6378245.0
@@ -49,19 +55,19 @@ LatLngFn = Callable[[float, float], tuple[float, float]]
 class UnknownCRSError(ValueError):
     """Raised for a coordinate reference system name other than those in ``SUPPORTED_CRS``."""
 
-    def __init__(self, crs: object) -> None:
+    def __init__(self, crs: object, allowed: tuple[str, ...] = SUPPORTED_CRS) -> None:
         self.crs = crs
-        supported = ", ".join(SUPPORTED_CRS)
+        supported = ", ".join(allowed)
         super().__init__(f"unknown coordinate system {crs!r}; supported: {supported}")
 
 
-def normalize_crs(crs: str) -> str:
+def normalize_crs(crs: str, allowed: tuple[str, ...] = SUPPORTED_CRS) -> str:
     """Return the canonical CRS name (case and surrounding blanks ignored) or raise."""
     if not isinstance(crs, str):
-        raise UnknownCRSError(crs)
+        raise UnknownCRSError(crs, allowed)
     name = crs.strip().lower()
-    if name not in SUPPORTED_CRS:
-        raise UnknownCRSError(crs)
+    if name not in allowed:
+        raise UnknownCRSError(crs, allowed)
     return name
 
 
@@ -143,13 +149,39 @@ def transform_geometry(geom: BaseGeometry, fn: LatLngFn) -> BaseGeometry:
     return shapely.transform(geom, apply, include_z=None)
 
 
-_TO_WGS84: dict[str, LatLngFn | None] = {"wgs84": None, "gcj02": gcj02_to_wgs84}
+# BD-09 is GCJ-02 turned and stretched by Baidu's published formula (its inverse is the usual one,
+# good to ~1e-6 deg, well under a metre).
+_X_PI = math.pi * 3000.0 / 180.0
+
+
+def bd09_to_gcj02(lat: float, lng: float) -> tuple[float, float]:
+    x, y = lng - 0.0065, lat - 0.006
+    z = math.sqrt(x * x + y * y) - 0.00002 * math.sin(y * _X_PI)
+    theta = math.atan2(y, x) - 0.000003 * math.cos(x * _X_PI)
+    return z * math.sin(theta), z * math.cos(theta)
+
+
+def gcj02_to_bd09(lat: float, lng: float) -> tuple[float, float]:
+    z = math.sqrt(lng * lng + lat * lat) + 0.00002 * math.sin(lat * _X_PI)
+    theta = math.atan2(lat, lng) + 0.000003 * math.cos(lng * _X_PI)
+    return z * math.sin(theta) + 0.006, z * math.cos(theta) + 0.0065
+
+
+def bd09_to_wgs84(lat: float, lng: float) -> tuple[float, float]:
+    return gcj02_to_wgs84(*bd09_to_gcj02(lat, lng))
+
+
+_TO_WGS84: dict[str, LatLngFn | None] = {
+    "wgs84": None,
+    "gcj02": gcj02_to_wgs84,
+    "bd09": bd09_to_wgs84,
+}
 _FROM_WGS84: dict[str, LatLngFn | None] = {"wgs84": None, "gcj02": wgs84_to_gcj02}
 
 
 def to_wgs84(geom: BaseGeometry, crs: str) -> BaseGeometry:
-    """Convert ``geom`` given in ``crs`` to WGS84 (a no-op for ``"wgs84"``)."""
-    fn = _TO_WGS84[normalize_crs(crs)]
+    """Convert ``geom`` given in ``crs`` (one of INPUT_CRS) to WGS84 (a no-op for ``"wgs84"``)."""
+    fn = _TO_WGS84[normalize_crs(crs, INPUT_CRS)]
     return geom if fn is None else transform_geometry(geom, fn)
 
 

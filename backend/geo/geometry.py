@@ -23,15 +23,18 @@ from shapely.geometry import (
     mapping,
 )
 from shapely.geometry.base import BaseGeometry
+from shapely.geometry.polygon import orient
 from shapely.validation import explain_validity
 
 __all__ = [
     "GEOMETRY_TYPES",
     "GeometryError",
     "bbox_polygon",
+    "close_open_rings",
     "parse_bbox",
     "parse_geojson_geometry",
     "polygonal",
+    "rewind",
     "to_geojson",
 ]
 
@@ -221,6 +224,46 @@ def polygonal(geom: BaseGeometry, *, repair: bool) -> tuple[MultiPolygon, str | 
         # Parts pulled out of a collection may touch or overlap; a union merges them cleanly.
         result = MultiPolygon(list(_polygon_parts(shapely.unary_union(parts))))
     return result, f"repaired: {reason}"
+
+
+def close_open_rings(obj: Any) -> tuple[Any, list[str]]:
+    """A Polygon/MultiPolygon object whose rings are closed, and a note per ring that was not.
+
+    For importing others' files only: the API's own parser keeps refusing open rings. A ring is
+    closed only when it has 3 positions or more (else the parser refuses it, naming it)."""
+    if not isinstance(obj, dict) or obj.get("type") not in ("Polygon", "MultiPolygon"):
+        return obj, []
+    notes: list[str] = []
+
+    def fix(rings: Any, where: str) -> Any:
+        if not isinstance(rings, list):
+            return rings
+        out = []
+        for i, ring in enumerate(rings):
+            if isinstance(ring, list) and len(ring) >= 3 and ring[0] != ring[-1]:
+                ring = [*ring, ring[0]]
+                notes.append(f"ring {where}[{i}] was not closed: closed it")
+            out.append(ring)
+        return out
+
+    coords = obj.get("coordinates")
+    if obj["type"] == "Polygon":
+        coords = fix(coords, "coordinates")
+    elif isinstance(coords, list):
+        coords = [fix(p, f"coordinates[{i}]") for i, p in enumerate(coords)]
+    return {**obj, "coordinates": coords}, notes
+
+
+def rewind(geom: MultiPolygon) -> tuple[MultiPolygon, str | None]:
+    """RFC 7946 winding (outer rings counter-clockwise, holes clockwise) and a note if changed."""
+    wound = MultiPolygon([orient(p, 1.0) for p in geom.geoms])
+    if all(
+        a.exterior.coords[:] == b.exterior.coords[:]
+        and all(x.coords[:] == y.coords[:] for x, y in zip(a.interiors, b.interiors, strict=True))
+        for a, b in zip(geom.geoms, wound.geoms, strict=True)
+    ):
+        return geom, None
+    return wound, "wrong winding order (RFC 7946: outer rings counter-clockwise): rewound"
 
 
 # --------------------------------------------------------------------------------------------

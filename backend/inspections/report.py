@@ -3,16 +3,16 @@ HTML page (A4) with the estate, the inspector, the area scores, every item's res
 with their notes and photos (embedded as data: URIs from the stored display copy), the evidence
 flags, and the tickets the failures became.
 
-Tickets belong to a higher feature: it supplies them through `register_ticket_lister`.
+Tickets belong to a higher feature: it answers the `inspection_tickets` signal.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from backend import signals
 from backend.accounts.models import User
 from backend.checklists import services as checklists
 from backend.clock import SHANGHAI
@@ -22,18 +22,9 @@ from backend.inspections.models import Inspection, InspectionResult, Outcome
 from backend.photos import services as photos
 from backend.places.models import Estate
 
-TicketLister = Callable[[str], list[dict[str, Any]]]
-_ticket_listers: list[TicketLister] = []
-
 ROLE_NAMES = {"inspector": "巡查员", "supervisor": "监管人员", "admin": "管理员", "firm": "物业"}
 OUTCOMES = {Outcome.passed: "合格", Outcome.failed: "不合格", Outcome.not_applicable: "不适用"}
 STATUS_NAMES = {"draft": "草稿", "submitted": "已提交", "superseded": "已被新版本替代"}
-
-
-def register_ticket_lister(lister: TicketLister) -> None:
-    """`lister(inspection_id)` → [{code, item_code, title, state, responsible, due_at}]."""
-    if lister not in _ticket_listers:
-        _ticket_listers.append(lister)
 
 
 def _local(moment: datetime | None) -> str:
@@ -97,7 +88,7 @@ def build(inspection: Inspection) -> dict[str, Any]:
                     }
                 )
         areas.append({"title": area.title.zh, "score": area_scores.get(area.key), "rows": items})
-    tickets = [row for lister in _ticket_listers for row in lister(inspection.id)]
+    tickets = signals.tickets_of_inspection(inspection.id)
     return {
         "id": inspection.id,
         "status": STATUS_NAMES.get(inspection.status.value, inspection.status.value),

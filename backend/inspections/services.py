@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid as uuidlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -22,6 +21,7 @@ from geoalchemy2.shape import from_shape, to_shape
 from shapely.geometry import Point
 from sqlalchemy.exc import IntegrityError
 
+from backend import signals
 from backend.accounts.models import Role, User
 from backend.accounts.services import scope_of
 from backend.checklists import services as checklists
@@ -45,15 +45,7 @@ from backend.places import services as places
 from backend.places.models import Estate
 from backend.places.scope import Scope
 
-SubmittedHook = Callable[[Inspection, ChecklistDefinition], None]
-_submitted_hooks: list[SubmittedHook] = []
 CLOCK_SKEW = timedelta(minutes=10)
-
-
-def register_submitted_hook(hook: SubmittedHook) -> None:
-    """Higher features (tickets) act on a submission inside the same transaction."""
-    if hook not in _submitted_hooks:
-        _submitted_hooks.append(hook)
 
 
 def normalise_uuid(value: str) -> str:
@@ -207,8 +199,7 @@ def _after_save(inspection: Inspection, definition: ChecklistDefinition, estate:
     db.session.flush()
     evidence.assess(inspection, to_shape(estate.boundary))
     if inspection.status is InspectionStatus.submitted:
-        for hook in _submitted_hooks:
-            hook(inspection, definition)
+        signals.inspection_submitted.send(inspection, definition=definition)
     db.session.flush()
 
 
@@ -293,9 +284,6 @@ def refresh_for_photo(photo) -> None:
     for inspection in evidence.inspections_using(photo.sha256):
         estate = db.session.get(Estate, inspection.estate_id)
         evidence.assess(inspection, to_shape(estate.boundary))
-
-
-photos.register_stored_hook(refresh_for_photo)
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -386,6 +374,3 @@ def photo_visible_through_inspections(user: User, sha256: str) -> bool:
         .limit(1)
     )
     return db.session.scalar(query) is not None
-
-
-photos.register_access_rule(photo_visible_through_inspections)

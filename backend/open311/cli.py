@@ -6,7 +6,8 @@ import click
 from flask.cli import AppGroup
 
 from backend.database import db
-from backend.open311 import services
+from backend.errors import AppError
+from backend.open311 import keys
 
 open311_cli = AppGroup("open311", help="Open311 channels (hotline API keys).")
 
@@ -16,9 +17,9 @@ open311_cli = AppGroup("open311", help="Open311 channels (hotline API keys).")
 def create_key_command(name: str) -> None:
     """Issue a key for a channel (e.g. 12345热线); it is printed once, only its hash is kept."""
     try:
-        row, key = services.create_key(name)
-    except ValueError as error:
-        raise click.ClickException(str(error)) from None
+        row, key = keys.create_key(name)
+    except AppError as error:
+        raise click.ClickException(error.message) from None
     db.session.commit()
     click.echo(f"API key for {row.name} (shown once, store it now):")
     click.echo(key)
@@ -27,7 +28,7 @@ def create_key_command(name: str) -> None:
 @open311_cli.command("list-keys")
 def list_keys_command() -> None:
     """Channels and whether their key is active (keys themselves are not stored)."""
-    for row in services.all_keys():
+    for row in keys.all_keys():
         state = "active" if row.active else f"revoked {row.revoked_at:%Y-%m-%d}"
         click.echo(f"{row.name}\t{state}\tcreated {row.created_at:%Y-%m-%d}")
 
@@ -37,8 +38,8 @@ def list_keys_command() -> None:
 def revoke_key_command(name: str) -> None:
     """Revoke a channel's key: its posts are refused (403) from now on."""
     try:
-        row = services.revoke_key(name)
-    except ValueError as error:
-        raise click.ClickException(str(error)) from None
+        row = keys.revoke_key(name)
+    except AppError as error:
+        raise click.ClickException(error.message) from None
     db.session.commit()
     click.echo(f"key of {row.name} revoked")

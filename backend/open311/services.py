@@ -31,6 +31,7 @@ from backend.clock import SHANGHAI, utcnow
 from backend.database import db
 from backend.open311 import catalog
 from backend.open311.formats import Open311Error
+from backend.open311.keys import key_digest
 from backend.open311.location import locate
 from backend.open311.models import ApiKey, ServiceRequest
 from backend.open311.schemas import MAX_SPAN, RequestQuery, parse_new_request
@@ -47,40 +48,6 @@ MAX_ID = 2**31 - 1  # tickets.id is a 32-bit integer: a larger id names no ticke
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 
 # --- channel keys ----------------------------------------------------------------------------
-
-
-def key_digest(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-def create_key(name: str) -> tuple[ApiKey, str]:
-    """A new key for a channel; the key itself is returned once and only its hash is kept."""
-    name = name.strip()
-    if problem(name) is not None:
-        raise ValueError(f"the channel name holds a character not allowed: {problem(name)}")
-    if not name or len(name) > 64:
-        raise ValueError("a channel name of 1 to 64 characters is required")
-    if db.session.scalar(sa.select(ApiKey.id).where(ApiKey.name == name)) is not None:
-        raise ValueError(f"a key named {name!r} exists already (revoke it, or pick a new name)")
-    key = secrets.token_urlsafe(32)
-    row = ApiKey(name=name, key_hash=key_digest(key), active=True)
-    db.session.add(row)
-    db.session.flush()
-    return row, key
-
-
-def revoke_key(name: str) -> ApiKey:
-    row = db.session.scalar(sa.select(ApiKey).where(ApiKey.name == name))
-    if row is None:
-        raise ValueError(f"no key named {name!r}")
-    if row.active:
-        row.active, row.revoked_at = False, utcnow()
-        db.session.flush()
-    return row
-
-
-def all_keys() -> list[ApiKey]:
-    return list(db.session.scalars(sa.select(ApiKey).order_by(ApiKey.name)))
 
 
 def channel_for(key: str | None) -> ApiKey:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from backend import signals
 from backend.accounts.models import Role, User
 from backend.database import db
 from backend.errors import AppError, NotFound, ValidationFailed
@@ -25,23 +25,6 @@ from backend.photos.storage import PhotoStorage, key_for, storage_from_url
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 Variant = str  # "display" | "thumb"
 VARIANTS = ("display", "thumb")
-
-AccessRule = Callable[[User, str], bool]
-PhotoStoredHook = Callable[[Photo], None]
-_access_rules: list[AccessRule] = []
-_stored_hooks: list[PhotoStoredHook] = []
-
-
-def register_access_rule(rule: AccessRule) -> None:
-    """A higher feature says when a user may see a photo (e.g. it is on an inspection they see)."""
-    if rule not in _access_rules:
-        _access_rules.append(rule)
-
-
-def register_stored_hook(hook: PhotoStoredHook) -> None:
-    """Called in the same transaction when a new photo is stored (evidence can be refreshed)."""
-    if hook not in _stored_hooks:
-        _stored_hooks.append(hook)
 
 
 class PayloadTooLarge(AppError):
@@ -120,8 +103,7 @@ def ingest(data: bytes, declared_sha256: str, uploader: User) -> Stored:
     except IntegrityError:
         # The same photo arrived at the same moment through another request: that one won.
         return Stored(db.session.get(Photo, actual), created=False)
-    for hook in _stored_hooks:
-        hook(photo)
+    signals.photo_stored.send(photo)
     return Stored(photo, created=True)
 
 
@@ -172,7 +154,7 @@ def stored_hashes(hashes: set[str]) -> set[str]:
 def may_see(user: User, photo: Photo) -> bool:
     if user.role is Role.admin or photo.uploaded_by_id == user.id:
         return True
-    return any(rule(user, photo.sha256) for rule in _access_rules)
+    return signals.anyone_allows(user, photo.sha256)
 
 
 def visible_photo(user: User, sha256: str) -> Photo:

@@ -232,8 +232,21 @@ def _other_office(office: Organisation) -> bool:
     return db.session.scalar(query.limit(1)) is not None
 
 
-def organisation_query(kind: OrgKind | None = None, active: bool | None = None) -> sa.Select:
+def organisation_query(
+    kind: OrgKind | None = None, active: bool | None = None, managed_by: Scope | None = None
+) -> sa.Select:
+    """`managed_by`: only the organisations that scope may manage (see may_manage)."""
     query = sa.select(Organisation).order_by(Organisation.kind, Organisation.name)
+    if managed_by is not None and not managed_by.everything:
+        # A seat's district is stored with it (_seat completes it), so district or street
+        # decides, as in may_manage.
+        query = query.where(
+            Organisation.kind != OrgKind.city_authority,
+            sa.or_(
+                Organisation.district_id.in_(managed_by.district_ids),
+                Organisation.street_id.in_(managed_by.street_ids),
+            ),
+        )
     if kind is not None:
         query = query.where(Organisation.kind == kind)
     if active is not None:

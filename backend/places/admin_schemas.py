@@ -54,6 +54,9 @@ class OrganisationUpdateSchema(OrganisationFields):
 class OrganisationListArgs(Schema):
     kind = fields.Enum(OrgKind)
     active = fields.Boolean(metadata={"description": "only active (true) or deactivated (false)"})
+    managed = fields.Boolean(
+        metadata={"description": "true: only those you may edit (a supervisor's jurisdiction)"}
+    )
 
 
 GRID_CODE = r"^[A-Za-z0-9_.\-]{1,40}$"
@@ -75,3 +78,9 @@ class GridCreateSchema(CrsArgs):
 class GridUpdateSchema(CrsArgs):
     name = Text(single_line=True, validate=validate.Length(min=1, max=100))
     geometry = GeoJSONPolygonField(metadata={"description": "GeoJSON Polygon or MultiPolygon"})
+    is_active = fields.Boolean(
+        metadata={
+            "description": "false deactivates: refused (409) while inspectors or open tickets "
+            "are on it"
+        }
+    )

@@ -13,6 +13,7 @@ say nothing, and taking them for WGS84 silently shifts every boundary by ~450 m.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -20,10 +21,17 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from geoalchemy2.shape import from_shape
 from shapely.geometry import MultiPolygon
+from shapely.geometry.base import BaseGeometry
 
 from backend.database import db
-from backend.geo.coordinates import UnknownCRSError, normalize_crs, to_wgs84
-from backend.geo.geometry import GeometryError, parse_geojson_geometry, polygonal
+from backend.geo.coordinates import INPUT_CRS, UnknownCRSError, normalize_crs, to_wgs84
+from backend.geo.geometry import (
+    GeometryError,
+    close_open_rings,
+    parse_geojson_geometry,
+    polygonal,
+    rewind,
+)
 from backend.places.models import ESTATE_GRADES, Community, District, Estate, Grid, Street
 from backend.places.services import grid_containing
 from backend.text import problem
@@ -61,20 +69,23 @@ DECLARED_CRS = {
     "wgs84": "wgs84",
     "gcj02": "gcj02",
     "gcj-02": "gcj02",
+    "bd09": "bd09",
+    "bd-09": "bd09",
 }
 NO_CRS = (
-    "the file declares no coordinate system: give --crs wgs84 or --crs gcj02 "
-    "(DataV and AMap boundary files are gcj02)"
+    "the file declares no coordinate system: give --crs wgs84, gcj02 or bd09 "
+    "(DataV and AMap boundary files are gcj02, Baidu's bd09)"
 )
 
 
-def declared_crs(path: Path, data: Any) -> str | None:
+def declared_crs(path: Path | str, data: Any) -> str | None:
     """The CRS a FeatureCollection declares (`"crs": {"type": "name", "properties": {"name":
     …}}` or a bare name), None when it declares none; ImportFailed for one we do not know."""
     member = data.get("crs") if isinstance(data, dict) else None
     if member is None:
         return None
-    name = member.get("properties", {}).get("name") if isinstance(member, dict) else member
+    properties = member.get("properties") if isinstance(member, dict) else None
+    name = properties.get("name") if isinstance(properties, dict) else member
     crs = DECLARED_CRS.get(str(name).strip().lower()) if isinstance(name, str) else None
     if crs is None:
         raise ImportFailed([f"{path}: unsupported coordinate system {name!r} in 'crs'"])
@@ -115,8 +126,8 @@ def _label(index: int, props: dict[str, Any]) -> str:
 
 
 def _lookup(model: type[District] | type[Street], ref: str | None) -> int | None:
-    if ref is None:
-        return None
+    if ref is None or problem(ref) is not None or len(ref) > 200:
+        return None  # refused for its characters already; PostgreSQL would refuse a NUL
     return db.session.scalar(
         sa.select(model.id).where(sa.or_(model.code == ref, model.name == ref))
     )
@@ -134,23 +145,65 @@ def _parent_ref(level: Level, props: dict[str, Any]) -> str | None:
     return None
 
 
+@dataclass
+class FeaturePlan:
+    """What importing one feature would do: `create`, `update` or `refused` (with reasons)."""
+
+    index: int
+    label: str
+    name: str | None
+    code: str | None
+    action: Literal["create", "update", "refused"] = "refused"
+    repairs: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    original: BaseGeometry | None = None  # as given, in WGS84, before any repair (to show it)
+    row: _Row | None = None
+
+
+# Whether the caller may place a feature of `level` under this parent (None: a district).
+MayPlace = Callable[[Level, int | None], bool]
+
+
+def _geometry(crs: str, raw_obj: Any, plan: FeaturePlan) -> MultiPolygon | None:
+    """The feature's boundary in WGS84, repaired; notes go to plan.repairs, refusals raise."""
+    obj, notes = close_open_rings(raw_obj)
+    plan.repairs.extend(notes)
+    raw = parse_geojson_geometry(obj)
+    plan.original = to_wgs84(raw, crs)
+    # Repair in the file's own coordinates, so a note's position is found in the file.
+    repaired, note = polygonal(raw, repair=True)
+    if note:
+        plan.repairs.append(note)
+    else:
+        repaired, wound = rewind(repaired)
+        if wound:
+            plan.repairs.append(wound)
+    boundary, shifted = polygonal(to_wgs84(repaired, crs), repair=True)
+    if shifted:
+        plan.repairs.append(f"after conversion to WGS84, {shifted}")
+    return rewind(boundary)[0]
+
+
 def _check_feature(
-    level: Level, crs: str, index: int, feature: Any, problems: list[str], warnings: list[str]
-) -> _Row | None:
+    level: Level, crs: str, index: int, feature: Any, may_place: MayPlace | None
+) -> FeaturePlan:
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        problems.append(f"feature #{index + 1}: not a GeoJSON Feature")
-        return None
+        plan = FeaturePlan(index, f"feature #{index + 1}", None, None)
+        plan.reasons.append("not a GeoJSON Feature")
+        return plan
     props = feature.get("properties") or {}
     if not isinstance(props, dict):
-        problems.append(f"feature #{index + 1}: properties must be an object")
-        return None
-    label = _label(index, props)
-    errors: list[str] = [
+        plan = FeaturePlan(index, f"feature #{index + 1}", None, None)
+        plan.reasons.append("properties must be an object")
+        return plan
+    plan = FeaturePlan(index, _label(index, props), _text(props, "name"), None)
+    errors = plan.reasons
+    errors.extend(
         f"property {key!r}: {refusal}"
         for key, value in props.items()
         if isinstance(value, str) and (refusal := problem(value)) is not None
-    ]
-    if _text(props, "name") is None:
+    )
+    if plan.name is None:
         errors.append("missing property 'name'")
     if level != "estate" and _text(props, "code", "adcode") is None:
         errors.append("missing property 'code' (or 'adcode')")
@@ -159,70 +212,126 @@ def _check_feature(
         ref = _parent_ref(level, props)
         parent_model = District if level == "street" else Street
         parent_id = _lookup(parent_model, ref)
+        what = "district" if level == "street" else "street"
         if parent_id is None:
-            what = "district" if level == "street" else "street"
             errors.append(f"unknown {what} {ref!r}" if ref else f"missing property '{what}_code'")
+        elif not db.session.get(parent_model, parent_id).is_active:
+            errors.append(f"{what} {ref!r} is deactivated")
     if level == "estate":
         grade = _text(props, "grade")
         if grade is not None and grade not in ESTATE_GRADES:
             errors.append(f"grade {grade!r} is not one of {', '.join(ESTATE_GRADES)}")
-        for key in ("households", "built_year"):
+        for key, (low, high) in (("households", (0, 100000)), ("built_year", (1800, 2100))):
             value = props.get(key)
             if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
                 errors.append(f"{key} must be an integer")
+            elif value is not None and not low <= value <= high:
+                errors.append(f"{key} must be from {low} to {high}")
+    # The columns' lengths (PostgreSQL refuses longer text; SQLite would keep it).
+    longest = {"name": 200 if level == "estate" else 100, "code": 40 if level in ("estate", "grid")
+               else 32, "adcode": 32, "address": 300}  # fmt: skip
+    errors.extend(
+        f"property {key!r} is longer than {most} characters"
+        for key, most in longest.items()
+        if len(str(props.get(key) or "")) > most
+    )
     boundary: MultiPolygon | None = None
     try:
-        raw = parse_geojson_geometry(feature.get("geometry"))  # type: ignore[arg-type]
-        # Repair in the file's own coordinates, so a warning's position is found in the file.
-        repaired, note = polygonal(raw, repair=True)
-        if note:
-            warnings.append(f"{label}: {note}")
-        boundary, shifted = polygonal(to_wgs84(repaired, crs), repair=True)
-        if shifted:
-            warnings.append(f"{label}: after conversion to WGS84, {shifted}")
+        boundary = _geometry(crs, feature.get("geometry"), plan)
     except GeometryError as exc:
         errors.append(f"geometry: {exc}")
     if errors or boundary is None:
-        problems.extend(f"{label}: {error}" for error in errors)
-        return None
-    return _Row(label, props, boundary, parent_id)
+        return plan
+    plan.row = _Row(plan.label, props, boundary, parent_id)
+    plan.code = _code(level, plan.row)
+    existing = _existing(level, plan.code)
+    if may_place is not None and not all(
+        may_place(level, parent)
+        for parent in {parent_id, _parent_of(level, existing) if existing else parent_id}
+    ):
+        errors.append("outside your jurisdiction")
+        plan.row = None
+        return plan
+    plan.action = "update" if existing is not None else "create"
+    return plan
 
 
-def import_places(path: Path, level: Level, crs: str | None = None) -> ImportReport:
-    """Validate every feature, then upsert by code. Raises ImportFailed, writing nothing.
-    `crs` is the operator's word; without it the file must declare its own."""
-    try:
-        given = normalize_crs(crs) if crs is not None else None
-    except UnknownCRSError as exc:
-        raise ImportFailed([str(exc)]) from exc
-    if level not in LEVELS:
-        raise ImportFailed([f"unknown level {level!r}; use one of {', '.join(LEVELS)}"])
-    features, declared = read_file(path)
-    if given is not None and declared is not None and given != declared:
-        raise ImportFailed([f"{path}: declares {declared} but --crs {given} was given"])
-    crs = given or declared
-    if crs is None:
-        raise ImportFailed([f"{path}: {NO_CRS}"])
+def plan_import(
+    features: list[Any], level: Level, crs: str, may_place: MayPlace | None = None
+) -> list[FeaturePlan]:
+    """Check every feature and say what importing it would do; writes nothing."""
+    plans = [_check_feature(level, crs, i, f, may_place) for i, f in enumerate(features)]
+    codes = [plan.code for plan in plans if plan.row is not None]
+    for plan in plans:
+        if plan.row is not None and codes.count(plan.code) > 1:
+            plan.reasons.append(f"code {plan.code} appears more than once in the file")
+            plan.row, plan.action = None, "refused"
+    return plans
+
+
+def apply_plan(level: Level, plans: list[FeaturePlan]) -> ImportReport:
+    """Write the features that were not refused (in file order)."""
     report = ImportReport()
-    problems: list[str] = []
-    rows = [
-        _check_feature(level, crs, i, f, problems, report.warnings) for i, f in enumerate(features)
-    ]
-    codes = [_code(level, row) for row in rows if row is not None]
-    duplicates = sorted({code for code in codes if codes.count(code) > 1})
-    if duplicates:
-        problems.append(f"duplicate codes in file: {', '.join(duplicates)}")
-    if problems:
-        raise ImportFailed(problems)
+    rows = [plan.row for plan in plans if plan.row is not None]
+    for plan in plans:
+        report.warnings.extend(f"{plan.label}: {note}" for note in plan.repairs)
     for row in rows:
-        assert row is not None
         created = _upsert(level, row)
         report.created += created
         report.updated += not created
     db.session.flush()
     if level == "grid":
-        reassign_estate_grids({row.parent_id for row in rows if row})
+        reassign_estate_grids({row.parent_id for row in rows})
     return report
+
+
+def resolve_crs(given: str | None, declared: str | None, where: str) -> str:
+    """The operator's word, else the file's; both and disagreeing, or neither, is refused."""
+    try:
+        given = normalize_crs(given, INPUT_CRS) if given is not None else None
+    except UnknownCRSError as exc:
+        raise ImportFailed([str(exc)]) from exc
+    if given is not None and declared is not None and given != declared:
+        raise ImportFailed([f"{where}: declares {declared} but --crs {given} was given"])
+    crs = given or declared
+    if crs is None:
+        raise ImportFailed([f"{where}: {NO_CRS}"])
+    return crs
+
+
+def import_places(path: Path, level: Level, crs: str | None = None) -> ImportReport:
+    """Validate every feature, then upsert by code. Raises ImportFailed, writing nothing.
+    `crs` is the operator's word; without it the file must declare its own."""
+    if level not in LEVELS:
+        raise ImportFailed([f"unknown level {level!r}; use one of {', '.join(LEVELS)}"])
+    if crs is not None:
+        resolve_crs(crs, None, str(path))  # an unknown name is refused before the file is read
+    features, declared = read_file(path)
+    plans = plan_import(features, level, resolve_crs(crs, declared, str(path)))
+    problems = [
+        f"{plan.label}: {reason}"
+        for plan in plans
+        for reason in plan.reasons
+        if "appears more than once" not in reason
+    ]
+    twice = [p for p in plans if any("more than once" in r for r in p.reasons)]
+    duplicates = sorted({p.code or "" for p in twice})
+    if duplicates:
+        problems.append(f"duplicate codes in file: {', '.join(duplicates)}")
+    if problems:
+        raise ImportFailed(problems)
+    return apply_plan(level, plans)
+
+
+def _existing(level: Level, code: str) -> Any:
+    model = {"district": District, "street": Street, "estate": Estate, "grid": Grid}[level]
+    return db.session.scalar(sa.select(model).where(model.code == code))
+
+
+def _parent_of(level: Level, obj: Any) -> int | None:
+    if level == "street":
+        return obj.district_id
+    return obj.street_id if level in ("estate", "grid") else None
 
 
 def _code(level: Level, row: _Row | None) -> str:
@@ -238,7 +347,7 @@ def _upsert(level: Level, row: _Row) -> bool:
     name = _text(props, "name") or ""
     code = _code(level, row)
     model = {"district": District, "street": Street, "estate": Estate, "grid": Grid}[level]
-    obj = db.session.scalar(sa.select(model).where(model.code == code))
+    obj = _existing(level, code)
     created = obj is None
     if obj is None:
         obj = model(code=code)

@@ -64,6 +64,9 @@ class District(db.Model):
     code: Mapped[str] = mapped_column(sa.String(32), unique=True)
     name: Mapped[str] = mapped_column(sa.String(100))
     boundary: Mapped[WKBElement | None] = mapped_column(multipolygon(), nullable=True)
+    # Deactivated places stay for history (estates, tickets and reports name them) but take
+    # nothing new; see places.admin_places for when deactivation is allowed.
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     streets: Mapped[list[Street]] = relationship(back_populates="district")
 
@@ -76,6 +79,7 @@ class Street(db.Model):
     code: Mapped[str] = mapped_column(sa.String(32), unique=True)
     name: Mapped[str] = mapped_column(sa.String(100))
     boundary: Mapped[WKBElement | None] = mapped_column(multipolygon(), nullable=True)
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     district: Mapped[District] = relationship(back_populates="streets")
 
@@ -87,6 +91,7 @@ class Community(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     street_id: Mapped[int] = mapped_column(sa.ForeignKey("streets.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(100))
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     street: Mapped[Street] = relationship()
 
@@ -101,6 +106,7 @@ class Grid(db.Model):
     name: Mapped[str] = mapped_column(sa.String(100))
     street_id: Mapped[int] = mapped_column(sa.ForeignKey("streets.id"), index=True)
     boundary: Mapped[WKBElement] = mapped_column(multipolygon())
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     street: Mapped[Street] = relationship()
 

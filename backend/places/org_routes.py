@@ -33,8 +33,12 @@ class Organisations(MethodView):
     @orgs_blp.response(200, OrganisationSchema(many=True))
     @orgs_blp.paginate(max_page_size=500)
     def get(self, args: dict[str, Any], pagination_parameters):
-        """Organisations are public bodies and firms; any signed-in user may read them."""
-        query = admin.organisation_query(args.get("kind"), args.get("active"))
+        """Organisations are public bodies and firms; any signed-in user may read them.
+
+        `managed=true` lists only those the caller may edit: all for administrators and
+        city-level supervisors, those seated in their district or street for the others."""
+        managed_by = current_scope() if args.get("managed") else None
+        query = admin.organisation_query(args.get("kind"), args.get("active"), managed_by)
         return paginate(query, pagination_parameters)
 
     @auth_required(*MANAGERS)

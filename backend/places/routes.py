@@ -1,4 +1,4 @@
-"""/api/districts, /api/streets, /api/estates, /api/grids, /api/contracts."""
+"""/api/estates, /api/grids, /api/contracts (districts and streets: tree_routes)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from backend.accounts.models import Role
 from backend.clock import today
 from backend.geo.coordinates import to_wgs84
 from backend.pagination import paginate
-from backend.places import admin, services
+from backend.places import admin, admin_places, services
 from backend.places.admin_schemas import GridCreateSchema, GridUpdateSchema
+from backend.places.history import estate_history
 from backend.places.models import CustodialArrangement, Estate, Grid, ServiceContract
 from backend.places.schemas import (
     ContractEndSchema,
@@ -21,42 +22,25 @@ from backend.places.schemas import (
     ContractSchema,
     CrsArgs,
     CustodySchema,
-    DistrictSchema,
     EstateCreateSchema,
     EstateDetailSchema,
+    EstateHistorySchema,
     EstateListArgs,
     EstateSchema,
     GridListArgs,
     GridSchema,
     OnDateArgs,
     ResponsibilitySchema,
-    StreetListArgs,
-    StreetSchema,
     present_estate,
     present_grid,
 )
+from backend.places.tree_schemas import EstateEditedSchema, EstateUpdateSchema
 
-places_blp = Blueprint("places", __name__, url_prefix="/api", description="Districts and streets")
 estates_blp = Blueprint("estates", __name__, url_prefix="/api/estates", description="Estates")
 grids_blp = Blueprint("grids", __name__, url_prefix="/api/grids", description="Grid cells")
 contracts_blp = Blueprint(
     "contracts", __name__, url_prefix="/api", description="Service contracts and custody"
 )
-
-
-@places_blp.route("/districts")
-@auth_required()
-@places_blp.response(200, DistrictSchema(many=True))
-def list_districts():
-    return services.districts()
-
-
-@places_blp.route("/streets")
-@auth_required()
-@places_blp.arguments(StreetListArgs, location="query")
-@places_blp.response(200, StreetSchema(many=True))
-def list_streets(args: dict[str, Any]):
-    return services.streets(args.get("district_id"))
 
 
 @estates_blp.route("")
@@ -97,16 +81,34 @@ class Estates(MethodView):
 
 
 @estates_blp.route("/<int:estate_id>")
-@auth_required()
-@estates_blp.arguments(CrsArgs, location="query")
-@estates_blp.response(200, EstateDetailSchema)
-def get_estate(args: dict[str, Any], estate_id: int):
-    estate = services.get_estate(estate_id, current_scope())
-    responsibility = services.responsible_party(estate, today())
-    return {
-        **present_estate(estate, args["crs"], responsibility.mode),
-        "responsibility": responsibility,
-    }
+class EstateById(MethodView):
+    @auth_required()
+    @estates_blp.arguments(CrsArgs, location="query")
+    @estates_blp.response(200, EstateDetailSchema)
+    def get(self, args: dict[str, Any], estate_id: int):
+        estate = services.get_estate(estate_id, current_scope())
+        responsibility = services.responsible_party(estate, today())
+        return {
+            **present_estate(estate, args["crs"], responsibility.mode),
+            "responsibility": responsibility,
+        }
+
+    @auth_required(Role.supervisor, Role.admin)
+    @estates_blp.arguments(EstateUpdateSchema)
+    @estates_blp.response(200, EstateEditedSchema)
+    def patch(self, data: dict[str, Any], estate_id: int):
+        """Edit an estate's attributes or outline, or move it to another street (both streets
+        in the caller's jurisdiction). After a move its open tickets keep the unit they were
+        routed to; `old_office_open_tickets` counts those the old street's office holds, for a
+        supervisor to reroute. Supervision and escalation follow the estate."""
+        scope = current_scope()
+        crs = data.pop("crs")
+        if "geometry" in data:
+            data["boundary"] = to_wgs84(data.pop("geometry"), crs)
+        estate = services.get_estate(estate_id, scope)
+        held = admin_places.update_estate(scope, estate, data)
+        mode = services.management_modes([estate.id], today())[estate.id]
+        return {**present_estate(estate, crs, mode), "old_office_open_tickets": held}
 
 
 @estates_blp.route("/<int:estate_id>/responsibility")
@@ -119,6 +121,23 @@ def estate_responsibility(args: dict[str, Any], estate_id: int):
     return services.responsible_party(estate, args.get("on") or today())
 
 
+@estates_blp.route("/<int:estate_id>/history")
+@auth_required(Role.supervisor, Role.admin)
+@estates_blp.response(200, EstateHistorySchema)
+def estate_history_view(estate_id: int) -> dict[str, Any]:
+    """Who served the estate when: every contract and custody period, newest first, and who is
+    responsible today. Supervisors read the estates of their jurisdiction."""
+    estate = services.get_estate(estate_id, current_scope())
+    on = today()
+    return {
+        "estate_id": estate.id,
+        "estate_code": estate.code,
+        "estate_name": estate.name,
+        "responsibility": services.responsible_party(estate, on),
+        "periods": estate_history(estate, on),
+    }
+
+
 @grids_blp.route("")
 class Grids(MethodView):
     @auth_required(Role.inspector, Role.supervisor, Role.admin)
@@ -126,20 +145,20 @@ class Grids(MethodView):
     @grids_blp.response(200, GridSchema(many=True))
     @grids_blp.paginate(max_page_size=500)
     def get(self, args: dict[str, Any], pagination_parameters):
-        grids: list[Grid] = paginate(
-            services.grid_query(current_scope(), args.get("street_id")), pagination_parameters
-        )
+        query = services.grid_query(current_scope(), args.get("street_id"), args.get("active"))
+        grids: list[Grid] = paginate(query, pagination_parameters)
         return [present_grid(grid, args["crs"]) for grid in grids]
 
-    @auth_required(Role.admin)
+    @auth_required(Role.supervisor, Role.admin)
     @grids_blp.arguments(GridCreateSchema)
     @grids_blp.response(201, GridSchema)
     def post(self, data: dict[str, Any]):
-        """Register a grid of a street (admin).
+        """Register a grid of a street (in the caller's jurisdiction).
 
         The street's estates move to the grid holding them. Inspectors are then assigned to it
         (PATCH /api/users/{id} grid_ids)."""
         boundary = to_wgs84(data["geometry"], data["crs"])
+        admin_places.check_grid_street(current_scope(), data["street_id"])
         grid = admin.create_grid(data["code"], data["name"], data["street_id"], boundary)
         return present_grid(grid, data["crs"])
 
@@ -152,15 +171,23 @@ class GridById(MethodView):
     def get(self, args: dict[str, Any], grid_id: int):
         return present_grid(services.get_grid(grid_id, current_scope()), args["crs"])
 
-    @auth_required(Role.admin)
+    @auth_required(Role.supervisor, Role.admin)
     @grids_blp.arguments(GridUpdateSchema)
     @grids_blp.response(200, GridSchema)
     def patch(self, data: dict[str, Any], grid_id: int):
-        """Rename a grid or redraw its boundary (admin)."""
+        """Rename a grid, redraw its boundary, or deactivate it: refused (409) while active
+        inspectors are assigned to it or its estates have open tickets; its estates then leave
+        it for another active grid of their street holding them, if any."""
+        scope = current_scope()
         crs = data.pop("crs")
         if "geometry" in data:
             data["boundary"] = to_wgs84(data.pop("geometry"), crs)
-        grid = admin.update_grid(services.get_grid(grid_id, current_scope()), data)
+        grid = services.get_grid(grid_id, scope)
+        admin_places.check_grid_scope(scope, grid)
+        active = data.pop("is_active", None)
+        grid = admin.update_grid(grid, data)
+        if active is not None:
+            admin_places.set_grid_active(scope, grid, active)
         return present_grid(grid, crs)
 
 
@@ -208,4 +235,4 @@ def add_custody(data: dict[str, Any]) -> CustodialArrangement:
     )
 
 
-blueprints = (places_blp, estates_blp, grids_blp, contracts_blp)
+blueprints = (estates_blp, grids_blp, contracts_blp)

@@ -152,11 +152,13 @@ class GridSchema(Schema):
     code = fields.String()
     name = fields.String()
     street_id = fields.Integer()
+    is_active = fields.Boolean()
     geometry = fields.Dict()
 
 
 class GridListArgs(CrsArgs):
     street_id = fields.Integer()
+    active = fields.Boolean(metadata={"description": "only active (true) or deactivated (false)"})
 
 
 def present_grid(grid, crs: str) -> dict:
@@ -166,6 +168,7 @@ def present_grid(grid, crs: str) -> dict:
         "code": grid.code,
         "name": grid.name,
         "street_id": grid.street_id,
+        "is_active": grid.is_active,
         "geometry": to_geojson(shape),
     }
 
@@ -174,6 +177,7 @@ class DistrictSchema(Schema):
     id = fields.Integer()
     code = fields.String()
     name = fields.String()
+    is_active = fields.Boolean()
 
 
 class StreetSchema(DistrictSchema):
@@ -182,6 +186,11 @@ class StreetSchema(DistrictSchema):
 
 class StreetListArgs(Schema):
     district_id = fields.Integer()
+    active = fields.Boolean(metadata={"description": "only active (true) or deactivated (false)"})
+
+
+class DistrictListArgs(Schema):
+    active = fields.Boolean(metadata={"description": "only active (true) or deactivated (false)"})
 
 
 class OrganisationSchema(Schema):
@@ -224,3 +233,30 @@ class CustodySchema(Schema):
     mode = fields.Enum(CustodyMode, required=True)
     start_date = fields.Date(required=True)
     end_date = fields.Date(allow_none=True, load_default=None)
+
+
+class PeriodSchema(Schema):
+    kind = fields.String(validate=validate.OneOf(("contract", "custody")))
+    id = fields.Integer(metadata={"description": "the contract's or the custody's id"})
+    mode = fields.Enum(ManagementMode)
+    custody_mode = fields.Enum(CustodyMode, allow_none=True)
+    organisation_id = fields.Integer()
+    organisation_name = fields.String()
+    start_date = fields.Date()
+    end_date = fields.Date(allow_none=True, metadata={"description": "inclusive; null: open"})
+    reference = fields.String(allow_none=True)
+    state = fields.String(
+        validate=validate.OneOf(("past", "current", "future")),
+        metadata={"description": "on today's date"},
+    )
+
+
+class EstateHistorySchema(Schema):
+    estate_id = fields.Integer()
+    estate_code = fields.String()
+    estate_name = fields.String()
+    responsibility = fields.Nested(ResponsibilitySchema, metadata={"description": "today"})
+    periods = fields.List(
+        fields.Nested(PeriodSchema),
+        metadata={"description": "newest first; days none covers fall to the street office"},
+    )

@@ -146,10 +146,12 @@ def get_estate(estate_id: int, scope: Scope) -> Estate:
     return estate
 
 
-def grid_query(scope: Scope, street_id: int | None = None) -> sa.Select:
+def grid_query(scope: Scope, street_id: int | None = None, active: bool | None = None) -> sa.Select:
     query = sa.select(Grid).where(grid_visibility(scope)).order_by(Grid.code)
     if street_id is not None:
         query = query.where(Grid.street_id == street_id)
+    if active is not None:
+        query = query.where(Grid.is_active.is_(active))
     return query
 
 
@@ -296,8 +298,11 @@ def management_modes(estate_ids: Sequence[int], on: date) -> dict[int, Managemen
 # --- arrangements ----------------------------------------------------------------------------
 
 
-def _overlapping(estate_id: int, start: date, end: date | None) -> list[str]:
-    """Existing arrangements for the estate that overlap [start, end] (inclusive, None = open)."""
+def _overlapping(
+    estate_id: int, start: date, end: date | None, but: ServiceContract | None = None
+) -> list[str]:
+    """Existing arrangements for the estate that overlap [start, end] (inclusive, None = open),
+    other than `but` (a contract whose own period is being changed)."""
     found: list[str] = []
     for model, label in ((ServiceContract, "contract"), (CustodialArrangement, "custody")):
         overlap = sa.and_(
@@ -306,6 +311,8 @@ def _overlapping(estate_id: int, start: date, end: date | None) -> list[str]:
         )
         if end is not None:
             overlap = sa.and_(overlap, model.start_date <= end)
+        if but is not None and model is ServiceContract:
+            overlap = sa.and_(overlap, model.id != but.id)
         for row in db.session.scalars(sa.select(model).where(overlap)):
             found.append(f"{label} #{row.id} ({row.start_date} – {row.end_date or '…'})")
     return found
@@ -319,9 +326,10 @@ def _check_period(estate_id: int, start: date, end: date | None) -> None:
         )
     clashes = _overlapping(estate_id, start, end)
     if clashes:
+        # `start_date` names the field a form shows it beside; `overlaps` lists them for clients.
         raise Conflict(
             "该小区在此期间已有管理安排 (the estate is already managed in that period)",
-            {"overlaps": clashes},
+            {"overlaps": clashes, "start_date": ["overlaps " + "; ".join(clashes)]},
         )
 
 
@@ -389,8 +397,18 @@ def get_contract(contract_id: int) -> ServiceContract:
 
 
 def end_contract(contract: ServiceContract, last_day: date) -> ServiceContract:
+    """Set the contract's last day. Moving it later may not reach into the next arrangement."""
     if last_day < contract.start_date:
-        raise ValidationFailed("结束日期早于开始日期 (end date before start date)")
+        raise ValidationFailed(
+            "结束日期早于开始日期 (end date before start date)",
+            {"end_date": [f"must not be before the contract's start ({contract.start_date})"]},
+        )
+    clashes = _overlapping(contract.estate_id, contract.start_date, last_day, but=contract)
+    if clashes:
+        raise Conflict(
+            "该小区在此期间已有其他管理安排 (the estate is managed by another arrangement then)",
+            {"overlaps": clashes, "end_date": ["overlaps " + "; ".join(clashes)]},
+        )
     contract.end_date = last_day
     db.session.flush()
     return contract
@@ -410,7 +428,11 @@ def grid_containing(street_id: int, boundary: MultiPolygon) -> Grid | None:
     point = from_shape(boundary.representative_point(), srid=4326)
     return db.session.scalar(
         sa.select(Grid)
-        .where(Grid.street_id == street_id, Grid.boundary.ST_Contains(point))
+        .where(
+            Grid.street_id == street_id,
+            Grid.is_active.is_(True),
+            Grid.boundary.ST_Contains(point),
+        )
         .order_by(Grid.id)
     )
 
@@ -454,14 +476,19 @@ def find_street(street_id: int) -> Street:
     return street
 
 
-def districts() -> Sequence[District]:
-    return db.session.scalars(sa.select(District).order_by(District.code)).all()
+def districts(active: bool | None = None) -> Sequence[District]:
+    query = sa.select(District).order_by(District.code)
+    if active is not None:
+        query = query.where(District.is_active.is_(active))
+    return db.session.scalars(query).all()
 
 
-def streets(district_id: int | None = None) -> Sequence[Street]:
+def streets(district_id: int | None = None, active: bool | None = None) -> Sequence[Street]:
     query = sa.select(Street).order_by(Street.code)
     if district_id is not None:
         query = query.where(Street.district_id == district_id)
+    if active is not None:
+        query = query.where(Street.is_active.is_(active))
     return db.session.scalars(query).all()
 
 

@@ -9,7 +9,9 @@ from flask.cli import AppGroup
 
 from backend.clock import utcnow
 from backend.database import db
-from backend.reports import map_cells, scorecard_cache, tile_cache
+from backend.maps import cells as map_cells
+from backend.maps import tile_cache
+from backend.scorecards import cache as scorecard_cache
 
 reports_cli = AppGroup("reports", help="Map aggregates and report tables.")
 

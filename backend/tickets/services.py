@@ -25,14 +25,13 @@ from backend.errors import (
     PreconditionFailed,
     ValidationFailed,
 )
-from backend.inspections import services as inspections
 from backend.photos import captures
 from backend.photos import services as photos
 from backend.photos.models import Photo
 from backend.places import services as places
-from backend.places.models import Estate, Organisation
+from backend.places.models import Estate
 from backend.places.scope import Scope
-from backend.tickets import creation, details, duties, evidence, trail
+from backend.tickets import checks, creation, details, duties, evidence, trail
 from backend.tickets.models import (
     ExtensionRequest,
     ExtensionStatus,
@@ -46,8 +45,6 @@ from backend.tickets.models import (
     overdue,
 )
 from backend.tickets.workflow import ACTIONS, allowed_actions, may_act
-
-inspections.register_submitted_hook(creation.on_inspection_submitted)
 
 
 class PreconditionRequired(AppError):
@@ -232,39 +229,13 @@ def _check_requirements(ticket: Ticket, action, request: dict[str, Any], user: U
     if action.needs_photos and not hashes:
         errors["photos"] = ["after-photos are required"]
     if hashes:
-        problems = _photo_problems(ticket, hashes, PHOTO_KINDS.get(action.name), user)
+        problems = _photo_problems(ticket, hashes, action.photo_kind, user)
         if problems:
             errors["photos"] = problems
-    if action.name == "reroute":
-        org = db.session.get(Organisation, request.get("organisation_id") or 0)
-        if org is None:
-            errors["organisation_id"] = ["unknown organisation"]
-        elif not org.is_active:
-            errors["organisation_id"] = ["the organisation is deactivated"]
-        elif org.id == ticket.responsible_org_id:
-            errors["organisation_id"] = ["the ticket is already routed there"]
-    if action.name == "request_extension":
-        if not request.get("amount") or request.get("unit") not in (
-            "working_hours",
-            "working_days",
-        ):
-            errors["amount"] = ["amount (> 0) and unit (working_hours | working_days) required"]
-        if _pending_extension(ticket) is not None:
-            errors["extension"] = ["an extension request is already pending"]
-    if (
-        action.name in ("approve_extension", "deny_extension")
-        and _pending_extension(ticket) is None
-    ):
-        errors["extension"] = ["no pending extension request"]
+    if action.check is not None:
+        errors.update(action.check(ticket, request))
     if errors:
         raise ValidationFailed("操作缺少必要信息 (the action is missing what it needs)", errors)
-
-
-PHOTO_KINDS = {
-    "rectify": PhotoKind.after,
-    "verify": PhotoKind.verification,
-    "reject": PhotoKind.verification,
-}
 
 
 def _photo_problems(
@@ -300,13 +271,9 @@ def _move(ticket: Ticket, action, request: dict[str, Any], user: User) -> None:
     before = ticket.state
     now = utcnow()
     ticket.state = action.target
-    if action.name == "accept":
-        ticket.accepted_at = now
-    elif action.name == "rectify":
-        ticket.rectified_at = now
-    elif action.name == "verify":
-        ticket.closed_at = now
-    elif action.name == "reject":
+    if action.stamps:
+        setattr(ticket, action.stamps, now)
+    if action.name == "reject":
         ticket.rework_count += 1
     hashes = list(dict.fromkeys(request.get("photos") or []))
     captured = captures.by_hash(request.get("captures"))
@@ -320,7 +287,7 @@ def _move(ticket: Ticket, action, request: dict[str, Any], user: User) -> None:
         from_state=before.value,
         reason=request.get("reason", ""),
         photos=hashes,
-        photo_kind=PHOTO_KINDS.get(action.name),
+        photo_kind=action.photo_kind,
         captures=captured,
         evidence=flags,
     )
@@ -341,15 +308,6 @@ def _reroute(ticket: Ticket, action, request: dict[str, Any], user: User) -> Non
         from_state=before.value,
         reason=request["reason"],
         data={"from_organisation_id": old_org, "to_organisation_id": ticket.responsible_org_id},
-    )
-
-
-def _pending_extension(ticket: Ticket) -> ExtensionRequest | None:
-    return db.session.scalar(
-        sa.select(ExtensionRequest).where(
-            ExtensionRequest.ticket_id == ticket.id,
-            ExtensionRequest.status == ExtensionStatus.pending,
-        )
     )
 
 
@@ -374,7 +332,7 @@ def _request_extension(ticket: Ticket, action, request: dict[str, Any], user: Us
 
 
 def _decide_extension(ticket: Ticket, action, request: dict[str, Any], user: User) -> None:
-    pending = _pending_extension(ticket)
+    pending = checks.pending_extension(ticket)
     approved = action.name == "approve_extension"
     pending.status = ExtensionStatus.approved if approved else ExtensionStatus.denied
     pending.decided_by_id, pending.decided_at = user.id, utcnow()
@@ -416,9 +374,6 @@ def photo_visible_through_tickets(user: User, sha256: str) -> bool:
         .limit(1)
     )
     return db.session.scalar(query) is not None
-
-
-photos.register_access_rule(photo_visible_through_tickets)
 
 
 def describe(ticket: Ticket, user: User, scope: Scope, *, full: bool = True) -> Ticket:

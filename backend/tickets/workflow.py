@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from backend.accounts.models import Role, User
-from backend.tickets.models import OPEN_STATES, Ticket, TicketState
+from backend.tickets import checks
+from backend.tickets.models import OPEN_STATES, PhotoKind, Ticket, TicketState
 
 S = TicketState
 
@@ -33,6 +35,10 @@ class Action:
     actor: Actor
     needs_reason: bool = False
     needs_photos: bool = False
+    photo_kind: PhotoKind | None = None  # what the photos sent with it are evidence of
+    stamps: str | None = None  # the Ticket column that records when it last happened
+    # anything else it needs (field → messages)
+    check: Callable[[Ticket, dict[str, Any]], checks.Problems] | None = None
 
 
 UNIT, VERIFIER, SUPERVISOR = Actor.unit, Actor.verifier, Actor.supervisor
@@ -42,17 +48,48 @@ UNIT_OWES = frozenset({S.dispatched, S.accepted, S.rework})
 ACTIONS: dict[str, Action] = {
     action.name: action
     for action in (
-        Action("accept", frozenset({S.dispatched}), S.accepted, UNIT),
-        Action("rectify", frozenset({S.accepted, S.rework}), S.rectified, UNIT, needs_photos=True),
-        Action("verify", frozenset({S.rectified}), S.closed, VERIFIER),
-        Action("reject", frozenset({S.rectified}), S.rework, VERIFIER, **WHY),
+        Action("accept", frozenset({S.dispatched}), S.accepted, UNIT, stamps="accepted_at"),
+        Action(
+            "rectify",
+            frozenset({S.accepted, S.rework}),
+            S.rectified,
+            UNIT,
+            needs_photos=True,
+            photo_kind=PhotoKind.after,
+            stamps="rectified_at",
+        ),
+        Action(
+            "verify",
+            frozenset({S.rectified}),
+            S.closed,
+            VERIFIER,
+            photo_kind=PhotoKind.verification,
+            stamps="closed_at",
+        ),
+        Action(
+            "reject",
+            frozenset({S.rectified}),
+            S.rework,
+            VERIFIER,
+            photo_kind=PhotoKind.verification,
+            **WHY,
+        ),
         Action("dispute", frozenset({S.dispatched, S.accepted}), S.disputed, UNIT, **WHY),
         Action("return", frozenset({S.disputed}), S.dispatched, SUPERVISOR, **WHY),
-        Action("reroute", OPEN_STATES - {S.rectified}, S.dispatched, SUPERVISOR, **WHY),
+        Action(
+            "reroute",
+            OPEN_STATES - {S.rectified},
+            S.dispatched,
+            SUPERVISOR,
+            check=checks.reroute_target,
+            **WHY,
+        ),
         Action("cancel", OPEN_STATES, S.cancelled, SUPERVISOR, **WHY),
-        Action("request_extension", UNIT_OWES, None, UNIT, **WHY),
-        Action("approve_extension", OPEN_STATES, None, SUPERVISOR),
-        Action("deny_extension", OPEN_STATES, None, SUPERVISOR, **WHY),
+        Action("request_extension", UNIT_OWES, None, UNIT, check=checks.extension_requested, **WHY),
+        Action("approve_extension", OPEN_STATES, None, SUPERVISOR, check=checks.extension_pending),
+        Action(
+            "deny_extension", OPEN_STATES, None, SUPERVISOR, check=checks.extension_pending, **WHY
+        ),
     )
 }
 

@@ -15,7 +15,7 @@ down_revision = '0007'
 branch_labels = None
 depends_on = None
 
-# Kept in step with backend/reports/map_cells.py (migrations do not import app code).
+# Kept in step with backend/maps/cells.py (migrations do not import app code).
 LEVELS = (8, 10, 12, 14, 16)
 OLD_LEVELS = (8, 10, 12, 14)
 OPEN = "('dispatched','accepted','rectified','rework','disputed')"

@@ -15,7 +15,7 @@ down_revision = '0009'
 branch_labels = None
 depends_on = None
 
-# Kept in step with backend/reports/map_cells.py (migrations do not import app code).
+# Kept in step with backend/maps/cells.py (migrations do not import app code).
 LEVELS = (8, 10, 12, 14, 16)
 FINEST = 16
 FOLD_EVERY = 256

@@ -491,6 +491,231 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/checklists/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dry run of an upload, as `flask checklists validate`: nothing is stored.
+         * @description The file's problems are the answer, not a refused request: 200 with `valid` false and
+         *     `problems` (line, path, message), in line order. A valid file gives its code, title and
+         *     counts, and `same_as` when that exact content is stored already.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Upload"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UploadCheck"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/checklists/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Store an uploaded definition as a draft version of its checklist (created with its first
+         *     version when the code is new); activate it with .../activate. A file with problems is a 422
+         *     whose `errors.yaml` lists them ("line N: path: message"); nothing is stored then.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Upload"];
+                };
+            };
+            responses: {
+                /** @description this content was stored already */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UploadResult"];
+                    };
+                };
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UploadResult"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/communities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Communities (社区) of the streets in the caller's jurisdiction. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description only active (true) or deactivated (false) */
+                    active?: boolean;
+                    street_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Community"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CommunityCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Community"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/communities/{community_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                community_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename, deactivate (refused while estates belong to it) or reactivate a community. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    community_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CommunityUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Community"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
     "/api/contracts": {
         parameters: {
             query?: never;
@@ -739,7 +964,10 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description only active (true) or deactivated (false) */
+                    active?: boolean;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -757,15 +985,92 @@ export interface paths {
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        put?: never;
+        /** Register a district (city level: administrators and city supervisors). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DistrictCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["District"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/districts/{district_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                district_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Rename, recode, deactivate (refused while it has active streets or users) or reactivate. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    district_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DistrictUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["District"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         trace?: never;
     };
     "/api/estates": {
@@ -890,6 +1195,87 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit an estate's attributes or outline, or move it to another street (both streets
+         *     in the caller's jurisdiction). After a move its open tickets keep the unit they were
+         *     routed to; `old_office_open_tickets` counts those the old street's office holds, for a
+         *     supervisor to reroute. Supervision and escalation follow the estate.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    estate_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EstateUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EstateEdited"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/estates/{estate_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                estate_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * Who served the estate when: every contract and custody period, newest first, and who is
+         *     responsible today. Supervisors read the estates of their jurisdiction.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    estate_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EstateHistory"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1109,6 +1495,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description only active (true) or deactivated (false) */
+                    active?: boolean;
                     /** @description coordinate system of geometry in and out: wgs84 or gcj02 */
                     crs?: "wgs84" | "gcj02";
                     page?: number;
@@ -1139,7 +1527,7 @@ export interface paths {
         };
         put?: never;
         /**
-         * Register a grid of a street (admin).
+         * Register a grid of a street (in the caller's jurisdiction).
          * @description The street's estates move to the grid holding them. Inspectors are then assigned to it
          *     (PATCH /api/users/{id} grid_ids).
          */
@@ -1220,7 +1608,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Rename a grid or redraw its boundary (admin). */
+        /**
+         * Rename a grid, redraw its boundary, or deactivate it: refused (409) while active
+         *     inspectors are assigned to it or its estates have open tickets; its estates then leave
+         *     it for another active grid of their street holding them, if any.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -1663,6 +2055,170 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/open311-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every channel and whether its key is active (the keys themselves are not stored). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiKey"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /**
+         * Issue a key for a channel. The answer holds the key itself, this once: only its
+         *     SHA-256 is kept. A name in use (even by a revoked key) is a 409.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ApiKeyCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IssuedKey"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/open311-keys/{key_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename a channel; its key stays the same. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ApiKeyUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiKey"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/open311-keys/{key_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a key: the channel's posts are refused (403) from now on. This is not undone; a
+         *     channel gets a new key instead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiKey"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/organisations": {
         parameters: {
             query?: never;
@@ -1670,13 +2226,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Organisations are public bodies and firms; any signed-in user may read them. */
+        /**
+         * Organisations are public bodies and firms; any signed-in user may read them.
+         * @description `managed=true` lists only those the caller may edit: all for administrators and
+         *     city-level supervisors, those seated in their district or street for the others.
+         */
         get: {
             parameters: {
                 query?: {
                     /** @description only active (true) or deactivated (false) */
                     active?: boolean;
                     kind?: "city_authority" | "district_authority" | "street_office" | "community_committee" | "owners_committee" | "property_firm" | "utility";
+                    /** @description true: only those you may edit (a supervisor's jurisdiction) */
+                    managed?: boolean;
                     page?: number;
                     page_size?: number;
                 };
@@ -2168,6 +2730,101 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/places/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import the GeoJSON: all features, or (with `skip_refused`) those not refused; a refused
+         *     feature without `skip_refused` is a 422 naming each feature, and nothing is written.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportPlan"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/places/import/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dry run: what importing the GeoJSON would create or update, which geometries would be
+         *     repaired (before and after, in WGS84) and which features are refused and why. Writes
+         *     nothing.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportPlan"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/disclosures": {
         parameters: {
             query?: never;
@@ -2447,6 +3104,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description only active (true) or deactivated (false) */
+                    active?: boolean;
                     district_id?: number;
                 };
                 header?: never;
@@ -2471,11 +3130,90 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /** Register a street of a district (whoever holds the district). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["StreetCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Street"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/streets/{street_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                street_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename, recode, deactivate (refused while it has estates, active grids, communities or
+         *     users) or reactivate a street.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    street_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DistrictUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Street"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         trace?: never;
     };
     "/api/tickets": {
@@ -2793,11 +3531,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Users by username (admin), optionally of one role, active or not, or matching `q`. */
         get: {
             parameters: {
                 query?: {
+                    /** @description only active (true) or deactivated (false) */
+                    active?: boolean;
                     page?: number;
                     page_size?: number;
+                    /** @description part of the username or display name */
+                    q?: string;
                     role?: "inspector" | "firm" | "supervisor" | "admin";
                 };
                 header?: never;
@@ -2896,6 +3639,12 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Edit a user's name, role and assignments, reset the password or (de)activate.
+         * @description A password set here is a reset: the user picks their own at next sign-in, and every
+         *     session of theirs ends, as does deactivation. Administrators cannot deactivate
+         *     themselves or change their own role (409 `own_account`).
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -4071,6 +4820,23 @@ export interface components {
         ActiveChecklists: {
             checklists?: components["schemas"]["Version"][];
         };
+        ApiKey: {
+            /** @description false once revoked */
+            active?: boolean;
+            /** Format: date-time */
+            created_at?: string;
+            readonly id?: number;
+            /** @description the channel, e.g. 12345热线 */
+            name?: string;
+            /** Format: date-time */
+            revoked_at?: string | null;
+        };
+        ApiKeyCreate: {
+            name: string;
+        };
+        ApiKeyUpdate: {
+            name: string;
+        };
         Attachment: {
             capture?: (Record<string, never> | null) | components["schemas"]["CaptureOut"];
             evidence?: components["schemas"]["Evidence"][];
@@ -4126,6 +4892,21 @@ export interface components {
             title_en?: string | null;
             title_zh?: string;
             versions?: components["schemas"]["VersionSummary"][];
+        };
+        Community: {
+            id?: number;
+            is_active?: boolean;
+            name?: string;
+            street_id?: number;
+        };
+        CommunityCreate: {
+            name: string;
+            street_id: number;
+        };
+        CommunityUpdate: {
+            /** @description false deactivates: refused (409) while something current hangs on it */
+            is_active?: boolean;
+            name?: string;
         };
         Contract: {
             /**
@@ -4211,7 +4992,12 @@ export interface components {
         District: {
             code?: string;
             id?: number;
+            is_active?: boolean;
             name?: string;
+        };
+        DistrictCreate: {
+            code: string;
+            name: string;
         };
         DistrictScorecard: {
             /** @description of those, tickets closed by the period's end (结案) */
@@ -4258,6 +5044,12 @@ export interface components {
             rework_rate: number | null;
             /** @description verifications in the period */
             verifications: number;
+        };
+        DistrictUpdate: {
+            code?: string;
+            /** @description false deactivates: refused (409) while something current hangs on it */
+            is_active?: boolean;
+            name?: string;
         };
         Error: {
             code: string;
@@ -4328,6 +5120,37 @@ export interface components {
             responsibility?: components["schemas"]["Responsibility"];
             street_id?: number;
         };
+        EstateEdited: {
+            address?: string;
+            built_year?: number | null;
+            /** @description [lng, lat] */
+            centroid?: number[];
+            code?: string;
+            community_id?: number | null;
+            /** @description GeoJSON MultiPolygon */
+            geometry?: {
+                [key: string]: unknown;
+            } | null;
+            grade?: string | null;
+            grid_id?: number | null;
+            households?: number | null;
+            id?: number;
+            /** @enum {string} */
+            management_mode?: "market" | "state_takeover" | "charitable_custody" | "self_managed" | "unmanaged";
+            name?: string;
+            /** @description after a move: open tickets still held by the old street's office (tickets keep their unit; supervision and escalation follow the estate) */
+            old_office_open_tickets?: number;
+            street_id?: number;
+        };
+        EstateHistory: {
+            estate_code?: string;
+            estate_id?: number;
+            estate_name?: string;
+            /** @description newest first; days none covers fall to the street office */
+            periods?: components["schemas"]["Period"][];
+            /** @description today */
+            responsibility?: components["schemas"]["Responsibility"];
+        };
         EstateScorecard: {
             /** @description area key → score of the latest inspection */
             area_scores: {
@@ -4345,6 +5168,26 @@ export interface components {
             rank: number;
             street_id: number;
             total: number | null;
+        };
+        EstateUpdate: {
+            address?: string;
+            built_year?: number | null;
+            code?: string;
+            community_id?: number | null;
+            /**
+             * @description coordinate system of geometry in and out: wgs84 or gcj02
+             * @default wgs84
+             * @enum {string}
+             */
+            crs: "wgs84" | "gcj02";
+            /** @description new outline: Polygon/MultiPolygon */
+            geometry?: unknown;
+            /** @enum {string|null} */
+            grade?: "一级" | "二级" | "三星级" | "四星级" | "五星级" | null;
+            households?: number | null;
+            name?: string;
+            /** @description moves the estate to another street */
+            street_id?: number;
         };
         Event: {
             action?: string;
@@ -4367,6 +5210,24 @@ export interface components {
                 [key: string]: unknown;
             };
             message?: string;
+        };
+        FeaturePlan: {
+            /** @description create, update or refused */
+            action?: string;
+            code?: string | null;
+            /** @description as it would be stored */
+            geometry?: {
+                [key: string]: unknown;
+            } | null;
+            index?: number;
+            label?: string;
+            name?: string | null;
+            /** @description as given, in WGS84, before repair */
+            original?: {
+                [key: string]: unknown;
+            } | null;
+            reasons?: string[];
+            repairs?: string[];
         };
         Finder: {
             /** @description complaints: the channel (e.g. 12345 hotline) */
@@ -4438,6 +5299,7 @@ export interface components {
                 [key: string]: unknown;
             };
             id?: number;
+            is_active?: boolean;
             name?: string;
             street_id?: number;
         };
@@ -4463,11 +5325,41 @@ export interface components {
             crs: "wgs84" | "gcj02";
             /** @description GeoJSON Polygon or MultiPolygon */
             geometry?: unknown;
+            /** @description false deactivates: refused (409) while inspectors or open tickets are on it */
+            is_active?: boolean;
             name?: string;
         };
         Health: {
             database?: string;
             status?: string;
+        };
+        Import: {
+            /**
+             * @description the file's coordinates; needed unless the file declares them
+             * @enum {string}
+             */
+            crs?: "wgs84" | "gcj02" | "bd09";
+            /** @description a GeoJSON FeatureCollection (or one Feature) */
+            data: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            level: "district" | "street" | "estate" | "grid";
+            /**
+             * @description commit the good features even though some are refused
+             * @default false
+             */
+            skip_refused: boolean;
+        };
+        ImportPlan: {
+            committed?: boolean;
+            created?: number;
+            crs?: string;
+            features?: components["schemas"]["FeaturePlan"][];
+            level?: string;
+            refused?: number;
+            repaired?: number;
+            updated?: number;
         };
         Inspection: {
             readonly area_scores?: unknown;
@@ -4550,6 +5442,19 @@ export interface components {
             supersedes_id?: number | null;
             title?: string;
             version?: number;
+        };
+        IssuedKey: {
+            /** @description false once revoked */
+            active?: boolean;
+            /** Format: date-time */
+            created_at?: string;
+            readonly id?: number;
+            /** @description the key itself: shown this once, only its hash is kept */
+            key?: string;
+            /** @description the channel, e.g. 12345热线 */
+            name?: string;
+            /** Format: date-time */
+            revoked_at?: string | null;
         };
         Login: {
             password: string;
@@ -4669,6 +5574,31 @@ export interface components {
             /** @description 8–256 characters, not the current password */
             new_password: string;
         };
+        Period: {
+            /** @enum {string|null} */
+            custody_mode?: "state_takeover" | "charitable_custody" | "self_managed" | "street_custody" | null;
+            /**
+             * Format: date
+             * @description inclusive; null: open
+             */
+            end_date?: string | null;
+            /** @description the contract's or the custody's id */
+            id?: number;
+            /** @enum {string} */
+            kind?: "contract" | "custody";
+            /** @enum {string} */
+            mode?: "market" | "state_takeover" | "charitable_custody" | "self_managed" | "unmanaged";
+            organisation_id?: number;
+            organisation_name?: string;
+            reference?: string | null;
+            /** Format: date */
+            start_date?: string;
+            /**
+             * @description on today's date
+             * @enum {string}
+             */
+            state?: "past" | "current" | "future";
+        };
         Photo: {
             readonly display_url?: unknown;
             /** @description [lat, lng] */
@@ -4687,6 +5617,13 @@ export interface components {
             accuracy_m: number | null;
             lat: number;
             lng: number;
+        };
+        Problem: {
+            /** @description 1-based line in the YAML */
+            line?: number | null;
+            message?: string;
+            /** @description where in the document, e.g. items[ENV-03] */
+            path?: string;
         };
         Publish: {
             /**
@@ -4744,7 +5681,13 @@ export interface components {
             code?: string;
             district_id?: number;
             id?: number;
+            is_active?: boolean;
             name?: string;
+        };
+        StreetCreate: {
+            code: string;
+            district_id: number;
+            name: string;
         };
         StreetScorecard: {
             /** @description of those, tickets closed by the period's end (结案) */
@@ -4920,6 +5863,35 @@ export interface components {
             unit?: "working_hours" | "working_days";
             /** @description expected version (or send If-Match) */
             version?: number;
+        };
+        Upload: {
+            /**
+             * @description the file's name, kept as the version's source
+             * @default upload.yaml
+             */
+            filename: string;
+            /** @description the checklist definition: the YAML text of the file */
+            yaml: string;
+        };
+        UploadCheck: {
+            area_count?: number | null;
+            /** @description null: a new code */
+            checklist_id?: number | null;
+            code?: string | null;
+            content_hash?: string | null;
+            item_count?: number | null;
+            problems?: components["schemas"]["Problem"][];
+            /** @description the stored version with exactly this content, if any */
+            same_as?: components["schemas"]["VersionSummary"] | (Record<string, never> | null);
+            title_en?: string | null;
+            title_zh?: string | null;
+            valid?: boolean;
+        };
+        UploadResult: {
+            code?: string;
+            /** @description false: this content was stored already */
+            created?: boolean;
+            version?: components["schemas"]["VersionSummary"];
         };
         User: {
             display_name?: string;

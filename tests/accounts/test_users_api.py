@@ -67,3 +67,61 @@ def test_changing_password_signs_out_everywhere(client, login):
     client.patch(f"/api/users/{me['id']}", json={"password": "another-pass"}, headers=admin)
     assert client.get("/api/me", headers=inspector).status_code == 401
     assert client.get("/api/me", headers=login("inspector2", "another-pass")).status_code == 200
+
+
+def test_users_are_listed_by_role_activity_and_text(client, login, dbsession):
+    admin = login("admin")
+    inspector = dbsession.scalar(sa.select(User).where(User.username == "inspector2"))
+    client.patch(f"/api/users/{inspector.id}", json={"is_active": False}, headers=admin)
+
+    def names(query: str) -> list[str]:
+        response = client.get(f"/api/users?{query}&page_size=100", headers=admin)
+        assert response.status_code == 200, response.json
+        return [user["username"] for user in response.json]
+
+    assert "inspector2" in names("role=inspector&active=false")
+    assert "inspector2" not in names("role=inspector&active=true")
+    assert "inspector1" in names("active=true")
+    assert names("q=street") == ["street1"]
+    assert names("q=%25") == [] and names("q=_") == []  # literal, not wildcards
+    assert client.get("/api/users?q=", headers=admin).status_code == 422
+
+
+def test_an_admin_cannot_lock_themselves_out(client, login, dbsession):
+    admin = login("admin")
+    me = client.get("/api/me", headers=admin).json
+    for change, field in (({"is_active": False}, "is_active"), ({"role": "inspector"}, "role")):
+        response = client.patch(f"/api/users/{me['id']}", json=change, headers=admin)
+        assert response.status_code == 409, response.json
+        assert response.json["code"] == "own_account" and field in response.json["errors"]
+    assert client.get("/api/me", headers=admin).json["role"] == "admin"
+    renamed = client.patch(
+        f"/api/users/{me['id']}", json={"display_name": "管理员甲"}, headers=admin
+    )
+    assert renamed.status_code == 200
+
+
+def test_deactivation_and_reset_take_effect_at_once(client, login, dbsession):
+    admin = login("admin")
+    created = client.post(
+        "/api/users",
+        json={"username": "temp-inspector", "password": "first-pass-1", "role": "inspector",
+              "must_change_password": True},
+        headers=admin,
+    )  # fmt: skip
+    assert created.status_code == 201 and created.json["must_change_password"] is True
+    user_id = created.json["id"]
+    session = login("temp-inspector", "first-pass-1")
+    assert client.get("/api/estates", headers=session).json["code"] == "password_change_required"
+    off = client.patch(f"/api/users/{user_id}", json={"is_active": False}, headers=admin)
+    assert off.status_code == 200 and off.json["is_active"] is False
+    assert client.get("/api/me", headers=session).status_code == 401
+    refused = client.post(
+        "/api/auth/login", json={"username": "temp-inspector", "password": "first-pass-1"}
+    )
+    assert refused.status_code == 401
+    on = client.patch(
+        f"/api/users/{user_id}", json={"is_active": True, "password": "reset-pass-2"}, headers=admin
+    )
+    assert on.status_code == 200 and on.json["must_change_password"] is True
+    assert client.get("/api/me", headers=login("temp-inspector", "reset-pass-2")).status_code == 200

@@ -3,6 +3,7 @@ pwa/node_modules, never fetched) and the size of every control a field worker ta
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from tests.browser.support import PWA
@@ -80,3 +81,37 @@ def small_targets(page) -> list[dict]:
 
 def clipped_chips(page) -> list[str]:
     return page.evaluate(_CLIPPED_CHIPS)
+
+
+class Settle:
+    """Waits until the page has had no request in flight for a moment, so an audit sees a screen
+    that is done loading. Unlike Playwright's "networkidle" it says which requests were still
+    open when it gives up (a request that never ends is a bug worth naming)."""
+
+    QUIET_S = 0.5
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.open: dict[object, str] = {}
+        self.last_change = time.monotonic()
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    def _started(self, request) -> None:
+        self.open[request] = f"{request.method} {request.url}"
+        self.last_change = time.monotonic()
+
+    def _ended(self, request) -> None:
+        self.open.pop(request, None)
+        self.last_change = time.monotonic()
+
+    def __call__(self, timeout_s: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            self.page.wait_for_timeout(100)  # lets Playwright deliver the request events
+            if not self.open and time.monotonic() - self.last_change >= self.QUIET_S:
+                return
+        raise AssertionError(
+            f"requests still open after {timeout_s:.0f} s: {sorted(self.open.values())}"
+        )

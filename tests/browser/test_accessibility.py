@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.browser.audit import axe_violations, clipped_chips, small_targets
+from tests.browser.audit import Settle, axe_violations, clipped_chips, small_targets
 from tests.browser.support import failing_answer, login, ordered_items, phone_photo
 from tests.browser.tickets_setup import act, failing_inspection, put_photo
 
@@ -39,10 +39,11 @@ class Audit:
     def __init__(self, page, artifacts, size: str) -> None:
         self.page, self.artifacts, self.size = page, artifacts, size
         self.problems: dict[str, dict] = {}
+        self.settle = Settle(page)
 
     def __call__(self, name: str) -> None:
         page = self.page
-        page.wait_for_load_state("networkidle")
+        self.settle()
         found = {
             "axe": axe_violations(page),
             "small": small_targets(page),

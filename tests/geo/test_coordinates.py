@@ -6,9 +6,12 @@ import pytest
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 
 from backend.geo.coordinates import (
+    INPUT_CRS,
     SUPPORTED_CRS,
     UnknownCRSError,
+    bd09_to_gcj02,
     from_wgs84,
+    gcj02_to_bd09,
     gcj02_to_wgs84,
     normalize_crs,
     out_of_china,
@@ -119,11 +122,24 @@ def test_crs_names() -> None:
     assert normalize_crs(" GCJ02 ") == "gcj02"
 
 
-@pytest.mark.parametrize("crs", ["bd09", "epsg:3857", "", "gcj-02"])
+def test_bd09_is_read_but_never_served() -> None:
+    """Baidu's BD-09 comes in files: read to WGS84 within a metre, never asked for out."""
+    wgs = (38.9206, 121.6413)
+    bd = gcj02_to_bd09(*wgs84_to_gcj02(*wgs))
+    assert bd09_to_gcj02(*bd) == pytest.approx(wgs84_to_gcj02(*wgs), abs=1e-6)
+    back = to_wgs84(Point(bd[1], bd[0]), "bd09")
+    assert (back.y, back.x) == pytest.approx(wgs, abs=1e-5)
+    assert abs(bd[0] - wgs[0]) > 0.003  # BD-09 is ~800 m off in Dalian: a shift worth undoing
+    assert normalize_crs("BD09", INPUT_CRS) == "bd09"
+    with pytest.raises(UnknownCRSError):
+        from_wgs84(Point(121.6, 38.9), "bd09")
+
+
+@pytest.mark.parametrize("crs", ["bd11", "epsg:3857", "", "gcj-02"])
 def test_unknown_crs(crs: str) -> None:
     with pytest.raises(UnknownCRSError, match="unknown coordinate system") as info:
         to_wgs84(Point(121.6, 38.9), crs)
     assert isinstance(info.value, ValueError)
-    assert "wgs84, gcj02" in str(info.value)
+    assert "wgs84, gcj02" in str(info.value)  # (bd09 too when reading)
     with pytest.raises(UnknownCRSError):
         from_wgs84(Point(121.6, 38.9), crs)

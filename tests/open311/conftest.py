@@ -21,7 +21,7 @@ WANJIA = "大连万家物业服务有限公司"  # firm1, which manages E001 in 
 
 @pytest.fixture
 def api_key(dbsession) -> str:
-    from backend.open311.services import create_key
+    from backend.open311.keys import create_key
 
     _row, key = create_key("12345热线")
     return key

@@ -15,7 +15,7 @@ from tests.open311.conftest import BASE
 
 @pytest.fixture
 def committed_key(app):
-    from backend.open311.services import create_key
+    from backend.open311.keys import create_key
 
     with app.app_context():
         row, key = create_key("并发测试渠道")

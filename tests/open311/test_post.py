@@ -73,7 +73,7 @@ def test_an_identical_repeat_within_ten_minutes_creates_nothing(post, written, f
 
 
 def test_the_same_post_from_another_channel_is_another_request(post, written, dbsession):
-    from backend.open311.services import create_key
+    from backend.open311.keys import create_key
 
     _row, other_key = create_key("易安居")
     first = post(description="两个渠道")

@@ -67,14 +67,29 @@ def test_bad_grids_are_refused(client, login, dbsession):
         assert field in response.json["errors"], (body, response.json)
 
 
-def test_only_admins_register_grids(client, login, dbsession):
-    body = {"code": "G-TEST-03", "name": "越权", "street_id": _street(dbsession), "geometry": FAR}
+def test_grids_are_registered_within_ones_jurisdiction(client, login, dbsession):
+    """street1 holds 青泥洼桥街道 (210202001), supervisor1 its district 中山区; 白云街道 is
+    another district's street. Inspectors and firms never register grids."""
+    other = _street(dbsession, "210203001")
     grid_id = dbsession.scalar(sa.select(Grid.id).where(Grid.code == "G-210202001-01"))
-    for username in ("inspector1", "street1", "supervisor1", "firm1"):
+    for username in ("inspector1", "firm1"):
         headers = login(username)
+        body = {"code": "G-TEST-03", "name": "越权", "street_id": other, "geometry": FAR}
         assert client.post("/api/grids", json=body, headers=headers).status_code == 403, username
         patch = client.patch(f"/api/grids/{grid_id}", json={"name": "x"}, headers=headers)
         assert patch.status_code == 403, username
+    for n, username in enumerate(("street1", "supervisor1")):
+        headers = login(username)
+        body = {"code": f"G-T-{n}", "name": "越权", "street_id": other, "geometry": FAR}
+        refused = client.post("/api/grids", json=body, headers=headers)
+        assert refused.status_code == 403 and "scope" in refused.json["errors"], username
+        mine = {**body, "street_id": _street(dbsession)}
+        assert client.post("/api/grids", json=mine, headers=headers).status_code == 201, username
+        renamed = client.patch(f"/api/grids/{grid_id}", json={"name": f"改{n}"}, headers=headers)
+        assert renamed.status_code == 200, username
+    far_grid = dbsession.scalar(sa.select(Grid.id).join(Street).where(Street.code == "210203001"))
+    hidden = client.patch(f"/api/grids/{far_grid}", json={"name": "x"}, headers=login("street1"))
+    assert hidden.status_code == 404
 
 
 def test_flask_grids_commands(app, dbsession, tmp_path):

@@ -140,7 +140,7 @@ def test_bare_array_import_assigns_grids_and_reimport_updates(run, tmp_path, dbs
         ("{not json", ["--level", "grid"], "not JSON"),
         ('{"type": "Topology"}', ["--level", "grid"], "expected a GeoJSON FeatureCollection"),
         ("[]", ["--level", "grid"], "no features"),
-        ("[]", ["--level", "grid", "--crs", "bd09"], "unknown coordinate system 'bd09'"),
+        ("[]", ["--level", "grid", "--crs", "bd11"], "unknown coordinate system 'bd11'"),
     ],
 )
 def test_garbage_files_get_clear_messages(run, tmp_path, content, args, message):
@@ -184,7 +184,7 @@ def test_a_file_without_a_declared_crs_needs_crs_and_changes_nothing(run, tmp_pa
     _street_file(path)
     result = run(path, "--level", "street")
     assert result.exit_code != 0
-    assert "declares no coordinate system: give --crs wgs84 or --crs gcj02" in result.output
+    assert "declares no coordinate system: give --crs wgs84, gcj02 or bd09" in result.output
     assert "nothing imported" in result.output
     dbsession.expire_all()
     assert to_shape(dbsession.get(Street, street.id).boundary).equals(before)

@@ -188,3 +188,25 @@ def test_flask_orgs_commands(app, dbsession):
     in_use = runner.invoke(args=["orgs", "deactivate", "大连万家物业服务有限公司"])
     assert in_use.exit_code != 0 and "contracts" in in_use.output
     assert dbsession.scalar(sa.select(Organisation).where(Organisation.name == "无街")) is None
+
+
+def test_managed_lists_only_what_the_caller_may_edit(client, login, ids, dbsession):
+    def listed(username: str) -> list[dict[str, Any]]:
+        response = client.get(
+            "/api/organisations?managed=true&page_size=500", headers=login(username)
+        )
+        assert response.status_code == 200, response.json
+        return response.json
+
+    total = dbsession.scalar(sa.select(sa.func.count()).select_from(Organisation))
+    assert len(listed("admin")) == total
+    street = listed("street1")
+    assert street and all(org["street_id"] == ids["street"] for org in street)
+    district = listed("supervisor1")
+    assert all(org["district_id"] == ids["district"] for org in district)
+    assert len(district) > len(street)
+    assert all(org["kind"] != "city_authority" for org in district)
+    assert listed("inspector1") == [] and listed("firm1") == []
+    assert (
+        len(client.get("/api/organisations?page_size=500", headers=login("street1")).json) == total
+    )

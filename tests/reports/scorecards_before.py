@@ -31,7 +31,7 @@ from backend.inspections.models import AreaScore, Inspection, InspectionStatus
 from backend.places import services as places
 from backend.places.models import District, Estate, Organisation, Street
 from backend.places.scope import Scope
-from backend.reports.formulas import TicketFacts, estate_grade, mean_score, ratio, unit_figures
+from backend.scorecards.formulas import TicketFacts, estate_grade, mean_score, ratio, unit_figures
 from backend.tickets.models import UNIT_STATES, PhotoKind, Ticket, TicketEvent, TicketPhoto
 
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from backend.reports.formulas import (
+from backend.scorecards.formulas import (
     TicketFacts,
     credit_grade,
     estate_grade,

@@ -13,9 +13,9 @@ from shapely.geometry import Point
 from backend.accounts.models import User
 from backend.accounts.services import scope_of
 from backend.clock import utcnow
-from backend.reports import map_cells
-from backend.reports.map_clusters import aggregate_applies, aggregated, direct
-from backend.reports.map_grid import CellRange
+from backend.maps import cells as map_cells
+from backend.maps.clusters import aggregate_applies, aggregated, direct
+from backend.maps.grid import CellRange
 from backend.tickets.models import OPEN_STATES, Ticket, TicketState
 from backend.tickets.services import TicketFilter
 

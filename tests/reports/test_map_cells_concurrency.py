@@ -14,8 +14,8 @@ from geoalchemy2.shape import to_shape
 from backend.checklists.models import ChecklistVersion, VersionStatus
 from backend.checklists.services import definition_of
 from backend.database import db
+from backend.maps import cells as map_cells
 from backend.places.models import Estate
-from backend.reports import map_cells
 from backend.tickets.models import Ticket
 from tests.concurrency import purge, token
 from tests.inspections.conftest import failing, passing

@@ -44,13 +44,13 @@ def test_the_database_encodes_the_same_features_as_python(world, client, login, 
     headers = login("supervisor1")
     query = f"bbox={ZHONGSHAN}&zoom={zoom}"
     by_database = _normal(_map(client, headers, query))
-    monkeypatch.setattr("backend.reports.map_json.in_database", lambda _wgs84: False)
+    monkeypatch.setattr("backend.maps.geojson.in_database", lambda _wgs84: False)
     by_python = _normal(_map(client, headers, query))
     assert by_database == by_python
     assert by_database["features"]
     # Crowded: clusters at a pin zoom, from both encoders too.
-    monkeypatch.setattr("backend.reports.map.MAX_FEATURES", 2)
+    monkeypatch.setattr("backend.maps.layers.MAX_FEATURES", 2)
     crowded_python = _normal(_map(client, headers, query))
     monkeypatch.undo()
-    monkeypatch.setattr("backend.reports.map.MAX_FEATURES", 2)
+    monkeypatch.setattr("backend.maps.layers.MAX_FEATURES", 2)
     assert _normal(_map(client, headers, query)) == crowded_python

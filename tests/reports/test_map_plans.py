@@ -11,8 +11,8 @@ from backend.accounts.services import scope_of
 from backend.clock import utcnow
 from backend.database import plan_for_values
 from backend.geo.geometry import bbox_polygon
-from backend.reports.map import _pins_statement
-from backend.reports.map_cells import MapCell
+from backend.maps.cells import MapCell
+from backend.maps.layers import _pins_statement
 from backend.tickets.models import OPEN_STATES, Ticket
 from backend.tickets.services import TicketFilter
 

@@ -21,10 +21,10 @@ from shapely.geometry import Point
 from backend.accounts.models import User
 from backend.accounts.services import scope_of
 from backend.clock import utcnow
+from backend.maps import cells as map_cells
+from backend.maps.clusters import aggregate_applies, aggregated, clusters, direct
+from backend.maps.grid import CellRange
 from backend.places.models import Estate, Organisation, Street
-from backend.reports import map_cells
-from backend.reports.map_clusters import aggregate_applies, aggregated, clusters, direct
-from backend.reports.map_grid import CellRange
 from backend.tickets.models import Ticket, TicketParty, TicketState
 from backend.tickets.services import TicketFilter
 

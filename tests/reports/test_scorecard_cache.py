@@ -6,7 +6,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from backend.clock import today
-from backend.reports.map_cells import MapCell
+from backend.maps.cells import MapCell
 
 
 def _year() -> str:

@@ -15,7 +15,8 @@ from backend.clock import today, utcnow
 from backend.demo.history import seed_history
 from backend.places.models import District, Street
 from backend.places.scope import Scope
-from backend.reports import periods, scorecards
+from backend.reports import periods
+from backend.scorecards import services as scorecards
 from tests.reports import scorecards_before as before
 from tests.reports.ticket_sets import add_inspections, add_tickets
 

@@ -11,7 +11,7 @@ from backend.accounts.models import User
 from backend.accounts.services import scope_of
 from backend.clock import utcnow
 from backend.database import db
-from backend.reports import tile_cache, tiles
+from backend.maps import tile_cache, tiles
 from backend.tickets.models import Ticket
 from backend.tickets.services import TicketFilter
 from tests.reports.test_tiles import _features, _get

@@ -40,8 +40,16 @@ import sqlalchemy as sa
 from backend.accounts.models import User
 from backend.checklists.models import ChecklistVersion, VersionStatus
 from backend.clock import utcnow
+from backend.open311.keys import create_key
 from backend.photos.models import PhotoUpload
-from backend.places.models import Estate, Grid, Organisation, OrgKind, ServiceContract
+from backend.places.models import (
+    Community,
+    Estate,
+    Grid,
+    Organisation,
+    OrgKind,
+    ServiceContract,
+)
 from tests.inspections.conftest import jpeg, sha
 from tests.security.tokens import bearer
 
@@ -73,6 +81,11 @@ VISIBLE: dict[str, tuple[set[str], set[str]]] = {
     "photo": (IN_SCOPE, {"inspector2", "admin"}),
     "upload": ({"inspector1"}, {"inspector2"}),  # a resumable upload is its uploader's alone
     "organisation": ({"street1", "supervisor1", "admin"}, {"admin"}),  # street1's office / a firm
+    # Places administered: a district at city level only, a street by its district's holder, a
+    # community by its street's (E001's street, district and community / another district's).
+    "district": ({"admin"}, {"admin"}),
+    "street": ({"supervisor1", "admin"}, {"admin"}),
+    "community": ({"street1", "supervisor1", "admin"}, {"admin"}),
 }
 TUS = {"Tus-Resumable": "1.0.0"}
 TUS_CREATE = {
@@ -133,15 +146,26 @@ MATRIX: dict[str, Row] = {
     "PATCH /api/users/<int:user_id>": Row(ADMIN, body={"display_name": "矩阵"}),
     # --- places ------------------------------------------------------------------------------
     "GET /api/districts": Row(ANY),
+    "POST /api/districts": Row(SUPERVISORS, body={}),
+    "PATCH /api/districts/<int:district_id>": Row(SUPERVISORS, "district", body={}, refused=403),
     "GET /api/streets": Row(ANY),
+    "POST /api/streets": Row(SUPERVISORS, body={}),
+    "PATCH /api/streets/<int:street_id>": Row(SUPERVISORS, "street", body={}, refused=403),
+    "GET /api/communities": Row(SUPERVISORS),
+    "POST /api/communities": Row(SUPERVISORS, body={}),
+    "PATCH /api/communities/<int:community_id>": Row(SUPERVISORS, "community", body={}),
+    "POST /api/places/import/preview": Row(SUPERVISORS, body={}),
+    "POST /api/places/import": Row(SUPERVISORS, body={}),
     "GET /api/estates": Row(ANY),
     "POST /api/estates": Row(ADMIN, body={}),
     "GET /api/estates/<int:estate_id>": Row(ANY, "estate"),
+    "PATCH /api/estates/<int:estate_id>": Row(SUPERVISORS, "estate", body={"households": 321}),
     "GET /api/estates/<int:estate_id>/responsibility": Row(ANY, "estate"),
+    "GET /api/estates/<int:estate_id>/history": Row(SUPERVISORS, "estate"),
     "GET /api/grids": Row(STAFF),
-    "POST /api/grids": Row(ADMIN, body={}),
+    "POST /api/grids": Row(SUPERVISORS, body={}),
     "GET /api/grids/<int:grid_id>": Row(STAFF, "grid"),
-    "PATCH /api/grids/<int:grid_id>": Row(ADMIN, "grid", body={"name": "矩阵网格"}),
+    "PATCH /api/grids/<int:grid_id>": Row(SUPERVISORS, "grid", body={"name": "矩阵网格"}),
     "GET /api/organisations": Row(ANY),
     "POST /api/organisations": Row(SUPERVISORS, body={}),
     "GET /api/organisations/<int:organisation_id>": Row(ANY),
@@ -156,6 +180,8 @@ MATRIX: dict[str, Row] = {
     # --- checklists --------------------------------------------------------------------------
     "GET /api/checklists": Row(ANY),
     "GET /api/checklists/active": Row(ANY),
+    "POST /api/checklists/validate": Row(ADMIN, body={"yaml": "code: [unclosed"}),
+    "POST /api/checklists/versions": Row(ADMIN, body={"yaml": "code: [unclosed"}),
     "GET /api/checklists/<int:checklist_id>": Row(ANY),
     "GET /api/checklists/<int:checklist_id>/versions/<int:version_id>": Row(ANY),
     "POST /api/checklists/<int:checklist_id>/versions/<int:version_id>/activate": Row(ADMIN),
@@ -217,13 +243,18 @@ MATRIX: dict[str, Row] = {
     "GET /open311/v2/requests/<service_request_id>.xml": Row(PUBLIC),
     "GET /open311/v2/tokens/<token>.json": Row(PUBLIC),
     "GET /open311/v2/tokens/<token>.xml": Row(PUBLIC),
+    "GET /api/open311-keys": Row(ADMIN),
+    "POST /api/open311-keys": Row(ADMIN, body={"name": "矩阵热线"}),
+    "PATCH /api/open311-keys/<int:key_id>": Row(ADMIN, body={"name": "矩阵热线2"}),
+    "POST /api/open311-keys/<int:key_id>/revoke": Row(ADMIN),
 }
 
 # Path parameters that name a scoped object; the row's kind switches between "in" and "out",
 # every other one takes its "in" object. Anything else comes from world["fixed"].
 PARAM_KIND = {"estate_id": "estate", "grid_id": "grid", "inspection_id": "inspection",
               "ticket_id": "ticket", "sha256": "photo", "upload_id": "upload",
-              "organisation_id": "organisation"}  # fmt: skip
+              "organisation_id": "organisation", "district_id": "district",
+              "street_id": "street", "community_id": "community"}  # fmt: skip
 
 
 def _row_key(rule: str) -> str:
@@ -272,6 +303,10 @@ def world(dbsession, inspect, tickets_of) -> dict[str, Any]:
         sa.select(ServiceContract).where(ServiceContract.estate_id == estate["E001"].id)
     )
     grid_out = dbsession.scalar(sa.select(Grid).where(Grid.id == estate["E018"].grid_id))
+    street_in, street_out = estate["E001"].street, estate["E018"].street
+    community_out = Community(street_id=street_out.id, name="矩阵社区")
+    community_in = Community(street_id=street_in.id, name="矩阵社区")
+    dbsession.add_all([community_in, community_out])
     office = dbsession.scalar(
         sa.select(Organisation).where(
             Organisation.kind == OrgKind.street_office,
@@ -292,10 +327,14 @@ def world(dbsession, inspect, tickets_of) -> dict[str, Any]:
             PhotoUpload(id=uploads[where], user_id=uploader.id, sha256="b" * 64, length=1000,
                         received=0, expires_at=utcnow() + timedelta(hours=1))
         )  # fmt: skip
+    key, _secret = create_key("矩阵渠道")
     dbsession.flush()
     return {
         "estate": {"in": estate["E001"].id, "out": estate["E010"].id},
         "grid": {"in": estate["E001"].grid_id, "out": grid_out.id},
+        "district": {"in": street_in.district_id, "out": street_out.district_id},
+        "street": {"in": street_in.id, "out": street_out.id},
+        "community": {"in": community_in.id, "out": community_out.id},
         "inspection": {"in": inside["id"], "out": outside["id"]},
         "ticket": {"in": ticket_in["id"], "out": ticket_out["id"]},
         "photo": {"in": photo_in, "out": photo_out},
@@ -309,7 +348,7 @@ def world(dbsession, inspect, tickets_of) -> dict[str, Any]:
             "variant": "display", "filename": "missing.js", "service_code": "x",
             "service_request_id": str(ticket_in["id"]), "token": "x",
             "level": "estates", "disclosure_id": 1,
-            "layer": "tickets", "z": 14, "x": 13726, "y": 6267,
+            "layer": "tickets", "z": 14, "x": 13726, "y": 6267, "key_id": key.id,
         },
     }  # fmt: skip
 

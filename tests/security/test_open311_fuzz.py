@@ -29,7 +29,7 @@ def _all_checks() -> list[Any]:
 
 @pytest.fixture
 def open311_key(dbsession) -> str:
-    from backend.open311.services import create_key
+    from backend.open311.keys import create_key
 
     _row, key = create_key("fuzz")
     return key

@@ -8,7 +8,7 @@ from backend.accounts.models import User
 from backend.accounts.services import scope_of
 from backend.geo.coordinates import wgs84_to_gcj02
 from backend.geo.geometry import bbox_polygon
-from backend.reports.map_clusters import at_least
+from backend.maps.clusters import at_least
 from backend.tickets.models import Ticket
 from backend.tickets.services import TicketFilter
 
@@ -60,7 +60,7 @@ def test_a_view_with_more_tickets_than_pins_shows_clusters(
     world, client, login, monkeypatch, dbsession
 ):
     supervisor = dbsession.scalar(sa.select(User).where(User.username == "supervisor1"))
-    monkeypatch.setattr("backend.reports.map.MAX_FEATURES", 3)
+    monkeypatch.setattr("backend.maps.layers.MAX_FEATURES", 3)
     crowded = _map(client, login("supervisor1"), f"bbox={ZHONGSHAN}&zoom=16")
     assert crowded["properties"]["clustered"] is True
     assert sum(f["properties"]["count"] for f in crowded["features"]) == 5

@@ -193,9 +193,21 @@ export function ConfirmButton({
 }
 
 /** A table of rows with a caption; a row's first cell usually links to /admin/<section>/<id>. */
-export function Table({ head, children, testid }: { head: string[]; children: ComponentChildren; testid?: string }) {
+export function Table({
+  head,
+  children,
+  testid,
+  label,
+}: {
+  head: string[];
+  children: ComponentChildren;
+  testid?: string;
+  /** What the table lists (its scrolling region is announced and reachable by keyboard). */
+  label?: string;
+}) {
   return (
-    <div class="admin-table-wrap">
+    // A wide table scrolls sideways on a phone: the region takes focus so keys can scroll it.
+    <div class="admin-table-wrap" tabIndex={0} role="region" aria-label={label ?? head.join(' · ')}>
       <table class="admin-table" data-testid={testid}>
         <thead>
           <tr>

@@ -16,4 +16,34 @@ export interface Section {
   load: () => Promise<{ default: ComponentType<SectionProps> }>;
 }
 
-export const SECTIONS: readonly Section[] = [];
+const MANAGERS: readonly Role[] = ['admin', 'supervisor'];
+
+export const SECTIONS: readonly Section[] = [
+  // Places (区/街道/社区, 网格, 小区): supervisors act within their own district or street.
+  { key: 'districts', label: ['区', 'Districts'], roles: MANAGERS, load: () => import('./places').then((m) => ({ default: m.Districts })) },
+  { key: 'streets', label: ['街道', 'Streets'], roles: MANAGERS, load: () => import('./places').then((m) => ({ default: m.Streets })) },
+  { key: 'communities', label: ['社区', 'Communities'], roles: MANAGERS, load: () => import('./places').then((m) => ({ default: m.Communities })) },
+  { key: 'grids', label: ['网格', 'Grids'], roles: MANAGERS, load: () => import('./grids') },
+  { key: 'estates', label: ['小区', 'Estates'], roles: MANAGERS, load: () => import('./estates') },
+  { key: 'estate-import', label: ['导入地块', 'Import places'], roles: MANAGERS, load: () => import('./estate-import') },
+  {
+    key: 'checklists',
+    label: ['检查表', 'Checklists'],
+    roles: ['admin'],
+    load: () => import('./checklists'),
+  },
+  {
+    key: 'contracts',
+    label: ['合同与托管', 'Contracts and custody'],
+    roles: ['admin'],
+    load: () => import('./contracts'),
+  },
+  { key: 'users', label: ['用户', 'Users'], roles: ['admin'], load: () => import('./users') },
+  {
+    key: 'organisations',
+    label: ['单位', 'Organisations'],
+    roles: ['supervisor', 'admin'],
+    load: () => import('./organisations'),
+  },
+  { key: 'open311', label: ['Open311 接入密钥', 'Open311 keys'], roles: ['admin'], load: () => import('./open311') },
+];

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from backend.reports.formulas import ESTATE_GRADES, GRADE_THRESHOLDS
 from backend.schema import Schema
+from backend.scorecards.formulas import ESTATE_GRADES, GRADE_THRESHOLDS
 
 CREDIT_GRADES = [grade for grade, *_ in GRADE_THRESHOLDS] + ["D"]
 

@@ -11,11 +11,11 @@ from marshmallow import fields, validate
 from backend.accounts.auth import auth_required, current_scope, current_user
 from backend.clock import today
 from backend.geo.coordinates import to_wgs84
+from backend.maps import layers
+from backend.maps.labels import label_features
 from backend.places.schemas import BBoxField, CrsArgs
-from backend.reports import map as layers
-from backend.reports.map_labels import label_features
-from backend.reports.routes import period
-from backend.reports.scorecards import latest_scores
+from backend.reports.arguments import period
+from backend.scorecards.services import latest_scores
 from backend.tickets.schemas import TicketListArgs
 from backend.tickets.services import TicketFilter
 

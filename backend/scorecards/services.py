@@ -24,7 +24,8 @@ from backend.inspections.models import AreaScore, Inspection, InspectionStatus
 from backend.places import services as places
 from backend.places.models import District, Estate, Organisation, Street
 from backend.places.scope import Scope
-from backend.reports.formulas import (
+from backend.reports.periods import Period
+from backend.scorecards.formulas import (
     SCORE_UNITS,
     TicketCounts,
     counted_figures,
@@ -32,7 +33,6 @@ from backend.reports.formulas import (
     ratio,
     score_mean,
 )
-from backend.reports.periods import Period
 from backend.tickets.models import PhotoKind, Ticket, TicketEvent, TicketPhoto
 
 __all__ = [

@@ -30,10 +30,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.accounts.models import Role, User
 from backend.database import UTCDateTime, constant, db
+from backend.maps import tiles
+from backend.maps.cells import MapCellChange, MapVersion
+from backend.maps.grid import Viewer
 from backend.places.scope import Scope
-from backend.reports import tiles
-from backend.reports.map_cells import MapCellChange, MapVersion
-from backend.reports.map_grid import Viewer
 from backend.tickets.models import UNIT_STATES, Ticket
 from backend.tickets.services import TicketFilter
 

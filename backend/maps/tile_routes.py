@@ -10,9 +10,9 @@ from flask_smorest import Blueprint
 from backend.accounts.auth import auth_required, current_scope, current_user
 from backend.clock import today, utcnow
 from backend.errors import NotFound
-from backend.reports import tile_cache, tiles
-from backend.reports.routes import period
-from backend.reports.scorecards import latest_scores
+from backend.maps import tile_cache, tiles
+from backend.reports.arguments import period
+from backend.scorecards.services import latest_scores
 from backend.tickets.schemas import TicketListArgs
 from backend.tickets.services import TicketFilter
 

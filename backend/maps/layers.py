@@ -21,14 +21,14 @@ from backend.clock import utcnow
 from backend.database import db, plan_for_values
 from backend.geo.coordinates import from_wgs84, normalize_crs
 from backend.geo.geometry import to_geojson
+from backend.maps import geojson as map_json
+from backend.maps.cells import ticket_xy
+from backend.maps.clusters import at_least, cluster_statement, clusters, ticket_base
+from backend.maps.grid import NOW, VIEW, CellRange, Cluster, Viewer, cached_statement
 from backend.places import services as places
 from backend.places.models import Estate
 from backend.places.scope import Scope
-from backend.reports import map_json
-from backend.reports.formulas import estate_grade
-from backend.reports.map_cells import ticket_xy
-from backend.reports.map_clusters import at_least, cluster_statement, clusters, ticket_base
-from backend.reports.map_grid import NOW, VIEW, CellRange, Cluster, Viewer, cached_statement
+from backend.scorecards.formulas import estate_grade
 from backend.tickets import services as tickets
 from backend.tickets.codes import ticket_code
 from backend.tickets.models import Ticket

@@ -23,14 +23,14 @@ from shapely.geometry import box
 from backend.accounts.models import User
 from backend.database import backend_name, constant, db, plan_for_values
 from backend.errors import AppError
+from backend.maps import geojson as map_json
+from backend.maps.clusters import cluster_statement, ticket_base
+from backend.maps.grid import CellRange, Viewer, cached_statement
+from backend.maps.layers import CLUSTER_BELOW_ZOOM
 from backend.places import services as places
 from backend.places.models import Estate
 from backend.places.scope import Scope
-from backend.reports import map_json
-from backend.reports.formulas import estate_grade
-from backend.reports.map import CLUSTER_BELOW_ZOOM
-from backend.reports.map_clusters import cluster_statement, ticket_base
-from backend.reports.map_grid import CellRange, Viewer, cached_statement
+from backend.scorecards.formulas import estate_grade
 from backend.tickets import services as tickets
 from backend.tickets.models import Ticket
 

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from backend.database import constant, db
-from backend.reports.map_cells import COORD_SCALE
-from backend.reports.map_grid import RANK_SEVERITY
+from backend.maps.cells import COORD_SCALE
+from backend.maps.grid import RANK_SEVERITY
 
 
 def in_database(crs_is_wgs84: bool) -> bool:

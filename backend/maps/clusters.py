@@ -20,12 +20,9 @@ import sqlalchemy as sa
 
 from backend.accounts.models import Role, User
 from backend.database import UTCDateTime, constant, db, in_constants
-from backend.places import services as places
-from backend.places.models import Estate, Street
-from backend.places.scope import Scope
-from backend.reports import map_cells as cells
-from backend.reports.map_cells import MapCell, MapCellChange, MapCellClock, MapCellTotal
-from backend.reports.map_grid import (
+from backend.maps import cells
+from backend.maps.cells import MapCell, MapCellChange, MapCellClock, MapCellTotal
+from backend.maps.grid import (
     CELL_ENVELOPE,
     LX0,
     LX1,
@@ -42,6 +39,9 @@ from backend.reports.map_grid import (
     Viewer,
     cached_statement,
 )
+from backend.places import services as places
+from backend.places.models import Estate, Street
+from backend.places.scope import Scope
 from backend.tickets import services as tickets
 from backend.tickets.models import OPEN_STATES, UNIT_STATES, Ticket, TicketParty
 

@@ -17,7 +17,8 @@ from backend.clock import utcnow
 from backend.database import UTCDateTime, db
 from backend.places.models import District, Street
 from backend.places.scope import Scope
-from backend.reports import periods, scorecards
+from backend.reports import periods
+from backend.scorecards import services as scorecards
 
 
 class ScorecardCache(db.Model):

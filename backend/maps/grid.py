@@ -24,8 +24,8 @@ from shapely.geometry import box
 from backend.accounts.models import Role, User
 from backend.clock import today
 from backend.database import UTCDateTime, db
+from backend.maps import cells
 from backend.places.scope import Scope
-from backend.reports import map_cells as cells
 from backend.tickets.services import TicketFilter
 
 SEVERITY_RANK = {"urgent": 3, "major": 2, "minor": 1}

@@ -2,42 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask_smorest import Blueprint
-from marshmallow import fields
 
 from backend.accounts.auth import auth_required, current_scope
-from backend.clock import today
-from backend.errors import ValidationFailed
-from backend.reports import periods, scorecard_cache, scorecards
-from backend.reports.schemas import (
+from backend.reports.arguments import PeriodArgs, period
+from backend.scorecards import cache as scorecard_cache
+from backend.scorecards import services as scorecards
+from backend.scorecards.schemas import (
     DistrictScorecardSchema,
     EstateScorecardSchema,
     FirmScorecardSchema,
     StreetScorecardSchema,
 )
-from backend.schema import Schema
 
 blp = Blueprint("reports", __name__, url_prefix="/api/reports", description="Scorecards")
-
-
-class PeriodArgs(Schema):
-    start = fields.Date(
-        data_key="from", metadata={"description": "first day (default: 1st of this month)"}
-    )
-    end = fields.Date(
-        data_key="to", metadata={"description": "last day, inclusive (default: today)"}
-    )
-
-
-def period(args: dict[str, Any]) -> periods.Period:
-    last: date = args.get("end") or today()
-    first: date = args.get("start") or last.replace(day=1)
-    if first > last:
-        raise ValidationFailed("开始日期晚于结束日期 (from is after to)", {"from": ["after to"]})
-    return periods.days(first, last)
 
 
 @blp.route("/scorecards/firms")

@@ -1,0 +1,60 @@
+// The organisations section's words (单位). zh-CN first.
+
+import { texts } from '../../i18n';
+import type { OrgKind } from './people-data';
+
+export const ot = texts({
+  heading: ['单位', 'Organisations'],
+  new_org: ['新建单位', 'New organisation'],
+  all_kinds: ['全部类型', 'All kinds'],
+  kind_filter: ['类型', 'Kind'],
+  search_label: ['搜索单位名称', 'Search names'],
+  name: ['名称', 'Name'],
+  kind: ['类型', 'Kind'],
+  seat: ['所在地/辖区', 'Seat'],
+  status: ['状态', 'Status'],
+  kind_city_authority: ['市住房行政管理部门', 'City housing authority'],
+  kind_district_authority: ['区住建部门', 'District housing authority'],
+  kind_street_office: ['街道办事处', 'Street office'],
+  kind_community_committee: ['社区居委会', 'Community committee'],
+  kind_owners_committee: ['业主委员会', "Owners' committee"],
+  kind_property_firm: ['物业服务企业', 'Property firm'],
+  kind_utility: ['专营单位(水电气通信热力)', 'Utility'],
+  utility_water: ['供水', 'Water'],
+  utility_power: ['供电', 'Power'],
+  utility_gas: ['供气', 'Gas'],
+  utility_telecom: ['通信', 'Telecom'],
+  utility_heating: ['供热', 'Heating'],
+  utility_kind: ['专营类别', 'Utility kind'],
+  state_owned: ['国有企业', 'State-owned'],
+  charitable: ['公益性托管单位', 'Charitable custodian'],
+  charitable_hint: ['只有物业服务企业可承担公益性托管。', 'Only property firms hold charitable custody.'],
+  credit_code: ['统一社会信用代码', 'Unified social credit code'],
+  credit_code_hint: ['18 位数字或大写字母', '18 digits or capital letters'],
+  phone: ['联系电话', 'Phone'],
+  district: ['区', 'District'],
+  street: ['街道', 'Street'],
+  community: ['社区编号', 'Community number'],
+  community_hint: ['社区居委会须填写其社区的编号。', 'A community committee names its community by number.'],
+  estate: ['小区', 'Estate'],
+  estate_hint: ['业主委员会须选择其小区(先选街道)。', "An owners' committee names its estate (choose the street first)."],
+  none: ['(不指定)', '(none)'],
+  choose: ['请选择', 'Choose'],
+  seat_hint_city: ['全市性单位无需辖区。', 'City-wide: no seat.'],
+  city_wide: ['全市', 'City-wide'],
+  back_to_list: ['返回单位列表', 'Back to organisations'],
+  edit_heading: ['单位:{n}', 'Organisation: {n}'],
+  created: ['已创建单位 {n}。', 'Organisation {n} created.'],
+  deactivate_question: ['停用后不能再为其新建账号、合同或托管。确定停用?', 'No new accounts, contracts or custody can name it afterwards. Deactivate?'],
+  in_use_heading: ['该单位仍在使用中,暂不能停用:', 'Still in use, so it cannot be deactivated:'],
+  blocker_contracts: ['在管服务合同', 'Current service contracts'],
+  blocker_custody: ['在管托管', 'Current custody'],
+  blocker_tickets: ['未结工单', 'Open tickets'],
+  blocker_users: ['在用账号', 'Active accounts'],
+  blocker_street_id: ['本街道唯一在用的街道办事处', "The street's only active street office"],
+  managed_only: ['仅显示您辖区内的单位。', 'Only organisations in your jurisdiction are shown.'],
+});
+
+export function kindName(kind: OrgKind): string {
+  return ot(`kind_${kind}`);
+}

@@ -1,0 +1,112 @@
+// 用户: administrators list, create and edit accounts. /admin/users lists them (by role, active or
+// not, searched by name), /admin/users/new creates one, /admin/users/<id> edits one.
+
+import { useEffect, useState } from 'preact/hooks';
+import type { SectionProps } from './sections';
+import { at, ErrorLine, Table, useResource } from './kit';
+import { type Org, ROLES, roleName, type User, usePlaces } from './people-data';
+import { UserCreate, UserEdit } from './user-form';
+import { ut } from './users-text';
+import './people.css';
+
+const PAGE = 100;
+
+export default function UsersSection({ item }: SectionProps) {
+  if (item === 'new') return <UserCreate />;
+  if (item && /^\d+$/.test(item)) return <UserEdit id={Number(item)} />;
+  return <UserList />;
+}
+
+function UserList() {
+  const [role, setRole] = useState('');
+  const [showInactive, setShowInactive] = useState(false);
+  const [typed, setTyped] = useState('');
+  const [q, setQ] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setQ(typed.trim()), 300);
+    return () => clearTimeout(timer);
+  }, [typed]);
+  const params = new URLSearchParams({ page_size: String(PAGE) });
+  if (role) params.set('role', role);
+  if (!showInactive) params.set('active', 'true');
+  if (q) params.set('q', q);
+  const users = useResource<User[]>(`/api/users?${params}`);
+  const orgs = useResource<Org[]>('/api/organisations?page_size=500');
+  const places = usePlaces();
+  const orgName = (id: number | null) => orgs.data?.find((o) => o.id === id)?.name ?? '';
+
+  function scope(user: User): string {
+    if (user.role === 'admin') return ut('everything');
+    if (user.role === 'inspector') return ut('grids_count', { n: user.grid_ids.length });
+    if (user.role === 'firm') return orgName(user.organisation_id);
+    if (user.street_id) return places.streetName(user.street_id);
+    if (user.district_id) return places.districtName(user.district_id);
+    return ut('level_city');
+  }
+
+  return (
+    <div data-testid="admin-users">
+      <h3>{ut('heading')}</h3>
+      <div class="admin-toolbar people-toolbar">
+        <a class="button primary" href="/admin/users/new" data-testid="user-new">
+          {ut('new_user')}
+        </a>
+        <label class="people-inline">
+          <span>{ut('role_filter')}</span>
+          <select value={role} onChange={(e) => setRole(e.currentTarget.value)} data-testid="user-role-filter">
+            <option value="">{ut('all_roles')}</option>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {roleName(r)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label class="admin-check">
+          <input
+            type="checkbox"
+            checked={showInactive}
+            onChange={(e) => setShowInactive(e.currentTarget.checked)}
+            data-testid="user-show-inactive"
+          />
+          <span>{at('show_inactive')}</span>
+        </label>
+        <label class="people-inline">
+          <span class="people-sr">{ut('search_label')}</span>
+          <input
+            type="search"
+            value={typed}
+            placeholder={ut('search_label')}
+            onInput={(e) => setTyped(e.currentTarget.value)}
+            data-testid="user-search"
+          />
+        </label>
+      </div>
+      <ErrorLine text={users.error} />
+      {users.loading && <p class="admin-hint">{at('loading')}</p>}
+      {users.data && users.data.length === 0 && <p class="admin-hint">{at('none_yet')}</p>}
+      {users.data && users.data.length > 0 && (
+        <Table
+          head={[ut('username'), ut('display_name'), ut('role'), ut('scope'), ut('status')]}
+          testid="user-table"
+        >
+          {users.data.map((user) => (
+            <tr key={user.id} class={user.is_active ? '' : 'inactive'} data-testid={`user-row-${user.username}`}>
+              <td>
+                <a href={`/admin/users/${user.id}`}>{user.username}</a>
+              </td>
+              <td>{user.display_name}</td>
+              <td>{roleName(user.role)}</td>
+              <td>{scope(user)}</td>
+              <td class="people-nowrap">
+                {user.is_active ? at('active') : at('inactive')}
+                {user.must_change_password && <span class="people-tag">{ut('must_change')}</span>}
+              </td>
+            </tr>
+          ))}
+        </Table>
+      )}
+      {users.data && users.data.length >= PAGE && <p class="admin-hint">{ut('more_than_shown')}</p>}
+    </div>
+  );
+}
