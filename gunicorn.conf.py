@@ -9,6 +9,10 @@ again. `--workers` and `--bind` on the command line override what is set here.
 """
 
 import os
+import re
+from typing import Any
+
+from gunicorn.config import ControlSocket
 
 from backend.request_checks import GUNICORN_LIMITS
 
@@ -63,3 +67,24 @@ logconfig_dict = {
 # Request line and header limits sit just above the app's own (414/431 in JSON), so the app
 # answers rather than gunicorn's HTML page.
 globals().update(GUNICORN_LIMITS)
+
+# gunicorn's control socket (for `gunicornc`) defaults to one path per user, so two instances of
+# one user (wuhao@8000 and wuhao@8001, docs/deploy.md §6) took each other's socket. Each instance
+# gets its own: GUNICORN_CONTROL_SOCKET when set (the systemd unit sets it), else a name made from
+# the final bind (after any --bind on the command line), next to gunicorn's default.
+_DEFAULT_CONTROL_SOCKET = ControlSocket.default
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+
+
+def on_starting(server: Any) -> None:
+    """Runs before the control socket opens, with --bind already applied."""
+    if server.cfg.control_socket != _DEFAULT_CONTROL_SOCKET:
+        return  # named by GUNICORN_CONTROL_SOCKET or --control-socket
+    server.cfg.set("control_socket", control_socket_for(server.cfg.bind, _DEFAULT_CONTROL_SOCKET))
+
+
+def control_socket_for(binds: list[str], default: str) -> str:
+    """`…/gunicorn-127.0.0.1-8000.ctl` for `--bind 127.0.0.1:8000` (one file name per bind)."""
+    name = re.sub(r"[^A-Za-z0-9.]+", "-", "_".join(binds)).strip("-") or "default"
+    return os.path.join(os.path.dirname(default), f"gunicorn-{name}.ctl")

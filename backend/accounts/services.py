@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import math
@@ -34,8 +35,15 @@ from backend.text import require_allowed
 
 log = logging.getLogger(__name__)
 _hasher = PasswordHasher()
-# Verified against when the username is unknown, so both paths cost the same time.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the username is unknown, so both paths cost the same time. Made on
+    first use, not at import: every `flask` command would pay for it (cron runs many)."""
+    return _hasher.hash("not-a-real-password")
+
+
 MIN_PASSWORD_LENGTH = 8
 
 
@@ -104,7 +112,7 @@ def login(username: str, password: str, now: datetime | None = None) -> IssuedTo
     throttle = _throttle_for(key)
     _check_not_locked(throttle, now)
     user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == key))
-    ok = _password_matches(user.password_hash if user else _DUMMY_HASH, password)
+    ok = _password_matches(user.password_hash if user else _dummy_hash(), password)
     if not ok or user is None or not user.is_active:
         _record_failure(throttle, now)
         # For the operator (repeated failures, a brute-force attempt): the name as given, quoted.

@@ -14,10 +14,21 @@ FOLDER = click.argument("folder", type=click.Path(file_okay=False, path_type=Pat
 
 
 @backup_cli.command("create")
-@FOLDER
-def create_command(folder: Path) -> None:
-    """Back up the database and every photo into FOLDER (new or empty)."""
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--under",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="make a new folder for this run inside this one (cron: one folder per run)",
+)
+def create_command(folder: Path | None, under: Path | None) -> None:
+    """Back up the database and every photo into FOLDER (new or empty), or into a new
+    folder named by the time inside --under. Folders 0700, files 0600."""
+    if (folder is None) == (under is None):
+        raise click.UsageError("give either FOLDER or --under DIR")
     try:
+        if under is not None:
+            folder = services.new_folder(under)
+        assert folder is not None
         manifest = services.create(folder)
     except services.BackupFailed as error:
         raise click.ClickException(str(error)) from None

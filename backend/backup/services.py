@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib.metadata import version
 from pathlib import Path
 
@@ -11,11 +12,37 @@ from backend.backup import postgis, spatialite
 from backend.backup.manifest import MANIFEST, Manifest, differences, file_digest, survey
 from backend.backup.photos import backup_store, copy_photos
 from backend.backup.postgis import BackupFailed
-from backend.clock import utcnow
+from backend.clock import SHANGHAI, utcnow
 from backend.database import backend_name, db, engine_options
 from backend.photos.services import storage
 
-__all__ = ["BackupFailed", "create", "restore"]
+__all__ = ["BackupFailed", "create", "new_folder", "restore"]
+
+
+def new_folder(under: Path) -> Path:
+    """A folder of its own for this run, named by Beijing time (`wuhao-20261204-023000`), so a
+    second backup the same day never meets the first; `-2`, `-3` … within one second."""
+    under.mkdir(mode=0o700, parents=True, exist_ok=True)
+    stem = "wuhao-" + utcnow().astimezone(SHANGHAI).strftime("%Y%m%d-%H%M%S")
+    for suffix in ["", *(f"-{n}" for n in range(2, 100))]:
+        folder = under / f"{stem}{suffix}"
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        return folder
+    raise BackupFailed(f"{under} already holds 99 backups named {stem}")
+
+
+def _private(folder: Path) -> None:
+    """Only the backup's owner may read it: it holds every account's password hash and every
+    resident's complaint. Folders 0700, files 0600, whatever the umask was."""
+    folder.chmod(0o700)
+    for parent, folders, files in os.walk(folder):
+        for name in folders:
+            os.chmod(os.path.join(parent, name), 0o700)
+        for name in files:
+            os.chmod(os.path.join(parent, name), 0o600)
 
 
 def _mimes(connection: sa.Connection, hashes: list[str]) -> dict[str, str]:
@@ -26,9 +53,10 @@ def _mimes(connection: sa.Connection, hashes: list[str]) -> dict[str, str]:
 
 def create(folder: Path) -> Manifest:
     """Back up into `folder` (new or empty): database, photo files, manifest.json last."""
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     if any(folder.iterdir()):
         raise BackupFailed(f"{folder} is not empty: back up into a new folder")
+    folder.chmod(0o700)  # before anything is written into it
     engine = db.engine
     if backend_name() == "spatialite":
         copy = spatialite.dump(engine, folder)
@@ -60,6 +88,7 @@ def create(folder: Path) -> Manifest:
         files={database_file: file_digest(folder / database_file)},
     )
     manifest.write(folder)  # last: a folder without a manifest is an unfinished backup
+    _private(folder)
     return manifest
 
 

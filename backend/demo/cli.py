@@ -6,8 +6,6 @@ import click
 from flask.cli import AppGroup
 
 from backend.database import db
-from backend.demo.history import seed_history
-from backend.demo.seed import DEMO_PASSWORD, seed_demo
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
@@ -16,6 +14,10 @@ demo_cli = AppGroup("demo", help="Demo data.")
 @click.option("--history/--no-history", default=True, help="six weeks of inspections and tickets")
 def seed_command(history: bool) -> None:
     """Seed demo data for Dalian once and print the demo accounts."""
+    # Imported here, not at start: production's `flask` commands never seed.
+    from backend.demo.history import seed_history
+    from backend.demo.seed import DEMO_PASSWORD, seed_demo
+
     report = seed_demo()
     db.session.commit()
     click.echo("demo data seeded" if report.created else "demo data already present")

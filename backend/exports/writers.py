@@ -13,8 +13,6 @@ from datetime import datetime
 from enum import Enum
 from typing import IO, Any
 
-from openpyxl import Workbook
-
 from backend.clock import SHANGHAI
 from backend.text import clean
 
@@ -64,6 +62,8 @@ def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator
 def xlsx_file(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet: str) -> IO[bytes]:
     """A write-only workbook (rows go to a temporary file as they come), returned as an open
     temporary file positioned at the start; it disappears when closed."""
+    from openpyxl import Workbook  # here: every `flask` command would load it at start
+
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet[:31])
     worksheet.append([cell(title) for title in header])
