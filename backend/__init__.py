@@ -50,7 +50,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.inspections.report_routes import blp as inspection_reports_blp
     from backend.inspections.routes import blp as inspections_blp
     from backend.maps.routes import blp as map_blp
-    from backend.maps.tile_routes import blp as tiles_blp
     from backend.open311.cli import open311_cli
     from backend.open311.key_routes import blp as open311_keys_blp
     from backend.open311.routes import blp as open311_blp
@@ -89,7 +88,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         disclosures_blp,
         public_blp,
         exports_blp,
-        tiles_blp,
         open311_blp,
         open311_keys_blp,
     ):

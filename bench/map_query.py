@@ -10,7 +10,6 @@ Uses DATABASE_URL (an empty PostGIS database) if set, else a throwaway cluster
   - district (supervisor1) and street (street1) bbox at zooms 12, 14, 16: API and SQL, API − SQL
   - an authenticated no-op (GET /api/me): the request stack's own cost, API − SQL
   - naive district clustering (GROUP BY snapped grid on tickets) for comparison
-  - a z14 tickets tile, cached and built, vs its ST_AsMVT statement
   - growth: street view at 10k / 100k / 1M tickets (quick: 2k / 5k / 10k)
   - scorecards for all firms over a year
 """
@@ -204,44 +203,6 @@ def _naive_district(runs: int) -> tuple[float, float]:
     return replay(statements, runs)
 
 
-def _tile(client, runs: int) -> dict[str, Any]:
-    """A z14 tickets tile of the street view (street1, a cached caller): served from the tile
-    cache (API and its SQL), built on a miss (the map version moved before each run), and the
-    tile's ST_AsMVT statement alone, which both are read against."""
-    import math
-
-    from backend.database import db
-    from backend.maps.cells import bump_version
-
-    minx, miny, maxx, maxy = _bounds("streets", "210202001")
-    lng, lat, z = (minx + maxx) / 2, (miny + maxy) / 2, 14
-    x = int((lng + 180) / 360 * 2**z)
-    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * 2**z)
-    path, headers = f"/api/tiles/tickets/{z}/{x}/{y}.mvt", _token(client, "street1")
-
-    def miss() -> None:
-        bump_version(db.session.connection())
-        db.session.commit()
-
-    miss()
-    with captured() as statements:
-        built = client.get(path, headers=headers)
-    mvt = [(sql, params) for sql, params in statements if "ST_AsMVT(" in sql]
-    assert built.status_code == 200 and len(mvt) == 1
-    misses = []
-    for run in range(runs + 3):
-        miss()
-        began = time.perf_counter()
-        client.get(path, headers=headers)
-        if run >= 3:
-            misses.append((time.perf_counter() - began) * 1000)
-    with replayer(statements) as (once, end):
-        miss_sql = timed(lambda: (once(), end()), runs)
-    hit = api_and_sql(client, headers, path, runs)
-    return {"hit": hit, "mvt": replay(mvt, runs), "miss": _percentiles(misses),
-            "miss_sql": miss_sql, "bytes": len(built.data)}  # fmt: skip
-
-
 def _scorecards(client, runs: int) -> dict[str, float]:
     """Live computation for all firms over the trailing year, then the same through the API
     from the materialised table (`flask reports refresh` for the city scope)."""
@@ -286,7 +247,6 @@ def run(database_url: str, quick: bool = False, runs: int | None = None) -> dict
         figures["views"] = _views(client, runs)
         figures["floor"] = _floor(client, runs)
         figures["naive_district_z12"] = _naive_district(runs)
-        figures["tile_z14"] = _tile(client, runs)
         figures["scorecards_year"] = _scorecards(client, runs)
         db.session.remove()
         db.engine.dispose()
@@ -305,14 +265,6 @@ def report(figures: dict[str, Any]) -> str:
                  f"{f['sql_p50']:.2f} ms, API−SQL {gap:.2f} ms")  # fmt: skip
     naive = figures["naive_district_z12"]
     lines.append(f"naive district z12 clustering SQL: p50 {naive[0]:.1f} ms, p95 {naive[1]:.1f} ms")
-    t = figures["tile_z14"]
-    mvt, hit, miss, miss_sql = t["mvt"][0], t["hit"], t["miss"], t["miss_sql"]
-    lines.append(f"tile z14 ({t['bytes']} bytes): its ST_AsMVT statement p50 {mvt:.2f} ms")
-    lines.append(f"  cached: API p50 {hit['api_p50']:.2f} ms p95 {hit['api_p95']:.2f}, its SQL p50 "
-                 f"{hit['sql_p50']:.2f}; API / ST_AsMVT {hit['api_p50'] / mvt:.2f}x")  # fmt: skip
-    lines.append(f"  built (cache miss): API p50 {miss[0]:.2f} ms p95 {miss[1]:.2f}, its SQL p50 "
-                 f"{miss_sql[0]:.2f}; API / ST_AsMVT {miss[0] / mvt:.2f}x, API / its SQL "
-                 f"{miss[0] / miss_sql[0]:.2f}x")  # fmt: skip
     lines.append("growth (street view, API p50/p95 ms | SQL p50):")
     for tickets, f in figures["growth"].items():
         parts = [

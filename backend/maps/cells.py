@@ -17,10 +17,10 @@ to another street. A ticket write does not touch the cells: its trigger appends 
 contribution out, new one in, at the finest level) to `map_cell_changes`, which nothing else
 writes but a fold. Appending takes no lock another writer waits for, so writers in one street
 never queue or deadlock on its shared cells. Readers add the pending changes to the cells
-(map_clusters). Every FOLD_EVERY-th change row folds the committed changes into every level of
+(maps.clusters). Every FOLD_EVERY-th change row folds the committed changes into every level of
 both tables in one statement, under a try-lock (PostGIS; a busy fold is skipped, the next one
 takes the rows); `map_version` moves with each fold, so (version, pending rows) names what the
-map shows for the tile cache.
+map shows (a cache key, should a cache of drawn views come back).
 
 Overdue depends on time. `n_late` counts the tickets that were overdue at the watermark
 `late_as_of` (one row in map_cell_clock, read by the triggers, written only by refresh); a reader

@@ -63,8 +63,7 @@ def pins(pins_statement: sa.Select) -> sa.Select:
 
 
 def cluster_columns(c: Any, zoom: int) -> tuple[sa.ColumnElement[Any], ...]:
-    """(lng, lat, worst severity name, "z/cx/cy") of the per-cell rows' columns `c`; shared
-    with the vector tiles."""
+    """(lng, lat, worst severity name, "z/cx/cy") of the per-cell rows' columns `c`."""
     scale = constant(float(COORD_SCALE))
     lng = sa.cast(c.sx, sa.Numeric) / c.n / scale
     lat = sa.cast(c.sy, sa.Numeric) / c.n / scale

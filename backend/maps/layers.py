@@ -2,7 +2,7 @@
 
 Clusters are the grid cells (about 60 screen pixels, see map_cells) the bbox touches, with counts,
 the worst severity and the overdue count per cell, read from the map_cells aggregate where it
-applies (map_clusters). Portable SQL: the same queries run on SpatiaLite and PostGIS and use the
+applies (maps.clusters). Portable SQL: the same queries run on SpatiaLite and PostGIS and use the
 spatial index on tickets.position for the bbox.
 """
 

@@ -1,6 +1,6 @@
 """places that can be deactivated: districts, streets, communities, grids
 
-Revision ID: 0014_places_admin
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-04 02:50:00.000000
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0014_places_admin'
+revision = '0014'
 down_revision = '0013'
 branch_labels = None
 depends_on = None

@@ -11,7 +11,5 @@ def test_map_bench_runs_in_quick_mode(database_url, request):
     figures = map_query.run(url, quick=True, runs=2)
     assert set(figures["growth"]) == set(map_query.QUICK["growth"])
     assert {"district z12", "street z16"} <= set(figures["views"])
-    assert (
-        figures["tile_z14"]["hit"]["statements"] >= 2 and figures["scorecards_year"]["api_p50"] > 0
-    )
-    assert "tile z14" in map_query.report(figures)
+    assert figures["scorecards_year"]["api_p50"] > 0
+    assert "street z16" in map_query.report(figures)

@@ -13,8 +13,6 @@ HOW TO ADD AN ENDPOINT (one line in MATRIX below)
 - body= (optional): JSON, bytes, or a function (world, "in"|"out") → either, for a POST, PUT
   or PATCH, so the view gets past input validation and really decides about scope.
 - query= (optional): a query string the route needs (e.g. the map's bbox).
-- on_spatialite= the answer that counts as success on SpatiaLite for a PostGIS-only feature
-  (vector tiles answer 501 there).
 - refused= the answer for an object out of scope: 404 when it is in the path (the default),
   422 when the body names it (an unknown or foreign estate is invalid input, same message).
 What is asserted, for each caller:
@@ -102,7 +100,6 @@ class Row:
     body: Any = None  # JSON, bytes, or a function (world, "in"|"out") → either
     query: str = ""
     refused: int = 404  # out of scope; 422 where the object is named in the body, not the path
-    on_spatialite: int | None = None  # the success answer where SpatiaLite lacks the feature
     headers: dict[str, str] = field(default_factory=dict)  # e.g. the tus protocol's
 
 
@@ -214,7 +211,6 @@ MATRIX: dict[str, Row] = {
     "GET /api/map/labels": Row(ANY, query=DALIAN),
     "GET /api/basemap": Row(ANY),
     "GET /api/basemap/tiles/<int:z>/<int:x>/<int:y>": Row(PUBLIC),  # base map images, no data
-    "GET /api/tiles/<layer>/<int:z>/<int:x>/<int:y>.mvt": Row(ANY, on_spatialite=501),
     "GET /api/reports/scorecards/firms": Row(ANY),
     "GET /api/reports/scorecards/estates": Row(ANY),
     "GET /api/reports/scorecards/streets": Row(ANY),
@@ -386,9 +382,7 @@ def _expected(row: Row, caller: str, where: str) -> str:
     return "ok"
 
 
-def _outcome(status: int, method: str, row: Row, dialect: str) -> str:
-    if dialect == "sqlite" and status == row.on_spatialite:
-        return "ok"
+def _outcome(status: int, method: str, row: Row) -> str:
     if status in (401, 403, 404, row.refused):
         return str(status)
     if status >= 500:
@@ -432,7 +426,7 @@ def test_access_matrix(app, client, dbsession, world):
                     if response.status_code >= 500:
                         wrong.append(f"{key} [{where}] {caller}: {response.status_code}")
                     continue
-                got = _outcome(response.status_code, method, row, dbsession.get_bind().dialect.name)
+                got = _outcome(response.status_code, method, row)
                 if got != expected:
                     wrong.append(
                         f"{key} [{where}] {caller}: expected {expected}, got {response.status_code} {text[:120]}"

@@ -154,6 +154,9 @@ export default function TicketMap({
     }
     map.current = instance;
     window.__wuhaoMap = instance;
+    // The first view's data is asked for at once, while the style and MapLibre's worker load
+    // (measured: this, not vector tiles, is what makes the map quick to draw; bench/map_browser.py).
+    const styled = new Promise<void>((resolve) => instance.once('load', () => resolve()));
     let markers: Marker[] = [];
     const names = new MapLabels(instance);
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -184,6 +187,7 @@ export default function TicketMap({
           getJson<Collection>(`/api/map/estates?${where}`, { signal: controller.signal }),
           base.tiles ? null : getJson<Collection>(`/api/map/labels?${labelsQ}`, { signal: controller.signal }),
         ]);
+        await styled; // the sources exist once the style has loaded (its handler adds them)
         if (mine !== seq) return;
         (instance.getSource('tickets') as GeoJSONSource).setData(tickets as never);
         (instance.getSource('estates') as GeoJSONSource).setData(estates as never);
@@ -288,8 +292,8 @@ export default function TicketMap({
         instance.on('mouseenter', layer, () => (instance.getCanvas().style.cursor = 'pointer'));
         instance.on('mouseleave', layer, () => (instance.getCanvas().style.cursor = ''));
       }
-      void load();
     });
+    void load();
     return () => {
       clearTimeout(timer);
       inflight?.abort();
