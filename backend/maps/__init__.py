@@ -1,2 +1,2 @@
-"""The supervisor's map: open-ticket aggregates kept by the database, GeoJSON layers, vector
-tiles and place names."""
+"""The supervisor's map: open-ticket aggregates kept by the database, GeoJSON layers with
+clusters, and place names."""
