@@ -34,10 +34,12 @@ def connect_receivers() -> None:
     """Wire the features together. Idempotent: blinker keeps one connection per receiver."""
     from backend.exports import services as exports
     from backend.inspections import services as inspections
+    from backend.plans import generation as plans
     from backend.tickets import creation
     from backend.tickets import services as tickets
 
     inspection_submitted.connect(creation.on_inspection_submitted, weak=False)
+    inspection_submitted.connect(plans.on_inspection_submitted, weak=False)
     photo_stored.connect(inspections.refresh_for_photo, weak=False)
     photo_access.connect(inspections.photo_visible_through_inspections, weak=False)
     photo_access.connect(tickets.photo_visible_through_tickets, weak=False)
