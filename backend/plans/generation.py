@@ -151,10 +151,15 @@ def on_inspection_submitted(inspection: Inspection, definition: Any = None) -> N
     assigned = sa.exists().where(
         task_assignees.c.task_id == Task.id, task_assignees.c.user_id == inspection.inspector_id
     )
-    covering = sa.exists().where(
-        grid_assignments.c.user_id == inspection.inspector_id,
-        grid_assignments.c.grid_id
-        == sa.select(Estate.grid_id).where(Estate.id == Task.estate_id).scalar_subquery(),
+    # Covering the grid: one of the grids the inspector is assigned to holds the estate.
+    covering = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(grid_assignments)
+        .join(Estate, Estate.grid_id == grid_assignments.c.grid_id)
+        .where(
+            Estate.id == inspection.estate_id,
+            grid_assignments.c.user_id == inspection.inspector_id,
+        )
     )
     task_id = db.session.scalar(
         sa.select(Task.id)
@@ -165,7 +170,7 @@ def on_inspection_submitted(inspection: Inspection, definition: Any = None) -> N
             Task.opens_at <= captured,
             Task.grace_until > captured,
             Task.grace_until >= received - late_sync,
-            sa.or_(assigned, covering),
+            sa.true() if covering else assigned,
         )
         .order_by(Task.opens_at)
         .limit(1)
