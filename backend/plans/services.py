@@ -171,7 +171,12 @@ def _check_assignees(ids: list[int] | None) -> None:
 
 
 def _check_overlap(
-    checklist_id: int, estates: list[int], start: date, end: date | None, plan_id: int | None
+    checklist_id: int,
+    estates: list[int],
+    start: date,
+    end: date | None,
+    plan_id: int | None,
+    field: str,
 ) -> None:
     """One plan per estate and checklist at any date."""
     others = db.session.scalars(
@@ -195,7 +200,7 @@ def _check_overlap(
         )
         if clash is not None:
             raise _invalid(
-                "area_id" if other.area_kind is not AreaKind.estates else "estate_ids",
+                field,
                 f"estate {clash} already has plan {other.plan_id} for this checklist",
             )
 
@@ -206,7 +211,10 @@ def _version(data: dict[str, Any], user: User, scope: Scope, checklist_id: int,
     _check_schedule(data)
     _check_assignees(data.get("assignee_ids"))
     estates, district_id = _check_area(data, scope)
-    _check_overlap(checklist_id, estates, data["effective_from"], data.get("effective_to"), plan_id)
+    field = "estate_ids" if data["area_kind"] is AreaKind.estates else "area_id"
+    _check_overlap(
+        checklist_id, estates, data["effective_from"], data.get("effective_to"), plan_id, field
+    )
     version = PlanVersion(
         effective_from=data["effective_from"],
         effective_to=data.get("effective_to"),
