@@ -6,6 +6,7 @@ import math
 import os
 import re
 from collections.abc import Iterable
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
@@ -88,11 +89,22 @@ def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     load_spatialite(dbapi_conn, transaction=True, init_mode="WGS84")
 
 
+_WRITING_COMMAND = ContextVar("wuhao_writing_command", default=False)
+
+
+def writing_command() -> None:
+    """A CLI command that writes (cron jobs): its SQLite transactions take the write lock at
+    BEGIN, as write requests do, so two copies running at once wait for each other."""
+    _WRITING_COMMAND.set(True)
+
+
 def _on_sqlite_begin(connection: sa.Connection) -> None:
     # A write request takes the write lock at BEGIN: in WAL mode a transaction that read first
     # and writes later fails at once if another writer committed meanwhile ("database is
     # locked" without waiting), while BEGIN IMMEDIATE waits its turn (busy_timeout).
-    writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+    writing = _WRITING_COMMAND.get() or (
+        has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+    )
     connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 

@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from backend.database import db
+from backend.database import db, writing_command
 from backend.plans.generation import generate
 
 plans_cli = AppGroup("plans", help="Inspection plans and their tasks.")
@@ -21,6 +21,7 @@ plans_cli = AppGroup("plans", help="Inspection plans and their tasks.")
 )
 def generate_command(horizon_days: int | None) -> None:
     """Make every plan's tasks for the coming days. Idempotent; safe to run twice at once."""
+    writing_command()
     days = current_app.config["PLANS_HORIZON_DAYS"] if horizon_days is None else horizon_days
     created = generate(days)
     db.session.commit()
