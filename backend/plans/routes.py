@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -25,21 +27,33 @@ blp = Blueprint("plans", __name__, url_prefix="/api/plans", description="Inspect
 tasks_blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="Inspection tasks")
 
 
+def _managers_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Refuse (403) callers who may not manage plans before their input is read."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        services.check_manager(current_user())
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
 def _horizon() -> int:
     return int(current_app.config["PLANS_HORIZON_DAYS"])
 
 
 @blp.route("")
 @auth_required(Role.supervisor, Role.admin)
+@_managers_only
 @blp.response(200, PlanSchema(many=True))
 def list_plans():
     """Plans the caller manages (a district supervisor: their district's)."""
-    services.check_manager(current_user())
     return db.session.scalars(services.plan_query(current_user())).all()
 
 
 @blp.route("", methods=["POST"])
 @auth_required(Role.supervisor, Role.admin)
+@_managers_only
 @blp.arguments(PlanCreateSchema)
 @blp.response(201, PlanSchema)
 def create_plan(data: dict[str, Any]):
@@ -49,15 +63,16 @@ def create_plan(data: dict[str, Any]):
 
 @blp.route("/<int:plan_id>")
 @auth_required(Role.supervisor, Role.admin)
+@_managers_only
 @blp.response(200, PlanSchema)
 def get_plan(plan_id: int):
     """A plan with every version of its rules."""
-    services.check_manager(current_user())
     return services.get_plan(plan_id, current_user())
 
 
 @blp.route("/<int:plan_id>/versions", methods=["POST"])
 @auth_required(Role.supervisor, Role.admin)
+@_managers_only
 @blp.arguments(PlanRulesSchema)
 @blp.response(201, PlanSchema)
 def change_plan(data: dict[str, Any], plan_id: int):
