@@ -132,6 +132,38 @@ def generate(horizon_days: int, plan_ids: list[int] | None = None) -> int:
     return created
 
 
+def on_grids_reassigned(grid_ids: frozenset[int]) -> None:
+    """Open tasks (not done, grace not over) of these grids' estates whose plan names nobody
+    take the grids' inspectors as they are now; done and missed tasks keep theirs (history)."""
+    if not grid_ids:
+        return
+    rows = db.session.execute(
+        sa.select(Task.id, Estate.grid_id, PlanVersion.assignee_ids)
+        .join(Estate, Estate.id == Task.estate_id)
+        .join(PlanVersion, PlanVersion.id == Task.plan_version_id)
+        .where(
+            Estate.grid_id.in_(grid_ids),
+            Task.fulfilled_at.is_(None),
+            Task.grace_until > clock.utcnow(),
+        )
+    ).all()
+    moving = [(row.id, row.grid_id) for row in rows if row.assignee_ids is None]
+    if not moving:
+        return
+    ids = [task_id for task_id, _ in moving]
+    for first in range(0, len(ids), BATCH):
+        chunk = ids[first : first + BATCH]
+        db.session.execute(sa.delete(task_assignees).where(task_assignees.c.task_id.in_(chunk)))
+    by_grid = _grid_inspectors(grid for _, grid in moving)
+    links = [
+        {"task_id": task_id, "user_id": user_id}
+        for task_id, grid_id in moving
+        for user_id in by_grid.get(grid_id, [])
+    ]
+    for first in range(0, len(links), BATCH):
+        db.session.execute(sa.insert(task_assignees), links[first : first + BATCH])
+
+
 # --- fulfilment ----------------------------------------------------------------------------------
 
 
