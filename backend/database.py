@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import Enum
@@ -92,10 +93,15 @@ def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
 _WRITING_COMMAND = ContextVar("wuhao_writing_command", default=False)
 
 
-def writing_command() -> None:
-    """A CLI command that writes (cron jobs): its SQLite transactions take the write lock at
+@contextmanager
+def writing_command() -> Iterator[None]:
+    """Inside a CLI command that writes (cron jobs), SQLite transactions take the write lock at
     BEGIN, as write requests do, so two copies running at once wait for each other."""
-    _WRITING_COMMAND.set(True)
+    token = _WRITING_COMMAND.set(True)
+    try:
+        yield
+    finally:
+        _WRITING_COMMAND.reset(token)
 
 
 def _on_sqlite_begin(connection: sa.Connection) -> None:

@@ -21,8 +21,8 @@ plans_cli = AppGroup("plans", help="Inspection plans and their tasks.")
 )
 def generate_command(horizon_days: int | None) -> None:
     """Make every plan's tasks for the coming days. Idempotent; safe to run twice at once."""
-    writing_command()
     days = current_app.config["PLANS_HORIZON_DAYS"] if horizon_days is None else horizon_days
-    created = generate(days)
-    db.session.commit()
+    with writing_command():
+        created = generate(days)
+        db.session.commit()
     click.echo(f"{created} task(s) created")

@@ -57,3 +57,26 @@ def test_open_tasks_follow_the_grid_and_the_past_stays(
     assert now["2025-01-22"] == now["2025-01-27"] == {"inspector2"}
     tasks = client.get("/api/tasks?on=2025-01-22", headers=login("inspector2")).json
     assert [(t["state"], t["assignee_ids"]) for t in tasks] == [("due", [inspector2.id])]
+
+
+def test_an_estate_moved_to_another_grid_takes_its_open_tasks_along(
+    client, login, dbsession, plan_body
+):
+    from shapely.geometry import box, mapping
+
+    admin = login("admin")
+    plan_id = client.post("/api/plans", json=plan_body(), headers=admin).json["id"]
+    estate = dbsession.scalar(sa.select(Estate).where(Estate.code == "E001"))
+    old_grid, street_id = estate.grid_id, estate.street_id
+    far = mapping(box(121.6380, 38.9300, 121.6395, 38.9310))
+    body = {"code": "G-PLAN-01", "name": "计划网格", "street_id": street_id, "geometry": far}
+    new_grid = client.post("/api/grids", json=body, headers=admin).json["id"]
+    user = {"username": "planman1", "password": "plan-pass-1", "role": "inspector",
+            "grid_ids": [new_grid]}  # fmt: skip
+    assert client.post("/api/users", json=user, headers=admin).status_code == 201
+    # Redraw: the old grid away from E001, the new one over the whole street.
+    client.patch(f"/api/grids/{old_grid}", json={"geometry": far}, headers=admin)
+    street_box = mapping(box(121.619, 38.905, 121.640, 38.934))
+    moved = client.patch(f"/api/grids/{new_grid}", json={"geometry": street_box}, headers=admin)
+    assert moved.status_code == 200, moved.json
+    assert set(_assignees(dbsession, plan_id)["2025-01-21"]) == {"planman1"}
