@@ -174,6 +174,8 @@ def on_inspection_submitted(inspection: Inspection, definition: Any = None) -> N
     codes = {flag.get("code") for flag in inspection.evidence or []}
     if codes & OFF_SITE_FLAGS:
         return
+    if db.session.scalar(sa.select(Task.id).where(Task.inspection_id == inspection.id)):
+        return  # one inspection fulfils one task
     captured = inspection.started_at
     received = inspection.submitted_at or clock.utcnow()
     late_sync = timedelta(days=int(current_app.config["PLANS_LATE_SYNC_DAYS"]))

@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from backend import clock
-from backend.accounts.models import Role, User
+from backend.accounts.models import Role, User, grid_assignments
 from backend.accounts.services import scope_level
 from backend.checklists.calendar import SUPPORTED_YEARS
 from backend.checklists.models import Checklist
@@ -153,21 +153,28 @@ def _check_schedule(data: dict[str, Any]) -> None:
         )
 
 
-def _check_assignees(ids: list[int] | None) -> None:
+def _check_assignees(ids: list[int] | None, scope: Scope) -> None:
+    """Active inspectors with a grid in the caller's scope."""
     if ids is None:
         return
     if not ids:
         raise _invalid("assignee_ids", "name at least one inspector, or leave it out")
     found = set(
         db.session.scalars(
-            sa.select(User.id).where(
-                User.id.in_(ids), User.role == Role.inspector, User.is_active.is_(True)
+            sa.select(User.id)
+            .join(grid_assignments, grid_assignments.c.user_id == User.id)
+            .join(Grid, Grid.id == grid_assignments.c.grid_id)
+            .where(
+                User.id.in_(ids),
+                User.role == Role.inspector,
+                User.is_active.is_(True),
+                grid_visibility(scope),
             )
         )
     )
     missing = [i for i in ids if i not in found]
     if missing:
-        raise _invalid("assignee_ids", f"not active inspectors: {missing}")
+        raise _invalid("assignee_ids", f"not active inspectors in your scope: {missing}")
 
 
 def _check_overlap(
@@ -209,7 +216,7 @@ def _version(data: dict[str, Any], user: User, scope: Scope, checklist_id: int,
              plan_id: int | None, earliest: date) -> tuple[PlanVersion, int | None]:  # fmt: skip
     _check_dates(data["effective_from"], data.get("effective_to"), earliest)
     _check_schedule(data)
-    _check_assignees(data.get("assignee_ids"))
+    _check_assignees(data.get("assignee_ids"), scope)
     estates, district_id = _check_area(data, scope)
     field = "estate_ids" if data["area_kind"] is AreaKind.estates else "area_id"
     _check_overlap(

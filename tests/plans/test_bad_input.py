@@ -57,6 +57,9 @@ def test_estates_and_areas_outside_the_district_are_refused(
         "/api/plans", json=plan_body(area_kind="district", area_id=2), headers=headers
     )
     assert district.status_code == 422 and "area_id" in district.json["errors"]
+    inspector2 = dbsession.scalar(sa.text("SELECT id FROM users WHERE username = 'inspector2'"))
+    theirs = client.post("/api/plans", json=plan_body(assignee_ids=[inspector2]), headers=headers)
+    assert theirs.status_code == 422 and "assignee_ids" in theirs.json["errors"]  # 西岗区's
     assert _counts(dbsession) == before
     mine = client.post(
         "/api/plans", json=plan_body(area_kind="district", area_id=1), headers=headers
