@@ -62,6 +62,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.places.routes import blueprints as place_blueprints
     from backend.places.tree_cli import places_cli  # `import` plus the console's commands
     from backend.places.tree_routes import blueprints as tree_blueprints
+    from backend.plans.cli import plans_cli
+    from backend.plans.routes import blp as plans_blp
+    from backend.plans.routes import tasks_blp
     from backend.reports.cli import reports_cli
     from backend.scorecards.routes import blp as reports_blp
     from backend.tickets.cli import tickets_cli
@@ -90,6 +93,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         exports_blp,
         open311_blp,
         open311_keys_blp,
+        plans_blp,
+        tasks_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(public_pages)  # HTML, outside the API and its OpenAPI document
@@ -118,6 +123,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         disclosures_cli,
         reports_cli,
         photos_cli,
+        plans_cli,
     ):
         app.cli.add_command(group)
     return app

@@ -66,6 +66,10 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         # within this many days of a closure is a repeat.
         "RECURRENCE_DISTANCE_M": _int("RECURRENCE_DISTANCE_M", 150),
         "REPEAT_WINDOW_DAYS": _int("REPEAT_WINDOW_DAYS", 30),
+        # Inspection plans: how far ahead tasks are made, and how many days after a task's grace
+        # an inspection captured in time may still reach the server and count (offline phones).
+        "PLANS_HORIZON_DAYS": _int("PLANS_HORIZON_DAYS", 14),
+        "PLANS_LATE_SYNC_DAYS": _int("PLANS_LATE_SYNC_DAYS", 7),
         # Escalation to the district this many working hours after the street level.
         "ESCALATION_DISTRICT_AFTER_HOURS": _int("ESCALATION_DISTRICT_AFTER_HOURS", 9),
         # Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto/-Host/-Prefix are

@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
@@ -88,11 +90,27 @@ def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     load_spatialite(dbapi_conn, transaction=True, init_mode="WGS84")
 
 
+_WRITING_COMMAND = ContextVar("wuhao_writing_command", default=False)
+
+
+@contextmanager
+def writing_command() -> Iterator[None]:
+    """Inside a CLI command that writes (cron jobs), SQLite transactions take the write lock at
+    BEGIN, as write requests do, so two copies running at once wait for each other."""
+    token = _WRITING_COMMAND.set(True)
+    try:
+        yield
+    finally:
+        _WRITING_COMMAND.reset(token)
+
+
 def _on_sqlite_begin(connection: sa.Connection) -> None:
     # A write request takes the write lock at BEGIN: in WAL mode a transaction that read first
     # and writes later fails at once if another writer committed meanwhile ("database is
     # locked" without waiting), while BEGIN IMMEDIATE waits its turn (busy_timeout).
-    writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+    writing = _WRITING_COMMAND.get() or (
+        has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+    )
     connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 

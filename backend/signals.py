@@ -12,6 +12,8 @@ wuhao = Namespace()
 
 # sender: the Inspection just submitted; definition=its ChecklistDefinition.
 inspection_submitted = wuhao.signal("inspection-submitted")
+# sender: a frozenset of grid ids whose inspectors changed (a user's grids, role or activity).
+grids_reassigned = wuhao.signal("grids-reassigned")
 # sender: the Photo just stored (evidence that references it can be assessed again).
 photo_stored = wuhao.signal("photo-stored")
 # sender: the User; sha256=the photo. A receiver answers True when the photo is on something that
@@ -34,10 +36,13 @@ def connect_receivers() -> None:
     """Wire the features together. Idempotent: blinker keeps one connection per receiver."""
     from backend.exports import services as exports
     from backend.inspections import services as inspections
+    from backend.plans import generation as plans
     from backend.tickets import creation
     from backend.tickets import services as tickets
 
     inspection_submitted.connect(creation.on_inspection_submitted, weak=False)
+    inspection_submitted.connect(plans.on_inspection_submitted, weak=False)
+    grids_reassigned.connect(plans.on_grids_reassigned, weak=False)
     photo_stored.connect(inspections.refresh_for_photo, weak=False)
     photo_access.connect(inspections.photo_visible_through_inspections, weak=False)
     photo_access.connect(tickets.photo_visible_through_tickets, weak=False)

@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
+from backend import signals
 from backend.accounts.models import AuthToken, LoginThrottle, Role, User
 from backend.clock import utcnow
 from backend.database import db, keep_changes_on_error
@@ -318,6 +319,8 @@ def create_user(spec: UserSpec) -> User:
     )
     db.session.add(user)
     db.session.flush()
+    if grids:
+        signals.grids_reassigned.send(frozenset(grid.id for grid in grids))
     return user
 
 
@@ -350,6 +353,7 @@ def update_user(user: User, changes: dict, by: User | None = None) -> User:
         grid_ids=changes.get("grid_ids", [grid.id for grid in user.grids]),
     )
     grids = _check_role_scope(spec, user.organisation_id)
+    before = (user.role, user.is_active, frozenset(grid.id for grid in user.grids))
     user.role = spec.role
     user.organisation_id = spec.organisation_id
     user.district_id = spec.district_id
@@ -364,6 +368,10 @@ def update_user(user: User, changes: dict, by: User | None = None) -> User:
         if not user.is_active:
             revoke_all(user)
     db.session.flush()
+    after = (user.role, user.is_active, frozenset(grid.id for grid in grids))
+    if after != before:
+        # Open inspection tasks follow their grids' inspectors (plans listen).
+        signals.grids_reassigned.send(before[2] | after[2])
     return user
 
 

@@ -23,6 +23,7 @@ from geoalchemy2.shape import from_shape
 from shapely.geometry import MultiPolygon
 from shapely.geometry.base import BaseGeometry
 
+from backend import signals
 from backend.database import db
 from backend.geo.coordinates import INPUT_CRS, UnknownCRSError, normalize_crs, to_wgs84
 from backend.geo.geometry import (
@@ -390,7 +391,14 @@ def reassign_estate_grids(street_ids: set[int | None]) -> None:
     from geoalchemy2.shape import to_shape
 
     estates = db.session.scalars(sa.select(Estate).where(Estate.street_id.in_(street_ids)))
+    touched: set[int] = set()
     for estate in estates:
         grid = grid_containing(estate.street_id, to_shape(estate.boundary))
-        estate.grid_id = grid.id if grid else None
+        new = grid.id if grid else None
+        if new != estate.grid_id:
+            touched.update(g for g in (estate.grid_id, new) if g is not None)
+        estate.grid_id = new
     db.session.flush()
+    if touched:
+        # Open inspection tasks of estates that changed grid follow the new grid's inspectors.
+        signals.grids_reassigned.send(frozenset(touched))

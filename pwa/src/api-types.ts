@@ -2825,6 +2825,164 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Plans the caller manages (a district supervisor: their district's). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Plan"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Create a plan; its tasks for the horizon are made at once. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PlanCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Plan"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/plans/{plan_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: number;
+            };
+            cookie?: never;
+        };
+        /** A plan with every version of its rules. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    plan_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Plan"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/plans/{plan_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** New rules from `effective_from` (tomorrow at the earliest); earlier tasks keep theirs. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    plan_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PlanRules"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Plan"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/disclosures": {
         parameters: {
             query?: never;
@@ -3214,6 +3372,49 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        trace?: never;
+    };
+    "/api/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tasks open on a day: an inspector's own; a supervisor's within their scope. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description the day (Asia/Shanghai); default today */
+                    on?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Task"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/tickets": {
@@ -5533,6 +5734,95 @@ export interface components {
             readonly thumb_url?: unknown;
             width?: number;
         };
+        Plan: {
+            checklist_id?: number;
+            /** Format: date-time */
+            created_at?: string;
+            district_id?: number | null;
+            id?: number;
+            name?: string;
+            versions?: components["schemas"]["PlanVersion"][];
+        };
+        PlanCreate: {
+            /** @description grid, street or district id (by area_kind) */
+            area_id?: number | null;
+            /** @enum {string} */
+            area_kind: "grid" | "street" | "district" | "estates";
+            /** @description inspectors; none: the inspectors of each estate's grid */
+            assignee_ids?: number[] | null;
+            checklist_id: number;
+            /** Format: date */
+            effective_from: string;
+            /**
+             * Format: date
+             * @description inclusive; none: open
+             */
+            effective_to?: string | null;
+            /** @description area_kind=estates: the estates */
+            estate_ids?: number[] | null;
+            /** @description every_n_working_days: the period in working days */
+            every_n?: number | null;
+            /**
+             * @description working days after the window in which it is done late
+             * @default 0
+             */
+            grace_days: number;
+            name: string;
+            /** @enum {string} */
+            schedule: "every_n_working_days" | "weekly" | "monthly";
+            /** @description weekly: 0 = Monday … 6 = Sunday */
+            weekdays?: number[] | null;
+            /** @description working days a task stays open (at most the period) */
+            window_days: number;
+        };
+        PlanRules: {
+            /** @description grid, street or district id (by area_kind) */
+            area_id?: number | null;
+            /** @enum {string} */
+            area_kind: "grid" | "street" | "district" | "estates";
+            /** @description inspectors; none: the inspectors of each estate's grid */
+            assignee_ids?: number[] | null;
+            /** Format: date */
+            effective_from: string;
+            /**
+             * Format: date
+             * @description inclusive; none: open
+             */
+            effective_to?: string | null;
+            /** @description area_kind=estates: the estates */
+            estate_ids?: number[] | null;
+            /** @description every_n_working_days: the period in working days */
+            every_n?: number | null;
+            /**
+             * @description working days after the window in which it is done late
+             * @default 0
+             */
+            grace_days: number;
+            /** @enum {string} */
+            schedule: "every_n_working_days" | "weekly" | "monthly";
+            /** @description weekly: 0 = Monday … 6 = Sunday */
+            weekdays?: number[] | null;
+            /** @description working days a task stays open (at most the period) */
+            window_days: number;
+        };
+        PlanVersion: {
+            area_id?: number | null;
+            area_kind?: string;
+            assignee_ids?: number[] | null;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date */
+            effective_from?: string;
+            /** Format: date */
+            effective_to?: string | null;
+            estate_ids?: number[] | null;
+            every_n?: number | null;
+            grace_days?: number;
+            id?: number;
+            schedule?: string;
+            weekdays?: number[] | null;
+            window_days?: number;
+        };
         Position: {
             /** @default null */
             accuracy_m: number | null;
@@ -5655,6 +5945,24 @@ export interface components {
             street_id: number;
             /** @description verifications in the period */
             verifications: number;
+        };
+        Task: {
+            assignee_ids?: number[];
+            checklist_id?: number;
+            /** Format: date-time */
+            closes_at?: string;
+            estate_id?: number;
+            /** Format: date-time */
+            fulfilled_at?: string | null;
+            /** Format: date-time */
+            grace_until?: string;
+            id?: number;
+            inspection_id?: string | null;
+            /** Format: date-time */
+            opens_at?: string;
+            plan_id?: number;
+            /** @enum {string} */
+            state?: "upcoming" | "due" | "done" | "done_late" | "missed";
         };
         Ticket: {
             /** Format: date-time */

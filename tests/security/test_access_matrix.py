@@ -29,7 +29,7 @@ import base64
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -48,6 +48,7 @@ from backend.places.models import (
     OrgKind,
     ServiceContract,
 )
+from backend.plans.models import AreaKind, Plan, PlanVersion, ScheduleKind
 from tests.inspections.conftest import jpeg, sha
 from tests.security.tokens import bearer
 
@@ -84,6 +85,7 @@ VISIBLE: dict[str, tuple[set[str], set[str]]] = {
     "district": ({"admin"}, {"admin"}),
     "street": ({"supervisor1", "admin"}, {"admin"}),
     "community": ({"street1", "supervisor1", "admin"}, {"admin"}),
+    "plan": ({"supervisor1", "admin"}, {"admin"}),  # a plan in 中山区 / in 西岗区
 }
 TUS = {"Tus-Resumable": "1.0.0"}
 TUS_CREATE = {
@@ -101,6 +103,7 @@ class Row:
     query: str = ""
     refused: int = 404  # out of scope; 422 where the object is named in the body, not the path
     headers: dict[str, str] = field(default_factory=dict)  # e.g. the tus protocol's
+    forbidden: tuple[str, ...] = ()  # callers refused (403) although their role is in WHO
 
 
 def _transition(world: dict[str, Any], where: str) -> dict[str, Any]:
@@ -110,6 +113,12 @@ def _transition(world: dict[str, Any], where: str) -> dict[str, Any]:
 def _manual_ticket(world: dict[str, Any], where: str) -> dict[str, Any]:
     return {"estate_id": world["estate"][where], "item_code": world["item_code"],
             "description": "手工立案 matrix"}  # fmt: skip
+
+
+# Passes the schema, so the plan's scope decides; then refused as too far ahead (422).
+PLAN_RULES = {"effective_from": "2099-01-01", "area_kind": "estates", "estate_ids": [1],
+              "schedule": "monthly", "window_days": 1}  # fmt: skip
+DISTRICT_ONLY = ("street1",)  # plans are managed by admins and district (or city) supervisors
 
 
 def _inspection(world: dict[str, Any], where: str) -> dict[str, Any]:
@@ -205,6 +214,14 @@ MATRIX: dict[str, Row] = {
     "GET /api/tickets/<int:ticket_id>": Row(ANY, "ticket"),
     "POST /api/tickets/<int:ticket_id>/transitions": Row(ANY, "ticket", body=_transition),
     "GET /api/events": Row(ADMIN),
+    # --- plans and tasks ---------------------------------------------------------------------
+    "GET /api/plans": Row(SUPERVISORS, forbidden=DISTRICT_ONLY),
+    "POST /api/plans": Row(SUPERVISORS, body={}, forbidden=DISTRICT_ONLY),
+    "GET /api/plans/<int:plan_id>": Row(SUPERVISORS, "plan", forbidden=DISTRICT_ONLY),
+    "POST /api/plans/<int:plan_id>/versions": Row(
+        SUPERVISORS, "plan", body=PLAN_RULES, forbidden=DISTRICT_ONLY
+    ),
+    "GET /api/tasks": Row(STAFF),
     # --- reports -----------------------------------------------------------------------------
     "GET /api/map/tickets": Row(ANY, query=DALIAN),
     "GET /api/map/estates": Row(ANY, query=DALIAN_BBOX),
@@ -250,7 +267,7 @@ MATRIX: dict[str, Row] = {
 PARAM_KIND = {"estate_id": "estate", "grid_id": "grid", "inspection_id": "inspection",
               "ticket_id": "ticket", "sha256": "photo", "upload_id": "upload",
               "organisation_id": "organisation", "district_id": "district",
-              "street_id": "street", "community_id": "community"}  # fmt: skip
+              "street_id": "street", "community_id": "community", "plan_id": "plan"}  # fmt: skip
 
 
 def _row_key(rule: str) -> str:
@@ -336,6 +353,8 @@ def world(dbsession, inspect, tickets_of) -> dict[str, Any]:
         "photo": {"in": photo_in, "out": photo_out},
         "upload": uploads,
         "organisation": {"in": office.id, "out": contract.firm_id},
+        "plan": {where: _plan(dbsession, version.checklist_id, district)
+                 for where, district in (("in", 1), ("out", 2))},
         "item_code": "ENV-04",
         "inspection_body": body,
         "fixed": {
@@ -347,6 +366,17 @@ def world(dbsession, inspect, tickets_of) -> dict[str, Any]:
             "layer": "tickets", "z": 14, "x": 13726, "y": 6267, "key_id": key.id,
         },
     }  # fmt: skip
+
+
+def _plan(dbsession: Any, checklist_id: int, district_id: int) -> int:
+    plan = Plan(name="matrix", checklist_id=checklist_id, district_id=district_id)
+    plan.versions.append(
+        PlanVersion(effective_from=date(2099, 1, 1), area_kind=AreaKind.district,
+                    area_id=district_id, schedule=ScheduleKind.monthly, window_days=1)
+    )  # fmt: skip
+    dbsession.add(plan)
+    dbsession.flush()
+    return plan.id
 
 
 def _path(rule: Any, key: str, row: Row, world: dict[str, Any], where: str) -> str:
@@ -372,7 +402,7 @@ def _expected(row: Row, caller: str, where: str) -> str:
         return "public"
     if caller == "anonymous":
         return "401"
-    if ROLE_OF[caller] not in row.who:
+    if ROLE_OF[caller] not in row.who or caller in row.forbidden:
         return "403"
     if (
         row.kind is not None

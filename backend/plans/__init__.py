@@ -1,0 +1,1 @@
+"""Inspection plans (巡查计划) and the tasks they materialise on the working calendar."""
