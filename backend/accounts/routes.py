@@ -1,4 +1,4 @@
-"""/api/auth, /api/me and /api/users (admin)."""
+"""/api/auth, /api/me and /api/users (administrators; supervisors within their jurisdiction)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.accounts import services
+from backend.accounts import managed, services
 from backend.accounts.auth import auth_required, current_token, current_user
 from backend.accounts.models import Role, User
 from backend.accounts.schemas import (
@@ -23,7 +23,10 @@ from backend.accounts.schemas import (
 from backend.pagination import paginate
 
 auth_blp = Blueprint("auth", __name__, url_prefix="/api", description="Sign in and out")
-users_blp = Blueprint("users", __name__, url_prefix="/api/users", description="Users (admin)")
+MANAGERS = (Role.admin, Role.supervisor)
+users_blp = Blueprint(
+    "users", __name__, url_prefix="/api/users", description="Users (admin, supervisors)"
+)
 
 
 @auth_blp.route("/auth/login", methods=["POST"])
@@ -78,30 +81,40 @@ def me() -> User:
 
 @users_blp.route("")
 class Users(MethodView):
-    @auth_required(Role.admin)
+    @auth_required(*MANAGERS)
     @users_blp.arguments(UserListArgs, location="query")
     @users_blp.response(200, UserSchema(many=True))
     @users_blp.paginate()
     def get(self, args: dict[str, Any], pagination_parameters):
-        """Users by username (admin), optionally of one role, active or not, or matching `q`."""
-        query = services.user_query(args.get("role"), args.get("active"), args.get("q"))
+        """Users by username, optionally of one role, active or not, or matching `q`.
+
+        Administrators see everyone; a supervisor the accounts they manage: a city-level one
+        all but administrators, a district supervisor inspectors whose grids all lie in the
+        district, its street supervisors and firm users of units seated there, a street
+        supervisor inspectors whose grids all lie in the street."""
+        query = managed.user_query(
+            current_user(), args.get("role"), args.get("active"), args.get("q")
+        )
         return paginate(query, pagination_parameters)
 
-    @auth_required(Role.admin)
+    @auth_required(*MANAGERS)
     @users_blp.arguments(UserCreateSchema)
     @users_blp.response(201, UserSchema)
     def post(self, data: dict[str, Any]) -> User:
-        return services.create_user(services.UserSpec(**data))
+        """Create an account. A supervisor may only give a role and scope they manage (422
+        naming the field otherwise, e.g. `grid_ids` for a grid outside their jurisdiction)."""
+        return managed.create_user(current_user(), services.UserSpec(**data))
 
 
 @users_blp.route("/<int:user_id>")
 class UserById(MethodView):
-    @auth_required(Role.admin)
+    @auth_required(*MANAGERS)
     @users_blp.response(200, UserSchema)
     def get(self, user_id: int) -> User:
-        return services.get_user(user_id)
+        """One account; those the caller does not manage are a 404."""
+        return managed.get_user(current_user(), user_id)
 
-    @auth_required(Role.admin)
+    @auth_required(*MANAGERS)
     @users_blp.arguments(UserUpdateSchema)
     @users_blp.response(200, UserSchema)
     def patch(self, changes: dict[str, Any], user_id: int) -> User:
@@ -109,8 +122,10 @@ class UserById(MethodView):
 
         A password set here is a reset: the user picks their own at next sign-in, and every
         session of theirs ends, as does deactivation. Administrators cannot deactivate
-        themselves or change their own role (409 `own_account`)."""
-        return services.update_user(services.get_user(user_id), changes, by=current_user())
+        themselves or change their own role (409 `own_account`); supervisors do not edit their
+        own account here (404) and may not move one outside their jurisdiction (422)."""
+        user = managed.get_user(current_user(), user_id)
+        return managed.update_user(current_user(), user, changes)
 
 
 blueprints = (auth_blp, users_blp)

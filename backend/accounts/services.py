@@ -343,15 +343,7 @@ def update_user(user: User, changes: dict, by: User | None = None) -> User:
     the last one doing so would leave nobody to undo it."""
     if by is not None and by.id == user.id:
         _check_own_account(user, changes)
-    spec = UserSpec(
-        username=user.username,
-        password="",
-        role=changes.get("role", user.role),
-        organisation_id=changes.get("organisation_id", user.organisation_id),
-        district_id=changes.get("district_id", user.district_id),
-        street_id=changes.get("street_id", user.street_id),
-        grid_ids=changes.get("grid_ids", [grid.id for grid in user.grids]),
-    )
+    spec = spec_after(user, changes)
     grids = _check_role_scope(spec, user.organisation_id)
     before = (user.role, user.is_active, frozenset(grid.id for grid in user.grids))
     user.role = spec.role
@@ -373,6 +365,19 @@ def update_user(user: User, changes: dict, by: User | None = None) -> User:
         # Open inspection tasks follow their grids' inspectors (plans listen).
         signals.grids_reassigned.send(before[2] | after[2])
     return user
+
+
+def spec_after(user: User, changes: dict) -> UserSpec:
+    """The user's role and scope as `changes` would leave them."""
+    return UserSpec(
+        username=user.username,
+        password="",
+        role=changes.get("role", user.role),
+        organisation_id=changes.get("organisation_id", user.organisation_id),
+        district_id=changes.get("district_id", user.district_id),
+        street_id=changes.get("street_id", user.street_id),
+        grid_ids=changes.get("grid_ids", [grid.id for grid in user.grids]),
+    )
 
 
 def _check_own_account(user: User, changes: dict) -> None:

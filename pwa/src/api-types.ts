@@ -3653,7 +3653,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Users by username (admin), optionally of one role, active or not, or matching `q`. */
+        /**
+         * Users by username, optionally of one role, active or not, or matching `q`.
+         * @description Administrators see everyone; a supervisor the accounts they manage: a city-level one
+         *     all but administrators, a district supervisor inspectors whose grids all lie in the
+         *     district, its street supervisors and firm users of units seated there, a street
+         *     supervisor inspectors whose grids all lie in the street.
+         */
         get: {
             parameters: {
                 query?: {
@@ -3688,6 +3694,10 @@ export interface paths {
             };
         };
         put?: never;
+        /**
+         * Create an account. A supervisor may only give a role and scope they manage (422
+         *     naming the field otherwise, e.g. `grid_ids` for a grid outside their jurisdiction).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3731,6 +3741,7 @@ export interface paths {
             };
             cookie?: never;
         };
+        /** One account; those the caller does not manage are a 404. */
         get: {
             parameters: {
                 query?: never;
@@ -3765,7 +3776,8 @@ export interface paths {
          * Edit a user's name, role and assignments, reset the password or (de)activate.
          * @description A password set here is a reset: the user picks their own at next sign-in, and every
          *     session of theirs ends, as does deactivation. Administrators cannot deactivate
-         *     themselves or change their own role (409 `own_account`).
+         *     themselves or change their own role (409 `own_account`); supervisors do not edit their
+         *     own account here (404) and may not move one outside their jurisdiction (422).
          */
         patch: {
             parameters: {

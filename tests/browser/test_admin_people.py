@@ -1,7 +1,8 @@
 """The admin console's people sections at a desk (1280×800), against the real server: an
 administrator creates, edits and deactivates a user, an organisation and an Open311 key; a bad
 input is refused beside the field it concerns and changes nothing; every control is ≥ 44 px and
-axe finds nothing serious. A street supervisor manages only the organisations of their street."""
+axe finds nothing serious. A street supervisor manages only the organisations and the inspectors
+of their street."""
 
 from __future__ import annotations
 
@@ -188,13 +189,64 @@ def test_a_street_supervisor_sees_the_organisations_of_their_street(browser, liv
     context, page = _console(browser, live_server, "street1", "/admin/organisations")
     nav = page.get_by_test_id("admin-nav")
     expect(nav.get_by_test_id("admin-nav-organisations")).to_be_visible()
-    expect(nav.get_by_test_id("admin-nav-users")).to_have_count(0)
+    expect(nav.get_by_test_id("admin-nav-users")).to_be_visible()
     expect(nav.get_by_test_id("admin-nav-open311")).to_have_count(0)
     rows = page.get_by_test_id("org-table").locator("tbody tr")
     expect(rows.first).to_be_visible()
     mine = live_server.get("/api/organisations?managed=true&page_size=500&active=true", "street1")
     assert mine and all(o["street_id"] == me["street_id"] for o in mine)
     expect(rows).to_have_count(len(mine))
+    context.close()
+
+
+def test_a_street_supervisor_manages_the_inspectors_of_their_street(
+    browser, live_server, artifacts
+):
+    me = live_server.get("/api/me", "street1")
+    grids = live_server.get("/api/grids?page_size=500", "admin")
+    mine = {g["code"]: g["id"] for g in grids if g["street_id"] == me["street_id"]}
+    other = next(g["id"] for g in grids if g["street_id"] != me["street_id"])
+    context, page = _console(browser, live_server, "street1", "/admin/users/new")
+    form = page.get_by_test_id("user-form")
+    # Only what street1 may give: the inspector role and the grids of their street.
+    expect(form.get_by_test_id("user-role").locator("option")).to_have_count(1)
+    picker = form.get_by_test_id("grid-picker").locator("input[type=checkbox]")
+    expect(picker).to_have_count(len(mine))
+    assert {box.get_attribute("data-grid") for box in picker.all()} == set(mine)
+    _audited(page)
+    form.locator("input[name=username]").fill("street-walker")
+    form.locator("input[name=password]").fill("walker-pass-1")
+    # No grid chosen: refused beside the picker, nobody created.
+    form.get_by_test_id("user-save").click()
+    expect(form.get_by_test_id("error-grid_ids")).to_have_text("请至少选择一个您管辖范围内的网格")
+    assert live_server.get("/api/users?q=street-walker", "admin") == []
+    page.screenshot(path=artifacts / "8b-street-user-refused-1280.png", full_page=True)
+    picker.first.check()
+    form.get_by_test_id("user-save").click()
+    expect(page.get_by_test_id("user-created")).to_be_visible()
+    created = _user(live_server, "street-walker")
+    assert created["role"] == "inspector" and set(created["grid_ids"]) <= set(mine.values())
+
+    # The list: only the active accounts street1 manages, inspector1 (a grid elsewhere) not.
+    page.goto(f"{live_server.base}/admin/users")
+    expect(page.get_by_test_id("user-row-street-walker")).to_be_visible()
+    listed = live_server.get("/api/users?active=true&page_size=100", "street1")
+    expect(page.get_by_test_id("user-table").locator("tbody tr")).to_have_count(len(listed))
+    assert all(u["role"] == "inspector" for u in listed)
+    assert all(set(u["grid_ids"]) <= set(mine.values()) for u in listed)
+    expect(page.get_by_test_id("user-row-inspector1")).to_have_count(0)
+    page.screenshot(path=artifacts / "8c-street-users-1280.png", full_page=True)
+    _audited(page)
+
+    # A crafted call with another street's grid: 422 naming the field, nothing changed.
+    status, _, body = live_server.call(
+        "PATCH", f"/api/users/{created['id']}", {"grid_ids": [other]}, user="street1"
+    )
+    assert status == 422 and "grid_ids" in body["errors"], body
+    assert _user(live_server, "street-walker")["grid_ids"] == created["grid_ids"]
+    inspector1 = _user(live_server, "inspector1")["id"]
+    status, _, _ = live_server.call("GET", f"/api/users/{inspector1}", user="street1")
+    assert status == 404
     context.close()
 
 

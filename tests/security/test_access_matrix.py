@@ -35,7 +35,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from backend.accounts.models import User
+from backend.accounts.models import Role, User
+from backend.accounts.services import UserSpec, create_user
 from backend.checklists.models import ChecklistVersion, VersionStatus
 from backend.clock import utcnow
 from backend.open311.keys import create_key
@@ -66,7 +67,6 @@ FIELD = ("inspector", "supervisor")
 UPLOADERS = ("inspector", "firm", "supervisor", "admin")
 SUPERVISORS = ("supervisor", "admin")
 
-NEW_USER = {"username": "matrix1", "password": "matrix-pw", "role": "inspector"}
 NEW_PHOTO = jpeg(4242, size=(80, 60))
 DALIAN_BBOX = "bbox=121.2,38.7,122.0,39.2"
 DALIAN = f"{DALIAN_BBOX}&zoom=16"
@@ -86,6 +86,8 @@ VISIBLE: dict[str, tuple[set[str], set[str]]] = {
     "street": ({"supervisor1", "admin"}, {"admin"}),
     "community": ({"street1", "supervisor1", "admin"}, {"admin"}),
     "plan": ({"supervisor1", "admin"}, {"admin"}),  # a plan in 中山区 / in 西岗区
+    # Accounts: an inspector on E001's grid only / inspector2 (沙河口区).
+    "user": ({"street1", "supervisor1", "admin"}, {"admin"}),
 }
 TUS = {"Tus-Resumable": "1.0.0"}
 TUS_CREATE = {
@@ -121,6 +123,11 @@ PLAN_RULES = {"effective_from": "2099-01-01", "area_kind": "estates", "estate_id
 DISTRICT_ONLY = ("street1",)  # plans are managed by admins and district (or city) supervisors
 
 
+def _new_user(world: dict[str, Any], where: str) -> dict[str, Any]:
+    return {"username": "matrix1", "password": "matrix-pw", "role": "inspector",
+            "grid_ids": [world["grid"][where]]}  # fmt: skip
+
+
 def _inspection(world: dict[str, Any], where: str) -> dict[str, Any]:
     return {**world["inspection_body"], "estate_id": world["estate"][where]}
 
@@ -146,10 +153,11 @@ MATRIX: dict[str, Row] = {
         ANY, body={"current_password": "not-it", "new_password": "matrix-pw-2"}
     ),
     "GET /api/me": Row(ANY),
-    "GET /api/users": Row(ADMIN),
-    "POST /api/users": Row(ADMIN, body=NEW_USER),
-    "GET /api/users/<int:user_id>": Row(ADMIN),
-    "PATCH /api/users/<int:user_id>": Row(ADMIN, body={"display_name": "矩阵"}),
+    # Supervisors manage the accounts of their jurisdiction; a grid outside is invalid input.
+    "GET /api/users": Row(SUPERVISORS),
+    "POST /api/users": Row(SUPERVISORS, "grid", body=_new_user, refused=422),
+    "GET /api/users/<int:user_id>": Row(SUPERVISORS, "user"),
+    "PATCH /api/users/<int:user_id>": Row(SUPERVISORS, "user", body={"display_name": "矩阵"}),
     # --- places ------------------------------------------------------------------------------
     "GET /api/districts": Row(ANY),
     "POST /api/districts": Row(SUPERVISORS, body={}),
@@ -267,7 +275,8 @@ MATRIX: dict[str, Row] = {
 PARAM_KIND = {"estate_id": "estate", "grid_id": "grid", "inspection_id": "inspection",
               "ticket_id": "ticket", "sha256": "photo", "upload_id": "upload",
               "organisation_id": "organisation", "district_id": "district",
-              "street_id": "street", "community_id": "community", "plan_id": "plan"}  # fmt: skip
+              "street_id": "street", "community_id": "community", "plan_id": "plan",
+              "user_id": "user"}  # fmt: skip
 
 
 def _row_key(rule: str) -> str:
@@ -331,7 +340,9 @@ def world(dbsession, inspect, tickets_of) -> dict[str, Any]:
     version = dbsession.scalar(
         sa.select(ChecklistVersion).where(ChecklistVersion.status == VersionStatus.active)
     )
-    user = dbsession.scalar(sa.select(User).where(User.username == "inspector1"))
+    walker = create_user(UserSpec("matrixwalker", "matrix-pw", Role.inspector,
+                                  grid_ids=[estate["E001"].grid_id]))  # fmt: skip
+    inspector2 = dbsession.scalar(sa.select(User).where(User.username == "inspector2"))
     uploads = {}
     for where, owner in (("in", "inspector1"), ("out", "inspector2")):
         uploader = dbsession.scalar(sa.select(User).where(User.username == owner))
@@ -348,6 +359,7 @@ def world(dbsession, inspect, tickets_of) -> dict[str, Any]:
         "district": {"in": street_in.district_id, "out": street_out.district_id},
         "street": {"in": street_in.id, "out": street_out.id},
         "community": {"in": community_in.id, "out": community_out.id},
+        "user": {"in": walker.id, "out": inspector2.id},
         "inspection": {"in": inside["id"], "out": outside["id"]},
         "ticket": {"in": ticket_in["id"], "out": ticket_out["id"]},
         "photo": {"in": photo_in, "out": photo_out},
@@ -358,7 +370,7 @@ def world(dbsession, inspect, tickets_of) -> dict[str, Any]:
         "item_code": "ENV-04",
         "inspection_body": body,
         "fixed": {
-            "user_id": user.id, "contract_id": contract.id,
+            "contract_id": contract.id,
             "checklist_id": version.checklist_id, "version_id": version.id,
             "variant": "display", "filename": "missing.js", "service_code": "x",
             "service_request_id": str(ticket_in["id"]), "token": "x",

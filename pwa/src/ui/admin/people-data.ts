@@ -3,7 +3,7 @@
 
 import type { components } from '../../api-types';
 import { ApiError } from '../../api';
-import type { Role } from '../../db';
+import type { Role, User as SessionUser } from '../../db';
 import { lang, t } from '../../i18n';
 import { type Submission, useResource } from './kit';
 
@@ -35,6 +35,35 @@ export const ORG_KINDS: readonly OrgKind[] = [
 /** Units a firm account may belong to (the server's UNIT_KINDS). */
 export const UNIT_KINDS: readonly OrgKind[] = ['property_firm', 'owners_committee'];
 export const UTILITY_KINDS = ['water', 'power', 'gas', 'telecom', 'heating'] as const;
+
+/** What the signed-in manager may give: the roles, supervisor levels, streets and units on
+ *  offer. Only a courtesy: the server refuses the rest (422) and hides accounts outside. */
+export interface Powers {
+  roles: readonly Role[];
+  levels: readonly ('city' | 'district' | 'street')[];
+  street: (s: Street) => boolean;
+  unit: (o: Org) => boolean;
+}
+
+export function powersOf(user: SessionUser | undefined, streets: Street[]): Powers {
+  const level = user?.role === 'admin' ? 'all' : (user?.scope.level ?? 'city');
+  if (level === 'all' || level === 'city') {
+    const roles = level === 'all' ? ROLES : ROLES.filter((r) => r !== 'admin');
+    return { roles, levels: ['city', 'district', 'street'], street: () => true, unit: () => true };
+  }
+  if (level === 'district') {
+    const district = user?.scope.district_id;
+    const mine = new Set(streets.filter((s) => s.district_id === district).map((s) => s.id));
+    return {
+      roles: ['inspector', 'firm', 'supervisor'],
+      levels: ['street'],
+      street: (s) => s.district_id === district,
+      unit: (o) => o.kind !== 'city_authority' && (o.district_id === district || (o.street_id !== null && mine.has(o.street_id))),
+    };
+  }
+  const street = user?.scope.street_id;
+  return { roles: ['inspector'], levels: [], street: (s) => s.id === street, unit: (o) => o.street_id === street };
+}
 
 /** Districts and streets by id, for names in lists and for the seat pickers. */
 export function usePlaces() {

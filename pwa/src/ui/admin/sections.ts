@@ -38,7 +38,8 @@ export const SECTIONS: readonly Section[] = [
     roles: ['admin'],
     load: () => import('./contracts'),
   },
-  { key: 'users', label: ['用户', 'Users'], roles: ['admin'], load: () => import('./users') },
+  // Supervisors manage the accounts of their own district or street (the server decides).
+  { key: 'users', label: ['用户', 'Users'], roles: MANAGERS, load: () => import('./users') },
   {
     key: 'organisations',
     label: ['单位', 'Organisations'],

@@ -1,13 +1,16 @@
 // Creating and editing an account: role, unit, jurisdiction (supervisors) or grids (inspectors),
-// deactivation and a password reset. The server checks that role and scope fit; its refusals
-// land beside the field it names.
+// deactivation and a password reset. The server checks that role and scope fit, and that a
+// supervisor gives only what lies in their jurisdiction (the form offers nothing else); its
+// refusals land beside the field it names.
 
 import { useMemo, useState } from 'preact/hooks';
+import { app } from '../../app-state';
 import type { Role } from '../../db';
 import { formatTime } from '../../i18n';
 import { navigate } from '../../router';
+import { useStore } from '../../store';
 import { at, ConfirmButton, ErrorLine, Field, FormError, send, type Submission, useForm, useResource, useSubmit } from './kit';
-import { explained, type Explainer, type Grid, idOf, idText, type Org, refuse, ROLES, roleName, type Street, UNIT_KINDS, type User, usePlaces } from './people-data';
+import { explained, type Explainer, type Grid, idOf, idText, type Org, powersOf, refuse, roleName, type Street, UNIT_KINDS, type User, usePlaces } from './people-data';
 import { ut } from './users-text';
 
 interface ScopeValues extends Record<string, string | boolean> {
@@ -31,14 +34,21 @@ const MESSAGES: readonly Explainer[] = [
   [/^(.+) exists$/, '用户名 $1 已存在'],
   [/^you cannot deactivate your own account$/, '不能停用自己的账号'],
   [/^you cannot change your own role$/, '不能更改自己的角色'],
+  [/^you may not give this role$/, '您不能授予此角色'],
+  [/^choose at least one grid of your jurisdiction$/, '请至少选择一个您管辖范围内的网格'],
 ];
 
-function scopeValues(user?: User): ScopeValues {
+/** A new supervisor's level: a district supervisor gives streets only. */
+function useDefaultLevel(): string {
+  return useStore(app).session?.user.scope.level === 'district' ? 'street' : 'city';
+}
+
+function scopeValues(user?: User, level = 'city'): ScopeValues {
   return {
     display_name: user?.display_name ?? '',
     role: user?.role ?? 'inspector',
     organisation_id: idText(user?.organisation_id),
-    level: user?.street_id ? 'street' : user?.district_id ? 'district' : 'city',
+    level: user?.street_id ? 'street' : user?.district_id ? 'district' : user ? 'city' : level,
     district_id: idText(user?.district_id),
     street_id: idText(user?.street_id),
   };
@@ -84,11 +94,16 @@ function ScopeFields({
 }) {
   const places = usePlaces();
   const orgs = useResource<Org[]>('/api/organisations?page_size=500');
+  const powers = powersOf(useStore(app).session?.user, places.streets);
   const role = f.values.role as Role;
-  // A deactivated unit stays on offer only to the account that already belongs to it.
+  // A deactivated unit, or one outside the manager's jurisdiction, stays on offer only to the
+  // account that already belongs to it.
   const units = (orgs.data ?? []).filter(
-    (o) => (o.is_active || String(o.id) === f.values.organisation_id) && (role !== 'firm' || UNIT_KINDS.includes(o.kind)),
+    (o) =>
+      ((o.is_active && powers.unit(o)) || String(o.id) === f.values.organisation_id) && (role !== 'firm' || UNIT_KINDS.includes(o.kind)),
   );
+  const roles = powers.roles.includes(role) ? powers.roles : [...powers.roles, role];
+  const streets = places.streets.filter((s) => powers.street(s) || String(s.id) === f.values.street_id);
   return (
     <>
       <Field label={ut('display_name')} name="display_name" form={form}>
@@ -96,7 +111,7 @@ function ScopeFields({
       </Field>
       <Field label={ut('role')} name="role" form={form}>
         <select {...f.bind('role')} data-testid="user-role">
-          {ROLES.map((r) => (
+          {roles.map((r) => (
             <option key={r} value={r}>
               {roleName(r)}
             </option>
@@ -124,9 +139,11 @@ function ScopeFields({
         <>
           <Field label={ut('level')} name="level" form={form}>
             <select {...f.bind('level')} data-testid="user-level">
-              <option value="city">{ut('level_city')}</option>
-              <option value="district">{ut('level_district')}</option>
-              <option value="street">{ut('level_street')}</option>
+              {powers.levels.map((level) => (
+                <option key={level} value={level}>
+                  {ut(`level_${level}`)}
+                </option>
+              ))}
             </select>
           </Field>
           {f.values.level === 'district' && (
@@ -145,9 +162,11 @@ function ScopeFields({
             <Field label={ut('street')} name="street_id" form={form}>
               <select {...f.bind('street_id')} data-testid="user-street">
                 <option value="">{ut('choose')}</option>
-                {places.districts.map((d) => (
+                {places.districts
+                  .filter((d) => streets.some((s) => s.district_id === d.id))
+                  .map((d) => (
                   <optgroup key={d.id} label={d.name}>
-                    {places.streets
+                    {streets
                       .filter((s) => s.district_id === d.id)
                       .map((s) => (
                         <option key={s.id} value={String(s.id)}>
@@ -225,7 +244,7 @@ function randomPassword(): string {
 
 export function UserCreate() {
   const form = explained(useSubmit(), MESSAGES);
-  const f = useForm<ScopeValues & { username: string; password: string }>({ ...scopeValues(), username: '', password: '' });
+  const f = useForm<ScopeValues & { username: string; password: string }>({ ...scopeValues(undefined, useDefaultLevel()), username: '', password: '' });
   const grids = useGridChoice([]);
   async function submit(event: Event) {
     event.preventDefault();

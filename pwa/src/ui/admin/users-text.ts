@@ -4,6 +4,7 @@ import { texts } from '../../i18n';
 
 export const ut = texts({
   heading: ['用户', 'Users'],
+  managed_only: ['只显示您管辖范围内的账号:网格都在您辖区内的网格员,以及(区级)所辖街道的监管人员和本区物业账号。', 'Only the accounts of your jurisdiction: inspectors whose grids all lie in it and, for a district, its street supervisors and the firm accounts seated there.'],
   new_user: ['新建用户', 'New user'],
   all_roles: ['全部角色', 'All roles'],
   role_filter: ['角色', 'Role'],

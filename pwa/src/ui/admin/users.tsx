@@ -1,7 +1,10 @@
-// 用户: administrators list, create and edit accounts. /admin/users lists them (by role, active or
+// 用户: administrators list, create and edit accounts; a supervisor those of their jurisdiction
+// (the server lists only those). /admin/users lists them (by role, active or
 // not, searched by name), /admin/users/new creates one, /admin/users/<id> edits one.
 
 import { useEffect, useState } from 'preact/hooks';
+import { app } from '../../app-state';
+import { useStore } from '../../store';
 import type { SectionProps } from './sections';
 import { at, ErrorLine, Table, useResource } from './kit';
 import { type Org, ROLES, roleName, type User, usePlaces } from './people-data';
@@ -18,6 +21,7 @@ export default function UsersSection({ item }: SectionProps) {
 }
 
 function UserList() {
+  const me = useStore(app).session?.user.role;
   const [role, setRole] = useState('');
   const [showInactive, setShowInactive] = useState(false);
   const [typed, setTyped] = useState('');
@@ -47,6 +51,7 @@ function UserList() {
   return (
     <div data-testid="admin-users">
       <h3>{ut('heading')}</h3>
+      {me === 'supervisor' && <p class="admin-hint">{ut('managed_only')}</p>}
       <div class="admin-toolbar people-toolbar">
         <a class="button primary" href="/admin/users/new" data-testid="user-new">
           {ut('new_user')}
