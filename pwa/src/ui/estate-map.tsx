@@ -51,6 +51,12 @@ export default function EstateMap({
   const map = useRef<MapLibre | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [base, setBase] = useState<Basemap | null>(null);
+  // Callers pass a new array (and callback) on every render, e.g. `[estate]` while the GPS fix
+  // updates: the map is rebuilt only when the estates themselves change, or it would be torn down
+  // and rebuilt (and its worker fetched again) on each render.
+  const latest = useRef({ estates, onPick });
+  latest.current = { estates, onPick };
+  const estatesKey = estates.map((e) => `${e.id}:${e.geometry ? 1 : 0}`).join(',');
 
   useEffect(() => {
     let gone = false;
@@ -80,6 +86,7 @@ export default function EstateMap({
       return;
     }
     map.current = instance;
+    const { estates } = latest.current;
     const names = new MapLabels(instance);
     const labels = estates
       .filter((e) => e.geometry)
@@ -102,7 +109,7 @@ export default function EstateMap({
       });
       instance.on('click', 'estate-fill', (e) => {
         const id = e.features?.[0]?.properties?.id;
-        if (id !== undefined) onPick(Number(id));
+        if (id !== undefined) latest.current.onPick(Number(id));
       });
       instance.on('moveend', writeNames);
       const extent = bounds(estates.map((e) => (e.geometry ? projectArea(e.geometry, project) : null)));
@@ -114,7 +121,7 @@ export default function EstateMap({
       instance.remove();
       map.current = null;
     };
-  }, [estates, base]);
+  }, [estatesKey, base]);
 
   useEffect(() => {
     const source = map.current?.getSource('here') as { setData?: (d: unknown) => void } | undefined;
