@@ -5,6 +5,7 @@ import { emit } from './bus';
 import type { ChecklistVersion } from './checklist';
 import { getCache, getSession, putCache, setSession, type Session, type User } from './db';
 import type { Area, LngLat } from './geo';
+import type { components } from './api-types';
 
 export interface Estate {
   id: number;
@@ -104,6 +105,24 @@ export async function refreshChecklists(userId: number): Promise<ChecklistVersio
 
 export async function checklistVersion(id: number): Promise<ChecklistVersion | undefined> {
   return (await getCache<ChecklistVersion>(`cv:${id}`))?.data;
+}
+
+/** A task of the day (GET /api/tasks): its estate comes from the cached estates. */
+export type Task = Required<Omit<components['schemas']['Task'], 'assignee_ids'>>;
+
+const tasksKey = (userId: number) => `tasks:${userId}`;
+
+export async function cachedTasks(userId: number) {
+  return getCache<Task[]>(tasksKey(userId));
+}
+
+/** Today's tasks (the server's day, Asia/Shanghai), kept for offline use. */
+export async function refreshTasks(userId: number): Promise<{ tasks: Task[]; fetchedAt: string }> {
+  const response = await request('/api/tasks');
+  const tasks = (await response.json()) as Task[];
+  const fetchedAt = servedAt(response);
+  await putCache(tasksKey(userId), tasks, null, fetchedAt);
+  return { tasks, fetchedAt };
 }
 
 export function isAuthError(error: unknown): boolean {

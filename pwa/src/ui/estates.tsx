@@ -9,8 +9,11 @@ import {
   cachedChecklists,
   cachedEstates,
   refreshChecklists,
+  cachedTasks,
   refreshEstates,
+  refreshTasks,
   type Estate,
+  type Task,
 } from '../data';
 import { allInspections, putInspection, type LocalInspection } from '../db';
 import { contains, distanceM, distanceToAreaM, type LngLat } from '../geo';
@@ -21,6 +24,7 @@ import { describe, describeLoadFailure } from '../problem';
 import { navigate } from '../router';
 import { createStore, useStore } from '../store';
 import { AccountBar } from './placeholder';
+import { TodayTasks } from './tasks';
 
 interface MapProps {
   estates: Estate[];
@@ -52,25 +56,51 @@ export const inspectorData = createStore({
   estates: null as Estate[] | null,
   checklists: null as ChecklistVersion[] | null,
   fetchedAt: null as string | null,
+  tasks: null as Task[] | null,
+  tasksAt: null as string | null,
   loading: false,
   error: null as string | null,
 });
 
 export async function loadInspectorData(userId: number, network = true): Promise<void> {
   if (inspectorData.get().userId !== userId) {
-    inspectorData.set({ userId, estates: null, checklists: null, fetchedAt: null, error: null });
+    inspectorData.set({
+      userId,
+      estates: null,
+      checklists: null,
+      fetchedAt: null,
+      tasks: null,
+      tasksAt: null,
+      error: null,
+    });
   }
-  const [estates, checklists] = await Promise.all([cachedEstates(userId), cachedChecklists(userId)]);
+  const [estates, checklists, tasks] = await Promise.all([
+    cachedEstates(userId),
+    cachedChecklists(userId),
+    cachedTasks(userId),
+  ]);
   inspectorData.set({
     estates: estates?.data ?? inspectorData.get().estates,
     checklists: checklists?.data ?? inspectorData.get().checklists,
     fetchedAt: estates?.fetchedAt ?? null,
+    tasks: tasks?.data ?? inspectorData.get().tasks,
+    tasksAt: tasks?.fetchedAt ?? null,
   });
   if (!network || !navigator.onLine) return;
   inspectorData.set({ loading: true, error: null });
   try {
-    const [fresh, lists] = await Promise.all([refreshEstates(userId), refreshChecklists(userId)]);
-    inspectorData.set({ estates: fresh.estates, checklists: lists, fetchedAt: fresh.fetchedAt });
+    const [fresh, lists, today] = await Promise.all([
+      refreshEstates(userId),
+      refreshChecklists(userId),
+      refreshTasks(userId),
+    ]);
+    inspectorData.set({
+      estates: fresh.estates,
+      checklists: lists,
+      fetchedAt: fresh.fetchedAt,
+      tasks: today.tasks,
+      tasksAt: today.fetchedAt,
+    });
   } catch (error) {
     // A lapsed sign-in has its own dialog; every other failure is said plainly.
     if (!(error instanceof ApiError && error.status === 401)) inspectorData.set({ error: describe(error) });
@@ -79,7 +109,7 @@ export async function loadInspectorData(userId: number, network = true): Promise
   }
 }
 
-function formatDistance(metres: number): string {
+export function formatDistance(metres: number): string {
   return metres < 1000
     ? t('distance_m', { d: Math.round(metres) })
     : t('distance_km', { d: (metres / 1000).toFixed(1) });
@@ -91,7 +121,7 @@ interface Ranked {
   inside: boolean;
 }
 
-function rank(estates: Estate[], here: LngLat | null): Ranked[] {
+export function rank(estates: Estate[], here: LngLat | null): Ranked[] {
   const ranked = estates.map((estate) => {
     if (!here) return { estate, distance: null, inside: false };
     const inside = contains(estate.geometry, here);
@@ -107,7 +137,7 @@ function rank(estates: Estate[], here: LngLat | null): Ranked[] {
   );
 }
 
-function useDrafts(userId: number | undefined): LocalInspection[] {
+export function useDrafts(userId: number | undefined): LocalInspection[] {
   const [drafts, setDrafts] = useState<LocalInspection[]>([]);
   useEffect(() => {
     if (userId === undefined) return;
@@ -149,6 +179,7 @@ export function EstatesScreen() {
   return (
     <section class="page" data-testid="estates">
       <AccountBar />
+      <TodayTasks here={here} />
       <div class="row between">
         <h2>{t('my_estates')}</h2>
         <button type="button" class="small" onClick={toggleMap} data-testid="map-toggle">
@@ -206,6 +237,44 @@ export function EstatesScreen() {
   );
 }
 
+/** A new draft inspection of `estate` on `version`, opened at its first item. The server links
+ * it to the task it fulfils (same estate and checklist, captured in the window). */
+export async function startInspection(
+  user: { id: number; username: string },
+  estate: Estate,
+  version: ChecklistVersion,
+): Promise<void> {
+  const now = isoNow();
+  const record: LocalInspection = {
+    id: newUuid(),
+    userId: user.id,
+    username: user.username,
+    estateId: estate.id,
+    estateName: estate.name,
+    checklistVersionId: version.id,
+    startedAt: now,
+    finishedAt: null,
+    position: freshPosition(),
+    results: {},
+    cursor: 0,
+    state: 'draft',
+    payload: null,
+    attempts: 0,
+    nextAttemptAt: 0,
+    lastError: null,
+    photosTotal: 0,
+    photosSent: 0,
+    createdAt: now,
+    updatedAt: now,
+    submittedAt: null,
+    doneAt: null,
+    serverStatus: null,
+    evidenceFlags: [],
+  };
+  await putInspection(record);
+  navigate(`/inspect/${record.id}`);
+}
+
 export function EstateScreen({ id }: { id: number }) {
   const session = useStore(app).session!;
   const data = useStore(inspectorData);
@@ -224,36 +293,7 @@ export function EstateScreen({ id }: { id: number }) {
   const version = checklists.find((c) => c.id === choice) ?? checklists[0];
 
   const start = async () => {
-    if (!version) return;
-    const now = isoNow();
-    const record: LocalInspection = {
-      id: newUuid(),
-      userId: session.user.id,
-      username: session.user.username,
-      estateId: estate.id,
-      estateName: estate.name,
-      checklistVersionId: version.id,
-      startedAt: now,
-      finishedAt: null,
-      position: freshPosition(),
-      results: {},
-      cursor: 0,
-      state: 'draft',
-      payload: null,
-      attempts: 0,
-      nextAttemptAt: 0,
-      lastError: null,
-      photosTotal: 0,
-      photosSent: 0,
-      createdAt: now,
-      updatedAt: now,
-      submittedAt: null,
-      doneAt: null,
-      serverStatus: null,
-      evidenceFlags: [],
-    };
-    await putInspection(record);
-    navigate(`/inspect/${record.id}`);
+    if (version) await startInspection(session.user, estate, version);
   };
 
   return (

@@ -1,0 +1,154 @@
+// 今日任务: the inspector's tasks of the day, overdue first, then due, each group by distance.
+// Kept in IndexedDB with the estates, so the list works offline; ticks come from the server.
+
+import { useEffect, useMemo } from 'preact/hooks';
+import { app } from '../app-state';
+import { on } from '../bus';
+import { refreshTasks, type Estate, type Task } from '../data';
+import type { LngLat } from '../geo';
+import { formatTime, t } from '../i18n';
+import { navigate } from '../router';
+import { useStore } from '../store';
+import { formatDistance, inspectorData, rank, startInspection, useDrafts } from './estates';
+
+type Shown = 'overdue' | 'missed' | 'due' | 'later' | 'done' | 'done_late';
+
+/** The state now, from the task's window: the cached list ages while the phone is offline.
+ * Same rule as the server's task_state. */
+function stateNow(task: Task, now: number): Shown {
+  if (task.state === 'done' || task.state === 'done_late') return task.state;
+  if (now < Date.parse(task.opens_at)) return 'later';
+  if (now < Date.parse(task.closes_at)) return 'due';
+  return now < Date.parse(task.grace_until) ? 'overdue' : 'missed';
+}
+
+const GROUP: Record<Shown, number> = { overdue: 0, missed: 0, due: 1, later: 2, done: 3, done_late: 3 };
+const TAG: Record<Shown, string> = {
+  overdue: 'bad',
+  missed: 'bad',
+  due: 'warn',
+  later: '',
+  done: 'ok',
+  done_late: 'ok',
+};
+
+interface Row {
+  task: Task;
+  estate: Estate;
+  shown: Shown;
+  distance: number | null;
+}
+
+export function order(tasks: Task[], estates: Estate[], here: LngLat | null, now: number): Row[] {
+  const byId = new Map(estates.map((e) => [e.id, e]));
+  const mine = [...new Set(tasks.map((task) => task.estate_id))].flatMap((id) => byId.get(id) ?? []);
+  const distances = new Map(rank(mine, here).map((r) => [r.estate.id, r.distance]));
+  const rows = tasks.flatMap((task) => {
+    const estate = byId.get(task.estate_id);
+    if (!estate) return [];
+    return [{ task, estate, shown: stateNow(task, now), distance: distances.get(estate.id) ?? null }];
+  });
+  return rows.sort(
+    (a, b) =>
+      GROUP[a.shown] - GROUP[b.shown] ||
+      (a.distance ?? Infinity) - (b.distance ?? Infinity) ||
+      a.estate.name.localeCompare(b.estate.name, 'zh-CN') ||
+      a.task.id - b.task.id,
+  );
+}
+
+let pending: ReturnType<typeof setTimeout> | null = null;
+
+/** Ask the server again (soon, once) — after the outbox sent something, or the signal returned. */
+function refreshSoon(userId: number): void {
+  if (pending) clearTimeout(pending);
+  pending = setTimeout(() => {
+    pending = null;
+    if (!navigator.onLine) return;
+    refreshTasks(userId).then(
+      ({ tasks, fetchedAt }) => {
+        if (inspectorData.get().userId === userId) inspectorData.set({ tasks, tasksAt: fetchedAt });
+      },
+      (error) => console.warn('tasks', error),
+    );
+  }, 800);
+}
+
+export function TodayTasks({ here }: { here: LngLat | null }) {
+  const session = useStore(app).session!;
+  const data = useStore(inspectorData);
+  const drafts = useDrafts(session.user.id);
+  const userId = session.user.id;
+  useEffect(() => {
+    const off = on('queue-changed', () => refreshSoon(userId));
+    const online = () => refreshSoon(userId);
+    window.addEventListener('online', online);
+    return () => {
+      off();
+      window.removeEventListener('online', online);
+    };
+  }, [userId]);
+  const rows = useMemo(
+    () => order(data.tasks ?? [], data.estates ?? [], here, Date.now()),
+    [data.tasks, data.estates, here?.[0], here?.[1]],
+  );
+  const open = rows.filter((r) => GROUP[r.shown] < 3).length;
+
+  const start = async (row: Row) => {
+    const draft = drafts.find((d) => d.estateId === row.estate.id);
+    if (draft) return navigate(`/inspect/${draft.id}`);
+    const version = (data.checklists ?? []).find((c) => c.checklist_id === row.task.checklist_id);
+    if (version) await startInspection(session.user, row.estate, version);
+  };
+
+  return (
+    <section class="tasks" data-testid="tasks" aria-labelledby="tasks-title">
+      <div class="row between">
+        <h2 id="tasks-title">{t('todays_tasks')}</h2>
+        <span class="muted">
+          {data.tasks && open > 0 ? t('tasks_open', { n: open }) : ''}
+          {data.tasksAt ? ` · ${t('data_as_of', { t: formatTime(data.tasksAt) })}` : ''}
+        </span>
+      </div>
+      {data.tasks === null && !data.loading && <p class="muted">{t('tasks_not_downloaded')}</p>}
+      {data.tasks?.length === 0 && <p class="muted">{t('tasks_none')}</p>}
+      <ul class="list" data-testid="task-list">
+        {rows.map((row) => {
+          const done = GROUP[row.shown] === 3;
+          const version = (data.checklists ?? []).find((c) => c.checklist_id === row.task.checklist_id);
+          const draft = drafts.find((d) => d.estateId === row.estate.id);
+          return (
+            <li key={row.task.id} data-testid="task" data-state={row.shown}>
+              <div class={`estate task${done ? ' done' : ''}`}>
+                <span class="name">
+                  {done && <span aria-hidden="true">✓ </span>}
+                  {row.estate.name}
+                </span>
+                <span class="meta">
+                  <b class={`tag ${TAG[row.shown]}`}>{t(`task_${row.shown}` as 'task_due')}</b>
+                  {row.distance !== null && !done && <span class="dist">{formatDistance(row.distance)}</span>}
+                </span>
+                <span class="addr">
+                  {t('task_window', { t: formatTime(row.task.closes_at) })}
+                </span>
+                {!done &&
+                  (version || draft ? (
+                    <button
+                      type="button"
+                      class="primary small task-start"
+                      onClick={() => void start(row)}
+                      data-testid="task-start"
+                    >
+                      {draft ? t('resume_inspection') : t('task_start')}
+                    </button>
+                  ) : (
+                    <span class="addr warning">{t('task_no_checklist')}</span>
+                  ))}
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
