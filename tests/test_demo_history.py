@@ -11,6 +11,7 @@ from backend.clock import SHANGHAI, utcnow
 from backend.demo.history import seed_history
 from backend.inspections.models import Inspection
 from backend.places.scope import Scope
+from backend.plans.models import Task, TaskState, task_state
 from backend.scorecards import services as scorecards
 from backend.tickets.models import Ticket, TicketEvent, TicketState
 
@@ -97,3 +98,25 @@ def test_demo_history_has_work_in_every_state(app, dbsession, client, login, cap
     (published,) = client.get("/api/public/disclosures").json
     assert published["period_start"] == last_month.isoformat()
     assert published["title"] in client.get("/public/").get_data(as_text=True)
+
+    # Weekly plans: the story's inspections fulfilled some tasks on time, some late, missed
+    # others; inspector1 opens on a real 今日任务 with work still to do.
+    now = utcnow()
+    states = {
+        task_state(t.opens_at, t.closes_at, t.grace_until, t.fulfilled_at, now)
+        for t in dbsession.scalars(sa.select(Task))
+    }
+    assert states >= {
+        TaskState.done,
+        TaskState.done_late,
+        TaskState.missed,
+        TaskState.due,
+        TaskState.upcoming,
+    }, states
+    fulfilled = dbsession.scalars(
+        sa.select(Task.inspection_id).where(Task.fulfilled_at.isnot(None))
+    )
+    assert all(dbsession.get(Inspection, i) is not None for i in fulfilled)
+    today = client.get("/api/tasks", headers=login("inspector1")).json
+    assert any(t["state"] == "due" for t in today), today
+    assert client.get("/api/tasks", headers=login("inspector2")).json

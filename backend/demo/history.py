@@ -30,6 +30,7 @@ from backend.checklists.definition import ChoiceAnswer, Item, NumberAnswer
 from backend.checklists.models import ChecklistVersion, VersionStatus
 from backend.database import db
 from backend.demo.conduct import Cast, plan
+from backend.demo.plans import seed_plans
 from backend.disclosures import services as disclosures
 from backend.inspections import services as inspections
 from backend.inspections.models import InspectionStatus
@@ -148,6 +149,9 @@ def seed_history(now: datetime | None = None, seed: int = 2026) -> int:
         photo=lambda label, user: _photo(rng, label, user),
     )
     recent_since = _recent_since(end)
+    # Weekly plans from the story's first day: its inspections fulfil (or miss) their tasks.
+    today = end.astimezone(clock.SHANGHAI).date()
+    seed_plans(today - timedelta(days=DAYS), today, version.checklist_id)
     # The city publishes last month's rankings (公示) on the first working morning after it.
     first, last = _last_month(end)
     publish_day = last + timedelta(days=1)

@@ -81,10 +81,13 @@ def _insert_new(rows: list[dict[str, Any]]) -> list[tuple[int, int]]:
     return made
 
 
-def generate(horizon_days: int, plan_ids: list[int] | None = None) -> int:
-    """Make the tasks whose windows open from today to `horizon_days` ahead; returns how many
-    were new. Estates and default assignees are read as they are now."""
-    start = clock.today()
+def generate(
+    horizon_days: int, plan_ids: list[int] | None = None, first_day: date | None = None
+) -> int:
+    """Make the tasks whose windows open from today (or `first_day`: the demo's past) to
+    `horizon_days` after it; returns how many were new. Estates and default assignees are read
+    as they are now."""
+    start = first_day or clock.today()
     end = start + timedelta(days=horizon_days)
     query = (
         sa.select(PlanVersion, Plan.checklist_id)
