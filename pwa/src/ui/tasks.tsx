@@ -37,16 +37,19 @@ interface Row {
   estate: Estate;
   shown: Shown;
   distance: number | null;
+  inside: boolean;
 }
 
 export function order(tasks: Task[], estates: Estate[], here: LngLat | null, now: number): Row[] {
   const byId = new Map(estates.map((e) => [e.id, e]));
   const mine = [...new Set(tasks.map((task) => task.estate_id))].flatMap((id) => byId.get(id) ?? []);
-  const distances = new Map(rank(mine, here).map((r) => [r.estate.id, r.distance]));
+  const ranked = new Map(rank(mine, here).map((r) => [r.estate.id, r]));
   const rows = tasks.flatMap((task) => {
     const estate = byId.get(task.estate_id);
     if (!estate) return [];
-    return [{ task, estate, shown: stateNow(task, now), distance: distances.get(estate.id) ?? null }];
+    const where = ranked.get(estate.id);
+    const shown = stateNow(task, now);
+    return [{ task, estate, shown, distance: where?.distance ?? null, inside: where?.inside ?? false }];
   });
   return rows.sort(
     (a, b) =>
@@ -55,6 +58,14 @@ export function order(tasks: Task[], estates: Estate[], here: LngLat | null, now
       a.estate.name.localeCompare(b.estate.name, 'zh-CN') ||
       a.task.id - b.task.id,
   );
+}
+
+/** The window's (or, overdue, the grace's) last minute: the stored ends are exclusive midnights. */
+function lastMinute(row: Row): string {
+  if (GROUP[row.shown] === 3 && row.task.fulfilled_at) return t('task_done_at', { t: formatTime(row.task.fulfilled_at) });
+  const overdue = row.shown === 'overdue' || row.shown === 'missed';
+  const end = Date.parse(overdue ? row.task.grace_until : row.task.closes_at) - 60_000;
+  return t(overdue ? 'task_grace' : 'task_window', { t: formatTime(end) });
 }
 
 let pending: ReturnType<typeof setTimeout> | null = null;
@@ -118,7 +129,7 @@ export function TodayTasks({ here }: { here: LngLat | null }) {
           const version = (data.checklists ?? []).find((c) => c.checklist_id === row.task.checklist_id);
           const draft = drafts.find((d) => d.estateId === row.estate.id);
           return (
-            <li key={row.task.id} data-testid="task" data-state={row.shown}>
+            <li key={row.task.id} data-testid="task" data-state={row.shown} data-task-id={row.task.id}>
               <div class={`estate task${done ? ' done' : ''}`}>
                 <span class="name">
                   {done && <span aria-hidden="true">✓ </span>}
@@ -126,10 +137,13 @@ export function TodayTasks({ here }: { here: LngLat | null }) {
                 </span>
                 <span class="meta">
                   <b class={`tag ${TAG[row.shown]}`}>{t(`task_${row.shown}` as 'task_due')}</b>
-                  {row.distance !== null && !done && <span class="dist">{formatDistance(row.distance)}</span>}
+                  {!done && row.inside && <b class="tag ok">{t('you_are_here')}</b>}
+                  {!done && !row.inside && row.distance !== null && (
+                    <span class="dist">{formatDistance(row.distance)}</span>
+                  )}
                 </span>
                 <span class="addr">
-                  {t('task_window', { t: formatTime(row.task.closes_at) })}
+                  {lastMinute(row)}
                 </span>
                 {!done &&
                   (version || draft ? (
