@@ -49,7 +49,7 @@ const TEXT = {
   tasks_not_downloaded: ['尚未下载任务。请联网后打开本页。', 'Tasks not downloaded yet. Open this page online once.'],
   task_overdue: ['已逾期', 'Overdue'],
   task_missed: ['已错过', 'Missed'],
-  task_due: ['今日到期', 'Due today'],
+  task_due: ['待巡查', 'To do'],
   task_later: ['稍后开始', 'Opens later'],
   task_done: ['已完成', 'Done'],
   task_done_late: ['逾期完成', 'Done late'],

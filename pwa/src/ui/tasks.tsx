@@ -6,7 +6,7 @@ import { app } from '../app-state';
 import { on } from '../bus';
 import { refreshTasks, type Estate, type Task } from '../data';
 import type { LngLat } from '../geo';
-import { formatTime, t } from '../i18n';
+import { formatTime, lang, t } from '../i18n';
 import { navigate } from '../router';
 import { useStore } from '../store';
 import { formatDistance, inspectorData, rank, startInspection, useDrafts } from './estates';
@@ -60,12 +60,22 @@ export function order(tasks: Task[], estates: Estate[], here: LngLat | null, now
   );
 }
 
+/** A day of the working calendar, which is Shanghai's wherever the phone's clock is set. */
+function formatDay(at: number): string {
+  return new Date(at).toLocaleDateString(lang() === 'zh' ? 'zh-CN' : 'en-GB', {
+    timeZone: 'Asia/Shanghai',
+    month: 'numeric',
+    day: 'numeric',
+    weekday: 'short',
+  });
+}
+
 /** The window's (or, overdue, the grace's) last minute: the stored ends are exclusive midnights. */
 function lastMinute(row: Row): string {
   if (GROUP[row.shown] === 3 && row.task.fulfilled_at) return t('task_done_at', { t: formatTime(row.task.fulfilled_at) });
   const overdue = row.shown === 'overdue' || row.shown === 'missed';
   const end = Date.parse(overdue ? row.task.grace_until : row.task.closes_at) - 60_000;
-  return t(overdue ? 'task_grace' : 'task_window', { t: formatTime(end) });
+  return t(overdue ? 'task_grace' : 'task_window', { t: formatDay(end) });
 }
 
 let pending: ReturnType<typeof setTimeout> | null = null;
