@@ -63,7 +63,7 @@ def test_inspector_journey_offline(browser, live_server, artifacts, tmp_path):
     expect(page.get_by_test_id("estate")).to_have_count(len(estates))
     expect(page.get_by_test_id("estate").first).to_contain_text(target["name"])
     expect(page.get_by_test_id("estate").first).to_contain_text("您在此小区内")
-    expect(page.get_by_text("数据更新于")).to_be_visible()
+    expect(page.get_by_text("数据更新于").last).to_be_visible()  # the estates; 今日任务 has its own
     wait_for_service_worker(page)
     page.screenshot(path=artifacts / "02-estates-360.png")
 
