@@ -54,6 +54,7 @@ const TEXT = {
   task_done: ['已完成', 'Done'],
   task_done_late: ['逾期完成', 'Done late'],
   task_start: ['开始巡查', 'Start'],
+  task_unsent: ['已巡查,待上传', 'Inspected, not sent yet'],
   task_window: ['截止 {t}', 'Due by {t}'],
   task_grace: ['补做截止 {t}', 'Late until {t}'],
   task_done_at: ['巡查于 {t}', 'Inspected {t}'],

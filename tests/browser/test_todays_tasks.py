@@ -140,19 +140,24 @@ def test_todays_tasks_offline_start_and_tick(browser, live_server, artifacts):
     page.get_by_test_id("submit").click()
     expect(page.get_by_test_id("queue-item")).to_have_attribute("data-state", "waiting")
 
-    # 4. Signal back: the inspection is sent, and the task ticks off once the server has it.
-    context.set_offline(False)
-    expect(page.get_by_test_id("queue-item")).to_have_attribute(
-        "data-state", "done", timeout=60_000
-    )
+    # 4. Back on 今日任务, still offline: the task stays open until the server has confirmed it.
     page.locator("nav.bottomnav a[href='/']").click()
     row = page.locator(f"[data-testid=task][data-task-id='{target['id']}']")
-    expect(row).to_have_attribute("data-state", "done", timeout=15_000)
+    expect(row).to_have_attribute("data-state", "due")
+    expect(row).to_contain_text("已巡查,待上传")
+    expect(row.get_by_test_id("task-start")).to_have_count(0)
+    page.screenshot(path=artifacts / "tasks-03-unsent-360.png")
+    # 5. Signal back: the outbox sends the inspection and the task ticks off, on this screen.
+    context.set_offline(False)
+    expect(row).to_have_attribute("data-state", "done", timeout=60_000)
     expect(row).to_contain_text("已完成")
-    page.screenshot(path=artifacts / "tasks-03-ticked-360.png", full_page=True)
+    expect(row.get_by_test_id("task-start")).to_have_count(0)
+    page.screenshot(path=artifacts / "tasks-04-ticked-360.png", full_page=True)
     done = next(t for t in server.get("/api/tasks", "inspector1") if t["id"] == target["id"])
     assert done["state"] == "done" and done["inspection_id"]
-    # The ticked task moved below the open ones.
+    # The ticked task moved below the open ones; the outbox is empty.
     _check_order(_listed(page))
+    page.locator("nav.bottomnav a[href='/sync']").click()
+    expect(page.get_by_test_id("queue-item")).to_have_attribute("data-state", "done")
     assert not errors, errors
     context.close()

@@ -1,10 +1,11 @@
 // 今日任务: the inspector's tasks of the day, overdue first, then due, each group by distance.
 // Kept in IndexedDB with the estates, so the list works offline; ticks come from the server.
 
-import { useEffect, useMemo } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { app } from '../app-state';
 import { on } from '../bus';
 import { refreshTasks, type Estate, type Task } from '../data';
+import { allInspections, type LocalInspection } from '../db';
 import type { LngLat } from '../geo';
 import { formatTime, lang, t } from '../i18n';
 import { navigate } from '../router';
@@ -95,11 +96,26 @@ function refreshSoon(userId: number): void {
   }, 800);
 }
 
+/** Inspections finished on this phone that the server has not confirmed yet. */
+function useUnsent(userId: number): LocalInspection[] {
+  const [unsent, setUnsent] = useState<LocalInspection[]>([]);
+  useEffect(() => {
+    const load = () =>
+      void allInspections().then((all) =>
+        setUnsent(all.filter((r) => r.userId === userId && r.state !== 'draft' && r.state !== 'done')),
+      );
+    load();
+    return on('queue-changed', load);
+  }, [userId]);
+  return unsent;
+}
+
 export function TodayTasks({ here }: { here: LngLat | null }) {
   const session = useStore(app).session!;
   const data = useStore(inspectorData);
   const drafts = useDrafts(session.user.id);
   const userId = session.user.id;
+  const unsent = useUnsent(userId);
   useEffect(() => {
     const off = on('queue-changed', () => refreshSoon(userId));
     const online = () => refreshSoon(userId);
@@ -138,6 +154,15 @@ export function TodayTasks({ here }: { here: LngLat | null }) {
           const done = GROUP[row.shown] === 3;
           const version = (data.checklists ?? []).find((c) => c.checklist_id === row.task.checklist_id);
           const draft = drafts.find((d) => d.estateId === row.estate.id);
+          // Inspected here since the window opened, still on its way: no second start.
+          const waiting =
+            !done &&
+            unsent.some(
+              (r) =>
+                r.estateId === row.estate.id &&
+                Date.parse(r.startedAt) >= Date.parse(row.task.opens_at) &&
+                Date.parse(r.startedAt) < Date.parse(row.task.grace_until),
+            );
           return (
             <li key={row.task.id} data-testid="task" data-state={row.shown} data-task-id={row.task.id}>
               <div class={`estate task${done ? ' done' : ''}`}>
@@ -155,7 +180,9 @@ export function TodayTasks({ here }: { here: LngLat | null }) {
                 <span class="addr">
                   {lastMinute(row)}
                 </span>
+                {waiting && <b class="tag warn task-start">{t('task_unsent')}</b>}
                 {!done &&
+                  !waiting &&
                   (version || draft ? (
                     <button
                       type="button"
