@@ -74,17 +74,16 @@ def coverage_counts(
         .select_from(Task)
         .join(Estate, Estate.id == Task.estate_id)
         .join(Street, Street.id == Estate.street_id)
-        .where(
-            Task.closes_at > period.start,
-            Task.closes_at <= period.end,
-            places.estate_visibility(scope),
-        )
+        .where(Task.closes_at > period.start, Task.closes_at <= period.end)
         .group_by(key)
     )
     if group == "inspector":
         query = query.join(task_assignees, task_assignees.c.task_id == Task.id)
     if only_user is not None:
+        # An inspector's own tasks are theirs wherever a plan sent them, in their grids or not.
         query = query.where(task_assignees.c.user_id == only_user)
+    else:
+        query = query.where(places.estate_visibility(scope))
     return {row[0]: dict(zip(COUNTS, row[1:], strict=True)) for row in db.session.execute(query)}
 
 

@@ -126,7 +126,7 @@ def test_counts_and_coverage_per_group(client, login, tasks):
     }
 
 
-def test_scope(client, login, tasks):
+def test_scope(client, login, dbsession, tasks):
     assert set(_rows(client, login, "street1", "grid")) == {"G-210202001-01", "G-210202001-02"}
     assert set(_rows(client, login, "supervisor1", "grid")) == {
         "G-210202001-01",
@@ -134,8 +134,24 @@ def test_scope(client, login, tasks):
         "G-210202002-01",
     }
     assert _rows(client, login, "street1", "district") == {"210202": (7, 2, 2, 1, 2, 4 / 7)}
-    # an inspector sees their own row only, and only per inspector
+    # an inspector sees their own row only, and only per inspector; their own tasks count even
+    # where a plan sent them outside their grids (E001 is inspector1's)
     assert _rows(client, login, "inspector2", "inspector") == {"inspector2": (1, 1, 0, 0, 0, 1.0)}
+    model = dbsession.scalar(sa.select(Task).where(Task.estate_id == tasks["E016"]).limit(1))
+    extra = Task(
+        plan_id=model.plan_id,
+        plan_version_id=model.plan_version_id,
+        estate_id=tasks["E001"],
+        checklist_id=model.checklist_id,
+        opens_at=_day(2, 17),
+        closes_at=_day(2, 18),
+        grace_until=_day(2, 19),
+    )
+    dbsession.add(extra)
+    dbsession.flush()
+    inspector2 = dbsession.scalar(sa.select(User.id).where(User.username == "inspector2"))
+    dbsession.execute(sa.insert(task_assignees).values(task_id=extra.id, user_id=inspector2))
+    assert _rows(client, login, "inspector2", "inspector") == {"inspector2": (2, 1, 0, 1, 0, 0.5)}
     grid = client.get(f"/api/reports/coverage?group=grid&{PERIOD}", headers=login("inspector1"))
     assert grid.status_code == 403 and "group" in grid.json["errors"]
     for path in ("/api/reports/coverage", "/api/exports/coverage", "/api/map/coverage"):
