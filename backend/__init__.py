@@ -63,6 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.places.tree_cli import places_cli  # `import` plus the console's commands
     from backend.places.tree_routes import blueprints as tree_blueprints
     from backend.plans.cli import plans_cli
+    from backend.plans.coverage_routes import blp as coverage_blp
     from backend.plans.routes import blp as plans_blp
     from backend.plans.routes import tasks_blp
     from backend.reports.cli import reports_cli
@@ -87,6 +88,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         tickets_blp,
         events_blp,
         reports_blp,
+        coverage_blp,
         map_blp,
         disclosures_blp,
         public_blp,

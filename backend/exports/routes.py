@@ -1,5 +1,5 @@
-"""/api/exports: the ticket inbox and the scorecards as CSV (UTF-8 with BOM) or XLSX files,
-with exactly the filters, period arguments and scope of the JSON endpoints."""
+"""/api/exports: the ticket inbox, the scorecards and the coverage report as CSV (UTF-8 with
+BOM) or XLSX files, with exactly the filters, period arguments and scope of the JSON endpoints."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from backend.accounts.auth import auth_required, current_scope, current_user
+from backend.accounts.models import Role
 from backend.clock import SHANGHAI, utcnow
 from backend.errors import NotFound, ValidationFailed
 from backend.exports import services
 from backend.exports.writers import csv_chunks, xlsx_file
+from backend.plans import coverage
+from backend.plans.coverage_routes import CoverageArgs
 from backend.reports.arguments import PeriodArgs, period
 from backend.tickets.schemas import TicketListArgs
 from backend.tickets.services import TicketFilter
@@ -34,6 +37,10 @@ class TicketExportArgs(TicketListArgs):
 
 
 class ScorecardExportArgs(PeriodArgs):
+    format = FORMAT
+
+
+class CoverageExportArgs(CoverageArgs):
     format = FORMAT
 
 
@@ -100,3 +107,19 @@ def export_scorecards(args: dict[str, Any], level: str):
     header, rows = services.scorecard_table(level, span, current_scope())
     name = f"scorecards-{level}-{span.first_day:%Y%m%d}-{span.last_day:%Y%m%d}"
     return _file(fmt, name, header, rows, services.SHEETS[level])
+
+
+@blp.route("/coverage")
+@auth_required(Role.inspector, Role.supervisor, Role.admin)
+@blp.arguments(CoverageExportArgs, location="query")
+@blp.response(200, description="the coverage report as a spreadsheet")
+@blp.doc(responses={"200": FILE_RESPONSE})
+def export_coverage(args: dict[str, Any]):
+    """The rows of /api/reports/coverage for the same group, period and caller."""
+    fmt, group = args.pop("format"), args.pop("group")
+    only_user = coverage.check_access(current_user(), group)
+    span = period(args)
+    rows = coverage.coverage_report(group, span, current_scope(), only_user)
+    header, table = services.coverage_table(group, rows)
+    name = f"coverage-{group}-{span.first_day:%Y%m%d}-{span.last_day:%Y%m%d}"
+    return _file(fmt, name, header, table, "巡查覆盖率")

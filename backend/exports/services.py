@@ -301,3 +301,37 @@ def scorecard_table(
         columns = _area_unit_columns(level)
     header = [title for _key, title in columns]
     return header, [[extract(row, key) for key, _title in columns] for row in rows]
+
+
+# --- coverage --------------------------------------------------------------------------------
+
+COVERAGE_GROUP_TITLES = {"grid": "网格", "street": "街道", "district": "区", "inspector": "巡查员"}
+
+
+def coverage_table(group: str, rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of the coverage report; the rate as a percentage with one decimal."""
+    title = COVERAGE_GROUP_TITLES[group]
+    header = [
+        f"{title}编码 (code)",
+        f"{title} (name)",
+        "应巡 (due)",
+        "按时完成 (done)",
+        "逾期完成 (done late)",
+        "漏巡 (missed)",
+        "未完成 (open)",
+        "覆盖率% (coverage %)",
+    ]
+    table = [
+        [
+            row["code"],
+            row["name"],
+            row["due"],
+            row["done"],
+            row["done_late"],
+            row["missed"],
+            row["open"],
+            None if row["coverage"] is None else round(100 * row["coverage"], 1),
+        ]
+        for row in rows
+    ]
+    return header, table

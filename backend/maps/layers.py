@@ -9,6 +9,7 @@ spatial index on tickets.position for the bbox.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -186,6 +187,28 @@ def estate_features(
                 "score": scores.get(e.id),
                 "grade": estate_grade(scores.get(e.id)),
             },
+        }
+        for e in estates
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def coverage_features(
+    scope: Scope, bbox: BaseGeometry, crs: str, states: Callable[[list[int]], dict[int, Any]]
+) -> dict[str, Any]:
+    """Estate outlines in the bbox with the properties `states` gives each (plans.coverage)."""
+    envelope = from_shape(bbox, srid=4326)
+    estates = db.session.execute(
+        sa.select(Estate.id, Estate.code, Estate.name, Estate.boundary).where(
+            places.estate_visibility(scope), Estate.boundary.ST_Intersects(envelope)
+        )
+    ).all()
+    found = states([e.id for e in estates])
+    features = [
+        {
+            "type": "Feature",
+            "geometry": to_geojson(from_wgs84(to_shape(e.boundary), crs)),
+            "properties": {"id": e.id, "code": e.code, "name": e.name, **found[e.id]},
         }
         for e in estates
     ]

@@ -9,11 +9,13 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from backend.accounts.auth import auth_required, current_scope, current_user
+from backend.accounts.models import Role
 from backend.clock import today
 from backend.geo.coordinates import to_wgs84
 from backend.maps import layers
 from backend.maps.labels import label_features
 from backend.places.schemas import BBoxField, CrsArgs
+from backend.plans.coverage import estate_states
 from backend.reports.arguments import period
 from backend.scorecards.services import latest_scores
 from backend.tickets.schemas import TicketListArgs
@@ -73,3 +75,17 @@ def map_labels(args: dict[str, Any]):
     estates (in your scope) from 15; points with `kind`, `id`, `name`, the largest 40 in view."""
     crs = args["crs"]
     return label_features(current_scope(), to_wgs84(args["bbox"], crs), args["zoom"], crs)
+
+
+@blp.route("/coverage")
+@auth_required(Role.inspector, Role.supervisor, Role.admin)
+@blp.arguments(MapEstateArgs, location="query")
+@blp.response(200)
+def map_coverage(args: dict[str, Any]):
+    """Estate outlines in view with their inspection state for colouring: `coverage` is done,
+    late, due, missed (their latest opened task), never_inspected or unplanned; `days_since`
+    the last submitted inspection (null: never) and `last_inspected_at`."""
+    crs = args["crs"]
+    return layers.coverage_features(
+        current_scope(), to_wgs84(args["bbox"], crs), crs, estate_states
+    )

@@ -1377,6 +1377,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/exports/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rows of /api/reports/coverage for the same group, period and caller. */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "csv" | "xlsx";
+                    /** @description first day (default: 1st of this month) */
+                    from?: string;
+                    /** @description grid, street, district or inspector */
+                    group?: "grid" | "street" | "district" | "inspector";
+                    /** @description last day, inclusive (default: today) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a CSV (UTF-8 with BOM) or XLSX attachment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/exports/scorecards/{level}": {
         parameters: {
             query?: never;
@@ -1853,6 +1902,53 @@ export interface paths {
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/map/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Estate outlines in view with their inspection state for colouring: `coverage` is done,
+         *     late, due, missed (their latest opened task), never_inspected or unplanned; `days_since`
+         *     the last submitted inspection (null: never) and `last_inspected_at`.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description minLng,minLat,maxLng,maxLat */
+                    bbox: string;
+                    /** @description coordinate system of geometry in and out: wgs84 or gcj02 */
+                    crs?: "wgs84" | "gcj02";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -3058,6 +3154,56 @@ export interface paths {
                         "application/json": components["schemas"]["Disclosure"];
                     };
                 };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per group: tasks due in the period, done on time, done late, missed, still open and the
+         *     coverage rate. Inspectors may ask only `group=inspector` and get their own row.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description first day (default: 1st of this month) */
+                    from?: string;
+                    /** @description grid, street, district or inspector */
+                    group?: "grid" | "street" | "district" | "inspector";
+                    /** @description last day, inclusive (default: today) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CoverageRow"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -5058,6 +5204,25 @@ export interface components {
         ContractEnd: {
             /** Format: date */
             end_date: string;
+        };
+        CoverageRow: {
+            /** @description place code, or the inspector's username */
+            code?: string;
+            /** @description (done + done_late) / due; null when nothing was due */
+            coverage?: number | null;
+            /** @description of those, done inside the window */
+            done: number;
+            /** @description of those, done in the grace period */
+            done_late: number;
+            /** @description tasks whose window ends in the period */
+            due: number;
+            /** @description the group's id (null: no grid) */
+            id?: number | null;
+            /** @description of those, not done by the end of the grace period */
+            missed: number;
+            name?: string;
+            /** @description of those, still open (due, or upcoming for a period in the future) */
+            open: number;
         };
         Custody: {
             custodian_id: number;

@@ -240,6 +240,10 @@ MATRIX: dict[str, Row] = {
     "GET /api/reports/scorecards/estates": Row(ANY),
     "GET /api/reports/scorecards/streets": Row(ANY),
     "GET /api/reports/scorecards/districts": Row(ANY),
+    # coverage: supervisors and admins; an inspector per inspector (their own row), firms never
+    "GET /api/reports/coverage": Row(STAFF, query="group=inspector"),
+    "GET /api/exports/coverage": Row(STAFF, query="group=inspector"),
+    "GET /api/map/coverage": Row(STAFF, query=DALIAN_BBOX),
     "GET /api/exports/tickets": Row(ANY),
     "GET /api/exports/scorecards/<level>": Row(ANY),
     # --- 公示 (disclosures): published by supervisors, read by anyone ---------------------------

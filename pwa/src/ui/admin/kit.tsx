@@ -278,3 +278,72 @@ export function FileButton({
     </div>
   );
 }
+
+interface ToolbarProps {
+  /** What the list's items are called in test ids (`<what>-new`, `<what>-search`, …). */
+  what: string;
+  newHref: string;
+  newLabel: string;
+  filterLabel: string;
+  allLabel: string;
+  filter: string;
+  onFilter: (value: string) => void;
+  options: readonly (readonly [string, string])[];
+  showInactive: boolean;
+  onShowInactive: (show: boolean) => void;
+  searchLabel: string;
+  search: string;
+  onSearch: (text: string) => void;
+}
+
+/** A list screen's bar: create, one kind filter, show inactive, and a search box. */
+export function ListToolbar(p: ToolbarProps) {
+  return (
+    <div class="admin-toolbar admin-list-toolbar">
+      <a class="button primary" href={p.newHref} data-testid={`${p.what}-new`}>
+        {p.newLabel}
+      </a>
+      <label class="admin-inline">
+        <span>{p.filterLabel}</span>
+        <select value={p.filter} onChange={(e) => p.onFilter(e.currentTarget.value)} data-testid={`${p.what}-filter`}>
+          <option value="">{p.allLabel}</option>
+          {p.options.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label class="admin-check">
+        <input
+          type="checkbox"
+          checked={p.showInactive}
+          onChange={(e) => p.onShowInactive(e.currentTarget.checked)}
+          data-testid={`${p.what}-show-inactive`}
+        />
+        <span>{at('show_inactive')}</span>
+      </label>
+      <label class="admin-inline">
+        <span class="admin-sr">{p.searchLabel}</span>
+        <input
+          type="search"
+          value={p.search}
+          placeholder={p.searchLabel}
+          onInput={(e) => p.onSearch(e.currentTarget.value)}
+          data-testid={`${p.what}-search`}
+        />
+      </label>
+    </div>
+  );
+}
+
+/** Under a list's bar: its error, "loading", or "nothing yet". */
+export function ListState({ error, loading, empty }: { error: string | null; loading: boolean; empty: boolean }) {
+  return (
+    <>
+      <ErrorLine text={error} />
+      {loading && <p class="admin-hint">{at('loading')}</p>}
+      {empty && <p class="admin-hint">{at('none_yet')}</p>}
+    </>
+  );
+}

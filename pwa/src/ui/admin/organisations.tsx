@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { app } from '../../app-state';
 import { useStore } from '../../store';
 import type { SectionProps } from './sections';
-import { at, ErrorLine, Table, useResource } from './kit';
+import { at, ListState, ListToolbar, Table, useResource } from './kit';
 import { OrgCreate, OrgEdit } from './org-form';
 import { kindName, ot } from './orgs-text';
 import { type Org, ORG_KINDS, usePlaces, UTILITY_KINDS } from './people-data';
@@ -41,44 +41,22 @@ function OrgList() {
     <div data-testid="admin-orgs">
       <h3>{ot('heading')}</h3>
       {role === 'supervisor' && <p class="admin-hint">{ot('managed_only')}</p>}
-      <div class="admin-toolbar people-toolbar">
-        <a class="button primary" href="/admin/organisations/new" data-testid="org-new">
-          {ot('new_org')}
-        </a>
-        <label class="people-inline">
-          <span>{ot('kind_filter')}</span>
-          <select value={kind} onChange={(e) => setKind(e.currentTarget.value)} data-testid="org-kind-filter">
-            <option value="">{ot('all_kinds')}</option>
-            {ORG_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {kindName(k)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="admin-check">
-          <input
-            type="checkbox"
-            checked={showInactive}
-            onChange={(e) => setShowInactive(e.currentTarget.checked)}
-            data-testid="org-show-inactive"
-          />
-          <span>{at('show_inactive')}</span>
-        </label>
-        <label class="people-inline">
-          <span class="people-sr">{ot('search_label')}</span>
-          <input
-            type="search"
-            value={q}
-            placeholder={ot('search_label')}
-            onInput={(e) => setQ(e.currentTarget.value)}
-            data-testid="org-search"
-          />
-        </label>
-      </div>
-      <ErrorLine text={orgs.error} />
-      {orgs.loading && <p class="admin-hint">{at('loading')}</p>}
-      {orgs.data && shown.length === 0 && <p class="admin-hint">{at('none_yet')}</p>}
+      <ListToolbar
+        what="org"
+        newHref="/admin/organisations/new"
+        newLabel={ot('new_org')}
+        filterLabel={ot('kind_filter')}
+        allLabel={ot('all_kinds')}
+        filter={kind}
+        onFilter={setKind}
+        options={ORG_KINDS.map((k) => [k, kindName(k)] as const)}
+        showInactive={showInactive}
+        onShowInactive={setShowInactive}
+        searchLabel={ot('search_label')}
+        search={q}
+        onSearch={setQ}
+      />
+      <ListState error={orgs.error} loading={orgs.loading} empty={Boolean(orgs.data) && shown.length === 0} />
       {shown.length > 0 && (
         <Table head={[ot('name'), ot('kind'), ot('seat'), ot('status')]} testid="org-table">
           {shown.map((o) => (

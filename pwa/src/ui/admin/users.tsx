@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { app } from '../../app-state';
 import { useStore } from '../../store';
 import type { SectionProps } from './sections';
-import { at, ErrorLine, Table, useResource } from './kit';
+import { at, ListState, ListToolbar, Table, useResource } from './kit';
 import { type Org, ROLES, roleName, type User, usePlaces } from './people-data';
 import { UserCreate, UserEdit } from './user-form';
 import { ut } from './users-text';
@@ -52,44 +52,22 @@ function UserList() {
     <div data-testid="admin-users">
       <h3>{ut('heading')}</h3>
       {me === 'supervisor' && <p class="admin-hint">{ut('managed_only')}</p>}
-      <div class="admin-toolbar people-toolbar">
-        <a class="button primary" href="/admin/users/new" data-testid="user-new">
-          {ut('new_user')}
-        </a>
-        <label class="people-inline">
-          <span>{ut('role_filter')}</span>
-          <select value={role} onChange={(e) => setRole(e.currentTarget.value)} data-testid="user-role-filter">
-            <option value="">{ut('all_roles')}</option>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {roleName(r)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="admin-check">
-          <input
-            type="checkbox"
-            checked={showInactive}
-            onChange={(e) => setShowInactive(e.currentTarget.checked)}
-            data-testid="user-show-inactive"
-          />
-          <span>{at('show_inactive')}</span>
-        </label>
-        <label class="people-inline">
-          <span class="people-sr">{ut('search_label')}</span>
-          <input
-            type="search"
-            value={typed}
-            placeholder={ut('search_label')}
-            onInput={(e) => setTyped(e.currentTarget.value)}
-            data-testid="user-search"
-          />
-        </label>
-      </div>
-      <ErrorLine text={users.error} />
-      {users.loading && <p class="admin-hint">{at('loading')}</p>}
-      {users.data && users.data.length === 0 && <p class="admin-hint">{at('none_yet')}</p>}
+      <ListToolbar
+        what="user"
+        newHref="/admin/users/new"
+        newLabel={ut('new_user')}
+        filterLabel={ut('role_filter')}
+        allLabel={ut('all_roles')}
+        filter={role}
+        onFilter={setRole}
+        options={ROLES.map((r) => [r, roleName(r)] as const)}
+        showInactive={showInactive}
+        onShowInactive={setShowInactive}
+        searchLabel={ut('search_label')}
+        search={typed}
+        onSearch={setTyped}
+      />
+      <ListState error={users.error} loading={users.loading} empty={Boolean(users.data) && users.data!.length === 0} />
       {users.data && users.data.length > 0 && (
         <Table
           head={[ut('username'), ut('display_name'), ut('role'), ut('scope'), ut('status')]}
