@@ -189,7 +189,7 @@ def _estates(page, base: str, live_server, artifacts: Path, tmp: Path) -> None:
     expect(form.locator("input[name=name]")).to_have_value("界面导入甲")
     form.locator("input[name=households]").fill("很多")
     page.get_by_test_id("estate-save").click()
-    expect(form.get_by_test_id("error-households")).to_be_visible()
+    expect(form.get_by_test_id("error-households")).to_be_visible(timeout=15_000)
     estate_id = next(e["id"] for e in imported if e["name"] == "界面导入甲")
     before = live_server.get(f"/api/estates/{estate_id}", "admin")
     assert before["households"] is None
