@@ -1,14 +1,20 @@
 """公示: publishing freezes a period's figures; the public reads them without a token."""
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from backend.accounts.models import User
+from backend.clock import today
 from backend.disclosures.models import Disclosure
 
 
 def _firm1(client, login) -> str:
     org = client.get("/api/me", headers=login("firm1")).json["organisation_id"]
-    rows = client.get("/api/reports/scorecards/firms?from=2000-01-01", headers=login("admin")).json
+    # Up to a year ahead: the firm's only tickets may fall due after today.
+    until = (today() + timedelta(days=365)).isoformat()
+    query = f"from=2000-01-01&to={until}"
+    rows = client.get(f"/api/reports/scorecards/firms?{query}", headers=login("admin")).json
     return next((r["name"] for r in rows if r["organisation_id"] == org), None) or org
 
 
