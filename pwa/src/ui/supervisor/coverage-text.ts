@@ -72,14 +72,14 @@ export const DAY_BUCKETS = [
   [null, 'days_never'],
 ] as const;
 
-/** "12月1日(3 天前)" / "1 Dec (3 days ago)"; "从未巡查" without a date. */
+/** "11月17日(17 天前)" / "17 Nov (17 days ago)"; "从未巡查" without a date. */
 export function lastInspected(iso: string | null | undefined, daysSince: number | null | undefined): string {
   if (!iso) return ct('never');
   const date = new Date(iso);
   const otherYear = date.getFullYear() !== new Date().getFullYear();
   const day = date.toLocaleDateString(lang() === 'zh' ? 'zh-CN' : 'en-GB', {
     ...(otherYear ? { year: 'numeric' } : {}),
-    month: lang() === 'zh' ? 'numeric' : 'short',
+    month: lang() === 'zh' ? 'long' : 'short', // 11月17日, 17 Nov
     day: 'numeric',
   });
   if (daysSince === null || daysSince === undefined) return day;
