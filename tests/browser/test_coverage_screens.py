@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 
 from backend.geo.coordinates import wgs84_to_gcj02
+from tests.browser.audit import axe_violations, small_targets
 from tests.browser.support import LiveServer, login
 from tests.browser.test_basemap import (  # noqa: F401 (fixtures)
     TileServer,
@@ -168,6 +169,10 @@ def test_coverage_layer_colours_estates(browser, live_server, artifacts):
     assert page.evaluate(
         "() => window.__wuhaoMap.getLayoutProperty('sv-estate-fill', 'visibility')"
     ) in (None, "visible")  # the grades are back
+    # In English too.
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_test_id("cov-toggle")).to_have_text("Coverage")
+    expect(page.get_by_test_id("sv-nav-coverage")).to_have_text("Coverage")
     assert errors == []
     context.close()
 
@@ -186,13 +191,16 @@ def _table(page) -> dict[str, list[str]]:
 def _expected(row: dict) -> list[str]:
     rate = "—" if row["coverage"] is None else f"{100 * row['coverage']:.1f}%"
     counts = [str(row[k]) for k in ("due", "done", "done_late", "missed", "open")]
-    return [row["name"], *counts, rate]
+    return [row["name"], rate, *counts]
 
 
 def test_coverage_report_and_export(browser, live_server, artifacts, tmp_path):
     server = live_server
     context = browser.new_context(
-        viewport={"width": 360, "height": 740}, locale="zh-CN", timezone_id="Asia/Shanghai"
+        viewport={"width": 360, "height": 740},
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        bypass_csp=True,  # lets the test inject axe-core; the app's own CSP is tested elsewhere
     )
     page = context.new_page()
     errors: list[str] = []
@@ -200,6 +208,11 @@ def test_coverage_report_and_export(browser, live_server, artifacts, tmp_path):
     page.goto(f"{server.base}/")
     login(page, "supervisor1")
     expect(page.get_by_test_id("home-supervisor")).to_be_visible()
+    # The map has drawn (leaving it mid-load can make MapLibre reject an aborted request).
+    the_map = page.get_by_test_id("sv-map")
+    expect(the_map).to_have_attribute("data-loaded", re.compile(r"^\d+$"), timeout=15_000)
+    expect(the_map).not_to_have_attribute("data-loading", "true", timeout=15_000)
+    page.wait_for_function("() => window.__wuhaoMap.loaded()", timeout=15_000)
     nav = page.get_by_test_id("sv-nav-coverage")
     assert nav.bounding_box()["height"] >= 44
     nav.click()
@@ -229,6 +242,8 @@ def test_coverage_report_and_export(browser, live_server, artifacts, tmp_path):
     rates = {r["code"]: (2 if r["coverage"] is None else r["coverage"]) for r in api}
     assert [rates[c] for c in order] == sorted(rates[c] for c in order)
     page.screenshot(path=artifacts / "93-coverage-report-grid-360.png", full_page=True)
+    assert small_targets(page) == []
+    assert axe_violations(page) == []
 
     # Per street.
     page.get_by_test_id("cov-group-street").click()

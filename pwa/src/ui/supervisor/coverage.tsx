@@ -121,16 +121,17 @@ export default function CoverageReport() {
               <thead>
                 <tr>
                   <th>{ct('name')}</th>
-                  {COUNTS.map((key) => <th key={key}>{ct(key)}</th>)}
                   <th>{ct('coverage')}</th>
+                  {COUNTS.map((key) => <th key={key}>{ct(key)}</th>)}
                 </tr>
               </thead>
               <tbody>
                 {rows.map((r) => (
                   <tr key={`${r.id}`} data-testid="cov-row" data-code={r.code}>
                     <td>{r.name}</td>
-                    {COUNTS.map((key) => <td key={key}>{r[key]}</td>)}
+                    {/* The rate beside the name: the figure the rows are sorted by stays on a phone's screen. */}
                     <td class={r.coverage !== null && r.coverage < LOW ? 'cov-low' : ''}>{percent(r.coverage)}</td>
+                    {COUNTS.map((key) => <td key={key}>{r[key]}</td>)}
                   </tr>
                 ))}
               </tbody>
