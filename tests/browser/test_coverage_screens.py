@@ -37,6 +37,14 @@ STATE_COLOUR = {
     "never_inspected": (0x6A, 0x1B, 0x9A),
     "unplanned": (0x90, 0xA4, 0xAE),
 }
+# ≤ 7, ≤ 14, ≤ 30, more days, never
+DAYS_COLOUR = [
+    (0x1B, 0x5E, 0x20),
+    (0x7C, 0xB3, 0x42),
+    (0xFB, 0xC0, 0x2D),
+    (0xE6, 0x51, 0x00),
+    (0x6A, 0x1B, 0x9A),
+]
 OPACITY = 0.55
 PLAIN = (0xEE, 0xF2, 0xEE)
 TILE = (250, 235, 200)
@@ -83,12 +91,13 @@ def _drawn(page) -> list[dict]:
 
 
 def _inside_point(page, estate_id: int) -> tuple[float, float] | None:
-    """A screen point where only this estate's fill is drawn (no ticket, no other layer)."""
+    """A screen point where only this estate's fill is drawn (no ticket, no other layer), below
+    the layer's buttons and above its legend."""
     return page.evaluate(
         """(id) => {
             const map = window.__wuhaoMap, c = map.getCanvas();
             const w = c.clientWidth, h = c.clientHeight;
-            for (let y = 60; y < h - 120; y += 6) for (let x = 10; x < w - 10; x += 6) {
+            for (let y = 110; y < h - 120; y += 6) for (let x = 10; x < w - 10; x += 6) {
                 const here = map.queryRenderedFeatures([[x - 10, y - 10], [x + 10, y + 10]]);
                 if (here.length && here.every((f) => f.layer.id === 'sv-cov-fill'
                     && f.properties.id === id)) return [x, y];
@@ -154,6 +163,18 @@ def test_coverage_layer_colours_estates(browser, live_server, artifacts):
     expect(page.get_by_test_id("sv-coverage")).to_have_attribute("data-mode", "days")
     expect(legend).to_contain_text("7 天内")
     expect(legend).to_contain_text("30 天以上")
+    days = next(
+        f["properties"]["days_since"] for f in served if f["properties"]["id"] == estate["id"]
+    )
+    bucket = 4 if days is None else sum(days > top for top in (7, 14, 30))
+    page.wait_for_function("() => window.__wuhaoMap.loaded()")
+    hide = page.add_style_tag(content=".map-label { visibility: hidden; }")
+    shot = Image.open(io.BytesIO(page.screenshot()))
+    pixel = shot.getpixel(
+        (round((box["x"] + spot[0]) * scale), round((box["y"] + spot[1]) * scale))
+    )
+    assert _close(pixel, _blend(DAYS_COLOUR[bucket], PLAIN)), (pixel, days)
+    hide.evaluate("(e) => e.remove()")
     page.screenshot(path=artifacts / "92-coverage-days-360.png")
 
     # Moved: asked again for the new view.
