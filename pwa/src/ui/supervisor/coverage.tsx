@@ -103,7 +103,7 @@ export default function CoverageReport() {
         </label>
         <button type="button" class="small cov-this-month" onClick={thisMonth}>{ct('this_month')}</button>
       </div>
-      <div class="row sv-toolbar">
+      <div class="row sv-toolbar cov-exports">
         <span>{ct('export')}</span>
         <button type="button" class="small" onClick={() => exportAs('csv')} data-testid="cov-export-csv">CSV</button>
         <button type="button" class="small" onClick={() => exportAs('xlsx')} data-testid="cov-export-xlsx">XLSX</button>
