@@ -74,6 +74,8 @@ export function App() {
     screen = <Supervisor view="map" ticketId={Number(params.id)} />;
   } else if (path === '/supervise/scorecards' && SUPERVISES.has(role)) {
     screen = <Supervisor view="scorecards" />;
+  } else if (path === '/supervise/coverage' && SUPERVISES.has(role)) {
+    screen = <Supervisor view="coverage" />;
   } else if ((params = match('/admin', path) ?? match('/admin/:section', path)) && SUPERVISES.has(role)) {
     screen = <Admin section={params.section ?? ''} />;
   } else if ((params = match('/admin/:section/:item', path)) && SUPERVISES.has(role)) {

@@ -1,4 +1,4 @@
-// The supervisor's screens (issue map with ticket detail, scorecards) load on demand, so the
+// The supervisor's screens (issue map with ticket detail, scorecards, coverage) load on demand, so the
 // inspector's first screen never pays for MapLibre or the dashboard. This file is all the shell
 // bundles of them.
 
@@ -7,10 +7,11 @@ import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../i18n';
 import { describeLoadFailure } from '../../problem';
 
-type View = 'map' | 'scorecards';
+type View = 'map' | 'scorecards' | 'coverage';
 const LOADERS: Record<View, () => Promise<{ default: ComponentType<{ ticketId?: number }> }>> = {
   map: () => import('./home'),
   scorecards: () => import('./dashboard'),
+  coverage: () => import('./coverage'),
 };
 const loaded: Partial<Record<View, ComponentType<{ ticketId?: number }>>> = {};
 

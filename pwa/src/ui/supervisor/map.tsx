@@ -13,6 +13,7 @@ import { bounds, type Area } from '../../geo';
 import { baseStyle, loadBasemap, type Basemap } from '../basemap';
 import { MapLabels, type Label } from '../map-labels';
 import { filterQuery, type Filters } from './api';
+import { CoverageLayer } from './coverage-map';
 import { asPin, ordered, StackList, type Pin, type Stack } from './stack';
 
 const SEVERITY_COLOUR = ['match', ['coalesce', ['get', 'severity'], ['get', 'worst_severity'], ''],
@@ -116,6 +117,7 @@ export default function TicketMap({
   const [error, setError] = useState<string | null>(null);
   const [stack, setStack] = useState<Stack | null>(null);
   const [base, setBase] = useState<Basemap | null>(null);
+  const [loaded, setLoaded] = useState<MapLibre | null>(null); // styled: other layers may be added
 
   useEffect(() => {
     let stop = () => {};
@@ -249,6 +251,7 @@ export default function TicketMap({
     instance.on('error', (e) => console.warn('map', e.error));
     instance.on('load', () => {
       addLayers(instance);
+      setLoaded(instance);
       instance.on('moveend', schedule);
       instance.on('click', 'sv-clusters', (e) => {
         const feature = e.features?.[0] as MapGeoJSONFeature | undefined;
@@ -323,6 +326,7 @@ export default function TicketMap({
       <div class="sv-map" ref={box} data-testid="sv-map" />
       {base && !base.tiles && <div class="sv-map-note">{t('sv_no_basemap')}</div>}
       {error && <div class="sv-map-error error">{t('sv_map_error', { m: error })}</div>}
+      {loaded && base && <CoverageLayer map={loaded} base={base} />}
       {stack && (
         <StackList stack={stack} selected={selected} onPick={onPick} onClose={() => setStack(null)} />
       )}

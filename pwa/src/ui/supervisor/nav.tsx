@@ -1,12 +1,16 @@
-// The supervisor's own navigation: map, scorecards, the admin console and the public disclosure page.
+// The supervisor's own navigation: map, scorecards, coverage, the admin console and the public disclosure page.
 import { t } from '../../i18n';
+import { ct } from './coverage-text';
 
-export function SupervisorNav({ active }: { active: 'map' | 'scorecards' }) {
+export function SupervisorNav({ active }: { active: 'map' | 'scorecards' | 'coverage' }) {
   return (
     <nav class="sv-nav">
       <a href="/" class={active === 'map' ? 'active' : ''} data-testid="sv-nav-map">{t('sv_map')}</a>
       <a href="/supervise/scorecards" class={active === 'scorecards' ? 'active' : ''} data-testid="sv-nav-scorecards">
         {t('sv_scorecards')}
+      </a>
+      <a href="/supervise/coverage" class={active === 'coverage' ? 'active' : ''} data-testid="sv-nav-coverage">
+        {ct('nav')}
       </a>
       <a href="/admin" data-testid="sv-nav-admin">{t('sv_admin')}</a>
       <a href="/public/" target="_blank" rel="noopener">{t('sv_public_page')}</a>
