@@ -3051,7 +3051,7 @@ export interface paths {
                     from?: string;
                     page?: number;
                     page_size?: number;
-                    /** @description last day, inclusive (default: end of this month) */
+                    /** @description last day, inclusive (default: end of month) */
                     to?: string;
                 };
                 header?: never;
