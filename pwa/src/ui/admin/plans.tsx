@@ -1,0 +1,227 @@
+// 巡查计划: admins and district (or city) supervisors list their plans with the schedule in words,
+// create one, change one from a date (earlier tasks keep their rules), end one, and read a
+// plan's tasks for a period with their states. /admin/plans, /admin/plans/new, /admin/plans/<id>.
+
+import { useState } from 'preact/hooks';
+import { navigate } from '../../router';
+import { at, ErrorLine, Field, FormError, send, Table, useResource, useSubmit } from './kit';
+import { explained } from './people-data';
+import { beijingDay, type Checklist, checklistName, type Plan, PlanForm, rulesBody, usePlanPlaces, type Version } from './plan-form';
+import { PlanTasks } from './plan-tasks';
+import { PLAN_MESSAGES, pt, scheduleWords } from './plans-text';
+import type { SectionProps } from './sections';
+import './rules.css';
+import './plans.css';
+
+export default function PlansSection({ item }: SectionProps) {
+  return (
+    <div class="admin-rules admin-plans" data-testid="admin-plans">
+      <h3>{pt('heading')}</h3>
+      {item === 'new' ? <PlanCreate /> : item && /^\d+$/.test(item) ? <PlanDetail id={Number(item)} /> : <PlanList />}
+    </div>
+  );
+}
+
+/** The version in force today, or the next one, or the last. */
+function currentVersion(plan: Plan): Version {
+  const today = beijingDay();
+  const covering = plan.versions.find((v) => v.effective_from <= today && (!v.effective_to || v.effective_to >= today));
+  return covering ?? plan.versions.find((v) => v.effective_from > today) ?? plan.versions[plan.versions.length - 1];
+}
+
+function useWhere() {
+  const places = usePlanPlaces();
+  return (v: Version): string => {
+    if (v.area_kind === 'grid') return pt('where_grid', { name: places.gridName(v.area_id) });
+    if (v.area_kind === 'street') return pt('where_street', { name: places.streetName(v.area_id) });
+    if (v.area_kind === 'district') return pt('where_district', { name: places.districtName(v.area_id) });
+    return pt('where_estates', { n: v.estate_ids?.length ?? 0 });
+  };
+}
+
+function period(v: Version): string {
+  return v.effective_to ? pt('from_to', { a: v.effective_from, b: v.effective_to }) : pt('from_on', { d: v.effective_from });
+}
+
+function grace(v: Version): string {
+  return v.grace_days ? pt('days', { n: v.grace_days }) : pt('no_grace');
+}
+
+function ended(plan: Plan): boolean {
+  const last = plan.versions[plan.versions.length - 1];
+  return Boolean(last.effective_to && last.effective_to < beijingDay());
+}
+
+function PlanList() {
+  const plans = useResource<Plan[]>('/api/plans');
+  const checklists = useResource<Checklist[]>('/api/checklists');
+  const where = useWhere();
+  return (
+    <>
+      <p class="admin-hint">{pt('intro')}</p>
+      <div class="admin-toolbar">
+        <a class="button primary" href="/admin/plans/new" data-testid="plan-new">
+          {pt('new_plan')}
+        </a>
+      </div>
+      <ErrorLine text={plans.error} />
+      {plans.loading && <p class="admin-hint">{at('loading')}</p>}
+      {plans.data && plans.data.length === 0 && <p class="admin-hint">{at('none_yet')}</p>}
+      {plans.data && plans.data.length > 0 && (
+        <Table
+          head={[pt('col_name'), pt('col_checklist'), pt('col_where'), pt('col_schedule'), pt('col_window'), pt('col_grace'), pt('col_active')]}
+          testid="plan-table"
+          label={pt('heading')}
+        >
+          {plans.data.map((plan) => {
+            const v = currentVersion(plan);
+            return (
+              <tr key={plan.id} class={ended(plan) ? 'inactive' : ''} data-testid={`plan-row-${plan.id}`}>
+                <td>
+                  <a href={`/admin/plans/${plan.id}`}>{plan.name}</a>
+                </td>
+                <td>{checklistName(checklists.data, plan.checklist_id)}</td>
+                <td>{where(v)}</td>
+                <td class="nowrap" data-testid="plan-schedule-words">
+                  {scheduleWords(v)}
+                </td>
+                <td class="nowrap">{pt('days', { n: v.window_days })}</td>
+                <td class="nowrap">{grace(v)}</td>
+                <td class="nowrap">{ended(plan) ? `${pt('ended')} · ${period(v)}` : period(v)}</td>
+              </tr>
+            );
+          })}
+        </Table>
+      )}
+    </>
+  );
+}
+
+function PlanCreate() {
+  return (
+    <section>
+      <a class="admin-back" href="/admin/plans">
+        ← {pt('back')}
+      </a>
+      <PlanForm onSaved={(plan) => navigate(`/admin/plans/${plan.id}?saved=1`)} onCancel={() => navigate('/admin/plans')} />
+    </section>
+  );
+}
+
+type Mode = 'view' | 'change' | 'end';
+
+function PlanDetail({ id }: { id: number }) {
+  const plan = useResource<Plan>(`/api/plans/${id}`);
+  const checklists = useResource<Checklist[]>('/api/checklists');
+  const where = useWhere();
+  const [mode, setMode] = useState<Mode>('view');
+  const [notice, setNotice] = useState<string | null>(new URLSearchParams(location.search).has('saved') ? pt('plan_saved') : null);
+  const [round, setRound] = useState(0);
+  const done = (text: string) => {
+    setNotice(text);
+    setMode('view');
+    setRound((n) => n + 1);
+    plan.reload();
+  };
+  const p = plan.data;
+  return (
+    <section>
+      <a class="admin-back" href="/admin/plans">
+        ← {pt('back')}
+      </a>
+      <ErrorLine text={plan.error} />
+      {plan.loading && <p class="admin-hint">{at('loading')}</p>}
+      {p && (
+        <>
+          <h4 data-testid="plan-title">
+            {p.name} <small class="admin-hint">{checklistName(checklists.data, p.checklist_id)}</small>
+          </h4>
+          {notice && (
+            <p class="admin-ok" role="status" data-testid="plans-notice">
+              {notice}
+            </p>
+          )}
+          <h4>{pt('versions')}</h4>
+          <Table head={[pt('col_active'), pt('col_where'), pt('col_schedule'), pt('col_window'), pt('col_grace')]} testid="plan-versions" label={pt('versions')}>
+            {p.versions.map((v) => (
+              <tr key={v.id} class={v === currentVersion(p) ? 'current' : ''}>
+                <td class="nowrap">{period(v)}</td>
+                <td>{where(v)}</td>
+                <td class="nowrap">{scheduleWords(v)}</td>
+                <td class="nowrap">{pt('days', { n: v.window_days })}</td>
+                <td class="nowrap">{grace(v)}</td>
+              </tr>
+            ))}
+          </Table>
+          {mode === 'view' && (
+            <div class="admin-actions">
+              <button type="button" class="primary" onClick={() => setMode('change')} data-testid="plan-change">
+                {pt('change')}
+              </button>
+              <button type="button" class="secondary" onClick={() => setMode('end')} data-testid="plan-end">
+                {pt('end')}
+              </button>
+            </div>
+          )}
+          {mode === 'change' && (
+            <PlanForm
+              key={`change-${round}`}
+              plan={p}
+              onSaved={(_, from) => done(pt('change_saved', { d: from }))}
+              onCancel={() => setMode('view')}
+            />
+          )}
+          {mode === 'end' && <EndForm plan={p} onEnded={(d) => done(pt('end_saved', { d }))} onCancel={() => setMode('view')} />}
+          <PlanTasks key={`tasks-${round}`} planId={p.id} />
+        </>
+      )}
+    </section>
+  );
+}
+
+/** Ending a plan is a change: the rules in force go on from tomorrow until the last day chosen,
+ *  and no task is made after it. */
+function EndForm({ plan, onEnded, onCancel }: { plan: Plan; onEnded: (day: string) => void; onCancel: () => void }) {
+  const [last, setLast] = useState(beijingDay(1));
+  const form = explained(useSubmit(), PLAN_MESSAGES);
+  const v = plan.versions[plan.versions.length - 1];
+  async function submit(e: Event) {
+    e.preventDefault();
+    const values = {
+      name: '',
+      checklist_id: '',
+      area_kind: v.area_kind,
+      area_id: v.area_id ? String(v.area_id) : '',
+      schedule: v.schedule,
+      every_n: v.every_n ? String(v.every_n) : '',
+      window_days: String(v.window_days),
+      grace_days: String(v.grace_days),
+      effective_from: beijingDay(1) > v.effective_from ? beijingDay(1) : v.effective_from,
+      effective_to: last,
+    };
+    const body = rulesBody(values, v.weekdays ?? [], v.estate_ids ?? [], v.assignee_ids ?? []);
+    const saved = await form.run(() => send<Plan>('POST', `/api/plans/${plan.id}/versions`, body));
+    if (saved) onEnded(last);
+  }
+  // A refusal of the start date is about the day the end is recorded from: show it on the day.
+  const fields = form.fields.effective_from && !form.fields.effective_to ? { ...form.fields, effective_to: form.fields.effective_from } : form.fields;
+  const shown = { ...form, fields };
+  return (
+    <form class="admin-form" onSubmit={submit} data-testid="plan-end-form" noValidate>
+      <h4>{pt('end')}</h4>
+      <p class="admin-hint">{pt('end_note')}</p>
+      <FormError form={shown} />
+      <Field label={pt('end_on')} name="effective_to" form={shown}>
+        <input type="date" value={last} min={beijingDay(1)} onInput={(e) => setLast(e.currentTarget.value)} data-testid="plan-end-day" />
+      </Field>
+      <div class="admin-actions">
+        <button type="submit" class="danger" disabled={form.busy} data-testid="plan-end-confirm">
+          {form.busy ? at('saving') : pt('end_confirm')}
+        </button>
+        <button type="button" class="secondary" onClick={onCancel}>
+          {at('cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
