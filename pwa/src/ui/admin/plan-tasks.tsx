@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import type { components } from '../../api-types';
 import { t } from '../../i18n';
 import type { Sent } from '../../tickets';
-import { at, ErrorLine, Table, useResource } from './kit';
+import { at, ErrorLine, useResource } from './kit';
 import { beijingDay } from './plan-form';
 import { pt } from './plans-text';
 
@@ -86,27 +86,45 @@ export function PlanTasks({ planId }: { planId: number }) {
           <p class="admin-hint" data-testid="tasks-count">
             {pt('tasks_count', { n: tasks.data.length })}
           </p>
-          <Table head={[pt('col_estate'), pt('col_task_window'), pt('col_task_grace'), pt('col_assignees'), pt('col_state'), pt('col_inspection')]} testid="plan-task-table" label={pt('tasks')}>
+          <ul class="plan-cards" data-testid="plan-task-table" aria-label={pt('tasks')}>
             {tasks.data.map((task) => {
               const state = shown(task);
               return (
-                <tr key={task.id} data-testid={`plan-task-${task.first_day}-${task.estate_code}`} data-state={task.state}>
-                  <td>
-                    {task.estate_name} <small class="admin-hint">{task.estate_code}</small>
-                  </td>
-                  <td class="nowrap">{task.first_day === task.last_day ? short(task.first_day) : `${short(task.first_day)}–${short(task.last_day)}`}</td>
-                  <td class="nowrap">{task.grace_last_day ? short(task.grace_last_day) : pt('no_grace')}</td>
-                  <td>{task.assignees.map((a) => a.display_name || a.username).join('、')}</td>
-                  <td class="nowrap">
+                <li key={task.id} data-testid={`plan-task-${task.first_day}-${task.estate_code}`} data-state={task.state}>
+                  <div class="plan-card-head">
+                    <span>
+                      {task.estate_name} <small class="admin-hint">{task.estate_code}</small>
+                    </span>
                     <span class={`tag ${TAG[state]}`} data-testid="task-state">
                       {t(WORDS[state])}
                     </span>
-                  </td>
-                  <td class="nowrap">{task.inspection_id ? <code title={task.inspection_id}>{task.inspection_id.slice(0, 8)}</code> : ''}</td>
-                </tr>
+                  </div>
+                  <dl class="plan-facts">
+                    <div>
+                      <dt>{pt('col_task_window')}</dt>
+                      <dd>{task.first_day === task.last_day ? short(task.first_day) : `${short(task.first_day)}–${short(task.last_day)}`}</dd>
+                    </div>
+                    <div>
+                      <dt>{pt('col_task_grace')}</dt>
+                      <dd>{task.grace_last_day ? short(task.grace_last_day) : pt('no_grace')}</dd>
+                    </div>
+                    <div>
+                      <dt>{pt('col_assignees')}</dt>
+                      <dd>{task.assignees.map((a) => a.display_name || a.username).join('、') || pt('nobody')}</dd>
+                    </div>
+                    {task.inspection_id && (
+                      <div>
+                        <dt>{pt('col_inspection')}</dt>
+                        <dd>
+                          <code title={task.inspection_id}>{task.inspection_id.slice(0, 8)}</code>
+                        </dd>
+                      </div>
+                    )}
+                  </dl>
+                </li>
               );
             })}
-          </Table>
+          </ul>
           {tasks.data.length >= PAGE && <p class="admin-hint">{pt('tasks_more', { n: PAGE })}</p>}
         </>
       )}

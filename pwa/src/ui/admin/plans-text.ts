@@ -95,6 +95,7 @@ export const pt = texts({
   col_assignees: ['网格员', 'Inspectors'],
   col_state: ['状态', 'State'],
   col_inspection: ['巡查记录', 'Inspection'],
+  nobody: ['未分配', 'Nobody'],
   tasks_none: ['此期间没有任务。', 'No tasks in this period.'],
   tasks_more: ['只显示前 {n} 项,请缩短期间。', 'Only the first {n} are shown: shorten the period.'],
   by_grid: ['按网格', 'By grid'],

@@ -4,7 +4,7 @@
 
 import { useState } from 'preact/hooks';
 import { navigate } from '../../router';
-import { at, ErrorLine, Field, FormError, send, Table, useResource, useSubmit } from './kit';
+import { at, ErrorLine, Field, FormError, send, useResource, useSubmit } from './kit';
 import { explained } from './people-data';
 import { beijingDay, type Checklist, checklistName, type Plan, PlanForm, rulesBody, usePlanPlaces, type Version } from './plan-form';
 import { PlanTasks } from './plan-tasks';
@@ -47,6 +47,36 @@ function grace(v: Version): string {
   return v.grace_days ? pt('days', { n: v.grace_days }) : pt('no_grace');
 }
 
+/** A plan's rules in words: checklist, where, schedule, window and grace. */
+function Rules({ v, where, checklist }: { v: Version; where: string; checklist?: string }) {
+  return (
+    <dl class="plan-facts">
+      {checklist !== undefined && (
+        <div>
+          <dt>{pt('col_checklist')}</dt>
+          <dd>{checklist}</dd>
+        </div>
+      )}
+      <div>
+        <dt>{pt('col_where')}</dt>
+        <dd>{where}</dd>
+      </div>
+      <div>
+        <dt>{pt('col_schedule')}</dt>
+        <dd data-testid="plan-schedule-words">{scheduleWords(v)}</dd>
+      </div>
+      <div>
+        <dt>{pt('col_window')}</dt>
+        <dd>{pt('days', { n: v.window_days })}</dd>
+      </div>
+      <div>
+        <dt>{pt('col_grace')}</dt>
+        <dd>{grace(v)}</dd>
+      </div>
+    </dl>
+  );
+}
+
 function ended(plan: Plan): boolean {
   const last = plan.versions[plan.versions.length - 1];
   return Boolean(last.effective_to && last.effective_to < beijingDay());
@@ -68,30 +98,20 @@ function PlanList() {
       {plans.loading && <p class="admin-hint">{at('loading')}</p>}
       {plans.data && plans.data.length === 0 && <p class="admin-hint">{at('none_yet')}</p>}
       {plans.data && plans.data.length > 0 && (
-        <Table
-          head={[pt('col_name'), pt('col_checklist'), pt('col_where'), pt('col_schedule'), pt('col_window'), pt('col_grace'), pt('col_active')]}
-          testid="plan-table"
-          label={pt('heading')}
-        >
+        <ul class="plan-cards" data-testid="plan-table" aria-label={pt('heading')}>
           {plans.data.map((plan) => {
             const v = currentVersion(plan);
             return (
-              <tr key={plan.id} class={ended(plan) ? 'inactive' : ''} data-testid={`plan-row-${plan.id}`}>
-                <td>
+              <li key={plan.id} class={ended(plan) ? 'inactive' : ''} data-testid={`plan-row-${plan.id}`}>
+                <div class="plan-card-head">
                   <a href={`/admin/plans/${plan.id}`}>{plan.name}</a>
-                </td>
-                <td>{checklistName(checklists.data, plan.checklist_id)}</td>
-                <td>{where(v)}</td>
-                <td class="nowrap" data-testid="plan-schedule-words">
-                  {scheduleWords(v)}
-                </td>
-                <td class="nowrap">{pt('days', { n: v.window_days })}</td>
-                <td class="nowrap">{grace(v)}</td>
-                <td class="nowrap">{ended(plan) ? `${pt('ended')} · ${period(v)}` : period(v)}</td>
-              </tr>
+                  <span class="plan-when">{ended(plan) ? `${pt('ended')} · ${period(v)}` : period(v)}</span>
+                </div>
+                <Rules v={v} where={where(v)} checklist={checklistName(checklists.data, plan.checklist_id)} />
+              </li>
             );
           })}
-        </Table>
+        </ul>
       )}
     </>
   );
@@ -142,17 +162,16 @@ function PlanDetail({ id }: { id: number }) {
             </p>
           )}
           <h4>{pt('versions')}</h4>
-          <Table head={[pt('col_active'), pt('col_where'), pt('col_schedule'), pt('col_window'), pt('col_grace')]} testid="plan-versions" label={pt('versions')}>
+          <ul class="plan-cards" data-testid="plan-versions" aria-label={pt('versions')}>
             {p.versions.map((v) => (
-              <tr key={v.id} class={v === currentVersion(p) ? 'current' : ''}>
-                <td class="nowrap">{period(v)}</td>
-                <td>{where(v)}</td>
-                <td class="nowrap">{scheduleWords(v)}</td>
-                <td class="nowrap">{pt('days', { n: v.window_days })}</td>
-                <td class="nowrap">{grace(v)}</td>
-              </tr>
+              <li key={v.id} class={v === currentVersion(p) ? 'current' : ''}>
+                <div class="plan-card-head">
+                  <strong>{period(v)}</strong>
+                </div>
+                <Rules v={v} where={where(v)} />
+              </li>
             ))}
-          </Table>
+          </ul>
           {mode === 'view' && (
             <div class="admin-actions">
               <button type="button" class="primary" onClick={() => setMode('change')} data-testid="plan-change">
