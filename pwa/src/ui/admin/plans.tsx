@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks';
 import { navigate } from '../../router';
 import { at, ErrorLine, Field, FormError, send, useResource, useSubmit } from './kit';
-import { explained } from './people-data';
+import { explained, refuse } from './people-data';
 import { beijingDay, type Checklist, checklistName, type Plan, PlanForm, rulesBody, usePlanPlaces, type Version } from './plan-form';
 import { PlanTasks } from './plan-tasks';
 import { PLAN_MESSAGES, pt, scheduleWords } from './plans-text';
@@ -198,12 +198,18 @@ function PlanDetail({ id }: { id: number }) {
   );
 }
 
-/** Ending a plan is a change: the rules in force go on from tomorrow until the last day chosen,
- *  and no task is made after it. */
+function nextDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86400_000).toISOString().slice(0, 10);
+}
+
+/** Ending a plan is a change: the last rules go on (from tomorrow, or the day after the last
+ *  version began) until the last day chosen, and no task is made after it. */
 function EndForm({ plan, onEnded, onCancel }: { plan: Plan; onEnded: (day: string) => void; onCancel: () => void }) {
-  const [last, setLast] = useState(beijingDay(1));
-  const form = explained(useSubmit(), PLAN_MESSAGES);
   const v = plan.versions[plan.versions.length - 1];
+  // The earliest day a change may apply from: tomorrow, and after the last version began.
+  const earliest = [beijingDay(1), nextDay(v.effective_from)].sort()[1];
+  const [last, setLast] = useState(earliest);
+  const form = explained(useSubmit(), PLAN_MESSAGES);
   async function submit(e: Event) {
     e.preventDefault();
     const values = {
@@ -215,11 +221,13 @@ function EndForm({ plan, onEnded, onCancel }: { plan: Plan; onEnded: (day: strin
       every_n: v.every_n ? String(v.every_n) : '',
       window_days: String(v.window_days),
       grace_days: String(v.grace_days),
-      effective_from: beijingDay(1) > v.effective_from ? beijingDay(1) : v.effective_from,
+      effective_from: earliest,
       effective_to: last,
     };
     const body = rulesBody(values, v.weekdays ?? [], v.estate_ids ?? [], v.assignee_ids ?? []);
-    const saved = await form.run(() => send<Plan>('POST', `/api/plans/${plan.id}/versions`, body));
+    const saved = await form.run(() =>
+      last < earliest ? refuse(at('fix_fields'), 'effective_to', `must be on or after ${earliest}`) : send<Plan>('POST', `/api/plans/${plan.id}/versions`, body),
+    );
     if (saved) onEnded(last);
   }
   // A refusal of the start date is about the day the end is recorded from: show it on the day.
@@ -231,7 +239,7 @@ function EndForm({ plan, onEnded, onCancel }: { plan: Plan; onEnded: (day: strin
       <p class="admin-hint">{pt('end_note')}</p>
       <FormError form={shown} />
       <Field label={pt('end_on')} name="effective_to" form={shown}>
-        <input type="date" value={last} min={beijingDay(1)} onInput={(e) => setLast(e.currentTarget.value)} data-testid="plan-end-day" />
+        <input type="date" value={last} min={earliest} onInput={(e) => setLast(e.currentTarget.value)} data-testid="plan-end-day" />
       </Field>
       <div class="admin-actions">
         <button type="submit" class="danger" disabled={form.busy} data-testid="plan-end-confirm">
