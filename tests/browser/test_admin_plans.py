@@ -94,6 +94,7 @@ def test_admin_creates_sees_and_changes_a_weekly_plan(browser, live_server, arti
             box = form.get_by_test_id(f"plan-weekday-{d}")
             if box.is_checked() != (d in days):
                 box.click()
+        _shot(page, artifacts, "89-admin-plan-form-360.png", form.get_by_test_id("plan-weekday-0"))
         # Longer than the period: refused beside the window, in Chinese; nothing is made.
         form.get_by_test_id("plan-window").fill("5")
         form.get_by_test_id("plan-save").click()
@@ -176,6 +177,7 @@ def test_admin_creates_sees_and_changes_a_weekly_plan(browser, live_server, arti
         end.get_by_test_id("plan-end-day").fill(after.isoformat())
         end.get_by_test_id("plan-end-confirm").click()
         expect(page.get_by_test_id("plans-notice")).to_have_text(f"计划将于 {after} 结束。")
+        _shot(page, artifacts, "95-admin-plan-ended-360.png", page.get_by_test_id("plans-notice"))
         (finished,) = _plans(live_server)
         assert finished["versions"][-1]["effective_to"] == after.isoformat()
         assert finished["versions"][0]["effective_to"] == today.isoformat()  # history unchanged
