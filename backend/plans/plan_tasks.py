@@ -1,4 +1,5 @@
-"""GET /api/plans/{id}/tasks: one plan's tasks over a period, with their derived states.
+"""GET /api/plans/{id}/tasks: one plan's tasks over a period, with their derived states; and
+POST /api/plans/{id}/end: the plan makes no task after a given day.
 
 For the plans screen: which estates the plan gave a task in the period, each window, its grace,
 who was assigned, the state (`Task.state_at`, the one definition) and the fulfilling inspection.
@@ -21,9 +22,9 @@ from backend.database import db
 from backend.errors import ValidationFailed
 from backend.pagination import paginate
 from backend.places.models import Estate
-from backend.plans import services
-from backend.plans.models import Task, TaskState, task_assignees
-from backend.plans.routes import _managers_only, blp
+from backend.plans import generation, services
+from backend.plans.models import Plan, Task, TaskState, task_assignees
+from backend.plans.routes import PlanSchema, _horizon, _managers_only, blp
 from backend.reports import periods
 from backend.schema import Schema
 
@@ -36,6 +37,13 @@ class PlanTaskArgs(Schema):
     )
     end = fields.Date(
         data_key="to", metadata={"description": "last day, inclusive (default: end of month)"}
+    )
+
+
+class PlanEndSchema(Schema):
+    last_day = fields.Date(
+        required=True,
+        metadata={"description": "the last day the plan makes tasks on (today at the earliest)"},
     )
 
 
@@ -147,3 +155,46 @@ def list_plan_tasks(args: dict[str, Any], plan_id: int, pagination_parameters):
     """The plan's tasks whose window overlaps the period (default: this month), with their
     state, assignees and fulfilling inspection; oldest window first."""
     return plan_tasks(plan_id, current_user(), plan_period(args), pagination_parameters)
+
+
+def end_plan(plan_id: int, last_day: date, user: User, horizon_days: int) -> Plan:
+    """The plan's last version ends on `last_day` (today at the earliest, not before that version
+    began): its tasks not done whose window opens after it are removed. Tasks that opened by then
+    keep their rules and states. A later day than a set end extends the plan again."""
+    services.check_manager(user)
+    plan = services.get_plan(plan_id, user)
+    current = plan.versions[-1]
+    earliest = max(clock.today(), current.effective_from)
+    if last_day < earliest:
+        raise ValidationFailed(
+            "计划无效 (invalid plan)", {"last_day": [f"must be on or after {earliest.isoformat()}"]}
+        )
+    if last_day > current.effective_from + timedelta(days=5 * 366):
+        raise ValidationFailed(
+            "计划无效 (invalid plan)", {"last_day": ["within five years of the rules' start"]}
+        )
+    current.effective_to = last_day
+    after = generation.midnight(last_day + timedelta(days=1))
+    removed = sa.select(Task.id).where(
+        Task.plan_id == plan.id, Task.opens_at >= after, Task.inspection_id.is_(None)
+    )
+    db.session.execute(sa.delete(task_assignees).where(task_assignees.c.task_id.in_(removed)))
+    db.session.execute(
+        sa.delete(Task)
+        .where(Task.plan_id == plan.id, Task.opens_at >= after, Task.inspection_id.is_(None))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.flush()
+    generation.generate(horizon_days, plan_ids=[plan.id])
+    return plan
+
+
+@blp.route("/<int:plan_id>/end", methods=["POST"])
+@auth_required(Role.supervisor, Role.admin)
+@_managers_only
+@blp.arguments(PlanEndSchema)
+@blp.response(200, PlanSchema)
+def end_plan_route(data: dict[str, Any], plan_id: int):
+    """End the plan after `last_day` (today at the earliest): no task opens after it; the tasks
+    that opened by then keep their rules."""
+    return end_plan(plan_id, data["last_day"], current_user(), _horizon())

@@ -3031,6 +3031,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/plans/{plan_id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End the plan after `last_day` (today at the earliest): no task opens after it; the tasks
+         *     that opened by then keep their rules.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    plan_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PlanEnd"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Plan"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/plans/{plan_id}/tasks": {
         parameters: {
             query?: never;
@@ -6011,6 +6062,13 @@ export interface components {
             weekdays?: number[] | null;
             /** @description working days a task stays open (at most the period) */
             window_days: number;
+        };
+        PlanEnd: {
+            /**
+             * Format: date
+             * @description the last day the plan makes tasks on (today at the earliest)
+             */
+            last_day: string;
         };
         PlanRules: {
             /** @description grid, street or district id (by area_kind) */

@@ -165,21 +165,21 @@ def test_admin_creates_sees_and_changes_a_weekly_plan(browser, live_server, arti
         assert changed["versions"][1]["schedule"] == "monthly"
         _shot(page, artifacts, "94-admin-plan-changed-360.png", versions)
 
-        # Ended: the last rules run until the day chosen (the day after their start at the
-        # earliest); an earlier day is refused beside it.
-        after = tomorrow + timedelta(days=1)
+        # Ended: no task after the day chosen (not before the last rules began: tomorrow here);
+        # an earlier day is refused beside it.
         page.get_by_test_id("plan-end").click()
         end = page.get_by_test_id("plan-end-form")
-        expect(end.get_by_test_id("plan-end-day")).to_have_value(after.isoformat())
+        expect(end.get_by_test_id("plan-end-day")).to_have_value(tomorrow.isoformat())
         end.get_by_test_id("plan-end-day").fill(today.isoformat())
         end.get_by_test_id("plan-end-confirm").click()
-        expect(end.get_by_test_id("error-effective_to")).to_have_text(f"不能早于 {after}")
-        end.get_by_test_id("plan-end-day").fill(after.isoformat())
+        expect(end.get_by_test_id("error-last_day")).to_have_text(f"不能早于 {tomorrow}")
+        end.get_by_test_id("plan-end-day").fill(tomorrow.isoformat())
         end.get_by_test_id("plan-end-confirm").click()
-        expect(page.get_by_test_id("plans-notice")).to_have_text(f"计划将于 {after} 结束。")
+        expect(page.get_by_test_id("plans-notice")).to_have_text(f"计划将于 {tomorrow} 结束。")
+        expect(versions).to_contain_text(f"{tomorrow} 至 {tomorrow}")
         _shot(page, artifacts, "95-admin-plan-ended-360.png", page.get_by_test_id("plans-notice"))
         (finished,) = _plans(live_server)
-        assert finished["versions"][-1]["effective_to"] == after.isoformat()
+        assert finished["versions"][-1]["effective_to"] == tomorrow.isoformat()
         assert finished["versions"][0]["effective_to"] == today.isoformat()  # history unchanged
 
         # English through the same words table.

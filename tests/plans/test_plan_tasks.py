@@ -102,3 +102,31 @@ def test_bad_dates_are_refused_naming_the_field(client, login, plan_body, query,
     response = _tasks(client, login, plan_id, query)
     assert response.status_code == 422, response.json
     assert field in response.json["errors"], response.json
+
+
+def test_ending_a_plan_removes_only_the_tasks_after_its_last_day(client, login, plan_body):
+    plan_id = _plan(client, login, plan_body())
+    days = lambda: [r["first_day"] for r in _tasks(client, login, plan_id).json]  # noqa: E731
+    assert days()[-2:] == ["2025-01-26", "2025-01-27"]
+    ended = client.post(
+        f"/api/plans/{plan_id}/end", json={"last_day": "2025-01-22"}, headers=login("admin")
+    )
+    assert ended.status_code == 200, ended.json
+    assert ended.json["versions"][-1]["effective_to"] == "2025-01-22"
+    assert days() == ["2025-01-20", "2025-01-21", "2025-01-22"]
+    # Before today (the past keeps its tasks) is refused naming the field; nothing changes.
+    early = client.post(
+        f"/api/plans/{plan_id}/end", json={"last_day": "2025-01-19"}, headers=login("admin")
+    )
+    assert early.status_code == 422 and "last_day" in early.json["errors"], early.json
+    assert days() == ["2025-01-20", "2025-01-21", "2025-01-22"]
+    # A later day extends it again.
+    later = client.post(
+        f"/api/plans/{plan_id}/end", json={"last_day": "2025-01-24"}, headers=login("admin")
+    )
+    assert later.status_code == 200
+    assert days() == ["2025-01-20", "2025-01-21", "2025-01-22", "2025-01-23", "2025-01-24"]
+    theirs = client.post(
+        f"/api/plans/{plan_id}/end", json={"last_day": "2025-01-24"}, headers=login("street1")
+    )
+    assert theirs.status_code == 403

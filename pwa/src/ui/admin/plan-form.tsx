@@ -73,7 +73,7 @@ function num(value: string | boolean): number | undefined {
   return value === '' || typeof value === 'boolean' ? undefined : Number(value);
 }
 
-export function rulesBody(v: Values, weekdays: number[], estates: number[], people: number[]) {
+function rulesBody(v: Values, weekdays: number[], estates: number[], people: number[]) {
   return {
     effective_from: v.effective_from,
     effective_to: v.effective_to || null,

@@ -142,6 +142,7 @@ export const PLAN_MESSAGES: readonly Explainer[] = [
   [/^must be on or after (\d{4}-\d\d-\d\d)$/, '不能早于 $1'],
   [/^too far ahead$/, '日期太远:最多提前一年'],
   [/^must be on or after effective_from, within five years$/, '须不早于生效日期,且在五年之内'],
+  [/^within five years of the rules' start$/, '须在规则开始后五年之内'],
   [/^at least 1 working day$/, '至少 1 个工作日'],
   [/^name at least one weekday.*$/, '请至少选择一天'],
   [/^a weekday is named twice$/, '星期重复'],

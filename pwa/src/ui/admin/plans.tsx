@@ -5,8 +5,8 @@
 import { useState } from 'preact/hooks';
 import { navigate } from '../../router';
 import { at, ErrorLine, Field, FormError, send, useResource, useSubmit } from './kit';
-import { explained, refuse } from './people-data';
-import { beijingDay, type Checklist, checklistName, type Plan, PlanForm, rulesBody, usePlanPlaces, type Version } from './plan-form';
+import { explained } from './people-data';
+import { beijingDay, type Checklist, checklistName, type Plan, PlanForm, usePlanPlaces, type Version } from './plan-form';
 import { PlanTasks } from './plan-tasks';
 import { PLAN_MESSAGES, pt, scheduleWords } from './plans-text';
 import type { SectionProps } from './sections';
@@ -198,47 +198,24 @@ function PlanDetail({ id }: { id: number }) {
   );
 }
 
-function nextDay(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + 86400_000).toISOString().slice(0, 10);
-}
-
-/** Ending a plan is a change: the last rules go on (from tomorrow, or the day after the last
- *  version began) until the last day chosen, and no task is made after it. */
+/** Ending a plan: no task opens after the last day chosen (today at the earliest, not before
+ *  the last rules began); the tasks that opened by then keep their rules and states. */
 function EndForm({ plan, onEnded, onCancel }: { plan: Plan; onEnded: (day: string) => void; onCancel: () => void }) {
   const v = plan.versions[plan.versions.length - 1];
-  // The earliest day a change may apply from: tomorrow, and after the last version began.
-  const earliest = [beijingDay(1), nextDay(v.effective_from)].sort()[1];
+  const earliest = [beijingDay(), v.effective_from].sort()[1];
   const [last, setLast] = useState(earliest);
   const form = explained(useSubmit(), PLAN_MESSAGES);
   async function submit(e: Event) {
     e.preventDefault();
-    const values = {
-      name: '',
-      checklist_id: '',
-      area_kind: v.area_kind,
-      area_id: v.area_id ? String(v.area_id) : '',
-      schedule: v.schedule,
-      every_n: v.every_n ? String(v.every_n) : '',
-      window_days: String(v.window_days),
-      grace_days: String(v.grace_days),
-      effective_from: earliest,
-      effective_to: last,
-    };
-    const body = rulesBody(values, v.weekdays ?? [], v.estate_ids ?? [], v.assignee_ids ?? []);
-    const saved = await form.run(() =>
-      last < earliest ? refuse(at('fix_fields'), 'effective_to', `must be on or after ${earliest}`) : send<Plan>('POST', `/api/plans/${plan.id}/versions`, body),
-    );
+    const saved = await form.run(() => send<Plan>('POST', `/api/plans/${plan.id}/end`, { last_day: last }));
     if (saved) onEnded(last);
   }
-  // A refusal of the start date is about the day the end is recorded from: show it on the day.
-  const fields = form.fields.effective_from && !form.fields.effective_to ? { ...form.fields, effective_to: form.fields.effective_from } : form.fields;
-  const shown = { ...form, fields };
   return (
     <form class="admin-form" onSubmit={submit} data-testid="plan-end-form" noValidate>
       <h4>{pt('end')}</h4>
       <p class="admin-hint">{pt('end_note')}</p>
-      <FormError form={shown} />
-      <Field label={pt('end_on')} name="effective_to" form={shown}>
+      <FormError form={form} />
+      <Field label={pt('end_on')} name="last_day" form={form}>
         <input type="date" value={last} min={earliest} onInput={(e) => setLast(e.currentTarget.value)} data-testid="plan-end-day" />
       </Field>
       <div class="admin-actions">
