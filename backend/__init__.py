@@ -64,7 +64,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.places.tree_routes import blueprints as tree_blueprints
     from backend.plans.cli import plans_cli
     from backend.plans.coverage_routes import blp as coverage_blp
-    from backend.plans.routes import blp as plans_blp
+    from backend.plans.plan_tasks import blp as plans_blp  # /api/plans, with /{id}/tasks
     from backend.plans.routes import tasks_blp
     from backend.reports.cli import reports_cli
     from backend.scorecards.routes import blp as reports_blp

@@ -3031,6 +3031,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/plans/{plan_id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End the plan after `last_day` (today at the earliest): no task opens after it; the tasks
+         *     that opened by then keep their rules.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    plan_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PlanEnd"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Plan"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/plans/{plan_id}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * The plan's tasks whose window overlaps the period (default: this month), with their
+         *     state, assignees and fulfilling inspection; oldest window first.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description first day (default: 1st of this month) */
+                    from?: string;
+                    page?: number;
+                    page_size?: number;
+                    /** @description last day, inclusive (default: end of month) */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    plan_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlanTask"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/plans/{plan_id}/versions": {
         parameters: {
             query?: never;
@@ -5117,6 +5223,11 @@ export interface components {
         ApiKeyUpdate: {
             name: string;
         };
+        Assignee: {
+            display_name?: string;
+            id?: number;
+            username?: string;
+        };
         Attachment: {
             capture?: (Record<string, never> | null) | components["schemas"]["CaptureOut"];
             evidence?: components["schemas"]["Evidence"][];
@@ -5952,6 +6063,13 @@ export interface components {
             /** @description working days a task stays open (at most the period) */
             window_days: number;
         };
+        PlanEnd: {
+            /**
+             * Format: date
+             * @description the last day the plan makes tasks on (today at the earliest)
+             */
+            last_day: string;
+        };
         PlanRules: {
             /** @description grid, street or district id (by area_kind) */
             area_id?: number | null;
@@ -5981,6 +6099,48 @@ export interface components {
             weekdays?: number[] | null;
             /** @description working days a task stays open (at most the period) */
             window_days: number;
+        };
+        PlanTask: {
+            assignees?: components["schemas"]["Assignee"][];
+            /**
+             * Format: date-time
+             * @description window end (exclusive)
+             */
+            closes_at?: string;
+            estate_code?: string;
+            estate_id?: number;
+            estate_name?: string;
+            /**
+             * Format: date
+             * @description the window's first day (Beijing)
+             */
+            first_day?: string;
+            /** Format: date-time */
+            fulfilled_at?: string | null;
+            /**
+             * Format: date
+             * @description the grace's last day; null: no grace
+             */
+            grace_last_day?: string | null;
+            /**
+             * Format: date-time
+             * @description grace end (exclusive)
+             */
+            grace_until?: string;
+            id?: number;
+            inspection_id?: string | null;
+            /**
+             * Format: date
+             * @description the window's last day (Beijing)
+             */
+            last_day?: string;
+            /**
+             * Format: date-time
+             * @description window start
+             */
+            opens_at?: string;
+            /** @enum {string} */
+            state?: "upcoming" | "due" | "done" | "done_late" | "missed";
         };
         PlanVersion: {
             area_id?: number | null;

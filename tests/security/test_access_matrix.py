@@ -229,6 +229,10 @@ MATRIX: dict[str, Row] = {
     "POST /api/plans/<int:plan_id>/versions": Row(
         SUPERVISORS, "plan", body=PLAN_RULES, forbidden=DISTRICT_ONLY
     ),
+    "GET /api/plans/<int:plan_id>/tasks": Row(SUPERVISORS, "plan", forbidden=DISTRICT_ONLY),
+    "POST /api/plans/<int:plan_id>/end": Row(
+        SUPERVISORS, "plan", body={"last_day": "2000-01-01"}, forbidden=DISTRICT_ONLY
+    ),
     "GET /api/tasks": Row(STAFF),
     # --- reports -----------------------------------------------------------------------------
     "GET /api/map/tickets": Row(ANY, query=DALIAN),

@@ -19,8 +19,9 @@ function label(section: Section): string {
 }
 
 export default function AdminConsole({ section, item }: AdminProps) {
-  const role = useStore(app).session?.user.role;
-  const visible = SECTIONS.filter((s) => role && s.roles.includes(role));
+  const user = useStore(app).session?.user;
+  const role = user?.role;
+  const visible = SECTIONS.filter((s) => user && role && s.roles.includes(role) && (!s.when || s.when(user)));
   const open = visible.find((s) => s.key === section);
   return (
     <section class="admin" data-testid="admin">

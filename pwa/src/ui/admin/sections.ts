@@ -2,7 +2,7 @@
 // gets the opened object (`item`, from /admin/<key>/<item>) and renders its own list and forms.
 
 import type { ComponentType } from 'preact';
-import type { Role } from '../../db';
+import type { Role, User } from '../../db';
 
 export interface SectionProps {
   item?: string;
@@ -14,6 +14,13 @@ export interface Section {
   /** Who sees it: supervisors manage what lies in their own district or street. */
   roles: readonly Role[];
   load: () => Promise<{ default: ComponentType<SectionProps> }>;
+  /** A further condition on the signed-in user (e.g. a supervisor's level). */
+  when?: (user: User) => boolean;
+}
+
+/** Plans are managed by admins and district or city supervisors (the API refuses the others). */
+function plansManager(user: User): boolean {
+  return user.role === 'admin' || user.scope.level === 'district' || user.scope.level === 'city';
 }
 
 const MANAGERS: readonly Role[] = ['admin', 'supervisor'];
@@ -38,6 +45,7 @@ export const SECTIONS: readonly Section[] = [
     roles: ['admin'],
     load: () => import('./contracts'),
   },
+  { key: 'plans', label: ['巡查计划', 'Inspection plans'], roles: MANAGERS, when: plansManager, load: () => import('./plans') },
   // Supervisors manage the accounts of their own district or street (the server decides).
   { key: 'users', label: ['用户', 'Users'], roles: MANAGERS, load: () => import('./users') },
   {
