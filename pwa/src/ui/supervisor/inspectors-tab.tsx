@@ -67,7 +67,7 @@ export function InspectorsTab({ from, to }: { from: string; to: string }) {
       {rows && !rows.length && <p class="muted">{st('no_rows')}</p>}
       {rows && rows.length > 0 && (
         <div class="sv-table-wrap" tabIndex={0} role="region" aria-label={st('tab')}>
-          <table class="sv-table" data-testid="sv-inspectors-table">
+          <table class="sv-table sv-inspectors-table" data-testid="sv-inspectors-table">
             <thead>
               <tr>
                 <th>{st('name')}</th>
