@@ -4,7 +4,9 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import { getJson } from '../api';
+import { app } from '../app-state';
 import { describe } from '../problem';
+import { useStore } from '../store';
 import { t } from '../i18n';
 import './my-scorecard.css';
 import { st } from './scorecard-text';
@@ -54,11 +56,12 @@ interface Saved {
   row: InspectorRow | null;
 }
 
-const cacheKey = (from: string, to: string) => `wuhao.my-scorecard.${from}.${to}`;
+// Per account: two inspectors may share a phone.
+const cacheKey = (user: number, from: string, to: string) => `wuhao.my-scorecard.${user}.${from}.${to}`;
 
-function readSaved(from: string, to: string): Saved | null {
+function readSaved(user: number, from: string, to: string): Saved | null {
   try {
-    const raw = localStorage.getItem(cacheKey(from, to));
+    const raw = localStorage.getItem(cacheKey(user, from, to));
     return raw ? (JSON.parse(raw) as Saved) : null;
   } catch {
     return null;
@@ -88,13 +91,14 @@ function figures(r: InspectorRow): Figure[] {
 export function MyScorecard() {
   const [which, setWhich] = useState<'this' | 'last'>('this');
   const { from, to } = monthPeriod(which);
-  const [saved, setSaved] = useState<Saved | null>(() => readSaved(from, to));
+  const user = useStore(app).session?.user.id ?? 0;
+  const [saved, setSaved] = useState<Saved | null>(() => readSaved(user, from, to));
   const [fresh, setFresh] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     let gone = false;
-    setSaved(readSaved(from, to));
+    setSaved(readSaved(user, from, to));
     setFresh(false);
     setError(null);
     const q = new URLSearchParams({ from, to });
@@ -103,7 +107,7 @@ export function MyScorecard() {
         if (gone) return;
         const next = { at: Date.now(), row: rows[0] ?? null };
         try {
-          localStorage.setItem(cacheKey(from, to), JSON.stringify(next));
+          localStorage.setItem(cacheKey(user, from, to), JSON.stringify(next));
         } catch {
           /* full or private: the figures still show */
         }
@@ -115,7 +119,7 @@ export function MyScorecard() {
     return () => {
       gone = true;
     };
-  }, [from, to]);
+  }, [user, from, to]);
 
   const row = saved?.row ?? null;
   return (
