@@ -70,6 +70,11 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         # an inspection captured in time may still reach the server and count (offline phones).
         "PLANS_HORIZON_DAYS": _int("PLANS_HORIZON_DAYS", 14),
         "PLANS_LATE_SYNC_DAYS": _int("PLANS_LATE_SYNC_DAYS", 7),
+        # Inspector scorecard: a re-inspection is on time within this many working days of the
+        # rectification; a complaint was missed when no inspector found its category at its
+        # estate in this many days before it.
+        "SCORECARD_VERIFY_WORKING_DAYS": _int("SCORECARD_VERIFY_WORKING_DAYS", 2),
+        "SCORECARD_MISSED_WINDOW_DAYS": _int("SCORECARD_MISSED_WINDOW_DAYS", 30),
         # Escalation to the district this many working hours after the street level.
         "ESCALATION_DISTRICT_AFTER_HOURS": _int("ESCALATION_DISTRICT_AFTER_HOURS", 9),
         # Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto/-Host/-Prefix are

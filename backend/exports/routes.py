@@ -16,10 +16,13 @@ from backend.accounts.models import Role
 from backend.clock import SHANGHAI, utcnow
 from backend.errors import NotFound, ValidationFailed
 from backend.exports import services
+from backend.exports.inspectors import inspector_table
 from backend.exports.writers import csv_chunks, xlsx_file
 from backend.plans import coverage
 from backend.plans.coverage_routes import CoverageArgs
 from backend.reports.arguments import PeriodArgs, period
+from backend.scorecards import inspectors
+from backend.scorecards.routes import InspectorScorecardArgs
 from backend.tickets.schemas import TicketListArgs
 from backend.tickets.services import TicketFilter
 
@@ -41,6 +44,10 @@ class ScorecardExportArgs(PeriodArgs):
 
 
 class CoverageExportArgs(CoverageArgs):
+    format = FORMAT
+
+
+class InspectorExportArgs(InspectorScorecardArgs):
     format = FORMAT
 
 
@@ -90,6 +97,23 @@ def export_tickets(args: dict[str, Any]):
         )
     rows = services.ticket_rows(user, scope, f, sort)
     return _file(fmt, f"tickets-{_stamp()}", services.TICKET_HEADER, rows, "整改工单")
+
+
+@blp.route("/scorecards/inspectors")
+@auth_required(Role.inspector, Role.supervisor, Role.admin)
+@blp.arguments(InspectorExportArgs, location="query")
+@blp.response(200, description="the inspector scorecard as a spreadsheet")
+@blp.doc(responses={"200": FILE_RESPONSE})
+def export_inspector_scorecards(args: dict[str, Any]):
+    """The rows of /api/reports/scorecards/inspectors for the same group, period and caller."""
+    fmt, group = args.pop("format"), args.pop("group")
+    only_user = inspectors.check_access(current_user(), group)
+    span = period(args)
+    rows = inspectors.inspector_scorecard(group, span, current_scope(), only_user)
+    header, table = inspector_table(group, rows)
+    kind = "inspectors" if group == "inspector" else "inspectors-grid"
+    name = f"scorecards-{kind}-{span.first_day:%Y%m%d}-{span.last_day:%Y%m%d}"
+    return _file(fmt, name, header, table, "巡查员考评")
 
 
 @blp.route("/scorecards/<level>")

@@ -5,19 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
+from marshmallow import fields, validate
 
-from backend.accounts.auth import auth_required, current_scope
+from backend.accounts.auth import auth_required, current_scope, current_user
+from backend.accounts.models import Role
 from backend.reports.arguments import PeriodArgs, period
 from backend.scorecards import cache as scorecard_cache
+from backend.scorecards import inspectors
 from backend.scorecards import services as scorecards
 from backend.scorecards.schemas import (
     DistrictScorecardSchema,
     EstateScorecardSchema,
     FirmScorecardSchema,
+    InspectorScorecardSchema,
     StreetScorecardSchema,
 )
 
 blp = Blueprint("reports", __name__, url_prefix="/api/reports", description="Scorecards")
+
+
+class InspectorScorecardArgs(PeriodArgs):
+    group = fields.String(
+        load_default="inspector",
+        validate=validate.OneOf(inspectors.GROUPS),
+        metadata={"description": "inspector (default) or grid"},
+    )
 
 
 @blp.route("/scorecards/firms")
@@ -59,3 +71,15 @@ def street_scorecards(args: dict[str, Any]):
 def district_scorecards(args: dict[str, Any]):
     """Per district: ticket figures over its estates, mean estate score and ranking (考核)."""
     return scorecards.area_scorecards("district", period(args), current_scope())
+
+
+@blp.route("/scorecards/inspectors")
+@auth_required(Role.inspector, Role.supervisor, Role.admin)
+@blp.arguments(InspectorScorecardArgs, location="query")
+@blp.response(200, InspectorScorecardSchema(many=True))
+def inspector_scorecards(args: dict[str, Any]):
+    """Per inspector (or grid): 按时巡查率, 有效上报率, 按时核查率, 漏报率, 取证异常率 with their
+    counts. Inspectors may ask only group=inspector and get their own row; firms get 403."""
+    group = args.pop("group")
+    only_user = inspectors.check_access(current_user(), group)
+    return inspectors.inspector_scorecard(group, period(args), current_scope(), only_user)

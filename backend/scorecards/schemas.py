@@ -87,3 +87,38 @@ class StreetScorecardSchema(AreaScorecardSchema):
 
 class DistrictScorecardSchema(AreaScorecardSchema):
     district_id = fields.Integer(required=True)
+
+
+class InspectorScorecardSchema(Schema):
+    """One inspector (or grid) over the period; formulas in the README (Inspector scorecard)."""
+
+    id = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "user or grid id (null: no grid)"}
+    )
+    code = fields.String(required=True, metadata={"description": "username, or the grid code"})
+    name = fields.String(required=True)
+    tasks_due = _count("inspection tasks whose window ends in the period")
+    tasks_done = _count("of those, done inside the window")
+    tasks_done_late = _count("of those, done in the grace period")
+    tasks_missed = _count("of those, not done by the end of the grace period")
+    on_time_inspection_rate = _rate("按时巡查率 = tasks_done / tasks_due")
+    findings = _count("tickets from their inspections created in the period")
+    findings_confirmed = _count("of those, accepted by a unit and not cancelled")
+    findings_invalid = _count("of those, cancelled by a supervisor (not by their own revision)")
+    valid_report_rate = _rate(
+        "有效上报率 = findings_confirmed / (findings_confirmed + findings_invalid)"
+    )
+    reinspections = _count("verifications and rejections of rectified tickets in the period")
+    reinspections_on_time = _count(
+        "of those, within SCORECARD_VERIFY_WORKING_DAYS working days of the rectification"
+    )
+    on_time_verify_rate = _rate("按时核查率 = reinspections_on_time / reinspections")
+    complaints = _count("complaint tickets created in the period at the estates of their grids")
+    complaints_missed = _count(
+        "of those, with no inspector finding of the category at the estate in the "
+        "SCORECARD_MISSED_WINDOW_DAYS days before"
+    )
+    missed_report_rate = _rate("漏报率 = complaints_missed / complaints")
+    photos = _count("photos of the findings of their inspections submitted in the period")
+    flagged_photos = _count("of those, with at least one evidence flag")
+    evidence_flag_rate = _rate("取证异常率 = flagged_photos / photos")

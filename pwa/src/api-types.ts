@@ -1480,6 +1480,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/exports/scorecards/inspectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rows of /api/reports/scorecards/inspectors for the same group, period and caller. */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "csv" | "xlsx";
+                    /** @description first day (default: 1st of this month) */
+                    from?: string;
+                    /** @description inspector (default) or grid */
+                    group?: "inspector" | "grid";
+                    /** @description last day, inclusive (default: today) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a CSV (UTF-8 with BOM) or XLSX attachment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/exports/tickets": {
         parameters: {
             query?: never;
@@ -3443,6 +3492,56 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["FirmScorecard"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/scorecards/inspectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per inspector (or grid): 按时巡查率, 有效上报率, 按时核查率, 漏报率, 取证异常率 with their
+         *     counts. Inspectors may ask only group=inspector and get their own row; firms get 403.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description first day (default: 1st of this month) */
+                    from?: string;
+                    /** @description inspector (default) or grid */
+                    group?: "inspector" | "grid";
+                    /** @description last day, inclusive (default: today) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InspectorScorecard"][];
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
@@ -5836,6 +5935,49 @@ export interface components {
             /** Format: date-time */
             submitted_at?: string | null;
             total_score?: number | null;
+        };
+        InspectorScorecard: {
+            /** @description username, or the grid code */
+            code: string;
+            /** @description complaint tickets created in the period at the estates of their grids */
+            complaints: number;
+            /** @description of those, with no inspector finding of the category at the estate in the SCORECARD_MISSED_WINDOW_DAYS days before */
+            complaints_missed: number;
+            /** @description 取证异常率 = flagged_photos / photos */
+            evidence_flag_rate: number | null;
+            /** @description tickets from their inspections created in the period */
+            findings: number;
+            /** @description of those, accepted by a unit and not cancelled */
+            findings_confirmed: number;
+            /** @description of those, cancelled by a supervisor (not by their own revision) */
+            findings_invalid: number;
+            /** @description of those, with at least one evidence flag */
+            flagged_photos: number;
+            /** @description user or grid id (null: no grid) */
+            id: number | null;
+            /** @description 漏报率 = complaints_missed / complaints */
+            missed_report_rate: number | null;
+            name: string;
+            /** @description 按时巡查率 = tasks_done / tasks_due */
+            on_time_inspection_rate: number | null;
+            /** @description 按时核查率 = reinspections_on_time / reinspections */
+            on_time_verify_rate: number | null;
+            /** @description photos of the findings of their inspections submitted in the period */
+            photos: number;
+            /** @description verifications and rejections of rectified tickets in the period */
+            reinspections: number;
+            /** @description of those, within SCORECARD_VERIFY_WORKING_DAYS working days of the rectification */
+            reinspections_on_time: number;
+            /** @description of those, done inside the window */
+            tasks_done: number;
+            /** @description of those, done in the grace period */
+            tasks_done_late: number;
+            /** @description inspection tasks whose window ends in the period */
+            tasks_due: number;
+            /** @description of those, not done by the end of the grace period */
+            tasks_missed: number;
+            /** @description 有效上报率 = findings_confirmed / (findings_confirmed + findings_invalid) */
+            valid_report_rate: number | null;
         };
         InternalDisclosure: {
             id?: number;

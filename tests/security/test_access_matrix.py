@@ -248,6 +248,9 @@ MATRIX: dict[str, Row] = {
     "GET /api/reports/coverage": Row(STAFF, query="group=inspector"),
     "GET /api/exports/coverage": Row(STAFF, query="group=inspector"),
     "GET /api/map/coverage": Row(STAFF, query=DALIAN_BBOX),
+    # inspector scorecard: supervisors and admins; an inspector per inspector (own row), no firms
+    "GET /api/reports/scorecards/inspectors": Row(STAFF, query="group=inspector"),
+    "GET /api/exports/scorecards/inspectors": Row(STAFF, query="group=inspector"),
     "GET /api/exports/tickets": Row(ANY),
     "GET /api/exports/scorecards/<level>": Row(ANY),
     # --- 公示 (disclosures): published by supervisors, read by anyone ---------------------------

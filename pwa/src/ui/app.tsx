@@ -13,6 +13,7 @@ import { EstateScreen, EstatesScreen } from './estates';
 import { FirmHome } from './firm';
 import { InspectScreen } from './inspect';
 import { LoginScreen, useSignIn } from './login';
+import { MyScorecard } from './my-scorecard';
 import { PasswordScreen } from './password';
 import { ComingSoon } from './placeholder';
 import { ReinspectScreen } from './reinspect';
@@ -68,6 +69,8 @@ export function App() {
     screen = <InspectScreen id={params.id} view="review" />;
   } else if ((params = match('/ticket/:id', path)) && (role === 'firm' || role === 'inspector')) {
     screen = <TicketScreen id={Number(params.id)} />;
+  } else if (path === '/my-scorecard' && role === 'inspector') {
+    screen = <MyScorecard />;
   } else if (path === '/reinspect' && role === 'inspector') {
     screen = <ReinspectScreen />;
   } else if ((params = match('/supervise/tickets/:id', path)) && SUPERVISES.has(role)) {

@@ -24,6 +24,7 @@ import { describe, describeLoadFailure } from '../problem';
 import { navigate } from '../router';
 import { createStore, useStore } from '../store';
 import { AccountBar } from './placeholder';
+import { st } from './scorecard-text';
 import { TodayTasks } from './tasks';
 
 interface MapProps {
@@ -180,6 +181,9 @@ export function EstatesScreen() {
     <section class="page" data-testid="estates">
       <AccountBar />
       <TodayTasks here={here} />
+      <a class="button sc-link" href="/my-scorecard" data-testid="my-scorecard-link">
+        {st('my_scorecard')}
+      </a>
       <div class="row between">
         <h2>{t('my_estates')}</h2>
         <button type="button" class="small" onClick={toggleMap} data-testid="map-toggle">

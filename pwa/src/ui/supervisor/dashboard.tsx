@@ -8,6 +8,8 @@ import { t, type Key } from '../../i18n';
 import { AccountBar } from '../placeholder';
 import { download, errorText, isMissing } from './api';
 import { BarChart, type Bar } from './charts';
+import { InspectorsTab } from './inspectors-tab';
+import { st } from '../scorecard-text';
 import { SupervisorNav } from './nav';
 import './supervisor.css';
 
@@ -60,6 +62,7 @@ function isoDay(d: Date): string {
 
 export default function Dashboard() {
   const [level, setLevel] = useState<Level>('firms');
+  const [inspectors, setInspectors] = useState(false); // the 巡查员 tab (its own file)
   const [to, setTo] = useState(() => isoDay(new Date()));
   const [from, setFrom] = useState(() => isoDay(new Date(Date.now() - 30 * 86_400_000)));
   const [rows, setRows] = useState<Row[] | null>(null);
@@ -104,11 +107,15 @@ export default function Dashboard() {
       <div class="row sv-toolbar">
         <div class="sv-tabs" role="tablist">
           {LEVELS.map((l) => (
-            <button key={l} type="button" role="tab" aria-selected={l === level} class={l === level ? 'active' : ''}
-              data-testid={`sv-level-${l}`} onClick={() => setLevel(l)}>
+            <button key={l} type="button" role="tab" aria-selected={l === level && !inspectors} class={l === level && !inspectors ? 'active' : ''}
+              data-testid={`sv-level-${l}`} onClick={() => { setLevel(l); setInspectors(false); }}>
               {t(`sv_level_${l}` as Key)}
             </button>
           ))}
+          <button type="button" role="tab" aria-selected={inspectors} class={inspectors ? 'active' : ''}
+            data-testid="sv-level-inspectors" onClick={() => setInspectors(true)}>
+            {st('tab')}
+          </button>
         </div>
         <label class="sv-date">{t('sv_from')}
           <input type="date" value={from} max={to} onChange={(e) => setFrom((e.target as HTMLInputElement).value || from)} />
@@ -117,6 +124,8 @@ export default function Dashboard() {
           <input type="date" value={to} min={from} onChange={(e) => setTo((e.target as HTMLInputElement).value || to)} />
         </label>
       </div>
+      {inspectors && <InspectorsTab from={from} to={to} />}
+      {!inspectors && (<>
       <div class="row sv-toolbar">
         <span>{t('sv_export')}</span>
         <button type="button" class="small" onClick={() => exportAs('csv')} data-testid="sv-export-csv">CSV</button>
@@ -152,6 +161,7 @@ export default function Dashboard() {
           </div>
         </div>
       )}
+      </>)}
     </section>
   );
 }
