@@ -9,6 +9,7 @@ import { describe } from '../problem';
 import { useStore } from '../store';
 import { t } from '../i18n';
 import './my-scorecard.css';
+import { isoDay, percent } from './report-kit';
 import { st } from './scorecard-text';
 
 export interface InspectorRow {
@@ -35,12 +36,6 @@ export interface InspectorRow {
   evidence_flag_rate: number | null;
 }
 
-export const percent = (v: number | null | undefined) =>
-  typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : '—';
-
-function isoDay(d: Date): string {
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
 
 /** This month to date, or the whole of last month (the phone's calendar, which is Beijing's). */
 export function monthPeriod(which: 'this' | 'last', now = new Date()): { from: string; to: string } {

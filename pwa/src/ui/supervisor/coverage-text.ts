@@ -87,7 +87,3 @@ export function lastInspected(iso: string | null | undefined, daysSince: number 
   return lang() === 'zh' ? `${day}(${ago})` : `${day} (${ago})`;
 }
 
-/** A fraction as a percentage with one decimal ("57.1%"); "—" when nothing was due. */
-export function percent(value: number | null | undefined): string {
-  return typeof value === 'number' ? `${(value * 100).toFixed(1)}%` : '—';
-}

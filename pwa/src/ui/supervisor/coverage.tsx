@@ -2,11 +2,11 @@
 // over a period (this month by default), the tasks due, done on time, done late, missed and still
 // open and the coverage rate, lowest coverage first; CSV/XLSX exports of the same arguments.
 
-import { useEffect, useState } from 'preact/hooks';
-import { getJson } from '../../api';
+import { useMemo, useState } from 'preact/hooks';
 import { AccountBar } from '../placeholder';
 import { download, errorText } from './api';
-import { ct, percent } from './coverage-text';
+import { ct } from './coverage-text';
+import { isoDay, percent, useRows } from '../report-kit';
 import { SupervisorNav } from './nav';
 import './supervisor.css';
 import './coverage.css';
@@ -30,11 +30,6 @@ const COUNTS = ['due', 'done', 'done_late', 'missed', 'open'] as const;
 /** Below this the rate is written in red. */
 const LOW = 0.8;
 
-function isoDay(d: Date): string {
-  const local = new Date(d.getTime() - d.getTimezoneOffset() * 60_000);
-  return local.toISOString().slice(0, 10);
-}
-
 /** Lowest coverage first; groups with nothing due (no rate) last; then by code. */
 export function byCoverage(a: CoverageRow, b: CoverageRow): number {
   const x = a.coverage ?? Infinity;
@@ -46,23 +41,10 @@ export default function CoverageReport() {
   const [group, setGroup] = useState<Group>('grid');
   const [to, setTo] = useState(() => isoDay(new Date()));
   const [from, setFrom] = useState(() => `${isoDay(new Date()).slice(0, 8)}01`);
-  const [rows, setRows] = useState<CoverageRow[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-
-  useEffect(() => {
-    let gone = false;
-    setRows(null);
-    setError(null);
-    const q = new URLSearchParams({ group, from, to });
-    getJson<CoverageRow[]>(`/api/reports/coverage?${q}`).then(
-      (r) => !gone && setRows([...r].sort(byCoverage)),
-      (e) => !gone && setError(errorText(e)),
-    );
-    return () => {
-      gone = true;
-    };
-  }, [group, from, to]);
+  const answer = useRows<CoverageRow>(`/api/reports/coverage?${new URLSearchParams({ group, from, to })}`);
+  const rows = useMemo(() => answer.rows && [...answer.rows].sort(byCoverage), [answer.rows]);
+  const error = answer.error;
 
   const exportAs = (format: 'csv' | 'xlsx') => {
     setNotice(null);

@@ -2,8 +2,8 @@
 // table and a bar chart; exports of the same figures; publishing them (公示) and the public page.
 
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
-import { getJson, request } from '../../api';
+import { useState } from 'preact/hooks';
+import { request } from '../../api';
 import { t, type Key } from '../../i18n';
 import { AccountBar } from '../placeholder';
 import { download, errorText, isMissing } from './api';
@@ -11,13 +11,13 @@ import { BarChart, type Bar } from './charts';
 import { InspectorsTab } from './inspectors-tab';
 import { st } from '../scorecard-text';
 import { SupervisorNav } from './nav';
+import { isoDay, percent as pct, useRows } from '../report-kit';
 import './supervisor.css';
 
 type Level = 'firms' | 'streets' | 'estates' | 'districts';
 type Row = Record<string, unknown> & { name: string };
 const LEVELS: Level[] = ['firms', 'streets', 'estates', 'districts'];
 
-const pct = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : '—');
 const num = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(1)) : '—');
 const text = (v: unknown) => (v === null || v === undefined ? '—' : String(v));
 
@@ -55,33 +55,15 @@ function chartOf(level: Level, rows: Row[]): JSX.Element {
   return <BarChart testid="sv-chart" title={t('sv_chart_score')} bars={bars} max={100} format={(v) => v.toFixed(1)} />;
 }
 
-function isoDay(d: Date): string {
-  const local = new Date(d.getTime() - d.getTimezoneOffset() * 60_000);
-  return local.toISOString().slice(0, 10);
-}
-
 export default function Dashboard() {
   const [level, setLevel] = useState<Level>('firms');
   const [inspectors, setInspectors] = useState(false); // the 巡查员 tab (its own file)
   const [to, setTo] = useState(() => isoDay(new Date()));
   const [from, setFrom] = useState(() => isoDay(new Date(Date.now() - 30 * 86_400_000)));
-  const [rows, setRows] = useState<Row[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-
-  useEffect(() => {
-    let gone = false;
-    setRows(null);
-    setError(null);
-    const q = new URLSearchParams({ from, to });
-    getJson<Row[]>(`/api/reports/scorecards/${level}?${q}`).then(
-      (r) => !gone && setRows(r),
-      (e) => !gone && setError(errorText(e)),
-    );
-    return () => {
-      gone = true;
-    };
-  }, [level, from, to]);
+  const { rows, error } = useRows<Row>(
+    `/api/reports/scorecards/${level}?${new URLSearchParams({ from, to })}`,
+  );
 
   const exportAs = (format: 'csv' | 'xlsx') => {
     const q = new URLSearchParams({ format, from, to });

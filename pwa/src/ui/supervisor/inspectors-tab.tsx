@@ -1,9 +1,9 @@
 // The 巡查员 tab of the scorecard dashboard: the inspector scorecard per inspector or per grid
 // over the dashboard's period, with its CSV / XLSX exports.
 
-import { useEffect, useState } from 'preact/hooks';
-import { getJson } from '../../api';
-import { percent, type InspectorRow } from '../my-scorecard';
+import { useState } from 'preact/hooks';
+import type { InspectorRow } from '../my-scorecard';
+import { percent, useRows } from '../report-kit';
 import { st } from '../scorecard-text';
 import { download, errorText } from './api';
 
@@ -21,23 +21,10 @@ const COLUMNS: Col[] = [
 
 export function InspectorsTab({ from, to }: { from: string; to: string }) {
   const [group, setGroup] = useState<Group>('inspector');
-  const [rows, setRows] = useState<InspectorRow[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-
-  useEffect(() => {
-    let gone = false;
-    setRows(null);
-    setError(null);
-    const q = new URLSearchParams({ from, to, group });
-    getJson<InspectorRow[]>(`/api/reports/scorecards/inspectors?${q}`).then(
-      (r) => !gone && setRows(r),
-      (e) => !gone && setError(errorText(e)),
-    );
-    return () => {
-      gone = true;
-    };
-  }, [group, from, to]);
+  const { rows, error } = useRows<InspectorRow>(
+    `/api/reports/scorecards/inspectors?${new URLSearchParams({ from, to, group })}`,
+  );
 
   const exportAs = (format: 'csv' | 'xlsx') => {
     const q = new URLSearchParams({ format, from, to, group });
