@@ -8,6 +8,7 @@ import { t, type Key } from '../../i18n';
 import { AccountBar } from '../placeholder';
 import { download, errorText, isMissing } from './api';
 import { BarChart, type Bar } from './charts';
+import { dt } from './disclosure-text';
 import { SupervisorNav } from './nav';
 import './supervisor.css';
 
@@ -65,6 +66,7 @@ export default function Dashboard() {
   const [rows, setRows] = useState<Row[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [withCoverage, setWithCoverage] = useState(false);
 
   useEffect(() => {
     let gone = false;
@@ -89,7 +91,7 @@ export default function Dashboard() {
   const publish = async () => {
     if (!confirm(t('sv_publish_confirm', { a: from, b: to }))) return;
     try {
-      await request('/api/disclosures', { method: 'POST', json: { period_start: from, period_end: to } });
+      await request('/api/disclosures', { method: 'POST', json: { period_start: from, period_end: to, sections: withCoverage ? ['coverage'] : [] } });
       setNotice(t('sv_published'));
     } catch (e) {
       setNotice(isMissing(e) ? t('sv_publish_missing') : t('sv_publish_failed', { m: errorText(e) }));
@@ -121,6 +123,11 @@ export default function Dashboard() {
         <span>{t('sv_export')}</span>
         <button type="button" class="small" onClick={() => exportAs('csv')} data-testid="sv-export-csv">CSV</button>
         <button type="button" class="small" onClick={() => exportAs('xlsx')} data-testid="sv-export-xlsx">XLSX</button>
+        <label class="sv-check" title={dt('with_coverage_hint')}>
+          <input type="checkbox" checked={withCoverage} data-testid="sv-publish-coverage"
+            onChange={(e) => setWithCoverage((e.target as HTMLInputElement).checked)} />
+          {dt('with_coverage')}
+        </label>
         <button type="button" class="small primary" onClick={publish} data-testid="sv-publish">{t('sv_publish')}</button>
         <a class="button small" href="/public/" target="_blank" rel="noopener">{t('sv_public_page')}</a>
       </div>
