@@ -1,7 +1,10 @@
 """Plans and coverage at city scale on PostGIS: 5,000 estates, a weekly plan per estate, a year of
 tasks (~260k rows); generation time for the year and for a nightly run, then the coverage report
 (/api/reports/coverage through the HTTP stack, real bearer tokens) for one district and one month
-(supervisor1) and for the whole city and the year (admin), p50/p95.
+(supervisor1) and for the whole city and the year (admin), p50/p95; and 今日任务 (GET /api/tasks)
+p50/p95 and its SQL statements for a few inspectors (the demo's two, whose grids hold a sixth of
+the city's estates each, and one with the 40 estates of a typical round) and a district
+supervisor, on the year's last day.
 
     .venv/bin/python bench/coverage.py [--quick] [--runs 20]
 
@@ -10,7 +13,8 @@ Uses DATABASE_URL (an empty PostGIS database) if set, else a throwaway cluster
 default assignees exist); plans are written directly (one version each: weekly on one weekday,
 window 3 working days, grace 2), then `generation.generate` makes the tasks with the clock pinned
 at the year's start. Fulfilment is simulated in SQL: 70% on time, 15% late, the rest missed or
-still open. Prints figures; asserts nothing.
+still open. The typical inspector (`bench_inspector`) is named by the plans of 40 estates.
+Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ FULL = {"estates": 5000, "runs": 20}
 QUICK = {"estates": 100, "runs": 3}
 YEAR_START = date(2025, 3, 3)  # a Monday; the year ends 364 days later (a Monday)
 PASSWORD = "demo12345"
+TYPICAL = 40  # estates on the typical inspector's round
+TASK_USERS = ("inspector1", "inspector2", "bench_inspector", "supervisor1")
 
 
 def _at(day: date, hour: int = 8) -> datetime:
@@ -46,14 +52,30 @@ def _at(day: date, hour: int = 8) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI)
 
 
+def _typical_inspector() -> int:
+    """An inspector of a demo grid whose estates carry no bench plan (the bench estates go to
+    the first grid of their street); the plans of the first TYPICAL estates name them."""
+    from backend.accounts.models import Role
+    from backend.accounts.services import UserSpec, create_user
+    from backend.database import db
+    from backend.places.models import Grid
+
+    grid = db.session.scalar(sa.select(Grid.id).where(Grid.code == "G-210202001-02"))
+    spec = UserSpec("bench_inspector", PASSWORD, Role.inspector, grid_ids=[grid])
+    return create_user(spec).id
+
+
 def _plans(checklist_id: int) -> int:
     """One plan per bench estate (codes C…), weekly on a weekday picked by its id."""
     from backend.database import db
     from backend.places.models import Estate
     from backend.plans.models import AreaKind, Plan, PlanVersion, ScheduleKind
 
-    estates = db.session.scalars(sa.select(Estate.id).where(Estate.code.like("C%"))).all()
-    for estate_id in estates:
+    typical = _typical_inspector()
+    estates = db.session.scalars(
+        sa.select(Estate.id).where(Estate.code.like("C%")).order_by(Estate.id)
+    ).all()
+    for n, estate_id in enumerate(estates):
         plan = Plan(name=f"巡查 {estate_id}", checklist_id=checklist_id)
         db.session.add(plan)
         db.session.add(
@@ -66,6 +88,7 @@ def _plans(checklist_id: int) -> int:
                 weekdays=[estate_id % 5],
                 window_days=3,
                 grace_days=2,
+                assignee_ids=[typical] if n < TYPICAL else None,
             )
         )
     db.session.flush()
@@ -161,7 +184,7 @@ def run(database_url: str, quick: bool = False, runs: int | None = None) -> dict
 
         client = app.test_client()
         tokens = {}
-        for user in ("supervisor1", "admin"):
+        for user in ("admin", *TASK_USERS):
             answer = client.post("/api/auth/login", json={"username": user, "password": PASSWORD})
             tokens[user] = {"Authorization": f"Bearer {answer.json['token']}"}
         month = "from=2026-01-01&to=2026-01-31"
@@ -188,10 +211,30 @@ def run(database_url: str, quick: bool = False, runs: int | None = None) -> dict
                 "rows": len(rows),
                 "due": sum(r["due"] for r in rows),
             }
+        figures["tasks_api"] = _tasks_api(client, tokens, runs)
         clock.freeze(None)
         db.session.remove()
         db.engine.dispose()
     return figures
+
+
+def _tasks_api(client: Any, tokens: dict[str, dict[str, str]], runs: int) -> dict[str, Any]:
+    """GET /api/tasks (today: the year's last day) per user: tasks listed, SQL statements of one
+    request, p50/p95 over `runs` requests (3× as many: it is the phone's most frequent call)."""
+    from bench.map_query import captured
+
+    found = {}
+    for user in TASK_USERS:
+
+        def call(user: str = user) -> Any:
+            response = client.get("/api/tasks", headers=tokens[user])
+            assert response.status_code == 200, response.json
+            return response
+
+        with captured() as seen:
+            tasks = call().json
+        found[user] = {"tasks": len(tasks), "statements": len(seen), **_timed(call, 3 * runs)}
+    return found
 
 
 def report(f: dict[str, Any]) -> str:
@@ -205,6 +248,11 @@ def report(f: dict[str, Any]) -> str:
     for name, r in f["reports"].items():
         lines.append(
             f"  {name:28} {r['rows']:4} rows, {r['due']:7,} due: "
+            f"p50 {r['p50_ms']:7.1f} ms  p95 {r['p95_ms']:7.1f} ms"
+        )
+    for user, r in f.get("tasks_api", {}).items():
+        lines.append(
+            f"  /api/tasks {user:17} {r['tasks']:4} tasks, {r['statements']:4} statements: "
             f"p50 {r['p50_ms']:7.1f} ms  p95 {r['p95_ms']:7.1f} ms"
         )
     return "\n".join(lines)

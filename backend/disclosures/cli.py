@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from backend.database import db
 from backend.disclosures import services
+from backend.disclosures.sections import SECTIONS
 from backend.errors import AppError
 from backend.places.models import District, Street
 from backend.reports import periods
@@ -44,12 +45,20 @@ def _jurisdiction(district: str | None, street: str | None) -> services.Jurisdic
 @click.option("--district", help="district code (default: the whole city)")
 @click.option("--street", help="street code")
 @click.option("--title", help="title (default: made from the jurisdiction and the period)")
+@click.option(
+    "--section",
+    "sections",
+    multiple=True,
+    type=click.Choice(SECTIONS),
+    help="add an optional section (repeatable): coverage = 巡查覆盖率 per grid and street",
+)
 def publish_command(
     start: datetime | None,
     end: datetime | None,
     district: str | None,
     street: str | None,
     title: str | None,
+    sections: tuple[str, ...],
 ) -> None:
     """Freeze and publish a period's rankings; a repeat publishes a new, superseding version."""
     if (start is None) != (end is None):
@@ -57,11 +66,12 @@ def publish_command(
     first, last = (start.date(), end.date()) if start and end else _last_month()
     where = _jurisdiction(district, street)
     try:
-        disclosure = services.publish(first, last, where, None, title)
+        disclosure = services.publish(first, last, where, None, title, sections)
     except AppError as error:
         raise click.ClickException(error.message) from None
     db.session.commit()
     click.echo(
         f"published #{disclosure.id} {disclosure.title} (version {disclosure.version}): "
         f"{len(disclosure.snapshot['firms'])} units, {len(disclosure.snapshot['estates'])} estates"
+        + "".join(f", section {name}" for name in disclosure.snapshot.get("sections", []))
     )

@@ -51,7 +51,8 @@ pages.after_request(_cacheable)
 @blp.response(201, DisclosureSchema)
 def publish(data: dict[str, Any]):
     """Publish a period for your jurisdiction: its figures are frozen from now on. Publishing
-    the same period again makes a new version that supersedes the previous one."""
+    the same period again makes a new version that supersedes the previous one. `sections`
+    adds optional parts: `coverage` freezes the inspection coverage per grid and street."""
     user = current_user()
     disclosure = services.publish(
         data["period_start"],
@@ -59,6 +60,7 @@ def publish(data: dict[str, Any]):
         services.jurisdiction_of(user),
         user,
         data.get("title"),
+        data["sections"],
     )
     return services.public_view(disclosure), 201
 
@@ -89,7 +91,8 @@ def public_disclosures(pagination_parameters):
 @public_blp.route("/disclosures/<int:disclosure_id>")
 @public_blp.response(200, DisclosureSchema)
 def public_disclosure(disclosure_id: int):
-    """One publication with its frozen rankings of firms, estates, streets and districts."""
+    """One publication with its frozen rankings of firms, estates, streets and districts, and
+    the optional sections it was published with (`coverage`)."""
     return services.public_view(services.get_public(disclosure_id))
 
 

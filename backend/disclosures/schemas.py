@@ -6,6 +6,7 @@ from datetime import date
 
 from marshmallow import fields, validate
 
+from backend.disclosures.sections import SECTIONS
 from backend.schema import Schema
 from backend.text import Text
 
@@ -19,6 +20,12 @@ class PublishSchema(Schema):
         required=True, validate=PERIOD_RANGE, metadata={"description": "inclusive"}
     )
     title = Text(single_line=True, validate=validate.Length(min=1, max=200))
+    sections = fields.List(
+        fields.String(validate=validate.OneOf(SECTIONS)),
+        load_default=list,
+        validate=validate.Length(max=len(SECTIONS) * 2),
+        metadata={"description": "optional sections to include: coverage (巡查覆盖率)"},
+    )
 
 
 class ScopeSchema(Schema):
@@ -40,12 +47,54 @@ class DisclosureSummarySchema(Schema):
     published_at = fields.DateTime()
 
 
+def _count(description: str) -> fields.Integer:
+    return fields.Integer(metadata={"description": description})
+
+
+class PublishedCoverageFiguresSchema(Schema):
+    due = _count("tasks whose window ends in the period")
+    done = _count("of those, done inside the window")
+    done_late = _count("of those, done in the grace period")
+    missed = _count("of those, not done by the end of the grace period")
+    open = _count("of those, still open when published")
+    coverage = fields.Float(
+        allow_none=True, metadata={"description": "(done + done_late) / due; null when none due"}
+    )
+
+
+class PublishedCoverageRowSchema(PublishedCoverageFiguresSchema):
+    code = fields.String()
+    name = fields.String()
+
+
+class PublishedGridCoverageSchema(PublishedCoverageRowSchema):
+    street = fields.String(metadata={"description": "the grid's street"})
+
+
+class PublishedCoverageSchema(Schema):
+    total = fields.Nested(
+        PublishedCoverageFiguresSchema, metadata={"description": "the jurisdiction"}
+    )
+    districts = fields.List(
+        fields.Nested(PublishedCoverageRowSchema), metadata={"description": "city"}
+    )
+    streets = fields.List(
+        fields.Nested(PublishedCoverageRowSchema), metadata={"description": "city and district"}
+    )
+    grids = fields.List(fields.Nested(PublishedGridCoverageSchema))
+
+
 class DisclosureSchema(DisclosureSummarySchema):
     areas = fields.List(fields.Dict(), metadata={"description": "area keys and names"})
     firms = fields.List(fields.Dict(), metadata={"description": "ranked by credit grade"})
     estates = fields.List(fields.Dict(), metadata={"description": "ranked by latest total"})
     streets = fields.List(fields.Dict(), metadata={"description": "ranked (考核)"})
     districts = fields.List(fields.Dict(), metadata={"description": "ranked (考核)"})
+    sections = fields.List(fields.String(), metadata={"description": "optional sections included"})
+    coverage = fields.Nested(
+        PublishedCoverageSchema,
+        metadata={"description": "巡查覆盖率, frozen: only when `coverage` is in `sections`"},
+    )
 
 
 class InternalDisclosureSchema(DisclosureSummarySchema):

@@ -6,6 +6,7 @@ districts, and figures. Never people (inspectors, publishers, reporters), phones
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -17,6 +18,7 @@ from backend.accounts.models import Role, User
 from backend.checklists import services as checklists
 from backend.clock import SHANGHAI, today, utcnow
 from backend.database import db
+from backend.disclosures import sections as optional
 from backend.disclosures.models import Disclosure
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.places.models import District, Organisation, Street
@@ -189,11 +191,24 @@ def snapshot(period: periods.Period, where: Jurisdiction) -> dict[str, Any]:
 
 
 def publish(
-    first: date, last: date, where: Jurisdiction, publisher: User | None, title: str | None = None
+    first: date,
+    last: date,
+    where: Jurisdiction,
+    publisher: User | None,
+    title: str | None = None,
+    sections: Sequence[str] = (),
 ) -> Disclosure:
-    """Freeze the period's figures. Publishing the same period and jurisdiction again makes
+    """Freeze the period's figures, with the optional `sections` asked for (see
+    `backend.disclosures.sections`). Publishing the same period and jurisdiction again makes
     version n+1, which supersedes version n (both stay readable)."""
     require_allowed(title=title)
+    unknown = [name for name in sections if name not in optional.SECTIONS]
+    if unknown:
+        raise ValidationFailed(
+            f"未知的公示内容 (unknown section): {', '.join(unknown)}",
+            {"sections": [f"one of: {', '.join(optional.SECTIONS)}"]},
+        )
+    asked = tuple(name for name in optional.SECTIONS if name in sections)
     period = period_of(first, last)
     previous = db.session.scalar(
         sa.select(Disclosure)
@@ -218,7 +233,10 @@ def publish(
         supersedes_id=previous.id if previous else None,
         published_at=utcnow(),
         published_by_id=publisher.id if publisher else None,
-        snapshot=snapshot(period, where),
+        snapshot={
+            **snapshot(period, where),
+            **optional.build(asked, period, where.level, where.scope),
+        },
     )
     try:
         with db.session.begin_nested():
@@ -283,4 +301,5 @@ def public_view(disclosure: Disclosure, *, with_rankings: bool = True) -> dict[s
     }
     if with_rankings:
         view.update(disclosure.snapshot)
+        view.setdefault("sections", [])  # published before there were optional sections
     return view

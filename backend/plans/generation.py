@@ -226,23 +226,48 @@ def on_inspection_submitted(inspection: Inspection, definition: Any = None) -> N
 # --- reading ---------------------------------------------------------------------------------
 
 
-def tasks_on(day: date, user: User, scope: Scope) -> list[tuple[Task, TaskState]]:
+# The task's own columns in GET /api/tasks (its state and assignees are added).
+TASK_COLUMNS = (
+    Task.id,
+    Task.plan_id,
+    Task.estate_id,
+    Task.checklist_id,
+    Task.opens_at,
+    Task.closes_at,
+    Task.grace_until,
+    Task.inspection_id,
+    Task.fulfilled_at,
+)
+TASK_FIELDS = tuple(column.key for column in TASK_COLUMNS)
+
+
+def tasks_on(day: date, user: User, scope: Scope) -> list[dict[str, Any]]:
     """Tasks open on `day` (window or grace): an inspector's own, or those in a supervisor's
-    scope; overdue first, then by window."""
+    scope; overdue first, then by window. Each with its `state` and `assignee_ids` (by id).
+
+    One statement however many tasks (no task objects, no per-task loads): the tasks with
+    their state, joined to their assignees (a row per task and assignee, in task order)."""
     now = clock.utcnow()
-    state = Task.state_at(now).label("state")
-    query = sa.select(Task, state).where(
-        Task.opens_at < midnight(day + timedelta(days=1)), Task.grace_until > midnight(day)
+    query = (
+        sa.select(*TASK_COLUMNS, Task.state_at(now).label("state"), task_assignees.c.user_id)
+        .outerjoin(task_assignees, task_assignees.c.task_id == Task.id)
+        .where(Task.opens_at < midnight(day + timedelta(days=1)), Task.grace_until > midnight(day))
     )
     if user.role is Role.inspector:
-        query = query.where(
-            sa.exists().where(
-                task_assignees.c.task_id == Task.id, task_assignees.c.user_id == user.id
-            )
-        )
+        mine = task_assignees.alias("mine")
+        query = query.where(sa.exists().where(mine.c.task_id == Task.id, mine.c.user_id == user.id))
     else:
         query = query.where(
             Task.estate_id.in_(sa.select(Estate.id).where(estate_visibility(scope)))
         )
-    query = query.order_by(Task.closes_at, Task.estate_id, Task.id)
-    return [(task, TaskState(value)) for task, value in db.session.execute(query).all()]
+    query = query.order_by(Task.closes_at, Task.estate_id, Task.id, task_assignees.c.user_id)
+    found: list[dict[str, Any]] = []
+    # Core rows straight from the connection: no ORM result layer to pay per row.
+    for *columns, state, assignee in db.session.connection().execute(query):
+        if not found or found[-1]["id"] != columns[0]:
+            task = dict(zip(TASK_FIELDS, columns, strict=True))
+            task["state"], task["assignee_ids"] = TaskState(state), []
+            found.append(task)
+        if assignee is not None:
+            found[-1]["assignee_ids"].append(assignee)
+    return found

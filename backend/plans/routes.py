@@ -21,6 +21,7 @@ from backend.plans.schemas import (
     PlanSchema,
     TaskArgs,
     TaskSchema,
+    tasks_json,
 )
 
 blp = Blueprint("plans", __name__, url_prefix="/api/plans", description="Inspection plans")
@@ -88,11 +89,5 @@ def list_tasks(args: dict[str, Any]):
     """Tasks open on a day: an inspector's own; a supervisor's within their scope."""
     day: date = args.get("on") or clock.today()
     rows = generation.tasks_on(day, current_user(), current_scope())
-    return [
-        {
-            **{k: getattr(task, k) for k in TaskSchema().fields if hasattr(task, k)},
-            "state": state,
-            "assignee_ids": [user.id for user in task.assignees],
-        }
-        for task, state in rows
-    ]
+    # Encoded as TaskSchema would (the same JSON), without marshmallow's cost per row.
+    return current_app.json.response(tasks_json(rows))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import fields, validate
 
 from backend.plans.models import AreaKind, ScheduleKind, TaskState
@@ -98,3 +100,25 @@ class TaskSchema(Schema):
     inspection_id = fields.String(allow_none=True)
     fulfilled_at = fields.DateTime(allow_none=True)
     assignee_ids = fields.List(fields.Integer())
+
+
+def tasks_json(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`TaskSchema(many=True).dump(rows)` by hand, in the schema's key order: marshmallow takes
+    about 0.1 ms a row, too slow for the hundreds of tasks of a busy inspector's day
+    (tests/plans/test_tasks_queries.py checks that both give the same)."""
+    return [
+        {
+            "id": row["id"],
+            "plan_id": row["plan_id"],
+            "estate_id": row["estate_id"],
+            "checklist_id": row["checklist_id"],
+            "opens_at": row["opens_at"].isoformat(),
+            "closes_at": row["closes_at"].isoformat(),
+            "grace_until": row["grace_until"].isoformat(),
+            "state": row["state"].name,
+            "inspection_id": row["inspection_id"],
+            "fulfilled_at": row["fulfilled_at"] and row["fulfilled_at"].isoformat(),
+            "assignee_ids": row["assignee_ids"],
+        }
+        for row in rows
+    ]

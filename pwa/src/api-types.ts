@@ -919,7 +919,8 @@ export interface paths {
         put?: never;
         /**
          * Publish a period for your jurisdiction: its figures are frozen from now on. Publishing
-         *     the same period again makes a new version that supersedes the previous one.
+         *     the same period again makes a new version that supersedes the previous one. `sections`
+         *     adds optional parts: `coverage` freezes the inspection coverage per grid and street.
          */
         post: {
             parameters: {
@@ -3288,7 +3289,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** One publication with its frozen rankings of firms, estates, streets and districts. */
+        /**
+         * One publication with its frozen rankings of firms, estates, streets and districts, and
+         *     the optional sections it was published with (`coverage`).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -5453,6 +5457,8 @@ export interface components {
             areas?: {
                 [key: string]: unknown;
             }[];
+            /** @description 巡查覆盖率, frozen: only when `coverage` is in `sections` */
+            coverage?: components["schemas"]["PublishedCoverage"];
             /** @description ranked (考核) */
             districts?: {
                 [key: string]: unknown;
@@ -5473,6 +5479,8 @@ export interface components {
             /** Format: date-time */
             published_at?: string;
             scope?: components["schemas"]["Scope"];
+            /** @description optional sections included */
+            sections?: string[];
             /** @description ranked (考核) */
             streets?: {
                 [key: string]: unknown;
@@ -6323,7 +6331,66 @@ export interface components {
             period_end: string;
             /** Format: date */
             period_start: string;
+            /** @description optional sections to include: coverage (巡查覆盖率) */
+            sections?: "coverage"[];
             title?: string;
+        };
+        PublishedCoverage: {
+            /** @description city */
+            districts?: components["schemas"]["PublishedCoverageRow"][];
+            grids?: components["schemas"]["PublishedGridCoverage"][];
+            /** @description city and district */
+            streets?: components["schemas"]["PublishedCoverageRow"][];
+            /** @description the jurisdiction */
+            total?: components["schemas"]["PublishedCoverageFigures"];
+        };
+        PublishedCoverageFigures: {
+            /** @description (done + done_late) / due; null when none due */
+            coverage?: number | null;
+            /** @description of those, done inside the window */
+            done?: number;
+            /** @description of those, done in the grace period */
+            done_late?: number;
+            /** @description tasks whose window ends in the period */
+            due?: number;
+            /** @description of those, not done by the end of the grace period */
+            missed?: number;
+            /** @description of those, still open when published */
+            open?: number;
+        };
+        PublishedCoverageRow: {
+            code?: string;
+            /** @description (done + done_late) / due; null when none due */
+            coverage?: number | null;
+            /** @description of those, done inside the window */
+            done?: number;
+            /** @description of those, done in the grace period */
+            done_late?: number;
+            /** @description tasks whose window ends in the period */
+            due?: number;
+            /** @description of those, not done by the end of the grace period */
+            missed?: number;
+            name?: string;
+            /** @description of those, still open when published */
+            open?: number;
+        };
+        PublishedGridCoverage: {
+            code?: string;
+            /** @description (done + done_late) / due; null when none due */
+            coverage?: number | null;
+            /** @description of those, done inside the window */
+            done?: number;
+            /** @description of those, done in the grace period */
+            done_late?: number;
+            /** @description tasks whose window ends in the period */
+            due?: number;
+            /** @description of those, not done by the end of the grace period */
+            missed?: number;
+            name?: string;
+            /** @description of those, still open when published */
+            open?: number;
+            /** @description the grid's street */
+            street?: string;
         };
         Responsibility: {
             arrangement_id?: number | null;

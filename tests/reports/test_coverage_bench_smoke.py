@@ -15,3 +15,6 @@ def test_coverage_bench_runs_in_quick_mode(database_url, request):
     district = figures["reports"]["district month by grid"]
     assert district["due"] > 0 and district["p95_ms"] > 0
     assert "city year by grid" in coverage.report(figures)
+    typical = figures["tasks_api"]["bench_inspector"]
+    assert typical["tasks"] > 0 and typical["p95_ms"] > 0
+    assert "/api/tasks bench_inspector" in coverage.report(figures)

@@ -10,6 +10,7 @@ import { download, errorText, isMissing } from './api';
 import { BarChart, type Bar } from './charts';
 import { InspectorsTab } from './inspectors-tab';
 import { st } from '../scorecard-text';
+import { dt } from './disclosure-text';
 import { SupervisorNav } from './nav';
 import { isoDay, percent as pct, useRows } from '../report-kit';
 import './supervisor.css';
@@ -61,6 +62,7 @@ export default function Dashboard() {
   const [to, setTo] = useState(() => isoDay(new Date()));
   const [from, setFrom] = useState(() => isoDay(new Date(Date.now() - 30 * 86_400_000)));
   const [notice, setNotice] = useState<string | null>(null);
+  const [withCoverage, setWithCoverage] = useState(false);
   const { rows, error } = useRows<Row>(
     `/api/reports/scorecards/${level}?${new URLSearchParams({ from, to })}`,
   );
@@ -74,7 +76,7 @@ export default function Dashboard() {
   const publish = async () => {
     if (!confirm(t('sv_publish_confirm', { a: from, b: to }))) return;
     try {
-      await request('/api/disclosures', { method: 'POST', json: { period_start: from, period_end: to } });
+      await request('/api/disclosures', { method: 'POST', json: { period_start: from, period_end: to, sections: withCoverage ? ['coverage'] : [] } });
       setNotice(t('sv_published'));
     } catch (e) {
       setNotice(isMissing(e) ? t('sv_publish_missing') : t('sv_publish_failed', { m: errorText(e) }));
@@ -112,6 +114,11 @@ export default function Dashboard() {
         <span>{t('sv_export')}</span>
         <button type="button" class="small" onClick={() => exportAs('csv')} data-testid="sv-export-csv">CSV</button>
         <button type="button" class="small" onClick={() => exportAs('xlsx')} data-testid="sv-export-xlsx">XLSX</button>
+        <label class="sv-check" title={dt('with_coverage_hint')}>
+          <input type="checkbox" checked={withCoverage} data-testid="sv-publish-coverage"
+            onChange={(e) => setWithCoverage((e.target as HTMLInputElement).checked)} />
+          {dt('with_coverage')}
+        </label>
         <button type="button" class="small primary" onClick={publish} data-testid="sv-publish">{t('sv_publish')}</button>
         <a class="button small" href="/public/" target="_blank" rel="noopener">{t('sv_public_page')}</a>
       </div>
