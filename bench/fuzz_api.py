@@ -116,7 +116,7 @@ def _run_role(base: str, role: str, examples: str, report: Path) -> tuple[int, s
 def _figures(output: str) -> str:
     operations = re.search(r"Tested: (\d+)", output)
     cases = re.search(r"(\d+) generated", output)
-    failures = re.search(r"found (\d+) unique failures", output)
+    failures = re.search(r"found (\d+) unique failures?\b", output)
     if cases is None:
         return "no summary (the run did not finish)"
     return (

@@ -109,7 +109,18 @@ def dbsession(app: Flask) -> Iterator[Any]:
 
 @pytest.fixture
 def client(app: Flask, dbsession: Any) -> FlaskClient:
+    app.test_client_class = BufferedClient
     return app.test_client()
+
+
+class BufferedClient(FlaskClient):
+    """Reads each answer to its end before returning it. A streamed answer (an export) that a
+    failing test leaves unread would otherwise be closed later, inside another test, popping its
+    request context there and leaving that test's database transaction behind."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
 
 
 @pytest.fixture
