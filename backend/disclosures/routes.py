@@ -23,6 +23,7 @@ from backend.disclosures.schemas import (
 )
 from backend.errors import NotFound
 from backend.pagination import paginate
+from backend.reports.rates import percent_text
 
 blp = Blueprint(
     "disclosures", __name__, url_prefix="/api/disclosures", description="公示: publishing"
@@ -42,6 +43,7 @@ def _cacheable(response):
 
 
 public_blp.after_request(_cacheable)
+pages.add_app_template_filter(percent_text, "percent")
 pages.after_request(_cacheable)
 
 

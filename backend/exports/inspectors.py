@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from backend.reports.rates import percent
+
 GROUP_TITLES = {"inspector": ("巡查员账号", "巡查员"), "grid": ("网格编码", "网格")}
 COLUMNS: tuple[tuple[str, str, bool], ...] = (  # key, title, is a rate
     ("tasks_due", "应巡任务 (tasks due)", False),
@@ -29,7 +31,7 @@ COLUMNS: tuple[tuple[str, str, bool], ...] = (  # key, title, is a rate
 
 
 def _percent(rate: float | None) -> float | None:
-    return None if rate is None else round(100 * rate, 1)
+    return percent(rate)
 
 
 def inspector_table(group: str, rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:

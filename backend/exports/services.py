@@ -18,6 +18,7 @@ from backend.database import db
 from backend.places.models import Estate, Organisation, Street
 from backend.places.scope import Scope
 from backend.reports import periods
+from backend.reports.rates import percent
 from backend.scorecards import services as scorecards
 from backend.tickets import services as tickets
 from backend.tickets.models import Ticket
@@ -330,7 +331,7 @@ def coverage_table(group: str, rows: list[dict[str, Any]]) -> tuple[list[str], l
             row["done_late"],
             row["missed"],
             row["open"],
-            None if row["coverage"] is None else round(100 * row["coverage"], 1),
+            percent(row["coverage"]),
         ]
         for row in rows
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from backend.reports.rates import percent_text
 from tests.browser.support import login
 from tests.browser.test_public_pages import PHONE, _page_width, _squeezed
 
@@ -13,7 +14,7 @@ expect = pytest.importorskip("playwright.sync_api").expect
 
 
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
+    return percent_text(value)
 
 
 def test_supervisor_publishes_coverage_and_the_public_reads_it(browser, live_server, artifacts):

@@ -11,9 +11,12 @@ export function isoDay(d: Date): string {
   return local.toISOString().slice(0, 10);
 }
 
-/** A fraction as a percentage with one decimal ("57.1%"); "—" when there is no figure. */
+/** A fraction as a percentage with one decimal ("57.1%"); "—" when there is no figure. Rounded
+ * half up (四舍五入) on the rate's decimal value, as the server's exports and public pages. */
 export function percent(value: unknown): string {
-  return typeof value === 'number' ? `${(value * 100).toFixed(1)}%` : '—';
+  if (typeof value !== 'number') return '—';
+  const tenths = Math.round(Number((value * 1000).toPrecision(12)));
+  return `${(tenths / 10).toFixed(1)}%`;
 }
 
 /** The rows `url` answers, null while loading; an answer for an earlier url is dropped. */
