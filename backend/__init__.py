@@ -68,6 +68,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.plans.routes import tasks_blp
     from backend.reports.cli import reports_cli
     from backend.scorecards.routes import blp as reports_blp
+    from backend.surveys.cli import surveys_cli
+    from backend.surveys.pages import pages as survey_pages
+    from backend.surveys.routes import blp as surveys_blp
     from backend.tickets.cli import tickets_cli
     from backend.tickets.routes import blp as tickets_blp
     from backend.tickets.routes import events_blp
@@ -97,9 +100,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         open311_keys_blp,
         plans_blp,
         tasks_blp,
+        surveys_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(public_pages)  # HTML, outside the API and its OpenAPI document
+    app.register_blueprint(survey_pages)
     web.init_app(app)
     request_checks.init_app(app)
     request_log.init_app(app)
@@ -126,6 +131,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         reports_cli,
         photos_cli,
         plans_cli,
+        surveys_cli,
     ):
         app.cli.add_command(group)
     return app

@@ -75,6 +75,10 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         # estate in this many days before it.
         "SCORECARD_VERIFY_WORKING_DAYS": _int("SCORECARD_VERIFY_WORKING_DAYS", 2),
         "SCORECARD_MISSED_WINDOW_DAYS": _int("SCORECARD_MISSED_WINDOW_DAYS", 30),
+        # Owner survey: answers one phone may give per period (a helper for elderly neighbours
+        # is fine, a flood is not), and per hour from one network (/24 or /48: a lobby's Wi-Fi).
+        "SURVEY_MAX_PER_DEVICE": _int("SURVEY_MAX_PER_DEVICE", 3),
+        "SURVEY_MAX_PER_NETWORK_HOUR": _int("SURVEY_MAX_PER_NETWORK_HOUR", 60),
         # Escalation to the district this many working hours after the street level.
         "ESCALATION_DISTRICT_AFTER_HOURS": _int("ESCALATION_DISTRICT_AFTER_HOURS", 9),
         # Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto/-Host/-Prefix are

@@ -26,6 +26,7 @@ LEGS = [
 ]
 DEMO_PASSWORD = "demo12345"
 STANDARD_CHECKLIST = Path(__file__).resolve().parent.parent / "checklists" / "wuhao-standard.yaml"
+OWNER_SURVEY = Path(__file__).resolve().parent.parent / "surveys" / "owner-satisfaction.yaml"
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -59,6 +60,8 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     from backend.checklists.services import import_definition
     from backend.database import db
     from backend.demo.seed import seed_demo
+    from backend.surveys import definition as survey_definition
+    from backend.surveys import services as surveys
 
     app = create_app(
         {
@@ -71,6 +74,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         upgrade()
         seed_demo()
         import_definition(load_definition(STANDARD_CHECKLIST), STANDARD_CHECKLIST.name)
+        surveys.import_definition(survey_definition.load(OWNER_SURVEY), OWNER_SURVEY.name)
         db.session.commit()
         db.session.remove()
     yield app

@@ -31,6 +31,7 @@ from backend.checklists.models import ChecklistVersion, VersionStatus
 from backend.database import db
 from backend.demo.conduct import Cast, plan
 from backend.demo.plans import seed_plans
+from backend.demo.surveys import seed_survey_answers
 from backend.disclosures import services as disclosures
 from backend.inspections import services as inspections
 from backend.inspections.models import InspectionStatus
@@ -192,6 +193,7 @@ def seed_history(now: datetime | None = None, seed: int = 2026) -> int:
         escalate(end)
     finally:
         clock.freeze(None)
+    seed_survey_answers(today, random.Random(seed + 1))  # its own draws: the story stays as it was
     db.session.flush()
     return made
 

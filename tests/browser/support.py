@@ -125,6 +125,7 @@ class LiveServer:
 DEMO_SETUP = (
     ("db", "upgrade"),
     ("checklists", "import", "checklists/wuhao-standard.yaml"),
+    ("surveys", "import", "surveys/owner-satisfaction.yaml"),
     ("demo", "seed"),
 )
 

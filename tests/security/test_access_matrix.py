@@ -260,6 +260,15 @@ MATRIX: dict[str, Row] = {
     "GET /api/public/disclosures/<int:disclosure_id>": Row(PUBLIC),
     "GET /public/": Row(PUBLIC),
     "GET /public/<int:disclosure_id>": Row(PUBLIC),
+    # --- owner survey: staff read totals; residents answer on public pages, by poster link ---
+    "GET /api/surveys/current": Row(ANY),
+    "GET /api/surveys/results": Row(ANY),
+    "GET /api/surveys/links/<int:estate_id>": Row(("firm", "supervisor", "admin"), "estate"),
+    "POST /api/surveys/links/<int:estate_id>": Row(SUPERVISORS, "estate"),
+    "GET /survey/<token>": Row(PUBLIC),
+    "POST /survey/<token>": Row(PUBLIC),
+    "GET /survey/<token>/thanks": Row(PUBLIC),
+    "GET /survey/<token>/poster": Row(PUBLIC),
     # --- Open311 (its own keys, never our tokens; POST without api_key is refused for all) ---
     "GET /open311/discovery.json": Row(PUBLIC),
     "GET /open311/discovery.xml": Row(PUBLIC),

@@ -1,0 +1,52 @@
+"""`flask surveys import|results`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from backend.clock import today
+from backend.database import db
+from backend.places.scope import Scope
+from backend.surveys import results, services
+from backend.surveys.definition import SurveyInvalid, load
+
+surveys_cli = AppGroup("surveys", help="Owner surveys (业主满意度评价).")
+
+
+@surveys_cli.command("import")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+def import_command(files: tuple[Path, ...]) -> None:
+    """Import survey files: all or nothing; changed content becomes the active version."""
+    loaded, problems = [], []
+    for path in files:
+        try:
+            loaded.append((path, load(path)))
+        except SurveyInvalid as invalid:
+            problems.extend(f"{path.name}: {p}" for p in invalid.problems)
+    if problems:
+        for problem in problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(f"nothing imported: {len(problems)} problem(s)")
+    for path, definition in loaded:
+        version = services.import_definition(definition, path.name)
+        click.echo(f"{definition['code']}: version {version.number} active")
+    db.session.commit()
+
+
+@surveys_cli.command("results")
+@click.option("--period", "day", type=click.DateTime(["%Y-%m-%d"]), help="a day of the period")
+def results_command(day: object) -> None:
+    """Answers and scores per estate for the period holding DAY (default: today)."""
+    version = services.require_active()
+    first, _ = services.period_of(
+        day.date() if day else today(),  # type: ignore[attr-defined]
+        version.definition["period"],
+    )
+    for row in results.estate_results(version, first, Scope.all()):
+        score = "—" if row["score"] is None else f"{row['score']:.1f}"
+        click.echo(f"{row['estate_code']}\t{row['estate_name']}\t{row['answers']}\t{score}")

@@ -1,0 +1,119 @@
+"""/api/surveys: the active owner survey, an estate's poster link, and the results (totals only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from backend.accounts.auth import auth_required, current_scope, current_user
+from backend.accounts.models import Role
+from backend.clock import today
+from backend.schema import Schema
+from backend.surveys import results, services
+from backend.surveys.models import SurveyLink
+
+blp = Blueprint(
+    "surveys", __name__, url_prefix="/api/surveys", description="Owner evaluation (业主评价)"
+)
+STAFF = (Role.inspector, Role.firm, Role.supervisor, Role.admin)
+
+
+class SurveySchema(Schema):
+    code = fields.String()
+    version = fields.Integer(attribute="number")
+    definition = fields.Dict(metadata={"description": "the validated survey file"})
+
+
+class LinkSchema(Schema):
+    estate_id = fields.Integer()
+    url = fields.String(metadata={"description": "the residents' page (what the QR code holds)"})
+    poster_url = fields.String(metadata={"description": "the printable A4 poster"})
+    created_at = fields.DateTime()
+
+
+class ResultsArgs(Schema):
+    day = fields.Date(
+        data_key="period",
+        metadata={"description": "a day of the period asked (default: today)"},
+    )
+    estate_id = fields.Integer(validate=validate.Range(min=1))
+
+
+class ResultSchema(Schema):
+    estate_id = fields.Integer()
+    estate_code = fields.String()
+    estate_name = fields.String()
+    answers = fields.Integer(metadata={"description": "answers given in the period"})
+    published = fields.Boolean(metadata={"description": "answers ≥ the survey's min_answers"})
+    score = fields.Float(allow_none=True, metadata={"description": "0–100; null below the minimum"})
+    satisfaction = fields.Float(
+        allow_none=True, metadata={"description": "share rating overall 4 or 5; null below"}
+    )
+    means = fields.Dict(
+        keys=fields.String(),
+        values=fields.Float(allow_none=True),
+        allow_none=True,
+        metadata={"description": "mean rating (1–5) per question; null below the minimum"},
+    )
+
+
+class ResultsSchema(Schema):
+    period_start = fields.Date()
+    period_end = fields.Date()
+    min_answers = fields.Integer()
+    estates = fields.List(fields.Nested(ResultSchema))
+
+
+def _link(link: SurveyLink) -> dict[str, Any]:
+    return {
+        "estate_id": link.estate_id,
+        "url": url_for("survey_pages.form", token=link.token, _external=True),
+        "poster_url": url_for("survey_pages.poster", token=link.token, _external=True),
+        "created_at": link.created_at,
+    }
+
+
+@blp.route("/current")
+@auth_required(*STAFF)
+@blp.response(200, SurveySchema)
+def current_survey():
+    """The owner survey residents answer now."""
+    version = services.require_active()
+    return {"code": version.survey.code, "number": version.number, "definition": version.definition}
+
+
+@blp.route("/links/<int:estate_id>")
+@auth_required(Role.firm, Role.supervisor, Role.admin)
+@blp.response(200, LinkSchema)
+def estate_link(estate_id: int):
+    """The estate's poster link (made on first asking): print the poster for its lobbies."""
+    return _link(services.current_link(estate_id, current_scope(), current_user()))
+
+
+@blp.route("/links/<int:estate_id>", methods=["POST"])
+@auth_required(Role.supervisor, Role.admin)
+@blp.response(201, LinkSchema)
+def replace_link(estate_id: int):
+    """A new poster link for the estate; the old one stops taking answers at once."""
+    return _link(services.replace_link(estate_id, current_scope(), current_user()))
+
+
+@blp.route("/results")
+@auth_required(*STAFF)
+@blp.arguments(ResultsArgs, location="query")
+@blp.response(200, ResultsSchema)
+def survey_results(args: dict[str, Any]):
+    """Per estate in your scope with answers in the period: the number of answers and, from the
+    survey's minimum number on, the score, satisfaction rate and mean per question. Never a
+    single household's answer."""
+    version = services.require_active()
+    first, last = services.period_of(args.get("day") or today(), version.definition["period"])
+    return {
+        "period_start": first,
+        "period_end": last,
+        "min_answers": version.definition["min_answers"],
+        "estates": results.estate_results(version, first, current_scope(), args.get("estate_id")),
+    }
