@@ -98,9 +98,11 @@ def _docs_page() -> Response:
 # the service worker, the manifest) must always be revalidated, or phones would keep old versions.
 YEAR = 365 * 24 * 3600
 NO_CACHE = "no-cache"
-# Paths the app's router owns: anything but the API, the public 公示 pages and files (no dot in
-# the last segment).
-APP_ROUTE = re.compile(r"^/(?!api(?:/|$)|open311(?:/|$)|public(?:/|$)|assets/)(?:[^./]+/)*[^./]*$")
+# Paths the app's router owns: anything but the API, the public 公示 and survey pages and
+# files (no dot in the last segment).
+APP_ROUTE = re.compile(
+    r"^/(?!api(?:/|$)|open311(?:/|$)|public(?:/|$)|survey(?:/|$)|assets/)(?:[^./]+/)*[^./]*$"
+)
 
 
 def _pwa_built() -> bool:

@@ -1,4 +1,5 @@
 """Owner evaluation per estate for a period: only totals, and only from `min_answers` answers on.
+Every estate in the caller's scope has a row (0 answers: its poster may not be up yet).
 
 For each question q, mean_q is the mean rating (1–5) of the answers that rated it. The score is
 Σ weight_q × (mean_q − 1) / 4 (0–100; the weights of the active version, summing to 100). The
@@ -43,12 +44,15 @@ def estate_results(
             sa.func.sum(sa.case((overall >= 4, 1), else_=0)).label("satisfied"),
             *(sa.func.avg(column).label(f"mean_{key}") for key, column in rating.items()),
         )
-        .join(SurveyAnswer, SurveyAnswer.estate_id == Estate.id)
-        .where(
-            SurveyAnswer.survey_id == version.survey_id,
-            SurveyAnswer.period_start == period_start,
-            estate_visibility(scope),
+        .outerjoin(
+            SurveyAnswer,
+            sa.and_(
+                SurveyAnswer.estate_id == Estate.id,
+                SurveyAnswer.survey_id == version.survey_id,
+                SurveyAnswer.period_start == period_start,
+            ),
         )
+        .where(estate_visibility(scope))
         .group_by(Estate.id, Estate.code, Estate.name)
         .order_by(Estate.code)
     )
@@ -71,7 +75,7 @@ def _row(row: Any, questions: list[dict[str, Any]], minimum: int) -> dict[str, A
         "answers": row.answers,
         "published": published,
         "score": one_decimal(score),
-        "satisfaction": row.satisfied / row.answers if published else None,
+        "satisfaction": (row.satisfied or 0) / row.answers if published else None,
         "means": (
             {key: one_decimal(float(m)) if m is not None else None for key, m in means.items()}
             if published

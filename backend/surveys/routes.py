@@ -106,9 +106,9 @@ def replace_link(estate_id: int):
 @blp.arguments(ResultsArgs, location="query")
 @blp.response(200, ResultsSchema)
 def survey_results(args: dict[str, Any]):
-    """Per estate in your scope with answers in the period: the number of answers and, from the
-    survey's minimum number on, the score, satisfaction rate and mean per question. Never a
-    single household's answer."""
+    """Per estate in your scope: the number of answers in the period and, from the survey's
+    minimum number on, the score, satisfaction rate and mean per question. Never a single
+    household's answer."""
     version = services.require_active()
     first, last = services.period_of(args.get("day") or today(), version.definition["period"])
     return {

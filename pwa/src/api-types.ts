@@ -3729,6 +3729,161 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/surveys/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The owner survey residents answer now. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Survey"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/links/{estate_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                estate_id: number;
+            };
+            cookie?: never;
+        };
+        /** The estate's poster link (made on first asking): print the poster for its lobbies. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    estate_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Link"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** A new poster link for the estate; the old one stops taking answers at once. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    estate_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Link"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per estate in your scope: the number of answers in the period and, from the survey's
+         *     minimum number on, the score, satisfaction rate and mean per question. Never a single
+         *     household's answer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    estate_id?: number;
+                    /** @description a day of the period asked (default: today) */
+                    period?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Results"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks": {
         parameters: {
             query?: never;
@@ -6016,6 +6171,15 @@ export interface components {
             /** Format: date-time */
             revoked_at?: string | null;
         };
+        Link: {
+            /** Format: date-time */
+            created_at?: string;
+            estate_id?: number;
+            /** @description the printable A4 poster */
+            poster_url?: string;
+            /** @description the residents' page (what the QR code holds) */
+            url?: string;
+        };
         Login: {
             password: string;
             username: string;
@@ -6407,6 +6571,23 @@ export interface components {
             /** Format: date */
             until?: string | null;
         };
+        Result: {
+            /** @description answers given in the period */
+            answers?: number;
+            estate_code?: string;
+            estate_id?: number;
+            estate_name?: string;
+            /** @description mean rating (1–5) per question; null below the minimum */
+            means?: {
+                [key: string]: number | null;
+            } | null;
+            /** @description answers ≥ the survey's min_answers */
+            published?: boolean;
+            /** @description share rating overall 4 or 5; null below */
+            satisfaction?: number | null;
+            /** @description 0–100; null below the minimum */
+            score?: number | null;
+        };
         ResultIn: {
             answer: unknown;
             /** @description capture metadata per photo (contract: one per listed photo) */
@@ -6428,6 +6609,14 @@ export interface components {
             outcome?: "pass" | "fail" | "not_applicable";
             photos?: string[];
             readonly position?: unknown;
+        };
+        Results: {
+            estates?: components["schemas"]["Result"][];
+            min_answers?: number;
+            /** Format: date */
+            period_end?: string;
+            /** Format: date */
+            period_start?: string;
         };
         Scope: {
             /** @description city | district | street */
@@ -6491,6 +6680,14 @@ export interface components {
             street_id: number;
             /** @description verifications in the period */
             verifications: number;
+        };
+        Survey: {
+            code?: string;
+            /** @description the validated survey file */
+            definition?: {
+                [key: string]: unknown;
+            };
+            version?: number;
         };
         Task: {
             assignee_ids?: number[];

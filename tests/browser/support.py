@@ -12,8 +12,11 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+from backend.clock import SHANGHAI
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
@@ -304,3 +307,9 @@ def wait_for_service_worker(page) -> None:
             })(),
         ])"""
     )
+
+
+def beijing_today() -> date:
+    """The city's date, which the phones (timezone Asia/Shanghai) and the server count in: from
+    16:00 UTC it is already tomorrow there."""
+    return datetime.now(SHANGHAI).date()

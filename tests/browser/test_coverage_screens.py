@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from PIL import Image
@@ -17,7 +17,7 @@ from PIL import Image
 from backend.geo.coordinates import wgs84_to_gcj02
 from backend.reports.rates import percent, percent_text
 from tests.browser.audit import axe_violations, small_targets
-from tests.browser.support import LiveServer, login
+from tests.browser.support import LiveServer, beijing_today, login
 from tests.browser.test_basemap import (  # noqa: F401 (fixtures)
     TileServer,
     _jump,
@@ -272,7 +272,7 @@ def test_coverage_report_and_export(browser, live_server, artifacts, tmp_path):
         assert _table(page) == {r["code"]: _expected(r) for r in api}
 
     # A longer period through the pickers: last month's first day to today.
-    first = (date.today().replace(day=1) - timedelta(days=1)).replace(day=1).isoformat()
+    first = (beijing_today().replace(day=1) - timedelta(days=1)).replace(day=1).isoformat()
     page.get_by_test_id("cov-from").fill(first)
     to = page.get_by_test_id("cov-to").input_value()
     api = server.get(f"/api/reports/coverage?group=grid&from={first}&to={to}", "supervisor1")

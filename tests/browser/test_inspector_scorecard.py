@@ -4,13 +4,13 @@ supervisor finds the inspectors on the dashboard's 巡查员 tab."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from backend.reports.rates import percent_text
 from tests.browser.audit import axe_violations, small_targets
-from tests.browser.support import login
+from tests.browser.support import beijing_today, login
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -39,7 +39,7 @@ def _phone(browser):
 
 def test_inspector_opens_own_scorecard(browser, live_server, artifacts):
     server = live_server
-    today = date.today()
+    today = beijing_today()
     rows = server.get(
         f"/api/reports/scorecards/inspectors?from={today.replace(day=1)}&to={today}", "inspector1"
     )
@@ -95,7 +95,7 @@ def test_inspector_opens_own_scorecard(browser, live_server, artifacts):
 
 def test_supervisor_sees_the_inspectors_tab(browser, live_server, artifacts):
     server = live_server
-    today = date.today()
+    today = beijing_today()
     period = f"from={today - timedelta(days=30)}&to={today}"
     rows = server.get(f"/api/reports/scorecards/inspectors?{period}", "supervisor1")
     codes = [r["code"] for r in rows]  # other tests on this server may add inspectors here

@@ -12,7 +12,9 @@ import re
 import pytest
 from PIL import Image
 
+from backend.reports.rates import percent
 from tests.browser.audit import small_targets
+from tests.browser.support import login
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -109,3 +111,49 @@ def test_resident_answers_from_the_poster(browser, live_server, artifacts):
     # Staff see one more answer for the estate, and no household.
     totals = server.get(f"/api/surveys/results?estate_id={estate['id']}", "street1")
     assert "501" not in str(totals)
+
+
+def test_supervisor_reads_totals_and_prints_a_poster(browser, live_server, artifacts):
+    """The demo's answers: each estate's score and satisfaction as the API gives them, lowest
+    score first, estates short of answers after; a poster opens in a new tab."""
+    server = live_server
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", device_scale_factor=2)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{server.base}/")
+    login(page, "supervisor1")
+    expect(page.get_by_test_id("home-supervisor")).to_be_visible()
+    page.get_by_test_id("sv-nav-owners").click()
+    table = page.get_by_test_id("owners-table")
+    expect(table).to_be_visible(timeout=15_000)
+    served = server.get("/api/surveys/results", "supervisor1")
+    rows = page.get_by_test_id("owners-row")
+    expect(rows).to_have_count(len(served["estates"]))
+    by_code = {r["estate_code"]: r for r in served["estates"]}
+    shown = []
+    for i in range(rows.count()):
+        cells = rows.nth(i).locator("td")
+        row = by_code[rows.nth(i).get_attribute("data-code")]
+        score = cells.nth(1).inner_text()
+        if row["published"]:
+            assert score == f"{row['score']:.1f}", (score, row)
+            assert cells.nth(2).inner_text() == f"{percent(row['satisfaction']):.1f}%"
+        else:
+            assert score == f"不足 {served['min_answers']} 份" and cells.nth(2).inner_text() == "—"
+        assert cells.nth(3).inner_text() == str(row["answers"])
+        shown.append(row["score"] if row["published"] else float("inf"))
+    assert shown == sorted(shown) and any(s != float("inf") for s in shown)
+    assert small_targets(page) == []
+    page.screenshot(path=artifacts / "99-owners-report-360.png", full_page=True)
+
+    first = rows.first
+    with context.expect_page() as opened:
+        first.get_by_test_id("owners-poster").click()
+    poster = opened.value
+    poster.wait_for_load_state()
+    expect(poster.get_by_test_id("poster-estate")).to_have_text(
+        first.locator("td").first.inner_text()
+    )
+    assert errors == []
+    context.close()

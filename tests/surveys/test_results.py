@@ -83,7 +83,9 @@ def test_totals_by_hand(client, login, answered):
 
 
 def test_each_caller_sees_its_estates_and_never_an_answer(client, login, answered):
-    assert set(_by_code(client.get("/api/surveys/results", headers=login("firm1")))) == {"E001"}
+    firm = _by_code(client.get("/api/surveys/results", headers=login("firm1")))
+    assert firm["E001"]["answers"] == 10 and "E010" not in firm
+    assert all(row["answers"] == 0 for code, row in firm.items() if code != "E001")
     supervisor = _by_code(client.get("/api/surveys/results", headers=login("supervisor1")))
     assert "E010" not in supervisor and {"E001", "E002"} <= set(supervisor)
     for user in ("firm1", "supervisor1", "admin", "inspector1"):

@@ -7,11 +7,12 @@ import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../i18n';
 import { describeLoadFailure } from '../../problem';
 
-type View = 'map' | 'scorecards' | 'coverage';
+type View = 'map' | 'scorecards' | 'coverage' | 'owners';
 const LOADERS: Record<View, () => Promise<{ default: ComponentType<{ ticketId?: number }> }>> = {
   map: () => import('./home'),
   scorecards: () => import('./dashboard'),
   coverage: () => import('./coverage'),
+  owners: () => import('./owners'),
 };
 const loaded: Partial<Record<View, ComponentType<{ ticketId?: number }>>> = {};
 

@@ -1,8 +1,9 @@
-// The supervisor's own navigation: map, scorecards, coverage, the admin console and the public disclosure page.
+// The supervisor's own navigation: map, scorecards, coverage, owner evaluation, the admin console and the public disclosure page.
 import { t } from '../../i18n';
 import { ct } from './coverage-text';
+import { ot } from './owners-text';
 
-export function SupervisorNav({ active }: { active: 'map' | 'scorecards' | 'coverage' }) {
+export function SupervisorNav({ active }: { active: 'map' | 'scorecards' | 'coverage' | 'owners' }) {
   return (
     <nav class="sv-nav">
       <a href="/" class={active === 'map' ? 'active' : ''} data-testid="sv-nav-map">{t('sv_map')}</a>
@@ -11,6 +12,9 @@ export function SupervisorNav({ active }: { active: 'map' | 'scorecards' | 'cove
       </a>
       <a href="/supervise/coverage" class={active === 'coverage' ? 'active' : ''} data-testid="sv-nav-coverage">
         {ct('nav')}
+      </a>
+      <a href="/supervise/owners" class={active === 'owners' ? 'active' : ''} data-testid="sv-nav-owners">
+        {ot('nav')}
       </a>
       <a href="/admin" data-testid="sv-nav-admin">{t('sv_admin')}</a>
       <a href="/public/" target="_blank" rel="noopener">{t('sv_public_page')}</a>
