@@ -44,8 +44,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.disclosures.cli import disclosures_cli
     from backend.disclosures.routes import blp as disclosures_blp
     from backend.disclosures.routes import pages as public_pages
+    from backend.fullcover.pages import pages as fullcover_pages
     from backend.disclosures.routes import public_blp
     from backend.exports.routes import blp as exports_blp
+    from backend.fullcover.routes import blp as fullcover_blp
     from backend.health import blp as health_blp
     from backend.inspections.report_routes import blp as inspection_reports_blp
     from backend.inspections.routes import blp as inspections_blp
@@ -89,6 +91,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         events_blp,
         reports_blp,
         coverage_blp,
+        fullcover_blp,
         map_blp,
         disclosures_blp,
         public_blp,
@@ -99,6 +102,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         tasks_blp,
     ):
         api.register_blueprint(blueprint)
+    app.register_blueprint(fullcover_pages)
     app.register_blueprint(public_pages)  # HTML, outside the API and its OpenAPI document
     web.init_app(app)
     request_checks.init_app(app)

@@ -75,6 +75,10 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         # estate in this many days before it.
         "SCORECARD_VERIFY_WORKING_DAYS": _int("SCORECARD_VERIFY_WORKING_DAYS", 2),
         "SCORECARD_MISSED_WINDOW_DAYS": _int("SCORECARD_MISSED_WINDOW_DAYS", 30),
+        # 物业管理全覆盖 (backend/fullcover): an old estate (老旧小区) was built before this year;
+        # one unmanaged on the baseline day (Beijing date, ISO) is "formerly unmanaged".
+        "FULLCOVER_OLD_BEFORE": _int("FULLCOVER_OLD_BEFORE", 2000),
+        "FULLCOVER_BASELINE": os.environ.get("FULLCOVER_BASELINE", "2018-12-31"),
         # Escalation to the district this many working hours after the street level.
         "ESCALATION_DISTRICT_AFTER_HOURS": _int("ESCALATION_DISTRICT_AFTER_HOURS", 9),
         # Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto/-Host/-Prefix are
