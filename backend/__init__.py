@@ -44,9 +44,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.disclosures.cli import disclosures_cli
     from backend.disclosures.routes import blp as disclosures_blp
     from backend.disclosures.routes import pages as public_pages
-    from backend.fullcover.pages import pages as fullcover_pages
     from backend.disclosures.routes import public_blp
     from backend.exports.routes import blp as exports_blp
+    from backend.fullcover.pages import pages as fullcover_pages
     from backend.fullcover.routes import blp as fullcover_blp
     from backend.health import blp as health_blp
     from backend.inspections.report_routes import blp as inspection_reports_blp
