@@ -34,18 +34,30 @@ def _by_code(rows):
 
 
 def _marks(row):
-    return [(m["target_date"], m["covered"], m["formerly_unmanaged"], m["status"]) for m in row["milestones"]]
+    return [
+        (m["target_date"], m["covered"], m["formerly_unmanaged"], m["status"])
+        for m in row["milestones"]
+    ]
 
 
 def test_city_by_district(client, login):
     r = client.get(f"/api/reports/fullcover?{ON}", headers=login("admin"))
     assert r.status_code == 200, r.json
     body = r.json
-    assert (body["baseline"], body["old_before"], body["as_of"]) == ("2018-12-31", 2000, "2025-06-30")
+    assert (body["baseline"], body["old_before"], body["as_of"]) == (
+        "2018-12-31",
+        2000,
+        "2025-06-30",
+    )
     rows = _by_code(body["rows"])
     figures = {
-        code: (row["estates"], row["old_estates"], row["formerly_unmanaged"], row["covered"],
-               row["old_unmanaged_now"])
+        code: (
+            row["estates"],
+            row["old_estates"],
+            row["formerly_unmanaged"],
+            row["covered"],
+            row["old_unmanaged_now"],
+        )
         for code, row in rows.items()
     }
     assert figures == {
@@ -70,8 +82,10 @@ def test_city_by_district(client, login):
     assert (total["old_estates"], total["formerly_unmanaged"], total["covered"]) == (11, 8, 7)
     assert total["share"] == 7 / 8
     # The four districts together: E007, E018 by 2019 (25%); + E001, E013 by 2020 (50%).
-    assert [(m["covered"], m["formerly_unmanaged"], m["status"], m["districts"])
-            for m in total["milestones"]] == [(2, 8, "missed", 4), (4, 8, "missed", 4)]
+    assert [
+        (m["covered"], m["formerly_unmanaged"], m["status"], m["districts"])
+        for m in total["milestones"]
+    ] == [(2, 8, "missed", 4), (4, 8, "missed", 4)]
 
 
 def test_series_counts_old_estates_by_mode_at_month_ends(client, login):
@@ -82,8 +96,14 @@ def test_series_counts_old_estates_by_mode_at_month_ends(client, login):
     [zhongshan] = body["rows"]  # supervisor1 sees 中山区 only
     points = {p["date"]: p for p in zhongshan["series"]}
     # 2020-12-31: E001, E003, E005 market; E007 self-managed
-    assert points["2020-12-31"] == {"date": "2020-12-31", "market": 3, "state_takeover": 0,
-                                    "charitable_custody": 0, "self_managed": 1, "unmanaged": 0}
+    assert points["2020-12-31"] == {
+        "date": "2020-12-31",
+        "market": 3,
+        "state_takeover": 0,
+        "charitable_custody": 0,
+        "self_managed": 1,
+        "unmanaged": 0,
+    }
     # 2022-04-30: E005 taken over by the state-owned firm
     assert points["2022-04-30"]["market"] == 2 and points["2022-04-30"]["state_takeover"] == 1
     assert body["total"]["series"] == zhongshan["series"]
@@ -94,11 +114,20 @@ def test_all_estates_and_unknown_built_year(client, login, dbsession):
     r = client.get(f"/api/reports/fullcover?{ON}&estates=all", headers=login("admin"))
     xigang = _by_code(r.json["rows"])["210203"]
     # E010 unknown: no longer old, so not formerly unmanaged; counted in the unknown column.
-    assert (xigang["old_estates"], xigang["unknown_built_year"], xigang["formerly_unmanaged"]) == (2, 1, 1)
+    assert (xigang["old_estates"], xigang["unknown_built_year"], xigang["formerly_unmanaged"]) == (
+        2,
+        1,
+        1,
+    )
     last = xigang["series"][-1]
     assert sum(v for k, v in last.items() if k != "date") == 7  # all seven estates
     # 2025-06-30: E009, E011, E014, E015 market; E010 charitable; E013 state; E012 none
-    assert (last["market"], last["charitable_custody"], last["state_takeover"], last["unmanaged"]) == (4, 1, 1, 1)
+    assert (
+        last["market"],
+        last["charitable_custody"],
+        last["state_takeover"],
+        last["unmanaged"],
+    ) == (4, 1, 1, 1)
 
 
 def test_street_office_sees_its_street(client, login):
