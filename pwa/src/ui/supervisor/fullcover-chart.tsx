@@ -15,10 +15,10 @@ export const MODE_COLOUR: Record<Mode, string> = {
   unmanaged: '#c62828',
 };
 
-const W = 640;
-const H = 220;
+const W = 480;
+const H = 260;
 const LEFT = 34;
-const BOTTOM = 22;
+const BOTTOM = 24;
 
 export function ModeChart({ series }: { series: Point[] }) {
   const totals = series.map((p) => MODES.reduce((s, m) => s + p[m], 0));
@@ -29,7 +29,8 @@ export function ModeChart({ series }: { series: Point[] }) {
   const bar = Math.max(1, step * 0.8);
   const years = series
     .map((p, i) => ({ i, label: p.date.slice(0, 4), month: p.date.slice(5, 7) }))
-    .filter((p, k) => p.month === '01' || k === 0);
+    // A year under its January; the first column's year only when its January is far enough away.
+    .filter((p, k) => p.month === '01' || (k === 0 && Number(p.month) <= 9));
   return (
     <figure class="sv-chart" data-testid="fc-chart">
       <figcaption>{ft('chart')}</figcaption>
@@ -37,7 +38,7 @@ export function ModeChart({ series }: { series: Point[] }) {
         {[0.5, 1].map((f) => (
           <g key={f}>
             <line x1={LEFT} x2={W - 6} y1={8 + plotH * (1 - f)} y2={8 + plotH * (1 - f)} stroke="#d7ddd9" stroke-dasharray="3 3" />
-            <text x={LEFT - 4} y={8 + plotH * (1 - f)} text-anchor="end" dominant-baseline="middle" font-size="11" fill="#5f6b65">
+            <text x={LEFT - 4} y={8 + plotH * (1 - f)} text-anchor="end" dominant-baseline="middle" font-size="14" fill="#5f6b65">
               {Math.round(max * f)}
             </text>
           </g>
@@ -56,7 +57,7 @@ export function ModeChart({ series }: { series: Point[] }) {
           );
         })}
         {years.map(({ i, label }) => (
-          <text key={i} x={LEFT + i * step + bar / 2} y={H - 6} text-anchor="middle" font-size="11" fill="#5f6b65">{label}</text>
+          <text key={i} x={LEFT + i * step + bar / 2} y={H - 6} text-anchor="middle" font-size="14" fill="#5f6b65">{label}</text>
         ))}
       </svg>
       <ul class="fc-legend">
