@@ -9,6 +9,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 
 from backend.places.models import ManagementMode
 
@@ -40,6 +41,27 @@ def modes_at(arrangements: Sequence[Arrangement], days: Sequence[date]) -> list[
         if last > first:
             modes[first:last] = [a.mode] * (last - first)
     return modes
+
+
+def runs(
+    arrangements: Sequence[Arrangement], days: Sequence[date]
+) -> list[tuple[ManagementMode, int, int]]:
+    """The modes on `days` (sorted) as runs: (mode, first index, index after the run). The mode
+    changes only where an arrangement starts or ends, so only those indices are looked at."""
+    modes = modes_at(arrangements, days)
+    cuts = {0, len(days)}
+    for a in arrangements:
+        cuts.add(bisect_left(days, a.start))
+        if a.end is not None:
+            cuts.add(bisect_right(days, a.end))
+    found: list[tuple[ManagementMode, int, int]] = []
+    bounds = sorted(cut for cut in cuts if cut <= len(days))
+    for first, after in pairwise(bounds):
+        if found and found[-1][0] is modes[first]:
+            found[-1] = (modes[first], found[-1][1], after)
+        else:
+            found.append((modes[first], first, after))
+    return found
 
 
 def mode_on(arrangements: Sequence[Arrangement], day: date) -> ManagementMode:

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import accumulate
 from typing import Any
 
 import sqlalchemy as sa
@@ -137,14 +138,47 @@ def milestones() -> list[CoverageMilestone]:
 
 @dataclass
 class _Tally:
+    months: int = 0
     estates: int = 0
     old: int = 0
     unknown_year: int = 0
     formerly: int = 0
     unmanaged_now: int = 0
-    # per evaluated day: formerly unmanaged old estates managed that day
+    # per read day (baseline, `on`, milestone dates): formerly unmanaged old estates managed then
     covered_on: dict[date, int] = field(default_factory=lambda: defaultdict(int))
-    series: list[dict[ManagementMode, int]] = field(default_factory=list)
+    # per mode, +1 where a run of that mode starts and -1 after it ends (month-end indices)
+    steps: dict[ManagementMode, list[int]] = field(default_factory=dict)
+
+    def add_runs(self, runs: list[tuple[ManagementMode, int, int]]) -> None:
+        for mode, first, after in runs:
+            steps = self.steps.get(mode)
+            if steps is None:
+                steps = self.steps[mode] = [0] * (self.months + 1)
+            steps[first] += 1
+            steps[after] -= 1
+
+    @classmethod
+    def merged(cls, months: int, parts: Iterable[_Tally]) -> _Tally:
+        whole = cls(months)
+        for part in parts:
+            for name in ("estates", "old", "unknown_year", "formerly", "unmanaged_now"):
+                setattr(whole, name, getattr(whole, name) + getattr(part, name))
+            for day, n in part.covered_on.items():
+                whole.covered_on[day] += n
+            for mode, steps in part.steps.items():
+                mine = whole.steps.setdefault(mode, [0] * (months + 1))
+                whole.steps[mode] = [a + b for a, b in zip(mine, steps, strict=True)]
+        return whole
+
+    def series(self, ends: list[date]) -> list[dict[str, Any]]:
+        counts = {
+            mode: list(accumulate(self.steps.get(mode, [0] * (len(ends) + 1))))
+            for mode in rules.MODES
+        }
+        return [
+            {"date": day, **{mode.value: counts[mode][i] for mode in rules.MODES}}
+            for i, day in enumerate(ends)
+        ]
 
 
 def _check_span(first: date, as_of: date) -> None:
@@ -166,21 +200,38 @@ def progress(
     _check_span(first, as_of)
     ends = rules.month_ends(first, as_of)
     marks = milestones()
-    days = sorted({*ends, conf.baseline, as_of, *(m.target_date for m in marks)})
-    index = {day: i for i, day in enumerate(days)}
-    end_at = [index[d] for d in ends]
+    read = sorted({conf.baseline, as_of, *(m.target_date for m in marks)})
+    at_baseline, at_on = read.index(conf.baseline), read.index(as_of)
     facts = _estates(scope)
-    tallies: dict[int, _Tally] = defaultdict(_Tally)
-    total = _Tally()
-    by_district: dict[int, _Tally] = defaultdict(_Tally)  # milestones read per district
+    tallies: dict[int, _Tally] = defaultdict(lambda: _Tally(len(ends)))
+    district_of: dict[int, int] = {}
     for estate in facts.values():
         key = estate.district_id if group == "district" else estate.street_id
-        modes = rules.modes_at(estate.arrangements, days)
+        district_of[key] = estate.district_id
         old = rules.is_old(estate.built_year, conf.old_before)
-        counted = old is True or estate_set == "all"
-        formerly = bool(old) and modes[index[conf.baseline]] is rules.UNMANAGED
-        for tally in (tallies[key], total, by_district[estate.district_id]):
-            _add(tally, old, formerly, counted, modes, end_at, days, as_of, index)
+        on_read = rules.modes_at(estate.arrangements, read)
+        tally = tallies[key]
+        tally.estates += 1
+        if old is None:
+            tally.unknown_year += 1
+        elif old:
+            tally.old += 1
+            if on_read[at_on] is rules.UNMANAGED:
+                tally.unmanaged_now += 1
+            if on_read[at_baseline] is rules.UNMANAGED:
+                tally.formerly += 1
+                for day, mode in zip(read, on_read, strict=True):
+                    if mode is not rules.UNMANAGED:
+                        tally.covered_on[day] += 1
+        if old or estate_set == "all":
+            tally.add_runs(rules.runs(estate.arrangements, ends))
+    total = _Tally.merged(len(ends), tallies.values())
+    by_district = {  # milestones are read per district
+        district_id: _Tally.merged(
+            len(ends), (t for key, t in tallies.items() if district_of[key] == district_id)
+        )
+        for district_id in set(district_of.values())
+    }
     places = _places(group, tallies)
     rows = [
         _row(places[key], tally, ends, as_of, _district_marks(marks, places[key], group))
@@ -200,27 +251,8 @@ def progress(
     }
 
 
-def _add(tally, old, formerly, counted, modes, end_at, days, as_of, index) -> None:
-    tally.estates += 1
-    tally.unknown_year += old is None
-    tally.old += old is True
-    if formerly:
-        tally.formerly += 1
-        for i, day in enumerate(days):
-            if modes[i] is not rules.UNMANAGED:
-                tally.covered_on[day] += 1
-    if old and modes[index[as_of]] is rules.UNMANAGED:
-        tally.unmanaged_now += 1
-    if not tally.series:
-        tally.series = [dict.fromkeys(rules.MODES, 0) for _ in end_at]
-    if counted:
-        for point, i in zip(tally.series, end_at, strict=True):
-            point[modes[i]] += 1
-
-
 def _figures(tally: _Tally, ends: list[date], as_of: date) -> dict[str, Any]:
     covered = tally.covered_on.get(as_of, 0)
-    series = tally.series or [dict.fromkeys(rules.MODES, 0) for _ in ends]
     return {
         "estates": tally.estates,
         "old_estates": tally.old,
@@ -229,10 +261,7 @@ def _figures(tally: _Tally, ends: list[date], as_of: date) -> dict[str, Any]:
         "covered": covered,
         "share": ratio(covered, tally.formerly),
         "old_unmanaged_now": tally.unmanaged_now,
-        "series": [
-            {"date": day, **{mode.value: point[mode] for mode in rules.MODES}}
-            for day, point in zip(ends, series, strict=True)
-        ],
+        "series": tally.series(ends),
     }
 
 
@@ -275,7 +304,7 @@ def _combined_marks(marks, by_district: dict[int, _Tally], as_of: date) -> list[
         targets[(m.target_date, m.target_percent, m.label)].append(m.district_id)
     combined = []
     for (day, percent, label), district_ids in sorted(targets.items()):
-        tally = _Tally()
+        tally = _Tally(0)
         for district_id in district_ids:
             part = by_district.get(district_id)
             if part is None:

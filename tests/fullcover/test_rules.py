@@ -73,3 +73,18 @@ def test_milestone_status_compares_exactly():
     assert rules.milestone_status(2, 3, 67, day, later) == "missed"  # 66.67% < 67%
     assert rules.milestone_status(0, 5, 60, later, day) == "pending"
     assert rules.milestone_status(0, 0, 60, day, later) == "not_applicable"
+
+
+def test_runs_are_the_modes_run_length_encoded():
+    days = rules.month_ends(D("2018-12-01"), D("2022-06-30"))
+    modes = rules.modes_at(HISTORY, days)
+    found = rules.runs(HISTORY, days)
+    assert [m for mode, first, after in found for m in [mode] * (after - first)] == modes
+    # Dec 2018 – Feb 2019 none; Mar – Dec 2019 charitable; Jan 2020 – Dec 2021 market; then none
+    # (the gap and the street custody read the same: unmanaged).
+    assert [(mode, after - first) for mode, first, after in found] == [
+        (M.unmanaged, 3),
+        (M.charitable_custody, 10),
+        (M.market, 24),
+        (M.unmanaged, 6),
+    ]
