@@ -40,6 +40,7 @@ def progress(args: dict[str, Any]):
         args.get("start"),
         args["estates"],
         current_scope(),
+        args["row_series"],
     )
 
 

@@ -27,6 +27,10 @@ class ProgressArgs(Schema):
         metadata={"description": "first month of the chart (default: the baseline's month)"},
     )
     estates = ESTATES
+    row_series = fields.Boolean(
+        load_default=False,
+        metadata={"description": "each row's month-end series too (the total's always)"},
+    )
 
 
 class UnmanagedArgs(Schema):
@@ -75,7 +79,10 @@ class FiguresSchema(Schema):
         allow_none=True, metadata={"description": "covered / formerly_unmanaged (null: none)"}
     )
     old_unmanaged_now = fields.Integer(metadata={"description": "old estates unmanaged on `on`"})
-    series = fields.List(fields.Nested(SeriesPointSchema))
+    series = fields.List(
+        fields.Nested(SeriesPointSchema),
+        metadata={"description": "by mode at each month end (rows: only with row_series)"},
+    )
     milestones = fields.List(fields.Nested(MilestoneResultSchema))
 
 

@@ -191,10 +191,16 @@ def _check_span(first: date, as_of: date) -> None:
 
 
 def progress(
-    group: str, as_of: date, first: date | None, estate_set: str, scope: Scope
+    group: str,
+    as_of: date,
+    first: date | None,
+    estate_set: str,
+    scope: Scope,
+    row_series: bool = False,
 ) -> dict[str, Any]:
-    """Per district or street and for the whole scope: estates by mode at each month end, the
-    share of formerly unmanaged old estates covered on `as_of` and at each milestone."""
+    """Per district or street and for the whole scope: estates by mode at each month end (the
+    scope's; each row's too with `row_series`), the share of formerly unmanaged old estates
+    covered on `as_of` and at each milestone."""
     conf = settings()
     first = first or min(conf.baseline, as_of)
     _check_span(first, as_of)
@@ -234,7 +240,13 @@ def progress(
     }
     places = _places(group, tallies)
     rows = [
-        _row(places[key], tally, ends, as_of, _district_marks(marks, places[key], group))
+        _row(
+            places[key],
+            tally,
+            ends if row_series else None,
+            as_of,
+            _district_marks(marks, places[key], group),
+        )
         for key, tally in sorted(tallies.items(), key=lambda kv: places[kv[0]].code)
     ]
     total_row = _figures(total, ends, as_of)
@@ -251,9 +263,9 @@ def progress(
     }
 
 
-def _figures(tally: _Tally, ends: list[date], as_of: date) -> dict[str, Any]:
+def _figures(tally: _Tally, ends: list[date] | None, as_of: date) -> dict[str, Any]:
     covered = tally.covered_on.get(as_of, 0)
-    return {
+    figures = {
         "estates": tally.estates,
         "old_estates": tally.old,
         "unknown_built_year": tally.unknown_year,
@@ -261,8 +273,10 @@ def _figures(tally: _Tally, ends: list[date], as_of: date) -> dict[str, Any]:
         "covered": covered,
         "share": ratio(covered, tally.formerly),
         "old_unmanaged_now": tally.unmanaged_now,
-        "series": tally.series(ends),
     }
+    if ends is not None:
+        figures["series"] = tally.series(ends)
+    return figures
 
 
 def _mark(mark: CoverageMilestone, tally: _Tally, as_of: date) -> dict[str, Any]:

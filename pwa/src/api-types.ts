@@ -1447,6 +1447,8 @@ export interface paths {
                     group?: "district" | "street";
                     /** @description the day the figures are read (default: today) */
                     on?: string;
+                    /** @description each row's month-end series too (the total's always) */
+                    row_series?: boolean;
                 };
                 header?: never;
                 path?: never;
@@ -3607,6 +3609,8 @@ export interface paths {
                     group?: "district" | "street";
                     /** @description the day the figures are read (default: today) */
                     on?: string;
+                    /** @description each row's month-end series too (the total's always) */
+                    row_series?: boolean;
                 };
                 header?: never;
                 path?: never;
@@ -6068,6 +6072,7 @@ export interface components {
             old_estates?: number;
             /** @description old estates unmanaged on `on` */
             old_unmanaged_now?: number;
+            /** @description by mode at each month end (rows: only with row_series) */
             series?: components["schemas"]["SeriesPoint"][];
             /** @description covered / formerly_unmanaged (null: none) */
             share?: number | null;
@@ -6708,6 +6713,7 @@ export interface components {
             old_estates?: number;
             /** @description old estates unmanaged on `on` */
             old_unmanaged_now?: number;
+            /** @description by mode at each month end (rows: only with row_series) */
             series?: components["schemas"]["SeriesPoint"][];
             /** @description covered / formerly_unmanaged (null: none) */
             share?: number | null;

@@ -89,7 +89,9 @@ def test_city_by_district(client, login):
 
 
 def test_series_counts_old_estates_by_mode_at_month_ends(client, login):
-    r = client.get(f"/api/reports/fullcover?{ON}&from=2020-12-01", headers=login("supervisor1"))
+    r = client.get(
+        f"/api/reports/fullcover?{ON}&from=2020-12-01&row_series=true", headers=login("supervisor1")
+    )
     body = r.json
     assert body["months"][0] == "2020-12-31" and body["months"][-1] == "2025-06-30"
     assert len(body["months"]) == 55  # Dec 2020 .. Jun 2025
@@ -111,7 +113,7 @@ def test_series_counts_old_estates_by_mode_at_month_ends(client, login):
 
 def test_all_estates_and_unknown_built_year(client, login, dbsession):
     dbsession.execute(sa.update(Estate).where(Estate.code == "E010").values(built_year=None))
-    r = client.get(f"/api/reports/fullcover?{ON}&estates=all", headers=login("admin"))
+    r = client.get(f"/api/reports/fullcover?{ON}&estates=all&row_series=1", headers=login("admin"))
     xigang = _by_code(r.json["rows"])["210203"]
     # E010 unknown: no longer old, so not formerly unmanaged; counted in the unknown column.
     assert (xigang["old_estates"], xigang["unknown_built_year"], xigang["formerly_unmanaged"]) == (
@@ -179,3 +181,9 @@ def test_exports(client, login):
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[1][0] == "E029" and values[1][6] == "从无管理记录 (never managed)"
     assert values[2][0] == "E012" and values[2][7] == 1277
+
+
+def test_rows_carry_their_series_only_when_asked(client, login):
+    r = client.get(f"/api/reports/fullcover?{ON}&group=street", headers=login("admin"))
+    assert all("series" not in row for row in r.json["rows"])
+    assert len(r.json["total"]["series"]) == len(r.json["months"])
