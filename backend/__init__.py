@@ -46,6 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.disclosures.routes import pages as public_pages
     from backend.disclosures.routes import public_blp
     from backend.exports.routes import blp as exports_blp
+    from backend.fullcover.cli import fullcover_cli
     from backend.fullcover.pages import pages as fullcover_pages
     from backend.fullcover.routes import blp as fullcover_blp
     from backend.health import blp as health_blp
@@ -130,6 +131,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         reports_cli,
         photos_cli,
         plans_cli,
+        fullcover_cli,
     ):
         app.cli.add_command(group)
     return app
