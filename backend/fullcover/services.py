@@ -48,7 +48,7 @@ def settings() -> Settings:
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class EstateFacts:
     id: int
     code: str
@@ -85,11 +85,13 @@ def _estates(scope: Scope, street_id: int | None = None, district_id: int | None
         query = query.where(Estate.street_id == street_id)
     if district_id is not None:
         query = query.where(Street.district_id == district_id)
-    facts = {row.id: EstateFacts(*row) for row in db.session.execute(query)}
+    # Core rows from the connection: no ORM layer for thousands of plain tuples.
+    connection = db.session.connection()
+    facts = {row[0]: EstateFacts(*row) for row in connection.execute(query)}
     if not facts:
         return facts
     ids = query.with_only_columns(Estate.id).scalar_subquery()
-    for estate_id, start, end in db.session.execute(
+    for estate_id, start, end in connection.execute(
         sa.select(
             ServiceContract.estate_id, ServiceContract.start_date, ServiceContract.end_date
         ).where(ServiceContract.estate_id.in_(ids))
@@ -97,7 +99,7 @@ def _estates(scope: Scope, street_id: int | None = None, district_id: int | None
         facts[estate_id].arrangements.append(
             rules.Arrangement(start, end, ManagementMode.market, True)
         )
-    for estate_id, mode, start, end in db.session.execute(
+    for estate_id, mode, start, end in connection.execute(
         sa.select(
             CustodialArrangement.estate_id,
             CustodialArrangement.mode,
@@ -345,12 +347,14 @@ def still_unmanaged(
     conf = settings()
     facts = _estates(scope, street_id, district_id)
     streets = _places("street", (e.street_id for e in facts.values()))
+    read = sorted({conf.baseline, as_of})
     rows = []
     for estate in facts.values():
         old = rules.is_old(estate.built_year, conf.old_before)
-        if (estate_set == "old" and not old) or rules.mode_on(
-            estate.arrangements, as_of
-        ) is not rules.UNMANAGED:
+        if estate_set == "old" and not old:
+            continue
+        mode = dict(zip(read, rules.modes_at(estate.arrangements, read), strict=True))
+        if mode[as_of] is not rules.UNMANAGED:
             continue
         since = rules.unmanaged_since(estate.arrangements, as_of)
         street = streets[estate.street_id]
@@ -363,8 +367,7 @@ def still_unmanaged(
                 "district": street.district_name,
                 "built_year": estate.built_year,
                 "old": old,
-                "formerly_unmanaged": bool(old)
-                and rules.mode_on(estate.arrangements, conf.baseline) is rules.UNMANAGED,
+                "formerly_unmanaged": bool(old) and mode[conf.baseline] is rules.UNMANAGED,
                 "since": since,
                 "days": rules.days_unmanaged(since, as_of),
             }
