@@ -46,6 +46,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.disclosures.routes import pages as public_pages
     from backend.disclosures.routes import public_blp
     from backend.exports.routes import blp as exports_blp
+    from backend.fullcover.cli import fullcover_cli
+    from backend.fullcover.pages import pages as fullcover_pages
+    from backend.fullcover.routes import blp as fullcover_blp
     from backend.health import blp as health_blp
     from backend.inspections.report_routes import blp as inspection_reports_blp
     from backend.inspections.routes import blp as inspections_blp
@@ -92,6 +95,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         events_blp,
         reports_blp,
         coverage_blp,
+        fullcover_blp,
         map_blp,
         disclosures_blp,
         public_blp,
@@ -103,6 +107,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         surveys_blp,
     ):
         api.register_blueprint(blueprint)
+    app.register_blueprint(fullcover_pages)
     app.register_blueprint(public_pages)  # HTML, outside the API and its OpenAPI document
     app.register_blueprint(survey_pages)
     web.init_app(app)
@@ -132,6 +137,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         photos_cli,
         plans_cli,
         surveys_cli,
+        fullcover_cli,
     ):
         app.cli.add_command(group)
     return app

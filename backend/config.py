@@ -79,6 +79,10 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         # is fine, a flood is not), and per hour from one network (/24 or /48: a lobby's Wi-Fi).
         "SURVEY_MAX_PER_DEVICE": _int("SURVEY_MAX_PER_DEVICE", 3),
         "SURVEY_MAX_PER_NETWORK_HOUR": _int("SURVEY_MAX_PER_NETWORK_HOUR", 60),
+        # 物业管理全覆盖 (backend/fullcover): an old estate (老旧小区) was built before this year;
+        # one unmanaged on the baseline day (Beijing date, ISO) is "formerly unmanaged".
+        "FULLCOVER_OLD_BEFORE": _int("FULLCOVER_OLD_BEFORE", 2000),
+        "FULLCOVER_BASELINE": os.environ.get("FULLCOVER_BASELINE", "2018-12-31"),
         # Escalation to the district this many working hours after the street level.
         "ESCALATION_DISTRICT_AFTER_HOURS": _int("ESCALATION_DISTRICT_AFTER_HOURS", 9),
         # Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto/-Host/-Prefix are

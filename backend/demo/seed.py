@@ -12,6 +12,7 @@ from backend.accounts.models import Role
 from backend.accounts.services import UserSpec, create_user, find_user
 from backend.database import db
 from backend.demo import dalian
+from backend.fullcover.milestones import seed_plan_targets
 from backend.places import services as places
 from backend.places.models import (
     Community,
@@ -50,6 +51,9 @@ def seed_demo() -> SeedReport:
     orgs = _organisations()
     _management(orgs)
     _accounts(orgs)
+    # 物业管理全覆盖: the plan's targets for 中心城区五区; the demo city's four districts are four
+    # of Dalian's five (高新园区 is not in the demo).
+    seed_plan_targets(list(db.session.scalars(sa.select(District.id).order_by(District.code))))
     db.session.flush()
     return SeedReport(created=True)
 

@@ -13,11 +13,15 @@ from marshmallow import fields, validate
 
 from backend.accounts.auth import auth_required, current_scope, current_user
 from backend.accounts.models import Role
-from backend.clock import SHANGHAI, utcnow
+from backend.clock import SHANGHAI, today, utcnow
 from backend.errors import NotFound, ValidationFailed
+from backend.exports import fullcover as fullcover_tables
 from backend.exports import services
 from backend.exports.inspectors import inspector_table
 from backend.exports.writers import csv_chunks, xlsx_file
+from backend.fullcover import services as fullcover
+from backend.fullcover.routes import READERS as FULLCOVER_READERS
+from backend.fullcover.schemas import ProgressArgs, UnmanagedArgs
 from backend.plans import coverage
 from backend.plans.coverage_routes import CoverageArgs
 from backend.reports.arguments import PeriodArgs, period
@@ -48,6 +52,14 @@ class CoverageExportArgs(CoverageArgs):
 
 
 class InspectorExportArgs(InspectorScorecardArgs):
+    format = FORMAT
+
+
+class FullcoverExportArgs(ProgressArgs):
+    format = FORMAT
+
+
+class UnmanagedExportArgs(UnmanagedArgs):
     format = FORMAT
 
 
@@ -147,3 +159,33 @@ def export_coverage(args: dict[str, Any]):
     header, table = services.coverage_table(group, rows)
     name = f"coverage-{group}-{span.first_day:%Y%m%d}-{span.last_day:%Y%m%d}"
     return _file(fmt, name, header, table, "巡查覆盖率")
+
+
+@blp.route("/fullcover")
+@auth_required(*FULLCOVER_READERS)
+@blp.arguments(FullcoverExportArgs, location="query")
+@blp.response(200, description="物业管理全覆盖 per district or street as a spreadsheet")
+@blp.doc(responses={"200": FILE_RESPONSE})
+def export_fullcover(args: dict[str, Any]):
+    """The rows of /api/reports/fullcover for the same arguments and caller."""
+    fmt, on = args.pop("format"), args.get("on") or today()
+    report = fullcover.progress(
+        args["group"], on, args.get("start"), args["estates"], current_scope()
+    )
+    header, table = fullcover_tables.progress_table(report)
+    return _file(fmt, f"fullcover-{args['group']}-{on:%Y%m%d}", header, table, "物业管理覆盖")
+
+
+@blp.route("/fullcover/unmanaged")
+@auth_required(*FULLCOVER_READERS)
+@blp.arguments(UnmanagedExportArgs, location="query")
+@blp.response(200, description="estates still unmanaged as a spreadsheet")
+@blp.doc(responses={"200": FILE_RESPONSE})
+def export_unmanaged(args: dict[str, Any]):
+    """The rows of /api/reports/fullcover/unmanaged for the same arguments and caller."""
+    fmt, on = args.pop("format"), args.get("on") or today()
+    rows = fullcover.still_unmanaged(
+        on, args["estates"], current_scope(), args.get("street_id"), args.get("district_id")
+    )
+    header, table = fullcover_tables.unmanaged_table(rows)
+    return _file(fmt, f"unmanaged-{on:%Y%m%d}", header, table, "无物业小区")

@@ -1427,6 +1427,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/exports/fullcover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rows of /api/reports/fullcover for the same arguments and caller. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description old (老旧小区, default) or all estates */
+                    estates?: "old" | "all";
+                    format?: "csv" | "xlsx";
+                    /** @description first month of the chart (default: the baseline's month) */
+                    from?: string;
+                    /** @description district (default) or street */
+                    group?: "district" | "street";
+                    /** @description the day the figures are read (default: today) */
+                    on?: string;
+                    /** @description each row's month-end series too (the total's always) */
+                    row_series?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a CSV (UTF-8 with BOM) or XLSX attachment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/fullcover/unmanaged": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rows of /api/reports/fullcover/unmanaged for the same arguments and caller. */
+        get: {
+            parameters: {
+                query?: {
+                    district_id?: number;
+                    /** @description old (老旧小区, default) or all estates */
+                    estates?: "old" | "all";
+                    format?: "csv" | "xlsx";
+                    /** @description the day the figures are read (default: today) */
+                    on?: string;
+                    street_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a CSV (UTF-8 with BOM) or XLSX attachment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/exports/scorecards/{level}": {
         parameters: {
             query?: never;
@@ -1579,6 +1681,117 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fullcover/milestones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every milestone (targets are public policy: the whole list for every reader). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Milestone"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /**
+         * Add a milestone: by `target_date`, `target_percent` of the district's formerly
+         *     unmanaged old estates managed (409 when the district has one on that date).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Milestone"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Milestone"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fullcover/milestones/{milestone_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                milestone_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a milestone. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    milestone_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -3358,6 +3571,107 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["CoverageRow"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/fullcover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per district or street: estates by management mode at each month end, the share of
+         *     formerly unmanaged old estates covered on `on`, and each milestone met, missed or pending.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description old (老旧小区, default) or all estates */
+                    estates?: "old" | "all";
+                    /** @description first month of the chart (default: the baseline's month) */
+                    from?: string;
+                    /** @description district (default) or street */
+                    group?: "district" | "street";
+                    /** @description the day the figures are read (default: today) */
+                    on?: string;
+                    /** @description each row's month-end series too (the total's always) */
+                    row_series?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Progress"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/fullcover/unmanaged": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Estates still unmanaged on `on`, since when and for how many days, longest first. */
+        get: {
+            parameters: {
+                query?: {
+                    district_id?: number;
+                    /** @description old (老旧小区, default) or all estates */
+                    estates?: "old" | "all";
+                    /** @description the day the figures are read (default: today) */
+                    on?: string;
+                    street_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UnmanagedEstate"][];
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
@@ -5901,6 +6215,25 @@ export interface components {
             reasons?: string[];
             repairs?: string[];
         };
+        Figures: {
+            /** @description of those, managed on `on` */
+            covered?: number;
+            /** @description all estates of the place */
+            estates?: number;
+            /** @description old estates unmanaged on the baseline day */
+            formerly_unmanaged?: number;
+            milestones?: components["schemas"]["MilestoneResult"][];
+            /** @description built before old_before */
+            old_estates?: number;
+            /** @description old estates unmanaged on `on` */
+            old_unmanaged_now?: number;
+            /** @description by mode at each month end (rows: only with row_series) */
+            series?: components["schemas"]["SeriesPoint"][];
+            /** @description covered / formerly_unmanaged (null: none) */
+            share?: number | null;
+            /** @description not counted as old */
+            unknown_built_year?: number;
+        };
         Finder: {
             /** @description complaints: the channel (e.g. 12345 hotline) */
             channel?: string | null;
@@ -6212,6 +6545,34 @@ export interface components {
             street_id?: number | null;
             username?: string;
         };
+        Milestone: {
+            readonly district?: unknown;
+            district_id: number;
+            readonly id?: number;
+            /** @default  */
+            label: string;
+            /** Format: date */
+            target_date: string;
+            target_percent: number;
+        };
+        MilestoneResult: {
+            covered?: number;
+            /** @description total only: districts holding it */
+            districts?: number;
+            formerly_unmanaged?: number;
+            label?: string;
+            /**
+             * Format: date
+             * @description target date, or `on` if it is still ahead
+             */
+            read_on?: string;
+            share?: number | null;
+            /** @description met, missed, pending (date ahead) or not_applicable */
+            status?: string;
+            /** Format: date */
+            target_date?: string;
+            target_percent?: number;
+        };
         Organisation: {
             charitable?: boolean;
             community_id?: number | null;
@@ -6487,6 +6848,42 @@ export interface components {
             /** @description where in the document, e.g. items[ENV-03] */
             path?: string;
         };
+        Progress: {
+            /** Format: date */
+            as_of?: string;
+            /** Format: date */
+            baseline?: string;
+            estates?: string;
+            group?: string;
+            months?: string[];
+            old_before?: number;
+            rows?: components["schemas"]["ProgressRow"][];
+            total?: components["schemas"]["Figures"];
+        };
+        ProgressRow: {
+            code?: string;
+            /** @description of those, managed on `on` */
+            covered?: number;
+            /** @description streets only */
+            district?: string;
+            /** @description all estates of the place */
+            estates?: number;
+            /** @description old estates unmanaged on the baseline day */
+            formerly_unmanaged?: number;
+            id?: number;
+            milestones?: components["schemas"]["MilestoneResult"][];
+            name?: string;
+            /** @description built before old_before */
+            old_estates?: number;
+            /** @description old estates unmanaged on `on` */
+            old_unmanaged_now?: number;
+            /** @description by mode at each month end (rows: only with row_series) */
+            series?: components["schemas"]["SeriesPoint"][];
+            /** @description covered / formerly_unmanaged (null: none) */
+            share?: number | null;
+            /** @description not counted as old */
+            unknown_built_year?: number;
+        };
         Publish: {
             /**
              * Format: date
@@ -6622,6 +7019,23 @@ export interface components {
             /** @description city | district | street */
             level?: string;
             name?: string;
+        };
+        SeriesPoint: {
+            /** @description estates in charitable custody (公益托管) that day */
+            charitable_custody?: number;
+            /**
+             * Format: date
+             * @description a month end (the last point: the `on` day)
+             */
+            date?: string;
+            /** @description estates under a service contract (市场化) that day */
+            market?: number;
+            /** @description estates self-managed by owners (业主自治) that day */
+            self_managed?: number;
+            /** @description estates taken over by a state-owned firm (国有接管) that day */
+            state_takeover?: number;
+            /** @description estates unmanaged or in street custody (无物业) that day */
+            unmanaged?: number;
         };
         Street: {
             code?: string;
@@ -6835,6 +7249,23 @@ export interface components {
             unit?: "working_hours" | "working_days";
             /** @description expected version (or send If-Match) */
             version?: number;
+        };
+        UnmanagedEstate: {
+            built_year?: number | null;
+            code?: string;
+            /** @description days unmanaged, inclusive */
+            days?: number | null;
+            district?: string;
+            formerly_unmanaged?: boolean;
+            id?: number;
+            name?: string;
+            old?: boolean | null;
+            /**
+             * Format: date
+             * @description first unmanaged day; null: never managed
+             */
+            since?: string | null;
+            street?: string;
         };
         Upload: {
             /**

@@ -39,6 +39,7 @@ from backend.accounts.models import Role, User
 from backend.accounts.services import UserSpec, create_user
 from backend.checklists.models import ChecklistVersion, VersionStatus
 from backend.clock import utcnow
+from backend.fullcover.models import CoverageMilestone
 from backend.open311.keys import create_key
 from backend.photos.models import PhotoUpload
 from backend.places.models import (
@@ -269,6 +270,17 @@ MATRIX: dict[str, Row] = {
     "POST /survey/<token>": Row(PUBLIC),
     "GET /survey/<token>/thanks": Row(PUBLIC),
     "GET /survey/<token>/poster": Row(PUBLIC),
+    # --- 物业管理全覆盖: supervisors (their jurisdiction) and admins; milestones by admins ------
+    "GET /api/reports/fullcover": Row(SUPERVISORS),
+    "GET /api/reports/fullcover/unmanaged": Row(SUPERVISORS),
+    "GET /api/exports/fullcover": Row(SUPERVISORS),
+    "GET /api/exports/fullcover/unmanaged": Row(SUPERVISORS),
+    "GET /api/fullcover/milestones": Row(SUPERVISORS),
+    "POST /api/fullcover/milestones": Row(
+        ADMIN, body={"district_id": 1, "target_date": "2099-12-31", "target_percent": 50}
+    ),
+    "DELETE /api/fullcover/milestones/<int:milestone_id>": Row(ADMIN),
+    "GET /public/fullcover": Row(PUBLIC),
     # --- Open311 (its own keys, never our tokens; POST without api_key is refused for all) ---
     "GET /open311/discovery.json": Row(PUBLIC),
     "GET /open311/discovery.xml": Row(PUBLIC),
@@ -391,6 +403,7 @@ def world(dbsession, inspect, tickets_of) -> dict[str, Any]:
         "inspection_body": body,
         "fixed": {
             "contract_id": contract.id,
+            "milestone_id": dbsession.scalar(sa.select(sa.func.min(CoverageMilestone.id))),
             "checklist_id": version.checklist_id, "version_id": version.id,
             "variant": "display", "filename": "missing.js", "service_code": "x",
             "service_request_id": str(ticket_in["id"]), "token": "x",

@@ -9,6 +9,8 @@ import { AccountBar } from '../placeholder';
 import { download, errorText, isMissing } from './api';
 import { BarChart, type Bar } from './charts';
 import { InspectorsTab } from './inspectors-tab';
+import { FullcoverTab } from './fullcover-tab';
+import { ft } from './fullcover-text';
 import { st } from '../scorecard-text';
 import { dt } from './disclosure-text';
 import { SupervisorNav } from './nav';
@@ -58,7 +60,9 @@ function chartOf(level: Level, rows: Row[]): JSX.Element {
 
 export default function Dashboard() {
   const [level, setLevel] = useState<Level>('firms');
-  const [inspectors, setInspectors] = useState(false); // the 巡查员 tab (its own file)
+  // The 巡查员 and 全覆盖 tabs (their own files) replace the scorecard below the period pickers.
+  const [extra, setExtra] = useState<'inspectors' | 'fullcover' | null>(null);
+  const inspectors = extra === 'inspectors';
   const [to, setTo] = useState(() => isoDay(new Date()));
   const [from, setFrom] = useState(() => isoDay(new Date(Date.now() - 30 * 86_400_000)));
   const [notice, setNotice] = useState<string | null>(null);
@@ -91,14 +95,18 @@ export default function Dashboard() {
       <div class="row sv-toolbar">
         <div class="sv-tabs" role="tablist">
           {LEVELS.map((l) => (
-            <button key={l} type="button" role="tab" aria-selected={l === level && !inspectors} class={l === level && !inspectors ? 'active' : ''}
-              data-testid={`sv-level-${l}`} onClick={() => { setLevel(l); setInspectors(false); }}>
+            <button key={l} type="button" role="tab" aria-selected={l === level && !extra} class={l === level && !extra ? 'active' : ''}
+              data-testid={`sv-level-${l}`} onClick={() => { setLevel(l); setExtra(null); }}>
               {t(`sv_level_${l}` as Key)}
             </button>
           ))}
           <button type="button" role="tab" aria-selected={inspectors} class={inspectors ? 'active' : ''}
-            data-testid="sv-level-inspectors" onClick={() => setInspectors(true)}>
+            data-testid="sv-level-inspectors" onClick={() => setExtra('inspectors')}>
             {st('tab')}
+          </button>
+          <button type="button" role="tab" aria-selected={extra === 'fullcover'} class={extra === 'fullcover' ? 'active' : ''}
+            data-testid="sv-level-fullcover" onClick={() => setExtra('fullcover')}>
+            {ft('tab')}
           </button>
         </div>
         <label class="sv-date">{t('sv_from')}
@@ -109,7 +117,8 @@ export default function Dashboard() {
         </label>
       </div>
       {inspectors && <InspectorsTab from={from} to={to} />}
-      {!inspectors && (<>
+      {extra === 'fullcover' && <FullcoverTab on={to} />}
+      {!extra && (<>
       <div class="row sv-toolbar">
         <span>{t('sv_export')}</span>
         <button type="button" class="small" onClick={() => exportAs('csv')} data-testid="sv-export-csv">CSV</button>

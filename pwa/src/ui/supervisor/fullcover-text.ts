@@ -1,0 +1,42 @@
+// The words of the 全覆盖 tab (物业管理全覆盖, plan 三(三)2), zh-CN first.
+
+import { texts } from '../../i18n';
+
+export const ft = texts({
+  tab: ['全覆盖', 'Coverage goal'],
+  title: ['老旧小区物业管理全覆盖', 'Property management of old estates'],
+  share: ['原无物业老旧小区已覆盖 {c} / {n}', '{c} of {n} formerly unmanaged old estates covered'],
+  unmanaged_now: ['目前仍无物业的老旧小区:{n} 个', 'Old estates unmanaged today: {n}'],
+  definition: [
+    '老旧小区:{y} 年以前建成;原无物业:{b} 当日无物业管理。数据按合同与托管记录计算。',
+    'Old: built before {y}; formerly unmanaged: unmanaged on {b}. From the contract and custody records.',
+  ],
+  chart: ['老旧小区按管理方式(各月末)', 'Old estates by management mode (month ends)'],
+  mode_market: ['市场化物业', 'Market firm'],
+  mode_state_takeover: ['国有接管', 'State takeover'],
+  mode_charitable_custody: ['公益托管', 'Charitable custody'],
+  mode_self_managed: ['业主自治', 'Self-managed'],
+  mode_unmanaged: ['无物业', 'Unmanaged'],
+  milestones: ['目标', 'Milestones'],
+  milestone: ['{d} 前 ≥{p}%', '≥{p}% by {d}'],
+  status_met: ['达标', 'met'],
+  status_missed: ['未达标', 'missed'],
+  status_pending: ['未到期', 'pending'],
+  status_not_applicable: ['无需覆盖', 'n/a'],
+  per_district: ['按区', 'Districts'],
+  per_street: ['按街道', 'Streets'],
+  name: ['名称', 'Name'],
+  old: ['老旧小区', 'Old'],
+  formerly: ['原无物业', 'Formerly unmanaged'],
+  covered: ['已覆盖', 'Covered'],
+  rate: ['覆盖率', 'Share'],
+  still: ['仍无物业', 'Unmanaged now'],
+  list: ['仍无物业的老旧小区', 'Old estates still unmanaged'],
+  since: ['起始', 'Since'],
+  days: ['天数', 'Days'],
+  never: ['从无管理记录', 'never managed'],
+  none: ['无', 'None'],
+  export: ['导出', 'Export'],
+  export_failed: ['导出失败:{m}', 'Export failed: {m}'],
+  public_page: ['公开页面', 'Public page'],
+});
