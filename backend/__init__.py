@@ -67,6 +67,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.plans.plan_tasks import blp as plans_blp  # /api/plans, with /{id}/tasks
     from backend.plans.routes import tasks_blp
     from backend.reports.cli import reports_cli
+    from backend.revisits.cli import revisits_cli
+    from backend.revisits.pages import pages as revisit_pages
+    from backend.revisits.routes import blp as revisits_blp
     from backend.scorecards.routes import blp as reports_blp
     from backend.tickets.cli import tickets_cli
     from backend.tickets.routes import blp as tickets_blp
@@ -86,6 +89,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         inspections_blp,
         inspection_reports_blp,
         tickets_blp,
+        revisits_blp,
         events_blp,
         reports_blp,
         coverage_blp,
@@ -100,6 +104,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(public_pages)  # HTML, outside the API and its OpenAPI document
+    app.register_blueprint(revisit_pages)  # the residents' 回访 pages, HTML too
     web.init_app(app)
     request_checks.init_app(app)
     request_log.init_app(app)
@@ -126,6 +131,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         reports_cli,
         photos_cli,
         plans_cli,
+        revisits_cli,
     ):
         app.cli.add_command(group)
     return app

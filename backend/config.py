@@ -75,6 +75,10 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         # estate in this many days before it.
         "SCORECARD_VERIFY_WORKING_DAYS": _int("SCORECARD_VERIFY_WORKING_DAYS", 2),
         "SCORECARD_MISSED_WINDOW_DAYS": _int("SCORECARD_MISSED_WINDOW_DAYS", 30),
+        # 回访: a resident may answer for this many days after the ticket's closure; 满意率 and
+        # the mean rating of a unit are given only from this many answers in the period.
+        "REVISIT_WINDOW_DAYS": _int("REVISIT_WINDOW_DAYS", 15),
+        "REVISIT_MIN_ANSWERS": _int("REVISIT_MIN_ANSWERS", 5),
         # Escalation to the district this many working hours after the street level.
         "ESCALATION_DISTRICT_AFTER_HOURS": _int("ESCALATION_DISTRICT_AFTER_HOURS", 9),
         # Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto/-Host/-Prefix are
