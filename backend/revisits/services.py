@@ -146,7 +146,7 @@ def visit(ticket: Ticket, now: datetime | None = None) -> Visit:
         status = Status.cancelled if ticket.state is TicketState.cancelled else Status.open
         latest = answers[-1] if answers and status is Status.cancelled else None
         return Visit(ticket, status, None, latest, None, reopened)
-    ends = closure.at + window()
+    ends = (ticket.closed_at or closure.at) + window()
     answer = next((a for a in answers if a.closure_event_id == closure.id), None)
     if answer is not None:
         status = Status.answered
