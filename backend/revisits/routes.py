@@ -12,7 +12,6 @@ from flask_smorest import Blueprint
 from backend.accounts.auth import auth_required, current_scope, current_user
 from backend.accounts.models import Role
 from backend.database import db
-from backend.errors import NotFound
 from backend.revisits import services
 from backend.revisits.models import RevisitLink
 from backend.revisits.schemas import RevisitSchema
@@ -26,10 +25,12 @@ blp = Blueprint("revisits", __name__, url_prefix="/api/tickets", description="�
 @blp.response(200, RevisitSchema)
 def ticket_revisit(ticket_id: int) -> dict[str, Any]:
     """The resident's link (made when the ticket is first closed; read it out or send it by
-    SMS), the 回访 status now, and every answer (404: not a resident's ticket, or out of scope)."""
+    SMS), the 回访 status now, and every answer (status `none` for an inspection finding: no
+    resident to ask; 404 out of scope)."""
     ticket = tickets.get_ticket(ticket_id, current_user(), current_scope())
-    if ticket.source not in services.RESIDENT_SOURCES:
-        raise NotFound("此工单无回访 (only residents' tickets have a follow-up)")
+    if ticket.source not in services.RESIDENT_SOURCES:  # a finding: nobody to ask
+        return {"ticket_id": ticket.id, "status": "none", "token": None, "url": None,
+                "window_ends": None, "would_reopen": False, "answers": []}  # fmt: skip
     current = services.visit(ticket)
     link = db.session.get(RevisitLink, ticket.id)
     return {

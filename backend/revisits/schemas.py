@@ -29,8 +29,11 @@ class RevisitSchema(Schema):
     ticket_id = fields.Integer(required=True)
     status = fields.String(
         required=True,
-        validate=validate.OneOf([s.value for s in Status]),
-        metadata={"description": "open, ask (awaiting the answer), answered, expired, cancelled"},
+        validate=validate.OneOf([s.value for s in Status] + ["none"]),
+        metadata={
+            "description": "open, ask (awaiting the answer), answered, expired, cancelled; "
+            "none: an inspection finding (no resident to ask)"
+        },
     )
     token = fields.String(
         required=True, allow_none=True, metadata={"description": "the short link's token"}
