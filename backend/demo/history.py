@@ -161,7 +161,11 @@ def seed_history(now: datetime | None = None, seed: int = 2026) -> int:
     publish_at = datetime.combine(publish_day, time(10), tzinfo=clock.SHANGHAI)
     story.later(min(publish_at, end - timedelta(seconds=1)), lambda: _publish(first, last))
     # Residents call the hotline about the common problems, and answer its 回访 once closed.
-    titles = {item.category: item.title.zh for item in definition.items if item.code in COMMON}
+    titles = {
+        item.category: item.title.zh
+        for item in definition.items
+        if item.code in COMMON and item.responsible == "manager"  # the estate's own unit
+    }
     residents = Residents(seed, sorted(titles.items()))
     called = db.session.scalars(
         sa.select(Estate)

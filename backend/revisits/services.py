@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from backend.checklists import services as checklists
 from backend.clock import utcnow
 from backend.database import db
 from backend.open311.models import ServiceRequest
@@ -207,14 +208,24 @@ def answer(
 
 def _reopen(ticket: Ticket, words: str, channel: RevisitChannel, name: str | None) -> None:
     """The workflow's `reopen` (closed → rework): back to the same unit, with the resident's
-    words (personal data masked), and no actor. The deadline stays: the work is late already."""
+    words (personal data masked), and no actor. Like a hotline's 重派 it gets a fresh deadline:
+    the item's rectification time from now (the old one stays if the item is no longer in an
+    active checklist)."""
     from backend.open311.services import masked
 
-    before = ticket.state
+    before, old_due = ticket.state, ticket.due_at
     ticket.state = TicketState.rework
     ticket.closed_at = None
     ticket.rework_count += 1
+    item = checklists.active_item(ticket.item_code)
+    if item is not None:
+        due = checklists.due_for(item, utcnow())
+        ticket.due_at, ticket.due_provisional = due.at, due.provisional
     reason = f"{REOPEN_REASON}: {masked(words)}" if words else REOPEN_REASON
-    data = {"channel": "revisit" if channel is RevisitChannel.link else f"open311:{name}"}
+    data = {
+        "channel": "revisit" if channel is RevisitChannel.link else f"open311:{name}",
+        "old_due_at": old_due.isoformat(),
+        "new_due_at": ticket.due_at.isoformat(),
+    }
     trail.record(ticket, "reopen", None, from_state=before.value, reason=reason, data=data)
     db.session.flush()

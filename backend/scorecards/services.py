@@ -266,6 +266,9 @@ def _revisits(period: Period, scope: Scope) -> dict[int, tuple[int, int, int]]:
 def firm_scorecards(period: Period, scope: Scope) -> list[dict[str, Any]]:
     """Per responsible unit (firm, custodian, office, utility) with tickets in scope."""
     facts = _figures_by(Ticket.responsible_org_id, period, scope)
+    revisits = _revisits(period, scope)
+    for org_id in revisits:  # a unit judged by residents, with no ticket figure in the period
+        facts.setdefault(org_id, (TicketCounts(), []))
     names = dict(
         db.session.execute(
             sa.select(Organisation.id, Organisation.name).where(Organisation.id.in_(facts))
@@ -273,9 +276,6 @@ def firm_scorecards(period: Period, scope: Scope) -> list[dict[str, Any]]:
     )
     scores = _firm_inspection_scores(period, scope)
     flagged = _flagged_rectifications(period, scope)
-    revisits = _revisits(period, scope)
-    for org_id in revisits:  # a unit judged by residents, with no ticket due in the period
-        facts.setdefault(org_id, (TicketCounts(), []))
     least = current_app.config["REVISIT_MIN_ANSWERS"]
     rows = []
     for org_id, (counts, hours) in facts.items():

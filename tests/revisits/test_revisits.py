@@ -61,6 +61,7 @@ def test_not_solved_reopens_exactly_once(client, complaint, close, answers, act,
     assert first.status_code == 200 and "退回责任单位返工" in first.get_data(as_text=True)
     ticket = _ticket(dbsession, c["id"])
     assert ticket.state.value == "rework" and ticket.closed_at is None and ticket.rework_count == 1
+    assert not ticket.overdue_at(clock.utcnow())  # a fresh deadline, as for a new dispatch
     event = dbsession.scalar(
         sa.select(TicketEvent)
         .where(TicketEvent.ticket_id == c["id"])
