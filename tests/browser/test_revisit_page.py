@@ -6,7 +6,11 @@ residents have not answered yet, and some whose window has passed.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
+
+from tests.browser.support import login
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -97,4 +101,27 @@ def test_a_closed_window_and_a_forged_link_say_so(browser, live_server, artifact
     response = page.goto(f"{live_server.base}/public/r/ZZZZZZZZZZ")
     assert response.status == 404
     expect(page.locator("h1")).to_contain_text("链接无效")
+    context.close()
+
+
+def test_the_dashboard_shows_satisfaction_on_first_start(browser, live_server, artifacts):
+    """The demo's residents answered enough for 满意率 over the dashboard's default 30 days."""
+    today = date.today()
+    period = f"from={(today - timedelta(days=30)).isoformat()}&to={today.isoformat()}"
+    firms = live_server.get(f"/api/reports/scorecards/firms?{period}", "supervisor1")
+    rated = [f for f in firms if f["satisfaction_rate"] is not None]
+    assert rated, [(f["name"], f["revisit_answers"]) for f in firms]
+    own = live_server.get(f"/api/reports/scorecards/firms?{period}", "firm1")
+    assert any(f["satisfaction_rate"] is not None for f in own)
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.base}/")
+    login(page, "supervisor1")
+    page.get_by_test_id("sv-nav-scorecards").click()
+    table = page.get_by_test_id("sv-table")
+    expect(table.locator("th", has_text="满意率")).to_be_visible()
+    row = table.locator("tr", has_text=rated[0]["name"])
+    shown = f"{rated[0]['satisfaction_rate'] * 100:.1f}%"
+    expect(row).to_contain_text(shown)
+    page.screenshot(path=artifacts / "74-dashboard-satisfaction-1440.png")
     context.close()
