@@ -70,6 +70,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.plans.plan_tasks import blp as plans_blp  # /api/plans, with /{id}/tasks
     from backend.plans.routes import tasks_blp
     from backend.reports.cli import reports_cli
+    from backend.revisits.cli import revisits_cli
+    from backend.revisits.pages import pages as revisit_pages
+    from backend.revisits.routes import blp as revisits_blp
     from backend.scorecards.routes import blp as reports_blp
     from backend.surveys.cli import surveys_cli
     from backend.surveys.pages import pages as survey_pages
@@ -92,6 +95,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         inspections_blp,
         inspection_reports_blp,
         tickets_blp,
+        revisits_blp,
         events_blp,
         reports_blp,
         coverage_blp,
@@ -110,6 +114,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(fullcover_pages)
     app.register_blueprint(public_pages)  # HTML, outside the API and its OpenAPI document
     app.register_blueprint(survey_pages)
+    app.register_blueprint(revisit_pages)  # the residents' 回访 pages, HTML too
     web.init_app(app)
     request_checks.init_app(app)
     request_log.init_app(app)
@@ -138,6 +143,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         plans_cli,
         surveys_cli,
         fullcover_cli,
+        revisits_cli,
     ):
         app.cli.add_command(group)
     return app

@@ -83,6 +83,10 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         # one unmanaged on the baseline day (Beijing date, ISO) is "formerly unmanaged".
         "FULLCOVER_OLD_BEFORE": _int("FULLCOVER_OLD_BEFORE", 2000),
         "FULLCOVER_BASELINE": os.environ.get("FULLCOVER_BASELINE", "2018-12-31"),
+        # 回访: a resident may answer for this many days after the ticket's closure; 满意率 and
+        # the mean rating of a unit are given only from this many answers in the period.
+        "REVISIT_WINDOW_DAYS": _int("REVISIT_WINDOW_DAYS", 15),
+        "REVISIT_MIN_ANSWERS": _int("REVISIT_MIN_ANSWERS", 5),
         # Escalation to the district this many working hours after the street level.
         "ESCALATION_DISTRICT_AFTER_HOURS": _int("ESCALATION_DISTRICT_AFTER_HOURS", 9),
         # Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto/-Host/-Prefix are

@@ -22,6 +22,8 @@ photo_access = wuhao.signal("photo-access")
 # sender: the inspection id. Receivers answer rows for the printed report:
 # [{code, item_code, title, state, responsible, due_at}].
 inspection_tickets = wuhao.signal("inspection-tickets")
+# sender: the Ticket just closed (verified). The 回访 gives a resident's ticket its link.
+ticket_closed = wuhao.signal("ticket-closed")
 
 
 def anyone_allows(user: Any, sha256: str) -> bool:
@@ -37,6 +39,7 @@ def connect_receivers() -> None:
     from backend.exports import services as exports
     from backend.inspections import services as inspections
     from backend.plans import generation as plans
+    from backend.revisits import services as revisits
     from backend.tickets import creation
     from backend.tickets import services as tickets
 
@@ -47,3 +50,4 @@ def connect_receivers() -> None:
     photo_access.connect(inspections.photo_visible_through_inspections, weak=False)
     photo_access.connect(tickets.photo_visible_through_tickets, weak=False)
     inspection_tickets.connect(exports.tickets_of_inspection, weak=False)
+    ticket_closed.connect(revisits.on_ticket_closed, weak=False)

@@ -31,6 +31,7 @@ from backend.checklists.models import ChecklistVersion, VersionStatus
 from backend.database import db
 from backend.demo.conduct import Cast, plan
 from backend.demo.plans import seed_plans
+from backend.demo.revisits import Residents
 from backend.demo.surveys import seed_survey_answers
 from backend.disclosures import services as disclosures
 from backend.inspections import services as inspections
@@ -160,6 +161,19 @@ def seed_history(now: datetime | None = None, seed: int = 2026) -> int:
         publish_day += timedelta(days=1)
     publish_at = datetime.combine(publish_day, time(10), tzinfo=clock.SHANGHAI)
     story.later(min(publish_at, end - timedelta(seconds=1)), lambda: _publish(first, last))
+    # Residents call the hotline about the common problems, and answer its 回访 once closed.
+    titles = {
+        item.category: item.title.zh
+        for item in definition.items
+        if item.code in COMMON and item.responsible == "manager"  # the estate's own unit
+    }
+    residents = Residents(seed, sorted(titles.items()))
+    called = db.session.scalars(
+        sa.select(Estate)
+        .where(Estate.grid_id.in_(set().union(*(scope_of(users[n]).grid_ids for n in
+                                                  ("inspector1", "inspector2")))))
+        .order_by(Estate.code)
+    ).all()  # fmt: skip
     made = 0
     try:
         for offset in range(DAYS, 0, -1):
@@ -188,7 +202,14 @@ def seed_history(now: datetime | None = None, seed: int = 2026) -> int:
                     made += 1
                     for ticket in _new_tickets(start):
                         plan(ticket, story, cast, recent=ticket.dispatched_at >= recent_since)
+            call = datetime.combine(day, time(16, residents.minute()), tzinfo=clock.SHANGHAI)
+            story.run_until(call)
+            clock.freeze(call)
+            for _ in range(2):
+                ticket = residents.complain(called)
+                plan(ticket, story, cast, recent=ticket.dispatched_at >= recent_since)
         story.run_until(end)
+        residents.answer_all(end)
         clock.freeze(end)
         escalate(end)
     finally:

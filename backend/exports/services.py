@@ -274,6 +274,9 @@ def scorecard_table(
             *UNIT_COLUMNS,
             ("mean_inspection_score", "巡查平均分"),
             ("evidence_flag_rate", "取证异常率"),
+            ("revisit_answers", "回访数"),
+            ("satisfaction_rate", "满意率"),
+            ("mean_rating", "回访平均评分"),
         ]
     elif level == "estates":
         rows = scorecards.estate_scorecards(period, scope)

@@ -13,6 +13,7 @@ from typing import Any
 from backend.open311 import contract
 from backend.open311.formats import MIMETYPES
 from backend.open311.schemas import IGNORED, MAX_DESCRIPTION, TEXT_LIMITS
+from backend.revisits.services import MAX_COMMENT
 
 OBJECT: dict[str, Any] = {"type": "object"}
 LIST: dict[str, Any] = {"type": "array", "items": OBJECT}
@@ -33,6 +34,7 @@ SHAPES: dict[str, dict[str, Any]] = {
     "list_requests": LIST,
     "get_request": LIST,
     "get_token": LIST,
+    "post_revisit": LIST,
 }
 DESCRIPTIONS = {
     200: "OK",
@@ -41,6 +43,7 @@ DESCRIPTIONS = {
     403: "bad API key",
     404: "not found (a service, attribute, place with no estate, request or token)",
     405: "method not allowed (see Allow)",
+    409: "回访 refused: answered already, ticket not closed, or the window closed",
     413: "request body too large",
     415: "not form-encoded, or a charset other than UTF-8, GBK or GB18030",
 }
@@ -94,7 +97,33 @@ LIST_QUERY = [
 LOCALE = {"in": "query", "name": "locale", "schema": {"type": "string", "pattern": contract.LOCALE}}
 REQUEST_ID = {"in": "path", "name": "service_request_id", "required": True,
               "schema": {"type": "string", "pattern": contract.REQUEST_ID}}  # fmt: skip
-ERROR_STATUSES = {"post_request": (400, 403, 404, 405, 413, 415)}
+# The filing channel's key adds its 回访 fields to its own requests (a wrong key: 403).
+API_KEY = {"in": "query", "name": "api_key", "schema": {"type": "string"}}
+REVISIT_FORM: dict[str, Any] = {
+    "required": True,
+    "content": {
+        "application/x-www-form-urlencoded": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "api_key": {"type": "string"},
+                    "resolved": {"type": "string", "enum": ["true", "false"]},
+                    "rating": {"type": "integer", "minimum": 1, "maximum": 5},
+                    "comment": {"type": "string", "maxLength": MAX_COMMENT},
+                    "locale": LOCALE["schema"],
+                },
+                "additionalProperties": False,
+                "required": ["api_key", "resolved", "rating"],
+            }
+        }
+    },
+}
+ERROR_STATUSES = {
+    "post_request": (400, 403, 404, 405, 413, 415),
+    "post_revisit": (400, 403, 404, 405, 409, 413, 415),
+    "list_requests": (400, 403, 404, 405),
+    "get_request": (400, 403, 404, 405),
+}
 
 
 def _content(fmt: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -104,7 +133,7 @@ def _content(fmt: str, schema: dict[str, Any]) -> dict[str, Any]:
 
 def operation_doc(view: str, fmt: str) -> dict[str, Any]:
     """The manual OpenAPI operation fragment for one view in one format."""
-    success = (201, 200) if view == "post_request" else (200,)
+    success = (201, 200) if view in ("post_request", "post_revisit") else (200,)
     responses: dict[str, Any] = {
         str(status): {"description": DESCRIPTIONS[status], "content": _content(fmt, SHAPES[view])}
         for status in success
@@ -118,7 +147,10 @@ def operation_doc(view: str, fmt: str) -> dict[str, Any]:
     if view == "post_request":
         doc["requestBody"] = NEW_REQUEST_FORM
     if view == "list_requests":
-        doc["parameters"] = [LOCALE, *LIST_QUERY]
+        doc["parameters"] = [LOCALE, API_KEY, *LIST_QUERY]
     if view == "get_request":
+        doc["parameters"] = [LOCALE, API_KEY, REQUEST_ID]
+    if view == "post_revisit":
+        doc["requestBody"] = REVISIT_FORM
         doc["parameters"] = [LOCALE, REQUEST_ID]
     return doc

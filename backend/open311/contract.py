@@ -30,6 +30,9 @@ REQUEST_ID = f"^{_ID}$"
 REQUEST_IDS = f"^{_ID}(,{_ID})*$"
 STATUSES = r"^(open|closed)(,(open|closed))*$"
 LOCALE = r"^([Zz][Hh]|[Ee][Nn])([-_][A-Za-z0-9]{1,8})*$"
+# 回访 posted by a hotline: solved or not, and a rating of 1–5 (backend/open311/revisit.py).
+RESOLVED = r"^(true|false)$"
+RATING = r"^[1-5]$"
 ATTRIBUTE_KEY = r"^attribute\[([A-Za-z0-9_.\-]{1,64})\](\[\])?$"
 # Some character that survives the text policy's cleaning and Python's strip() (unanchored).
 _SPACES = (

@@ -4,7 +4,7 @@ Open311 clients (hotline systems) parse errors as a list of `{code, description}
 400/403/404, in the format they asked for (the `.json`/`.xml` extension). That is why these
 endpoints do not answer with Wuhao's usual error shape (backend/errors.py): a standard client
 could not read it. Problems the standard does not name keep their own HTTP status in the same
-list shape (405, 413, 415, 429, 500, 503); Wuhao's 422 is the standard's 400.
+list shape (405, 409, 413, 415, 429, 500, 503); Wuhao's 422 is the standard's 400.
 
 Every text value goes through the text policy's `clean` on the way out, so an answer is always
 well-formed XML (or UTF-8 JSON), whatever a stored row or an echoed input holds.
@@ -25,7 +25,7 @@ FORMATS = ("json", "xml")
 MIMETYPES = {"json": "application/json", "xml": "text/xml"}
 STATUSES = (400, 403, 404)  # the standard's
 # Statuses the standard does not name, answered in its list shape all the same.
-OTHER_STATUSES = (405, 413, 415, 429, 500, 503)
+OTHER_STATUSES = (405, 409, 413, 415, 429, 500, 503)
 
 # Element names for the items of each list, as the GeoReport v2 spec writes them in XML.
 XML_ITEMS = {

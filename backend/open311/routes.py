@@ -16,7 +16,7 @@ from flask import Response, request, url_for
 from flask_smorest import Blueprint
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from backend.open311 import catalog, services
+from backend.open311 import catalog, revisit, services
 from backend.open311.apidoc import operation_doc
 from backend.open311.formats import (
     FORMATS,
@@ -116,18 +116,38 @@ def post_request(fmt: str) -> Response:
 
 @formats("/v2/requests")
 def list_requests(fmt: str) -> Response:
-    """Complaint tickets (no key needed): service_request_id (comma list; overrides the rest),
+    """Complaint tickets (no key needed; the filing channel's key adds its 回访 fields):
+    service_request_id (comma list; overrides the rest),
     service_code, status (open, closed), start_date/end_date (W3C; at most 90 days apart).
     By default the last 90 days, newest first, at most 1000. No personal data."""
+    channel = revisit.reading_channel(request.args)  # the filing channel reads its 回访
     tickets = services.find_requests(parse_query(request.args))
-    return render(services.public_requests(tickets, _locale()), fmt, "service_requests")
+    extra = revisit.extension_fields(tickets, channel)
+    return render(services.public_requests(tickets, _locale(), extra), fmt, "service_requests")
 
 
 @formats("/v2/requests/<service_request_id>")
 def get_request(service_request_id: str, fmt: str) -> Response:
     """One complaint ticket, as a one-element list (the standard's shape)."""
+    channel = revisit.reading_channel(request.args)
     ticket = services.get_request(request_id(service_request_id))
-    return render(services.public_requests([ticket], _locale()), fmt, "service_requests")
+    extra = revisit.extension_fields([ticket], channel)
+    return render(services.public_requests([ticket], _locale(), extra), fmt, "service_requests")
+
+
+@formats("/v2/requests/<service_request_id>/revisit", methods=["POST"])
+def post_revisit(service_request_id: str, fmt: str) -> Response:
+    """回访 collected by the hotline by phone, for a request this channel filed (form-encoded:
+    api_key, resolved=true|false, rating=1–5, comment ≤ 1000). 201 recorded; 200 the same
+    answer again; 409 answered already, not closed, or after the window."""
+    values = posted_values(request)
+    channel = services.channel_for(values.get("api_key"))
+    given = revisit.parse_answer(values)
+    ticket = services.get_request(request_id(service_request_id))
+    row, created = revisit.post_answer(ticket, channel, given)
+    answer = {"service_request_id": ticket.code, **revisit.answer_fields(row)}
+    answer["revisit_status"] = revisit.revisits.visit(ticket).status.value
+    return render([answer], fmt, "service_requests", 201 if created else 200)
 
 
 @formats("/v2/tokens/<token>")

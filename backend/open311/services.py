@@ -268,8 +268,12 @@ def _last_events(ticket_ids: list[int]) -> dict[int, TicketEvent]:
     return {event.ticket_id: event for event in events}
 
 
-def public_requests(tickets: list[Ticket], locale: str) -> list[dict[str, Any]]:
-    """The standard's service request fields for each ticket, in the same order."""
+def public_requests(
+    tickets: list[Ticket], locale: str, extra: dict[int, dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """The standard's service request fields for each ticket, in the same order; `extra` adds
+    extension fields to some of them (by ticket id: the 回访 of the asking channel's own)."""
+    extra = extra or {}
     ids = [ticket.id for ticket in tickets]
     agencies = _by_id(Organisation, {t.responsible_org_id for t in tickets})
     estates = _by_id(Estate, {t.estate_id for t in tickets})
@@ -284,6 +288,7 @@ def public_requests(tickets: list[Ticket], locale: str) -> list[dict[str, Any]]:
     return [
         _public(t, estates[t.estate_id], agencies[t.responsible_org_id], events.get(t.id),
                 records.get(t.id), titles.get(t.item_code) or t.title, locale)
+        | extra.get(t.id, {})
         for t in tickets
     ]  # fmt: skip
 

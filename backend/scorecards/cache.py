@@ -99,4 +99,11 @@ def cached(period: periods.Period, scope: Scope) -> ScorecardCache | None:
     key = scope_key(scope)
     if key is None:
         return None
-    return db.session.scalar(sa.select(ScorecardCache).where(*_match("firms", period, key)))
+    stored = db.session.scalar(sa.select(ScorecardCache).where(*_match("firms", period, key)))
+    if stored is not None and any(FIELDS - row.keys() for row in stored.rows):
+        return None  # stored before a figure was added: computed live until the next refresh
+    return stored
+
+
+# Every field of a firm row today: a stored row lacking one is never served.
+FIELDS = frozenset({"organisation_id", "satisfaction_rate", "mean_rating", "revisit_answers"})

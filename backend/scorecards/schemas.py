@@ -47,6 +47,12 @@ class FirmScorecardSchema(UnitFiguresSchema):
     rectifications = _count("rectifications recorded by the unit in the period")
     flagged_rectifications = _count("of those, with an evidence flag on an after-photo")
     evidence_flag_rate = _rate("取证异常率 = flagged_rectifications / rectifications")
+    revisit_answers = _count("回访 answers given in the period about the unit's closures")
+    satisfaction_rate = _rate(
+        "满意率 = answers saying solved with a rating of 4 or 5 / answers; null below "
+        "REVISIT_MIN_ANSWERS answers"
+    )
+    mean_rating = _rate("mean 回访 rating (1–5); null below REVISIT_MIN_ANSWERS answers")
 
 
 class EstateScorecardSchema(Schema):

@@ -14,6 +14,7 @@ from dataclasses import asdict
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from backend.accounts.models import User
 from backend.checklists.calendar import working_hours_between
@@ -25,6 +26,8 @@ from backend.places import services as places
 from backend.places.models import District, Estate, Organisation, Street
 from backend.places.scope import Scope
 from backend.reports.periods import Period
+from backend.revisits.formulas import SATISFIED_MIN_RATING, satisfaction
+from backend.revisits.models import RevisitAnswer
 from backend.scorecards.formulas import (
     SCORE_UNITS,
     TicketCounts,
@@ -240,9 +243,32 @@ def _flagged_rectifications(period: Period, scope: Scope) -> dict[int, tuple[int
     return {org: (done, flagged) for org, done, flagged in db.session.execute(query)}
 
 
+def _revisits(period: Period, scope: Scope) -> dict[int, tuple[int, int, int]]:
+    """Organisation → (回访 answers given in the period about its closures at visible estates,
+    satisfied ones, sum of ratings)."""
+    happy = sa.and_(RevisitAnswer.resolved.is_(True), RevisitAnswer.rating >= SATISFIED_MIN_RATING)
+    query = (
+        sa.select(
+            RevisitAnswer.organisation_id,
+            sa.func.count(RevisitAnswer.id),
+            _count(happy),
+            sa.func.coalesce(sa.func.sum(RevisitAnswer.rating), 0),
+        )
+        .where(
+            RevisitAnswer.estate_id.in_(_visible_estates(scope)),
+            _within(RevisitAnswer.answered_at, period),
+        )
+        .group_by(RevisitAnswer.organisation_id)
+    )
+    return {org: (n, good, total) for org, n, good, total in db.session.execute(query)}
+
+
 def firm_scorecards(period: Period, scope: Scope) -> list[dict[str, Any]]:
     """Per responsible unit (firm, custodian, office, utility) with tickets in scope."""
     facts = _figures_by(Ticket.responsible_org_id, period, scope)
+    revisits = _revisits(period, scope)
+    for org_id in revisits:  # a unit judged by residents, with no ticket figure in the period
+        facts.setdefault(org_id, (TicketCounts(), []))
     names = dict(
         db.session.execute(
             sa.select(Organisation.id, Organisation.name).where(Organisation.id.in_(facts))
@@ -250,6 +276,7 @@ def firm_scorecards(period: Period, scope: Scope) -> list[dict[str, Any]]:
     )
     scores = _firm_inspection_scores(period, scope)
     flagged = _flagged_rectifications(period, scope)
+    least = current_app.config["REVISIT_MIN_ANSWERS"]
     rows = []
     for org_id, (counts, hours) in facts.items():
         done, with_flags = flagged.get(org_id, (0, 0))
@@ -261,6 +288,7 @@ def firm_scorecards(period: Period, scope: Scope) -> list[dict[str, Any]]:
                 "rectifications": done,
                 "flagged_rectifications": with_flags,
                 "evidence_flag_rate": ratio(with_flags, done),
+                **satisfaction(*revisits.get(org_id, (0, 0, 0)), least),
             }
         )
     return sorted(rows, key=lambda r: (r["grade"], -(r["on_time_rate"] or 0), r["name"]))

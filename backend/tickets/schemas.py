@@ -12,7 +12,7 @@ from backend.schema import Schema
 from backend.text import Text
 from backend.tickets.models import TicketState
 from backend.tickets.services import SORTS
-from backend.tickets.workflow import ACTIONS
+from backend.tickets.workflow import ACTIONS, Actor
 
 SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="not a lowercase hex SHA-256")
 
@@ -22,6 +22,10 @@ def _position(ticket) -> dict | None:
         return None
     point = to_shape(ticket.position)
     return {"lat": point.y, "lng": point.x}
+
+
+# What a signed-in user may send (the resident's reopen comes only through their 回访 link).
+USER_ACTIONS = [name for name, a in ACTIONS.items() if a.actor is not Actor.resident]
 
 
 class EventSchema(Schema):
@@ -124,7 +128,7 @@ CountsSchema = ma.Schema.from_dict(
 
 
 class TransitionSchema(Schema):
-    action = fields.String(required=True, validate=validate.OneOf(list(ACTIONS)))
+    action = fields.String(required=True, validate=validate.OneOf(USER_ACTIONS))
     version = fields.Integer(metadata={"description": "expected version (or send If-Match)"})
     reason = Text(load_default="", validate=validate.Length(max=2000))
     photos = fields.List(

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from geoalchemy2.shape import from_shape
 from shapely.geometry import Point
 
+from backend import signals
 from backend.accounts.models import Role, User
 from backend.accounts.services import scope_of
 from backend.checklists import services as checklists
@@ -291,6 +292,8 @@ def _move(ticket: Ticket, action, request: dict[str, Any], user: User) -> None:
         captures=captured,
         evidence=flags,
     )
+    if ticket.state is TicketState.closed:
+        signals.ticket_closed.send(ticket)
 
 
 def _reroute(ticket: Ticket, action, request: dict[str, Any], user: User) -> None:

@@ -4,6 +4,7 @@ dispatched ─accept→ accepted ─rectify→ rectified ─verify→ closed
     │  ╰──dispute──╮  ╰─dispute─╮        ╰─reject→ rework ─rectify→ rectified
     │           disputed ─return→ dispatched (same unit)   ─reroute→ dispatched (another unit)
 any open state ─reroute (supervisor)→ dispatched · ─cancel (supervisor)→ cancelled
+closed ─reopen (the resident's 回访 "没解决", once; backend/revisits)→ rework
 request_extension / approve_extension / deny_extension change the deadline, not the state.
 """
 
@@ -25,6 +26,7 @@ class Actor(StrEnum):
     unit = "unit"  # the organisation the ticket is routed to (firm, custodian, street office…)
     verifier = "verifier"  # an inspector or supervisor whose scope holds the estate
     supervisor = "supervisor"  # a supervisor whose scope holds the estate
+    resident = "resident"  # the resident's 回访 (backend/revisits): never a signed-in user
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class Action:
     check: Callable[[Ticket, dict[str, Any]], checks.Problems] | None = None
 
 
-UNIT, VERIFIER, SUPERVISOR = Actor.unit, Actor.verifier, Actor.supervisor
+UNIT, VERIFIER, SUPERVISOR, RESIDENT = Actor.unit, Actor.verifier, Actor.supervisor, Actor.resident
 WHY = {"needs_reason": True}
 UNIT_OWES = frozenset({S.dispatched, S.accepted, S.rework})
 
@@ -85,6 +87,8 @@ ACTIONS: dict[str, Action] = {
             **WHY,
         ),
         Action("cancel", OPEN_STATES, S.cancelled, SUPERVISOR, **WHY),
+        # The resident says the problem is not solved: back to the unit, with their words.
+        Action("reopen", frozenset({S.closed}), S.rework, RESIDENT, **WHY),
         Action("request_extension", UNIT_OWES, None, UNIT, check=checks.extension_requested, **WHY),
         Action("approve_extension", OPEN_STATES, None, SUPERVISOR, check=checks.extension_pending),
         Action(
@@ -95,7 +99,10 @@ ACTIONS: dict[str, Action] = {
 
 
 def may_act(actor: Actor, user: User, ticket: Ticket, estate_in_scope: bool) -> bool:
-    """Role guards. `estate_in_scope`: the ticket's estate lies in the user's jurisdiction."""
+    """Role guards. `estate_in_scope`: the ticket's estate lies in the user's jurisdiction.
+    No user acts as the resident: their action comes only through their 回访 link."""
+    if actor is Actor.resident:
+        return False
     if user.role is Role.admin:
         return actor is not Actor.unit
     if actor is Actor.unit:

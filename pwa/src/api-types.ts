@@ -4367,6 +4367,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tickets/{ticket_id}/revisit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * The resident's link (made when the ticket is first closed; read it out or send it by
+         *     SMS), the 回访 status now, and every answer (status `none` for an inspection finding: no
+         *     resident to ask; 404 out of scope).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ticket_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Revisit"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tickets/{ticket_id}/transitions": {
         parameters: {
             query?: never;
@@ -4784,13 +4831,15 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Complaint tickets (no key needed): service_request_id (comma list; overrides the rest),
+         * Complaint tickets (no key needed; the filing channel's key adds its 回访 fields):
+         *     service_request_id (comma list; overrides the rest),
          *     service_code, status (open, closed), start_date/end_date (W3C; at most 90 days apart).
          *     By default the last 90 days, newest first, at most 1000. No personal data.
          */
         get: {
             parameters: {
                 query?: {
+                    api_key?: string;
                     end_date?: string;
                     locale?: string;
                     service_code?: string;
@@ -4815,6 +4864,18 @@ export interface paths {
                 };
                 /** @description malformed input */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: number;
+                            description: string;
+                        }[];
+                    };
+                };
+                /** @description bad API key */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5001,13 +5062,15 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Complaint tickets (no key needed): service_request_id (comma list; overrides the rest),
+         * Complaint tickets (no key needed; the filing channel's key adds its 回访 fields):
+         *     service_request_id (comma list; overrides the rest),
          *     service_code, status (open, closed), start_date/end_date (W3C; at most 90 days apart).
          *     By default the last 90 days, newest first, at most 1000. No personal data.
          */
         get: {
             parameters: {
                 query?: {
+                    api_key?: string;
                     end_date?: string;
                     locale?: string;
                     service_code?: string;
@@ -5032,6 +5095,15 @@ export interface paths {
                 };
                 /** @description malformed input */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/xml": string;
+                    };
+                };
+                /** @description bad API key */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5196,6 +5268,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    api_key?: string;
                     locale?: string;
                 };
                 header?: never;
@@ -5217,6 +5290,18 @@ export interface paths {
                 };
                 /** @description malformed input */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: number;
+                            description: string;
+                        }[];
+                    };
+                };
+                /** @description bad API key */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5275,6 +5360,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    api_key?: string;
                     locale?: string;
                 };
                 header?: never;
@@ -5296,6 +5382,15 @@ export interface paths {
                 };
                 /** @description malformed input */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/xml": string;
+                    };
+                };
+                /** @description bad API key */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5326,6 +5421,287 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/requests/{service_request_id}/revisit.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                service_request_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 回访 collected by the hotline by phone, for a request this channel filed (form-encoded:
+         *     api_key, resolved=true|false, rating=1–5, comment ≤ 1000). 201 recorded; 200 the same
+         *     answer again; 409 answered already, not closed, or after the window.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    locale?: string;
+                };
+                header?: never;
+                path: {
+                    service_request_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/x-www-form-urlencoded": {
+                        api_key: string;
+                        comment?: string;
+                        locale?: string;
+                        rating: number;
+                        /** @enum {string} */
+                        resolved: "true" | "false";
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>[];
+                    };
+                };
+                /** @description created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>[];
+                    };
+                };
+                /** @description malformed input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: number;
+                            description: string;
+                        }[];
+                    };
+                };
+                /** @description bad API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: number;
+                            description: string;
+                        }[];
+                    };
+                };
+                /** @description not found (a service, attribute, place with no estate, request or token) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: number;
+                            description: string;
+                        }[];
+                    };
+                };
+                /** @description method not allowed (see Allow) */
+                405: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: number;
+                            description: string;
+                        }[];
+                    };
+                };
+                /** @description 回访 refused: answered already, ticket not closed, or the window closed */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: number;
+                            description: string;
+                        }[];
+                    };
+                };
+                /** @description request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: number;
+                            description: string;
+                        }[];
+                    };
+                };
+                /** @description not form-encoded, or a charset other than UTF-8, GBK or GB18030 */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: number;
+                            description: string;
+                        }[];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/requests/{service_request_id}/revisit.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                service_request_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 回访 collected by the hotline by phone, for a request this channel filed (form-encoded:
+         *     api_key, resolved=true|false, rating=1–5, comment ≤ 1000). 201 recorded; 200 the same
+         *     answer again; 409 answered already, not closed, or after the window.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    locale?: string;
+                };
+                header?: never;
+                path: {
+                    service_request_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/x-www-form-urlencoded": {
+                        api_key: string;
+                        comment?: string;
+                        locale?: string;
+                        rating: number;
+                        /** @enum {string} */
+                        resolved: "true" | "false";
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/xml": string;
+                    };
+                };
+                /** @description created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/xml": string;
+                    };
+                };
+                /** @description malformed input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/xml": string;
+                    };
+                };
+                /** @description bad API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/xml": string;
+                    };
+                };
+                /** @description not found (a service, attribute, place with no estate, request or token) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/xml": string;
+                    };
+                };
+                /** @description method not allowed (see Allow) */
+                405: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/xml": string;
+                    };
+                };
+                /** @description 回访 refused: answered already, ticket not closed, or the window closed */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/xml": string;
+                    };
+                };
+                /** @description request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/xml": string;
+                    };
+                };
+                /** @description not form-encoded, or a charset other than UTF-8, GBK or GB18030 */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/xml": string;
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -6270,6 +6646,8 @@ export interface components {
             mean_hours_to_rectify: number | null;
             /** @description mean total score of inspections submitted in the period */
             mean_inspection_score: number | null;
+            /** @description mean 回访 rating (1–5); null below REVISIT_MIN_ANSWERS answers */
+            mean_rating: number | null;
             name: string;
             /** @description 按期结案率 = closed_on_time / (due − deferred); null without data */
             on_time_rate: number | null;
@@ -6282,8 +6660,12 @@ export interface components {
             rectifications: number;
             /** @description recurrences recorded in the period plus repeats dispatched */
             recurrences: number;
+            /** @description 回访 answers given in the period about the unit's closures */
+            revisit_answers: number;
             /** @description 返工率 = failed verifications / verifications; null without data */
             rework_rate: number | null;
+            /** @description 满意率 = answers saying solved with a rating of 4 or 5 / answers; null below REVISIT_MIN_ANSWERS answers */
+            satisfaction_rate: number | null;
             /** @description verifications in the period */
             verifications: number;
         };
@@ -7014,6 +7396,43 @@ export interface components {
             period_end?: string;
             /** Format: date */
             period_start?: string;
+        };
+        Revisit: {
+            answers: components["schemas"]["RevisitAnswer"][];
+            /**
+             * @description open, ask (awaiting the answer), answered, expired, cancelled; none: an inspection finding (no resident to ask)
+             * @enum {string}
+             */
+            status: "open" | "ask" | "answered" | "expired" | "cancelled" | "none";
+            ticket_id: number;
+            /** @description the short link's token */
+            token: string | null;
+            /** @description the resident's link */
+            url: string | null;
+            /** Format: date-time */
+            window_ends: string | null;
+            /** @description a 'not solved' now would reopen the ticket */
+            would_reopen: boolean;
+        };
+        RevisitAnswer: {
+            /** Format: date-time */
+            answered_at: string;
+            /**
+             * @description link: the resident's page; open311: a hotline, by phone
+             * @enum {string}
+             */
+            channel: "link" | "open311";
+            channel_name: string | null;
+            closure_event_id: number;
+            comment: string;
+            id: number;
+            rating: number;
+            /** @description this answer reopened it */
+            reopened: boolean;
+            /** @description 解决了 (true) / 没解决 */
+            resolved: boolean;
+            /** @description resolved and rating ≥ 4 */
+            satisfied: boolean;
         };
         Scope: {
             /** @description city | district | street */

@@ -90,7 +90,7 @@ def test_scorecards_count_in_a_fixed_number_of_queries(app, dbsession):
     try:
         period = periods.trailing_year()
         firms = scorecards.firm_scorecards(period, Scope.all())
-        assert len(firms) > 3 and len(seen) <= 7, seen
+        assert len(firms) > 3 and len(seen) <= 8, seen  # 8: the 回访 answers (满意率)
         seen.clear()
         scorecards.area_scorecards("street", period, Scope.all())
         assert len(seen) <= 4, seen

@@ -281,6 +281,10 @@ MATRIX: dict[str, Row] = {
     ),
     "DELETE /api/fullcover/milestones/<int:milestone_id>": Row(ADMIN),
     "GET /public/fullcover": Row(PUBLIC),
+    # --- 回访: the resident's page (the link is the secret), supervisors read single answers ---
+    "GET /public/r/<token>": Row(PUBLIC),
+    "POST /public/r/<token>": Row(PUBLIC),
+    "GET /api/tickets/<int:ticket_id>/revisit": Row(SUPERVISORS, "ticket"),
     # --- Open311 (its own keys, never our tokens; POST without api_key is refused for all) ---
     "GET /open311/discovery.json": Row(PUBLIC),
     "GET /open311/discovery.xml": Row(PUBLIC),
@@ -295,6 +299,8 @@ MATRIX: dict[str, Row] = {
     "GET /open311/v2/requests/<service_request_id>.json": Row(PUBLIC),
     "GET /open311/v2/requests/<service_request_id>.xml": Row(PUBLIC),
     "GET /open311/v2/tokens/<token>.json": Row(PUBLIC),
+    "POST /open311/v2/requests/<service_request_id>/revisit.json": Row(PUBLIC),
+    "POST /open311/v2/requests/<service_request_id>/revisit.xml": Row(PUBLIC),
     "GET /open311/v2/tokens/<token>.xml": Row(PUBLIC),
     "GET /api/open311-keys": Row(ADMIN),
     "POST /api/open311-keys": Row(ADMIN, body={"name": "矩阵热线"}),

@@ -78,6 +78,14 @@ def test_open311_conforms_with_a_key(
             and (case.meta is None or case.meta.generation.mode.is_positive or "api_key" in body)
         ):
             body["api_key"] = open311_key  # a valid key; the rest stays as generated
+        query = case.query
+        if (
+            case.method == "GET"
+            and isinstance(query, dict)
+            and "api_key" in query
+            and (case.meta is None or case.meta.generation.mode.is_positive)
+        ):
+            query["api_key"] = open311_key  # GET's optional key (a channel reads its 回访)
         case.call_and_validate(checks=checks)
 
     test = build_operation_test(

@@ -34,7 +34,8 @@ const UNIT_COLUMNS: [Key, (r: Row) => string][] = [
   ['sv_overdue_open', (r) => num(r.overdue_open)],
 ];
 const COLUMNS: Record<Level, [Key, (r: Row) => string][]> = {
-  firms: [...UNIT_COLUMNS, ['sv_credit', (r) => text(r.grade)]],
+  // 满意率 (回访): null below the minimum of answers, shown as —.
+  firms: [...UNIT_COLUMNS, ['sv_satisfaction', (r) => pct(r.satisfaction_rate)], ['sv_credit', (r) => text(r.grade)]],
   streets: [['sv_rank', (r) => num(r.rank)], ['sv_mean_score', (r) => num(r.mean_estate_score)], ...UNIT_COLUMNS],
   districts: [['sv_rank', (r) => num(r.rank)], ['sv_mean_score', (r) => num(r.mean_estate_score)], ...UNIT_COLUMNS],
   estates: [['sv_rank', (r) => num(r.rank)], ['sv_total', (r) => num(r.total)], ['sv_grade', (r) => text(r.grade)]],
