@@ -45,6 +45,18 @@ def _listed(page) -> list[tuple[int, str, float | None]]:
     return listed
 
 
+def _shown(task: dict) -> str:
+    """The state the phone shows now (tasks.tsx stateNow)."""
+    if task["state"] in ("done", "done_late"):
+        return task["state"]
+    now = datetime.now(UTC)
+    if now < datetime.fromisoformat(task["opens_at"]):
+        return "later"
+    if now < datetime.fromisoformat(task["closes_at"]):
+        return "due"
+    return "overdue" if now < datetime.fromisoformat(task["grace_until"]) else "missed"
+
+
 def _check_order(listed: list[tuple[int, str, float | None]]) -> None:
     groups = [GROUP[state] for _, state, _ in listed]
     assert groups == sorted(groups), listed
@@ -59,16 +71,22 @@ def test_todays_tasks_offline_start_and_tick(browser, live_server, artifacts):
     estates = {e["id"]: e for e in server.get("/api/estates?page_size=500", "inspector1")}
     checklist = server.get("/api/checklists/active", "inspector1")["checklists"][0]
     items = ordered_items(checklist)
-    # The demo's weekly plans leave inspector1 tasks to do today.
-    assert any(t["state"] == "due" for t in tasks), tasks
-    # Stand in an estate whose only open task is today's: its inspection fulfils that one.
+    # The demo's weekly plans leave inspector1 tasks to do today: in their window on a working
+    # day; on a weekend or holiday (Beijing) only the last working day's, overdue in their grace.
+    shown = {t["id"]: _shown(t) for t in tasks}
+    today_kind = "due" if "due" in shown.values() else "overdue"
+    assert today_kind in shown.values(), tasks
+    # Stand in an estate whose only open task is that one: its inspection fulfils it.
     open_by_estate: dict[int, list[dict]] = {}
     for task in tasks:
         if task["state"] in ("due", "upcoming"):
             open_by_estate.setdefault(task["estate_id"], []).append(task)
     target = next(
-        t for t in tasks if t["state"] == "due" and len(open_by_estate[t["estate_id"]]) == 1
+        t
+        for t in tasks
+        if shown[t["id"]] == today_kind and len(open_by_estate[t["estate_id"]]) == 1
     )
+    done_state, done_word = ("done", "已完成") if today_kind == "due" else ("done_late", "逾期完成")
     estate = estates[target["estate_id"]]
     lng, lat = estate["centroid"]
 
@@ -97,9 +115,9 @@ def test_todays_tasks_offline_start_and_tick(browser, live_server, artifacts):
     assert box and box["y"] < page.get_by_text("我的小区").bounding_box()["y"]
     listed = _listed(page)
     _check_order(listed)
-    # Standing inside the target estate puts its task first among today's.
-    due = [task_id for task_id, state, _ in listed if state == "due"]
-    assert due[0] == target["id"], (listed, target)
+    # Standing inside the target estate puts its task first in its group.
+    group = [task_id for task_id, state, _ in listed if GROUP[state] == GROUP[today_kind]]
+    assert group[0] == target["id"], (listed, target)
     overdue = [task_id for task_id, state, _ in listed if GROUP[state] == 0]
     now = datetime.now(UTC)
     expected_overdue = [
@@ -111,7 +129,7 @@ def test_todays_tasks_offline_start_and_tick(browser, live_server, artifacts):
     assert sorted(overdue) == sorted(expected_overdue), (overdue, expected_overdue)
     row = page.locator(f"[data-testid=task][data-task-id='{target['id']}']")
     expect(row).to_contain_text(estate["name"])
-    expect(row).to_contain_text("待巡查")
+    expect(row).to_contain_text("待巡查" if today_kind == "due" else "已逾期")
     expect(row).to_contain_text("您在此小区内")
     page.screenshot(path=artifacts / "tasks-01-today-360.png", full_page=True)
     assert small_targets(page) == []
@@ -143,18 +161,18 @@ def test_todays_tasks_offline_start_and_tick(browser, live_server, artifacts):
     # 4. Back on 今日任务, still offline: the task stays open until the server has confirmed it.
     page.locator("nav.bottomnav a[href='/']").click()
     row = page.locator(f"[data-testid=task][data-task-id='{target['id']}']")
-    expect(row).to_have_attribute("data-state", "due")
+    expect(row).to_have_attribute("data-state", today_kind)
     expect(row).to_contain_text("已巡查,待上传")
     expect(row.get_by_test_id("task-start")).to_have_count(0)
     page.screenshot(path=artifacts / "tasks-03-unsent-360.png")
     # 5. Signal back: the outbox sends the inspection and the task ticks off, on this screen.
     context.set_offline(False)
-    expect(row).to_have_attribute("data-state", "done", timeout=60_000)
-    expect(row).to_contain_text("已完成")
+    expect(row).to_have_attribute("data-state", done_state, timeout=60_000)
+    expect(row).to_contain_text(done_word)
     expect(row.get_by_test_id("task-start")).to_have_count(0)
     page.screenshot(path=artifacts / "tasks-04-ticked-360.png", full_page=True)
     done = next(t for t in server.get("/api/tasks", "inspector1") if t["id"] == target["id"])
-    assert done["state"] == "done" and done["inspection_id"]
+    assert done["state"] == done_state and done["inspection_id"]
     # The ticked task moved below the open ones; the outbox is empty.
     _check_order(_listed(page))
     page.locator("nav.bottomnav a[href='/sync']").click()
