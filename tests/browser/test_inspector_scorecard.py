@@ -112,8 +112,9 @@ def test_supervisor_sees_the_inspectors_tab(browser, live_server, artifacts):
     page.get_by_test_id("sv-level-inspectors").click()
     table = page.get_by_test_id("sv-inspectors-table")
     row = table.locator("tr[data-code=inspector1]")
-    expect(row).to_contain_text(rows[0]["name"])
-    expect(row).to_contain_text(_shown(rows[0]["on_time_inspection_rate"]).replace("暂无数据", "—"))
+    mine = next(r for r in rows if r["code"] == "inspector1")
+    expect(row).to_contain_text(mine["name"])
+    expect(row).to_contain_text(_shown(mine["on_time_inspection_rate"]).replace("暂无数据", "—"))
     expect(page.get_by_test_id("sv-export-csv")).to_have_count(0)  # the firms' exports are hidden
     page.screenshot(path=artifacts / "inspector-scorecard-03-supervisor-360.png", full_page=True)
     with page.expect_download() as info:
