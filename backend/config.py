@@ -79,6 +79,10 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         # is fine, a flood is not), and per hour from one network (/24 or /48: a lobby's Wi-Fi).
         "SURVEY_MAX_PER_DEVICE": _int("SURVEY_MAX_PER_DEVICE", 3),
         "SURVEY_MAX_PER_NETWORK_HOUR": _int("SURVEY_MAX_PER_NETWORK_HOUR", 60),
+        # SMS gateway (backend/messaging/sms.py: POST JSON with a bearer key); empty: no SMS.
+        "SMS_GATEWAY_URL": os.environ.get("SMS_GATEWAY_URL", ""),
+        "SMS_GATEWAY_KEY": os.environ.get("SMS_GATEWAY_KEY", ""),
+        "SMS_GATEWAY_TIMEOUT_SECONDS": _int("SMS_GATEWAY_TIMEOUT_SECONDS", 10),
         # 物业管理全覆盖 (backend/fullcover): an old estate (老旧小区) was built before this year;
         # one unmanaged on the baseline day (Beijing date, ISO) is "formerly unmanaged".
         "FULLCOVER_OLD_BEFORE": _int("FULLCOVER_OLD_BEFORE", 2000),
