@@ -27,7 +27,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from backend.checklists.definition import (
@@ -36,6 +35,7 @@ from backend.checklists.definition import (
     Item,
     NumberAnswer,
 )
+from backend.numbers import one_decimal
 
 __all__ = [
     "FAIL",
@@ -70,11 +70,8 @@ class AnswerError(ValueError):
         super().__init__(f"{code}: {message}")
 
 
-def round_score(value: float | None) -> float | None:
-    """One decimal, half up, on the decimal representation (so 0.15 → 0.2, 86.25 → 86.3)."""
-    if value is None:
-        return None
-    return float(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+# Scores are shown with one decimal, rounded half up (so 0.15 → 0.2, 86.25 → 86.3).
+round_score = one_decimal
 
 
 def _evaluate_number(item: Item, spec: NumberAnswer, value: AnswerValue) -> Outcome:

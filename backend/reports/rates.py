@@ -3,14 +3,16 @@ value, as the phone app shows them, so an export, a public page and a screen agr
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+
+from backend.numbers import one_decimal
 
 
 def percent(rate: float | None) -> float | None:
     """0.5625 → 56.3 (Python's round() would give 56.2: it rounds an exact tie to even)."""
     if rate is None:
         return None
-    return float((Decimal(repr(rate)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return one_decimal(float(Decimal(repr(rate)) * 100))
 
 
 def percent_text(rate: float | None) -> str:

@@ -10,22 +10,16 @@ count is given: a handful of answers would point at the households that gave the
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import sqlalchemy as sa
 
 from backend.database import db
+from backend.numbers import one_decimal
 from backend.places.models import Estate
 from backend.places.scope import Scope
 from backend.places.services import estate_visibility
 from backend.surveys.models import SurveyAnswer, SurveyVersion
-
-
-def one_decimal(value: float | None) -> float | None:
-    if value is None:
-        return None
-    return float(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def estate_results(
