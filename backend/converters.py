@@ -2,8 +2,9 @@
 
 - `int` is werkzeug's, bounded to a database id (32-bit INTEGER): a larger number matches no
   route (404), instead of reaching the database as a value no column can hold.
-- `sha256` and `uuid` match any segment, so a malformed one still reaches the service, which
-  answers 422 naming the field; the document states the pattern or format it must have.
+- `sha256` and `uuid` match any segment (but a sibling resource's name), so a malformed one
+  still reaches the service, which answers 422 naming the field; the document states the
+  pattern or format it must have.
 """
 
 from __future__ import annotations
@@ -32,7 +33,11 @@ class BoundedInt(IntegerConverter):
 
 
 class Sha256(BaseConverter):
-    """A photo's content hash (lowercase hex); checked by the photo service."""
+    """A photo's content hash (lowercase hex); checked by the photo service. Never the name of
+    a sibling resource (`/api/photos/uploads`): `PUT /api/photos/uploads` is a method that
+    resource lacks (405), not a malformed hash (422)."""
+
+    regex = r"(?!uploads(?:/|$))[^/]+"
 
 
 class Uuid(BaseConverter):

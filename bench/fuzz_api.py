@@ -107,7 +107,8 @@ def _run_role(base: str, role: str, examples: str, report: Path) -> tuple[int, s
         command += ["-H", f"Authorization: Bearer {_token(base, role)}"]
         command += ["--exclude-path", "/api/auth/logout"]
     started = time.monotonic()
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    env = {**os.environ, "SCHEMATHESIS_HOOKS": "bench.fuzz_hooks", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     elapsed = time.monotonic() - started
     report.with_suffix(".txt").write_text(done.stdout + done.stderr, encoding="utf-8")
     return done.returncode, done.stdout, elapsed

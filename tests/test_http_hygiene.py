@@ -67,6 +67,13 @@ def test_every_405_carries_allow_and_our_shape(app, client):
     assert seen > 100  # a real sweep, not an empty loop
 
 
+def test_a_sibling_resource_is_not_taken_for_a_photo_hash(client):
+    """PUT /api/photos/<sha256> exists; PUT /api/photos/uploads is a method uploads lacks."""
+    response = client.put("/api/photos/uploads")
+    assert response.status_code == 405
+    assert {m.strip() for m in response.headers["Allow"].split(",")} == {"OPTIONS", "POST"}
+
+
 def test_allowed_methods_answer_options_with_the_same_allow(client):
     response = client.open("/api/tickets", method="OPTIONS")
     assert {m.strip() for m in response.headers["Allow"].split(",")} >= {"GET", "POST"}
