@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from backend.database import db
 from backend.places.models import Estate
 from backend.places.scope import Scope
-from backend.places.services import estate_visibility
+from backend.places.services import estate_visibility, get_estate
 from backend.surveys.models import SurveyAnswer, SurveyVersion
 
 
@@ -81,4 +81,34 @@ def _row(row: Any, questions: list[dict[str, Any]], minimum: int) -> dict[str, A
             if published
             else None
         ),
+    }
+
+
+def estate_comments(
+    version: SurveyVersion, period_start: date, scope: Scope, estate_id: int
+) -> dict[str, Any]:
+    """An estate's comments for the period: text only, sorted by text (not by time, which could
+    tie a comment to a moment someone was seen answering), none below `min_answers`."""
+    get_estate(estate_id, scope)  # 404 outside the caller's scope
+    where = (
+        SurveyAnswer.estate_id == estate_id,
+        SurveyAnswer.survey_id == version.survey_id,
+        SurveyAnswer.period_start == period_start,
+    )
+    answers = db.session.scalar(sa.select(sa.func.count()).where(*where))
+    minimum = version.definition["min_answers"]
+    published = answers >= minimum
+    comments: list[str] = []
+    if published and version.definition.get("comment"):
+        comments = sorted(
+            db.session.scalars(
+                sa.select(SurveyAnswer.comment).where(*where, SurveyAnswer.comment != "")
+            )
+        )
+    return {
+        "estate_id": estate_id,
+        "min_answers": minimum,
+        "answers": answers,
+        "published": published,
+        "comments": comments,
     }
