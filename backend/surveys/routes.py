@@ -164,7 +164,6 @@ def replace_estate_buildings(body: dict[str, Any], estate_id: int):
 
 
 class CommentsArgs(Schema):
-    estate_id = fields.Integer(required=True, validate=validate.Range(min=1))
     day = fields.Date(
         data_key="period",
         metadata={"description": "a day of the period asked (default: today)"},
@@ -184,14 +183,14 @@ class CommentsSchema(Schema):
     )
 
 
-@blp.route("/comments")
+@blp.route("/comments/<int:estate_id>")
 @auth_required(Role.supervisor, Role.admin)
 @blp.arguments(CommentsArgs, location="query")
 @blp.response(200, CommentsSchema)
-def survey_comments(args: dict[str, Any]):
+def survey_comments(args: dict[str, Any], estate_id: int):
     """Residents' free-text comments on one estate for a period: the text only (no home, device
     or time), and only once the estate has the survey's minimum number of answers."""
     version = services.require_active()
     first, last = services.period_of(args.get("day") or today(), version.definition["period"])
-    found = results.estate_comments(version, first, current_scope(), args["estate_id"])
+    found = results.estate_comments(version, first, current_scope(), estate_id)
     return {"period_start": first, "period_end": last, **found}
