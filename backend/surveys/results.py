@@ -33,17 +33,8 @@ def estate_results(
 ) -> list[dict[str, Any]]:
     definition = version.definition
     questions = definition["questions"]
-    rating = {q["key"]: SurveyAnswer.ratings[q["key"]].as_integer() for q in questions}
-    overall = rating["overall"]
     query = (
-        sa.select(
-            Estate.id,
-            Estate.code,
-            Estate.name,
-            sa.func.count(SurveyAnswer.id).label("answers"),
-            sa.func.sum(sa.case((overall >= 4, 1), else_=0)).label("satisfied"),
-            *(sa.func.avg(column).label(f"mean_{key}") for key, column in rating.items()),
-        )
+        sa.select(Estate.id, Estate.code, Estate.name, *aggregates(version))
         .outerjoin(
             SurveyAnswer,
             sa.and_(
@@ -63,15 +54,23 @@ def estate_results(
 
 
 def _row(row: Any, questions: list[dict[str, Any]], minimum: int) -> dict[str, Any]:
+    return {
+        "estate_id": row.id,
+        "estate_code": row.code,
+        "estate_name": row.name,
+        **figures(row, questions, minimum),
+    }
+
+
+def figures(row: Any, questions: list[dict[str, Any]], minimum: int) -> dict[str, Any]:
+    """answers, published, score, satisfaction, means of one aggregated row (`answers`,
+    `satisfied`, `mean_<key>`), the figures withheld below `minimum`."""
     published = row.answers >= minimum
     means = {q["key"]: getattr(row, f"mean_{q['key']}") for q in questions}
     score = None
     if published and all(m is not None for m in means.values()):
         score = sum(q["weight"] * (float(means[q["key"]]) - 1) / 4 for q in questions)
     return {
-        "estate_id": row.id,
-        "estate_code": row.code,
-        "estate_name": row.name,
         "answers": row.answers,
         "published": published,
         "score": one_decimal(score),
@@ -82,6 +81,19 @@ def _row(row: Any, questions: list[dict[str, Any]], minimum: int) -> dict[str, A
             else None
         ),
     }
+
+
+def aggregates(version: SurveyVersion) -> tuple[Any, ...]:
+    """The aggregate columns `figures` reads, over SurveyAnswer."""
+    rating = {
+        q["key"]: SurveyAnswer.ratings[q["key"]].as_integer()
+        for q in version.definition["questions"]
+    }
+    return (
+        sa.func.count(SurveyAnswer.id).label("answers"),
+        sa.func.sum(sa.case((rating["overall"] >= 4, 1), else_=0)).label("satisfied"),
+        *(sa.func.avg(column).label(f"mean_{key}") for key, column in rating.items()),
+    )
 
 
 def estate_comments(
