@@ -138,7 +138,9 @@ def import_csv(path: Path) -> dict[str, int]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         lines = list(csv.DictReader(handle))
     by_estate: dict[str, list[dict[str, Any]]] = {}
-    for row in lines:
+    line_of: dict[int, int] = {}  # id(row) → its line in the file (the header is line 1)
+    for number, row in enumerate(lines, start=2):
+        line_of[id(row)] = number
         by_estate.setdefault((row.get("estate_code") or "").strip(), []).append(row)
     problems: list[str] = []
     ids: dict[str, int] = {}
@@ -150,7 +152,7 @@ def import_csv(path: Path) -> dict[str, int]:
         ids[code] = estate_id
         _, wrong = read(rows)
         for index, fields in wrong.items():
-            line = lines.index(rows[int(index)]) + 2
+            line = line_of[id(rows[int(index)])]
             problems.extend(f"line {line}: {f}: {m[0]}" for f, m in fields.items())
     if problems:
         raise ValueError("\n".join(problems))

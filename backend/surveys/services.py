@@ -202,6 +202,8 @@ def answer(
         errors["comment"] = [f"最多 {COMMENT_MAX} 字 (at most {COMMENT_MAX} characters)"]
     elif (refusal := problem(comment)) is not None:
         errors["comment"] = [refusal]
+    if verification.enabled():  # say everything that is missing at once
+        errors.update(verification.form_problems(form.get("phone", ""), form.get("code", "")))
     if errors:
         raise ValidationFailed("请检查标红的项目 (please check the marked answers)", errors)
     device, network = device_hash(device_token), network_of(address)

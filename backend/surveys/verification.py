@@ -69,6 +69,16 @@ def read_phone(raw: str) -> str:
     return phone
 
 
+def form_problems(raw_phone: str, raw_code: str) -> dict[str, list[str]]:
+    """The phone and code fields' own problems (before any code is looked up)."""
+    problems: dict[str, list[str]] = {}
+    if normalise_mobile(raw_phone) is None:
+        problems["phone"] = ["请填写 11 位手机号码 (an 11-digit mobile number)"]
+    if not _CODE.match((raw_code or "").strip()):
+        problems["code"] = ["请填写短信中的 6 位验证码 (the 6-digit code from the SMS)"]
+    return problems
+
+
 def answers_by_phone(hashed: str, estate_id: int, period_start: object) -> int:
     return db.session.scalar(
         sa.select(sa.func.count()).where(

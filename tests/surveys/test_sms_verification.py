@@ -199,3 +199,16 @@ def test_bad_numbers_are_named(sms_on, phone, link_of, dbsession):
     html = bad.get_data(as_text=True)
     assert bad.status_code == 422 and "请填写 11 位手机号码" in html and "1234&lt;b&gt;" in html
     assert sms_on.requests == 0
+
+
+def test_a_half_filled_form_names_the_phone_and_code_too(sms_on, phone, link_of, dbsession):
+    token = link_of("E001")
+    resident = phone()
+    period = _open(resident, token)
+    sent = resident.post(
+        f"/survey/{token}", data={"period": period, "building": "3", "room": "501"}
+    )
+    html = sent.get_data(as_text=True)
+    assert sent.status_code == 422 and "请选择一项" in html
+    assert "请填写 11 位手机号码" in html and "6 位验证码" in html
+    assert stored(dbsession) == 0 and sms_on.requests == 0
