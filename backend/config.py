@@ -23,6 +23,10 @@ def _int(name: str, default: int) -> int:
         raise RuntimeError(f"environment variable {name} must be an integer, got {raw!r}") from exc
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 def database_url() -> str:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'wuhao.sqlite'}"
     # Heroku-style URLs name the old driver; we use psycopg 3.
@@ -79,6 +83,17 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         # is fine, a flood is not), and per hour from one network (/24 or /48: a lobby's Wi-Fi).
         "SURVEY_MAX_PER_DEVICE": _int("SURVEY_MAX_PER_DEVICE", 3),
         "SURVEY_MAX_PER_NETWORK_HOUR": _int("SURVEY_MAX_PER_NETWORK_HOUR", 60),
+        # Owner survey SMS step (backend/surveys/verification.py): off unless switched on; then a
+        # 6-digit code sent to the resident's mobile must come back with the answer. Phone numbers
+        # are kept only as an HMAC under SURVEY_SMS_HASH_KEY (required when on).
+        "SURVEY_SMS_VERIFICATION": _flag("SURVEY_SMS_VERIFICATION"),
+        "SURVEY_SMS_HASH_KEY": os.environ.get("SURVEY_SMS_HASH_KEY", ""),
+        "SURVEY_SMS_CODE_MINUTES": _int("SURVEY_SMS_CODE_MINUTES", 5),
+        "SURVEY_SMS_MAX_ATTEMPTS": _int("SURVEY_SMS_MAX_ATTEMPTS", 5),
+        "SURVEY_SMS_RESEND_SECONDS": _int("SURVEY_SMS_RESEND_SECONDS", 60),
+        "SURVEY_SMS_MAX_PER_PHONE_DAY": _int("SURVEY_SMS_MAX_PER_PHONE_DAY", 5),
+        "SURVEY_SMS_MAX_PER_NETWORK_HOUR": _int("SURVEY_SMS_MAX_PER_NETWORK_HOUR", 30),
+        "SURVEY_SMS_ANSWERS_PER_PHONE": _int("SURVEY_SMS_ANSWERS_PER_PHONE", 1),
         # SMS gateway (backend/messaging/sms.py: POST JSON with a bearer key); empty: no SMS.
         "SMS_GATEWAY_URL": os.environ.get("SMS_GATEWAY_URL", ""),
         "SMS_GATEWAY_KEY": os.environ.get("SMS_GATEWAY_KEY", ""),

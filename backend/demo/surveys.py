@@ -17,6 +17,15 @@ from backend.surveys.definition import load
 from backend.surveys.models import SurveyAnswer, SurveyLink
 
 SURVEY_FILE = PROJECT_ROOT / "surveys" / "owner-satisfaction.yaml"
+# Every third answer has a comment (chosen without the rng: the ratings' draws stay as they were).
+COMMENTS = (
+    "楼道保洁比上季度好多了",
+    "晚上小区门口车停得太乱,希望加强管理",
+    "3号楼电梯经常坏,报修后要等两三天",
+    "垃圾分类亭周末清运不及时,有异味",
+    "物业人员态度很好,有事找他们都很快",
+    "希望增加儿童游乐设施的维护",
+)
 
 
 def seed_survey_answers(today: date, rng: random.Random) -> int:
@@ -53,7 +62,7 @@ def seed_survey_answers(today: date, rng: random.Random) -> int:
                             q["key"]: max(1, min(5, round(3.6 + lean + rng.gauss(0, 0.9))))
                             for q in definition["questions"]
                         },
-                        comment="",
+                        comment=COMMENTS[(index + n) % len(COMMENTS)] if n % 3 == 0 else "",
                         created_at=at,
                     )
                 )

@@ -7,7 +7,9 @@ from datetime import date
 from marshmallow import fields, validate
 
 from backend.disclosures.sections import SECTIONS
+from backend.fullcover.disclosure import PublishedFullcoverSchema
 from backend.schema import Schema
+from backend.surveys.disclosure import PublishedOwnerSurveySchema
 from backend.text import Text
 
 # Periods the system can hold (the year 1 cannot be shifted to UTC, for one).
@@ -24,7 +26,10 @@ class PublishSchema(Schema):
         fields.String(validate=validate.OneOf(SECTIONS)),
         load_default=list,
         validate=validate.Length(max=len(SECTIONS) * 2),
-        metadata={"description": "optional sections to include: coverage (巡查覆盖率)"},
+        metadata={
+            "description": "optional sections to include: coverage (巡查覆盖率), "
+            "owner_survey (业主评价), fullcover (物业管理全覆盖)"
+        },
     )
 
 
@@ -95,6 +100,8 @@ class DisclosureSchema(DisclosureSummarySchema):
         PublishedCoverageSchema,
         metadata={"description": "巡查覆盖率, frozen: only when `coverage` is in `sections`"},
     )
+    owner_survey = fields.Nested(PublishedOwnerSurveySchema, metadata={"description": "业主评价"})
+    fullcover = fields.Nested(PublishedFullcoverSchema, metadata={"description": "物业管理全覆盖"})
 
 
 class InternalDisclosureSchema(DisclosureSummarySchema):

@@ -9,16 +9,19 @@ no personal data).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 
 from backend.database import db
+from backend.fullcover.disclosure import fullcover_section
 from backend.places.models import Grid, Street
 from backend.places.scope import Scope
 from backend.plans import coverage
 from backend.reports import periods
 from backend.scorecards.formulas import ratio
+from backend.surveys.disclosure import owner_survey_section
 
 SECTIONS = ("coverage",)
 # The groups published per jurisdiction level, widest first; grids always.
@@ -73,4 +76,14 @@ def build(
     body: dict[str, Any] = {"sections": list(sections)}
     if "coverage" in sections:
         body["coverage"] = coverage_section(period, level, scope)
+    for name, section in REGISTERED.items():
+        if name in sections:
+            body[name] = section(period, level, scope)
     return body
+
+
+# Sections defined in their own packages: name → (period, level, scope) → the frozen part.
+REGISTERED: dict[str, Callable[[periods.Period, str, Scope], dict[str, Any]]] = {}
+REGISTERED["owner_survey"] = owner_survey_section  # 业主满意度评价 (backend/surveys/disclosure.py)
+REGISTERED["fullcover"] = fullcover_section  # 物业管理全覆盖 (backend/fullcover/disclosure.py)
+SECTIONS = (*SECTIONS, *REGISTERED)

@@ -1,4 +1,4 @@
-"""`flask surveys import|results`."""
+"""`flask surveys import|results|buildings`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from backend.clock import today
 from backend.database import db
 from backend.places.scope import Scope
-from backend.surveys import results, services
+from backend.surveys import buildings, results, services
 from backend.surveys.definition import SurveyInvalid, load
 
 surveys_cli = AppGroup("surveys", help="Owner surveys (业主满意度评价).")
@@ -50,3 +50,18 @@ def results_command(day: object) -> None:
     for row in results.estate_results(version, first, Scope.all()):
         score = "—" if row["score"] is None else f"{row['score']:.1f}"
         click.echo(f"{row['estate_code']}\t{row['estate_name']}\t{row['answers']}\t{score}")
+
+
+@surveys_cli.command("buildings")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def buildings_command(file: Path) -> None:
+    """Import estates' buildings from CSV (estate_code, building, units, floors,
+    rooms_per_floor): each estate named gets exactly its listed buildings. All or nothing."""
+    try:
+        counts = buildings.import_csv(file)
+    except ValueError as problems:
+        click.echo(str(problems), err=True)
+        raise click.ClickException("nothing imported") from None
+    for code, count in counts.items():
+        click.echo(f"{code}: {count} building(s)")
+    db.session.commit()

@@ -121,4 +121,49 @@ class SurveyAnswer(db.Model):
     network: Mapped[str] = mapped_column(sa.String(64))
     ratings: Mapped[dict[str, int]] = mapped_column(sa.JSON)
     comment: Mapped[str] = mapped_column(sa.Text, default="")
+    # With the SMS step on: a keyed hash of the verified mobile (never the number itself).
+    phone_hash: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SurveyPhoneCode(db.Model):
+    """One verification code sent by SMS (the optional step). Only keyed hashes of the phone
+    and of the code are kept; the rows are what the send limits count."""
+
+    __tablename__ = "survey_phone_codes"
+    __table_args__ = (
+        sa.Index("ix_survey_phone_codes_phone", "phone_hash", "created_at"),
+        sa.Index("ix_survey_phone_codes_network", "network", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    estate_id: Mapped[int] = mapped_column(sa.ForeignKey("estates.id"))
+    phone_hash: Mapped[str] = mapped_column(sa.String(64))
+    network: Mapped[str] = mapped_column(sa.String(64))
+    nonce: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class EstateBuilding(db.Model):
+    """An estate's building as the survey knows it (optional): when an estate has any, a
+    resident's 楼号/单元/室号 must name one of them. Rooms are written floor then number on the
+    floor (501 = floor 5, room 01)."""
+
+    __tablename__ = "estate_buildings"
+    __table_args__ = (
+        sa.UniqueConstraint("estate_id", "building", name="uq_estate_buildings_building"),
+        sa.CheckConstraint("units >= 0 AND units <= 99", name="units_in_range"),
+        sa.CheckConstraint("floors >= 1 AND floors <= 99", name="floors_in_range"),
+        sa.CheckConstraint("rooms_per_floor >= 1 AND rooms_per_floor <= 99", name="rooms_in_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    estate_id: Mapped[int] = mapped_column(sa.ForeignKey("estates.id"), index=True)
+    building: Mapped[str] = mapped_column(sa.String(8))  # normalised, as in a household key
+    units: Mapped[int] = mapped_column(default=0)  # 0: the building has no units
+    floors: Mapped[int]
+    rooms_per_floor: Mapped[int]

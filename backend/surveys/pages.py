@@ -12,12 +12,12 @@ import secrets
 from typing import Any
 
 import segno
-from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from backend.database import db
 from backend.errors import AppError, BadRequest
-from backend.surveys import services
+from backend.surveys import services, verification
 
 pages = Blueprint("survey_pages", __name__, url_prefix="/survey", template_folder="templates")
 DEVICE_COOKIE = "wuhao_device"
@@ -33,6 +33,8 @@ def _lang() -> str:
 
 def _render(template: str, status: int = 200, **context: Any):
     lang = _lang()
+    context.setdefault("sms", verification.enabled())
+    context.setdefault("sent", None)
     response = make_response(
         render_template(template, lang=lang, labels=LABELS[lang], **context), status
     )
@@ -77,10 +79,16 @@ def submit(token: str):
             "请扫描海报上的二维码打开本页后再提交 (open this page from the poster's code first)"
         )
         return _render("surveys/form.html", 400, seen=seen, values=values, errors={}, message=error)
+    if verification.enabled() and values.get("action") == "send_code":
+        return _send_code(seen, values)
     try:
         services.answer(seen, values, device[:64], request.remote_addr)
     except AppError as error:
         db.session.rollback()
+        if isinstance(error, verification.WrongCode):
+            verification.note_wrong_try(error.code_id)
+            db.session.commit()
+        values.pop("code", None)
         return _render(
             "surveys/form.html",
             error.status,
@@ -92,6 +100,40 @@ def submit(token: str):
     db.session.commit()
     query = {"lang": "en"} if _lang() == "en" else {}
     return redirect(url_for("survey_pages.thanks", token=token, **query), 303)
+
+
+def _send_code(seen: services.Visit, values: dict[str, str]):
+    """The 获取验证码 button: send a code, then show the same form (what was typed kept)."""
+    values.pop("code", None)
+    try:
+        masked = verification.send_code(
+            seen.estate.id,
+            seen.period[0],
+            values.get("phone", ""),
+            services.network_of(request.remote_addr),
+        )
+    except AppError as error:
+        db.session.rollback()
+        response = _render(
+            "surveys/form.html",
+            error.status,
+            seen=seen,
+            values=values,
+            errors=error.errors if isinstance(error.errors, dict) else {},
+            message=error,
+        )
+        response.headers.update(error.headers)
+        return response
+    db.session.commit()
+    minutes = current_app.config["SURVEY_SMS_CODE_MINUTES"]
+    return _render(
+        "surveys/form.html",
+        seen=seen,
+        values=values,
+        errors={},
+        message=None,
+        sent={"masked": masked, "minutes": minutes},
+    )
 
 
 @pages.get("/<token>/thanks")

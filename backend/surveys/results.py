@@ -18,7 +18,7 @@ from backend.database import db
 from backend.numbers import one_decimal
 from backend.places.models import Estate
 from backend.places.scope import Scope
-from backend.places.services import estate_visibility
+from backend.places.services import estate_visibility, get_estate
 from backend.surveys.models import SurveyAnswer, SurveyVersion
 
 
@@ -27,17 +27,8 @@ def estate_results(
 ) -> list[dict[str, Any]]:
     definition = version.definition
     questions = definition["questions"]
-    rating = {q["key"]: SurveyAnswer.ratings[q["key"]].as_integer() for q in questions}
-    overall = rating["overall"]
     query = (
-        sa.select(
-            Estate.id,
-            Estate.code,
-            Estate.name,
-            sa.func.count(SurveyAnswer.id).label("answers"),
-            sa.func.sum(sa.case((overall >= 4, 1), else_=0)).label("satisfied"),
-            *(sa.func.avg(column).label(f"mean_{key}") for key, column in rating.items()),
-        )
+        sa.select(Estate.id, Estate.code, Estate.name, *aggregates(version))
         .outerjoin(
             SurveyAnswer,
             sa.and_(
@@ -57,15 +48,23 @@ def estate_results(
 
 
 def _row(row: Any, questions: list[dict[str, Any]], minimum: int) -> dict[str, Any]:
+    return {
+        "estate_id": row.id,
+        "estate_code": row.code,
+        "estate_name": row.name,
+        **figures(row, questions, minimum),
+    }
+
+
+def figures(row: Any, questions: list[dict[str, Any]], minimum: int) -> dict[str, Any]:
+    """answers, published, score, satisfaction, means of one aggregated row (`answers`,
+    `satisfied`, `mean_<key>`), the figures withheld below `minimum`."""
     published = row.answers >= minimum
     means = {q["key"]: getattr(row, f"mean_{q['key']}") for q in questions}
     score = None
     if published and all(m is not None for m in means.values()):
         score = sum(q["weight"] * (float(means[q["key"]]) - 1) / 4 for q in questions)
     return {
-        "estate_id": row.id,
-        "estate_code": row.code,
-        "estate_name": row.name,
         "answers": row.answers,
         "published": published,
         "score": one_decimal(score),
@@ -75,4 +74,47 @@ def _row(row: Any, questions: list[dict[str, Any]], minimum: int) -> dict[str, A
             if published
             else None
         ),
+    }
+
+
+def aggregates(version: SurveyVersion) -> tuple[Any, ...]:
+    """The aggregate columns `figures` reads, over SurveyAnswer."""
+    rating = {
+        q["key"]: SurveyAnswer.ratings[q["key"]].as_integer()
+        for q in version.definition["questions"]
+    }
+    return (
+        sa.func.count(SurveyAnswer.id).label("answers"),
+        sa.func.sum(sa.case((rating["overall"] >= 4, 1), else_=0)).label("satisfied"),
+        *(sa.func.avg(column).label(f"mean_{key}") for key, column in rating.items()),
+    )
+
+
+def estate_comments(
+    version: SurveyVersion, period_start: date, scope: Scope, estate_id: int
+) -> dict[str, Any]:
+    """An estate's comments for the period: text only, sorted by text (not by time, which could
+    tie a comment to a moment someone was seen answering), none below `min_answers`."""
+    get_estate(estate_id, scope)  # 404 outside the caller's scope
+    where = (
+        SurveyAnswer.estate_id == estate_id,
+        SurveyAnswer.survey_id == version.survey_id,
+        SurveyAnswer.period_start == period_start,
+    )
+    answers = db.session.scalar(sa.select(sa.func.count()).where(*where))
+    minimum = version.definition["min_answers"]
+    published = answers >= minimum
+    comments: list[str] = []
+    if published and version.definition.get("comment"):
+        comments = sorted(
+            db.session.scalars(
+                sa.select(SurveyAnswer.comment).where(*where, SurveyAnswer.comment != "")
+            )
+        )
+    return {
+        "estate_id": estate_id,
+        "min_answers": minimum,
+        "answers": answers,
+        "published": published,
+        "comments": comments,
     }

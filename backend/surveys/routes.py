@@ -12,7 +12,7 @@ from backend.accounts.auth import auth_required, current_scope, current_user
 from backend.accounts.models import Role
 from backend.clock import today
 from backend.schema import Schema
-from backend.surveys import results, services
+from backend.surveys import buildings, results, services
 from backend.surveys.models import SurveyLink
 
 blp = Blueprint(
@@ -117,3 +117,80 @@ def survey_results(args: dict[str, Any]):
         "min_answers": version.definition["min_answers"],
         "estates": results.estate_results(version, first, current_scope(), args.get("estate_id")),
     }
+
+
+class BuildingSchema(Schema):
+    building = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=20),
+        metadata={"description": "楼号 as residents write it (normalised: 3号楼 → 3)"},
+    )
+    units = fields.Integer(
+        load_default=0,
+        validate=validate.Range(min=0, max=99),
+        metadata={"description": "单元 count; 0 when the building has none"},
+    )
+    floors = fields.Integer(required=True, validate=validate.Range(min=1, max=99))
+    rooms_per_floor = fields.Integer(required=True, validate=validate.Range(min=1, max=99))
+
+
+class BuildingsSchema(Schema):
+    estate_id = fields.Integer(dump_only=True)
+    buildings = fields.List(
+        fields.Nested(BuildingSchema), required=True, validate=validate.Length(max=500)
+    )
+
+
+def _buildings(estate_id: int, rows: list[Any]) -> dict[str, Any]:
+    return {"estate_id": estate_id, "buildings": rows}
+
+
+@blp.route("/buildings/<int:estate_id>")
+@auth_required(Role.supervisor, Role.admin)
+@blp.response(200, BuildingsSchema)
+def estate_buildings(estate_id: int):
+    """The estate's buildings the survey checks homes against (empty: any well-formed home)."""
+    return _buildings(estate_id, buildings.listing(estate_id, current_scope()))
+
+
+@blp.route("/buildings/<int:estate_id>", methods=["PUT"])
+@auth_required(Role.admin)
+@blp.arguments(BuildingsSchema)
+@blp.response(200, BuildingsSchema)
+def replace_estate_buildings(body: dict[str, Any], estate_id: int):
+    """Replace the estate's whole list (all or nothing); an empty list stops the checks."""
+    rows = buildings.replace(estate_id, current_scope(), body["buildings"])
+    return _buildings(estate_id, rows)
+
+
+class CommentsArgs(Schema):
+    day = fields.Date(
+        data_key="period",
+        metadata={"description": "a day of the period asked (default: today)"},
+    )
+
+
+class CommentsSchema(Schema):
+    estate_id = fields.Integer()
+    period_start = fields.Date()
+    period_end = fields.Date()
+    min_answers = fields.Integer()
+    answers = fields.Integer()
+    published = fields.Boolean(metadata={"description": "answers ≥ min_answers"})
+    comments = fields.List(
+        fields.String(),
+        metadata={"description": "the comments' text only, in text order; empty below the minimum"},
+    )
+
+
+@blp.route("/comments/<int:estate_id>")
+@auth_required(Role.supervisor, Role.admin)
+@blp.arguments(CommentsArgs, location="query")
+@blp.response(200, CommentsSchema)
+def survey_comments(args: dict[str, Any], estate_id: int):
+    """Residents' free-text comments on one estate for a period: the text only (no home, device
+    or time), and only once the estate has the survey's minimum number of answers."""
+    version = services.require_active()
+    first, last = services.period_of(args.get("day") or today(), version.definition["period"])
+    found = results.estate_comments(version, first, current_scope(), estate_id)
+    return {"period_start": first, "period_end": last, **found}

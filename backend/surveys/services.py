@@ -25,8 +25,10 @@ from backend.errors import Conflict, NotFound, TooManyRequests, ValidationFailed
 from backend.places.models import Estate
 from backend.places.scope import Scope
 from backend.places.services import get_estate
+from backend.surveys import verification
+from backend.surveys.buildings import structure_problems
 from backend.surveys.definition import SCALE, content_hash
-from backend.surveys.household import household_key
+from backend.surveys.household import FIELDS, household_key, normalise
 from backend.surveys.models import Survey, SurveyAnswer, SurveyLink, SurveyVersion
 from backend.text import problem
 
@@ -190,16 +192,27 @@ def answer(
     household, household_errors = household_key(
         form.get("building", ""), form.get("unit", ""), form.get("room", "")
     )
+    if household is not None:  # well formed: does the estate have that home, where known?
+        household_errors = structure_problems(
+            seen.estate.id, *(normalise(form.get(name, "")) for name in FIELDS)
+        )
     errors.update(household_errors)
     comment = (form.get("comment") or "").strip()
     if len(comment) > COMMENT_MAX:
         errors["comment"] = [f"最多 {COMMENT_MAX} 字 (at most {COMMENT_MAX} characters)"]
     elif (refusal := problem(comment)) is not None:
         errors["comment"] = [refusal]
+    if verification.enabled():  # say everything that is missing at once
+        errors.update(verification.form_problems(form.get("phone", ""), form.get("code", "")))
     if errors:
         raise ValidationFailed("请检查标红的项目 (please check the marked answers)", errors)
     device, network = device_hash(device_token), network_of(address)
     _check_floods(device, network, seen.period[0])
+    hashed, code_id = None, None
+    if verification.enabled():
+        hashed, code_id = verification.check_code(
+            seen.estate.id, seen.period[0], form.get("phone", ""), form.get("code", "")
+        )
     row = SurveyAnswer(
         survey_id=seen.version.survey_id,
         version_id=seen.version.id,
@@ -211,6 +224,7 @@ def answer(
         network=network,
         ratings=ratings,
         comment=comment,
+        phone_hash=hashed,
     )
     try:
         with db.session.begin_nested():
@@ -221,6 +235,8 @@ def answer(
             "for this period)",
             {"room": ["本期已评价 (already answered)"]},
         ) from None
+    if code_id is not None:
+        verification.use_code(code_id)
     return row
 
 

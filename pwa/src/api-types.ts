@@ -4043,6 +4043,129 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/surveys/buildings/{estate_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                estate_id: number;
+            };
+            cookie?: never;
+        };
+        /** The estate's buildings the survey checks homes against (empty: any well-formed home). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    estate_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Buildings"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        /** Replace the estate's whole list (all or nothing); an empty list stops the checks. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    estate_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Buildings"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Buildings"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/comments/{estate_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                estate_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * Residents' free-text comments on one estate for a period: the text only (no home, device
+         *     or time), and only once the estate has the survey's minimum number of answers.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description a day of the period asked (default: today) */
+                    period?: string;
+                };
+                header?: never;
+                path: {
+                    estate_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Comments"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/surveys/current": {
         parameters: {
             query?: never;
@@ -6198,6 +6321,21 @@ export interface components {
             /** @description XYZ URL templates; a path (mbtiles) is on this server */
             tiles: string[];
         };
+        Building: {
+            /** @description 楼号 as residents write it (normalised: 3号楼 → 3) */
+            building: string;
+            floors: number;
+            rooms_per_floor: number;
+            /**
+             * @description 单元 count; 0 when the building has none
+             * @default 0
+             */
+            units: number;
+        };
+        Buildings: {
+            buildings: components["schemas"]["Building"][];
+            readonly estate_id?: number;
+        };
         Capture: {
             /** @default null */
             fix: components["schemas"]["Fix"] | (Record<string, never> | null);
@@ -6231,6 +6369,19 @@ export interface components {
             title_en?: string | null;
             title_zh?: string;
             versions?: components["schemas"]["VersionSummary"][];
+        };
+        Comments: {
+            answers?: number;
+            /** @description the comments' text only, in text order; empty below the minimum */
+            comments?: string[];
+            estate_id?: number;
+            min_answers?: number;
+            /** Format: date */
+            period_end?: string;
+            /** Format: date */
+            period_start?: string;
+            /** @description answers ≥ min_answers */
+            published?: boolean;
         };
         Community: {
             id?: number;
@@ -6316,7 +6467,11 @@ export interface components {
             firms?: {
                 [key: string]: unknown;
             }[];
+            /** @description 物业管理全覆盖 */
+            fullcover?: components["schemas"]["PublishedFullcover"];
             id?: number;
+            /** @description 业主评价 */
+            owner_survey?: components["schemas"]["PublishedOwnerSurvey"];
             /** Format: date */
             period_end?: string;
             /** Format: date */
@@ -7274,8 +7429,8 @@ export interface components {
             period_end: string;
             /** Format: date */
             period_start: string;
-            /** @description optional sections to include: coverage (巡查覆盖率) */
-            sections?: "coverage"[];
+            /** @description optional sections to include: coverage (巡查覆盖率), owner_survey (业主评价), fullcover (物业管理全覆盖) */
+            sections?: ("coverage" | "owner_survey" | "fullcover")[];
             title?: string;
         };
         PublishedCoverage: {
@@ -7317,6 +7472,48 @@ export interface components {
             /** @description of those, still open when published */
             open?: number;
         };
+        PublishedFullcover: {
+            as_of?: string;
+            baseline?: string;
+            /** @description district or street */
+            group?: string;
+            old_before?: number;
+            rows?: components["schemas"]["PublishedFullcoverRow"][];
+            total?: components["schemas"]["PublishedFullcoverFigures"];
+        };
+        PublishedFullcoverFigures: {
+            /** @description formerly unmanaged, now covered */
+            covered?: number;
+            estates?: number;
+            formerly_unmanaged?: number;
+            milestones?: components["schemas"]["PublishedFullcoverMark"][];
+            old_estates?: number;
+            old_unmanaged_now?: number;
+            /** @description covered ÷ formerly_unmanaged */
+            share?: number | null;
+            unknown_built_year?: number;
+        };
+        PublishedFullcoverMark: {
+            label?: string;
+            share?: number | null;
+            status?: string;
+            target_date?: string;
+            target_percent?: number;
+        };
+        PublishedFullcoverRow: {
+            code?: string;
+            /** @description formerly unmanaged, now covered */
+            covered?: number;
+            estates?: number;
+            formerly_unmanaged?: number;
+            milestones?: components["schemas"]["PublishedFullcoverMark"][];
+            name?: string;
+            old_estates?: number;
+            old_unmanaged_now?: number;
+            /** @description covered ÷ formerly_unmanaged */
+            share?: number | null;
+            unknown_built_year?: number;
+        };
         PublishedGridCoverage: {
             code?: string;
             /** @description (done + done_late) / due; null when none due */
@@ -7334,6 +7531,37 @@ export interface components {
             open?: number;
             /** @description the grid's street */
             street?: string;
+        };
+        PublishedOwnerSurvey: {
+            /** @description false: no survey imported */
+            available?: boolean;
+            estates?: components["schemas"]["PublishedSurveyEstate"][];
+            firms?: components["schemas"]["PublishedSurveyFirm"][];
+            min_answers?: number;
+            period_end?: string;
+            period_start?: string;
+            title?: string;
+        };
+        PublishedSurveyEstate: {
+            answers?: number;
+            code?: string;
+            name?: string;
+            /** @description answers ≥ min_answers */
+            published?: boolean;
+            /** @description null below */
+            satisfaction?: number | null;
+            /** @description 0–100; null below */
+            score?: number | null;
+        };
+        PublishedSurveyFirm: {
+            answers?: number;
+            name?: string;
+            /** @description answers ≥ min_answers */
+            published?: boolean;
+            /** @description null below */
+            satisfaction?: number | null;
+            /** @description 0–100; null below */
+            score?: number | null;
         };
         Responsibility: {
             arrangement_id?: number | null;

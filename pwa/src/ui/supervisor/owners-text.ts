@@ -23,4 +23,16 @@ export const ot = texts({
   failed: ['加载失败:{m}', 'Failed to load: {m}'],
   poster_failed: ['海报打开失败:{m}', 'The poster failed to open: {m}'],
   empty: ['您的辖区内没有小区', 'No estates in your jurisdiction'],
+  comments: ['意见', 'Comments'],
+  comments_label: ['查看{name}业主的文字意见', "Read the comments of {name}'s owners"],
+  comments_title: ['{name}:业主意见({n} 条)', '{name}: comments ({n})'],
+  comments_note: [
+    '只显示意见原文,按文字排序,不显示门牌、手机或时间;小区满 {n} 份评价后才显示。',
+    'The text only, in text order: no home, phone or time; shown from {n} answers per estate.',
+  ],
+  comments_none: ['本期没有文字意见', 'No written comments this period'],
+  comments_withheld: ['评价不足 {n} 份,暂不显示意见', 'Under {n} answers: comments withheld'],
+  comments_loading: ['正在加载意见…', 'Loading comments…'],
+  comments_failed: ['意见加载失败:{m}', 'The comments failed to load: {m}'],
+  comments_close: ['关闭意见', 'Close comments'],
 });

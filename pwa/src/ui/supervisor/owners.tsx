@@ -1,8 +1,9 @@
 // Owner evaluation (业主评价) at /supervise/owners: per estate of the jurisdiction, the answers of
 // the quarter and, from the survey's minimum on, the score and the satisfaction rate (lowest score
 // first, estates still short of answers after); each estate's printable QR poster one tap away.
+// An estate with enough answers shows its residents' written comments (text only) on a tap.
 
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { getJson } from '../../api';
 import { describe } from '../../problem';
 import { AccountBar } from '../placeholder';
@@ -10,6 +11,7 @@ import { isoDay, percent } from '../report-kit';
 import { SupervisorNav } from './nav';
 import { ot } from './owners-text';
 import './supervisor.css';
+import './owners.css';
 
 export interface OwnerRow {
   estate_id: number;
@@ -27,6 +29,59 @@ interface Results {
   period_end: string;
   min_answers: number;
   estates: OwnerRow[];
+}
+
+interface Comments {
+  estate_id: number;
+  min_answers: number;
+  answers: number;
+  published: boolean;
+  comments: string[];
+}
+
+/** One estate's comments for the period: plain text (rendered as text, never as markup). */
+function CommentsPanel(props: { row: OwnerRow; day: string; onClose: () => void }) {
+  const { row, day, onClose } = props;
+  const [found, setFound] = useState<Comments | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const panel = useRef<HTMLElement>(null);
+  useEffect(() => panel.current?.scrollIntoView({ block: 'nearest' }), [row.estate_id]);
+  useEffect(() => {
+    let gone = false;
+    setFound(null);
+    setError(null);
+    getJson<Comments>(`/api/surveys/comments/${row.estate_id}?${new URLSearchParams({ period: day })}`).then(
+      (r) => !gone && setFound(r),
+      (e) => !gone && setError(describe(e)),
+    );
+    return () => {
+      gone = true;
+    };
+  }, [row.estate_id, day]);
+  return (
+    <section ref={panel} class="sv-comments" data-testid="owners-comments" aria-live="polite">
+      <div class="row">
+        <h3>{ot('comments_title', { name: row.estate_name, n: found?.comments.length ?? '…' })}</h3>
+        <button type="button" class="small" data-testid="owners-comments-close" onClick={onClose}>
+          {ot('comments_close')}
+        </button>
+      </div>
+      {error && <p class="error">{ot('comments_failed', { m: error })}</p>}
+      {!found && !error && <p class="muted">{ot('comments_loading')}</p>}
+      {found && (
+        <>
+          <p class="muted small">{ot('comments_note', { n: found.min_answers })}</p>
+          {!found.published && <p class="muted">{ot('comments_withheld', { n: found.min_answers })}</p>}
+          {found.published && !found.comments.length && <p class="muted">{ot('comments_none')}</p>}
+          {found.comments.length > 0 && (
+            <ul class="sv-comment-list" data-testid="owners-comment-list">
+              {found.comments.map((text, i) => <li key={i} data-testid="owners-comment">{text}</li>)}
+            </ul>
+          )}
+        </>
+      )}
+    </section>
+  );
 }
 
 /** Published first, lowest score first; then by answers (fewest first), then code. */
@@ -48,10 +103,12 @@ export default function OwnerEvaluation() {
   const [answer, setAnswer] = useState<Results | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [reading, setReading] = useState<OwnerRow | null>(null);
   useEffect(() => {
     let gone = false;
     setAnswer(null);
     setError(null);
+    setReading(null);
     getJson<Results>(`/api/surveys/results?${new URLSearchParams({ period: day })}`).then(
       (r) => !gone && setAnswer(r),
       (e) => !gone && setError(describe(e)),
@@ -103,6 +160,7 @@ export default function OwnerEvaluation() {
                   <th>{ot('score')}</th>
                   <th>{ot('satisfaction')}</th>
                   <th>{ot('answers')}</th>
+                  <th>{ot('comments')}</th>
                   <th>{ot('poster')}</th>
                 </tr>
               </thead>
@@ -114,6 +172,16 @@ export default function OwnerEvaluation() {
                     <td>{percent(r.satisfaction)}</td>
                     <td>{r.answers}</td>
                     <td>
+                      {r.published && (
+                        <button type="button" class="small" data-testid="owners-comments-open"
+                          aria-label={ot('comments_label', { name: r.estate_name })}
+                          aria-pressed={reading?.estate_id === r.estate_id}
+                          onClick={() => setReading(r)}>
+                          {ot('comments')}
+                        </button>
+                      )}
+                    </td>
+                    <td>
                       <button type="button" class="small" data-testid="owners-poster"
                         aria-label={ot('poster_label', { name: r.estate_name })} onClick={() => poster(r)}>
                         {ot('poster')}
@@ -124,6 +192,7 @@ export default function OwnerEvaluation() {
               </tbody>
             </table>
           </div>
+          {reading && <CommentsPanel row={reading} day={day} onClose={() => setReading(null)} />}
         </>
       )}
     </section>
