@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 
 from backend.accounts.models import Role
 from backend.accounts.services import scope_level
-from backend.schema import Schema
+from backend.schema import JsonBoolean, Schema
 from backend.text import Text
 
 
@@ -99,7 +99,7 @@ class UserCreateSchema(Schema):
     district_id = fields.Integer(allow_none=True)
     street_id = fields.Integer(allow_none=True)
     grid_ids = fields.List(fields.Integer(), load_default=list)
-    must_change_password = fields.Boolean(
+    must_change_password = JsonBoolean(
         load_default=False, metadata={"description": "ask for a new password at first sign-in"}
     )
 
@@ -116,7 +116,7 @@ class UserUpdateSchema(Schema):
     district_id = fields.Integer(allow_none=True)
     street_id = fields.Integer(allow_none=True)
     grid_ids = fields.List(fields.Integer())
-    is_active = fields.Boolean()
+    is_active = JsonBoolean()
 
 
 class UserListArgs(Schema):

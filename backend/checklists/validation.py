@@ -21,6 +21,7 @@ from typing import Any, Literal
 import yaml
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from backend.schema import JsonBoolean
 from backend.text import Text
 
 Severity = Literal["minor", "major", "urgent"]
@@ -85,10 +86,6 @@ def _not_blank(value: str) -> None:
         raise ValidationError("Must not be empty.")
 
 
-def _strict_bool(**kwargs: Any) -> fields.Boolean:
-    return fields.Boolean(truthy={True}, falsy={False}, **kwargs)
-
-
 def _weight(**kwargs: Any) -> fields.Float:
     return fields.Float(
         allow_nan=False,
@@ -131,7 +128,7 @@ class NumberAnswerSchema(_Strict):
     max = fields.Float(allow_nan=False)
     pass_min = fields.Float(allow_nan=False)
     pass_max = fields.Float(allow_nan=False)
-    integer = _strict_bool(load_default=False)
+    integer = JsonBoolean(load_default=False)
 
     @validates_schema
     def _check_bounds(self, data: dict[str, Any], **_: Any) -> None:
@@ -168,7 +165,7 @@ class ChoiceOptionSchema(_Strict):
         error_messages={"required": "Chinese text (zh) is required."},
     )
     en = fields.String(validate=_not_blank)
-    passes = _strict_bool(required=True)
+    passes = JsonBoolean(required=True)
 
 
 class ChoiceAnswerSchema(_Strict):
@@ -227,8 +224,8 @@ class AnswerField(fields.Field):
 
 
 class OnFailSchema(_Strict):
-    photo = _strict_bool(load_default=False)
-    note = _strict_bool(load_default=False)
+    photo = JsonBoolean(load_default=False)
+    note = JsonBoolean(load_default=False)
 
 
 class DeadlineSchema(_Strict):

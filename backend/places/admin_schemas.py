@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 
 from backend.places.models import UTILITY_KINDS, OrgKind
 from backend.places.schemas import CrsArgs, GeoJSONPolygonField
-from backend.schema import Schema
+from backend.schema import JsonBoolean, Schema
 from backend.text import Text
 
 # 统一社会信用代码: 18 characters of digits and capitals without I, O, S, V, Z.
@@ -17,8 +17,8 @@ PHONE = r"^[0-9+\-() ]{3,40}$"
 class OrganisationFields(Schema):
     name = Text(single_line=True, validate=validate.Length(min=1, max=200))
     kind = fields.Enum(OrgKind)
-    state_owned = fields.Boolean()
-    charitable = fields.Boolean()
+    state_owned = JsonBoolean()
+    charitable = JsonBoolean()
     utility_kind = fields.String(allow_none=True, validate=validate.OneOf(UTILITY_KINDS))
     credit_code = fields.String(
         allow_none=True,
@@ -41,12 +41,12 @@ class OrganisationFields(Schema):
 class OrganisationCreateSchema(OrganisationFields):
     name = Text(single_line=True, required=True, validate=validate.Length(min=1, max=200))
     kind = fields.Enum(OrgKind, required=True)
-    state_owned = fields.Boolean(load_default=False)
-    charitable = fields.Boolean(load_default=False)
+    state_owned = JsonBoolean(load_default=False)
+    charitable = JsonBoolean(load_default=False)
 
 
 class OrganisationUpdateSchema(OrganisationFields):
-    is_active = fields.Boolean(
+    is_active = JsonBoolean(
         metadata={"description": "false deactivates: refused (409) while it holds work"}
     )
 
@@ -78,7 +78,7 @@ class GridCreateSchema(CrsArgs):
 class GridUpdateSchema(CrsArgs):
     name = Text(single_line=True, validate=validate.Length(min=1, max=100))
     geometry = GeoJSONPolygonField(metadata={"description": "GeoJSON Polygon or MultiPolygon"})
-    is_active = fields.Boolean(
+    is_active = JsonBoolean(
         metadata={
             "description": "false deactivates: refused (409) while inspectors or open tickets "
             "are on it"

@@ -9,7 +9,7 @@ from backend.geo.coordinates import INPUT_CRS
 from backend.places.importer import LEVELS
 from backend.places.models import ESTATE_GRADES
 from backend.places.schemas import CrsArgs, EstateSchema, GeoJSONPolygonField
-from backend.schema import Schema
+from backend.schema import JsonBoolean, Schema
 from backend.text import Text
 
 # Administrative division codes (e.g. 210202, 210202001) and local codes alike.
@@ -43,7 +43,7 @@ class DistrictCreateSchema(Schema):
 class DistrictUpdateSchema(Schema):
     code = _code()
     name = _name()
-    is_active = fields.Boolean(metadata=_ACTIVE)
+    is_active = JsonBoolean(metadata=_ACTIVE)
 
 
 class StreetCreateSchema(DistrictCreateSchema):
@@ -64,7 +64,7 @@ class CommunityCreateSchema(Schema):
 
 class CommunityUpdateSchema(Schema):
     name = _name()
-    is_active = fields.Boolean(metadata=_ACTIVE)
+    is_active = JsonBoolean(metadata=_ACTIVE)
 
 
 class CommunityListArgs(ActiveArgs):
@@ -101,7 +101,7 @@ class ImportSchema(Schema):
     data = fields.Dict(
         required=True, metadata={"description": "a GeoJSON FeatureCollection (or one Feature)"}
     )
-    skip_refused = fields.Boolean(
+    skip_refused = JsonBoolean(
         load_default=False,
         metadata={"description": "commit the good features even though some are refused"},
     )
