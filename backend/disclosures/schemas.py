@@ -95,6 +95,7 @@ class DisclosureSchema(DisclosureSummarySchema):
         PublishedCoverageSchema,
         metadata={"description": "巡查覆盖率, frozen: only when `coverage` is in `sections`"},
     )
+    kaohe = fields.Dict(metadata={"description": "考核 ranking, frozen: only when asked (kaohe)"})
 
 
 class InternalDisclosureSchema(DisclosureSummarySchema):

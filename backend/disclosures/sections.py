@@ -19,8 +19,9 @@ from backend.places.scope import Scope
 from backend.plans import coverage
 from backend.reports import periods
 from backend.scorecards.formulas import ratio
+from backend.watchlist import ranking as kaohe
 
-SECTIONS = ("coverage",)
+SECTIONS = ("coverage", "kaohe")
 # The groups published per jurisdiction level, widest first; grids always.
 COVERAGE_GROUPS = {
     "city": ("district", "street", "grid"),
@@ -66,6 +67,13 @@ def coverage_section(period: periods.Period, level: str, scope: Scope) -> dict[s
     return section
 
 
+def kaohe_section(period: periods.Period, level: str, scope: Scope) -> dict[str, Any]:
+    """考核 (kaohe-v1, backend/watchlist/rules.py): districts in the city and streets within
+    their district, ranked by the composite of inspection score, 按期结案率, owner evaluation
+    and the 全覆盖 share (README *考核*)."""
+    return kaohe.section(period, level, scope)
+
+
 def build(
     sections: tuple[str, ...], period: periods.Period, level: str, scope: Scope
 ) -> dict[str, Any]:
@@ -73,4 +81,6 @@ def build(
     body: dict[str, Any] = {"sections": list(sections)}
     if "coverage" in sections:
         body["coverage"] = coverage_section(period, level, scope)
+    if "kaohe" in sections:
+        body["kaohe"] = kaohe_section(period, level, scope)
     return body

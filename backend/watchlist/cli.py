@@ -41,7 +41,7 @@ def rankings_command(period: str, level: str) -> None:
     """The 考核 ranking of PERIOD: districts in the city, or streets within each district."""
     named = _period(period)
     click.echo(f"{named.label} {rules.RANKING_FORMULA} ({level})")
-    for row in ranking.ranking(named, level):
+    for row in ranking.ranking(named.period, level):
         parts = " ".join(f"{k}={'—' if v is None else v}" for k, v in row["parts"].items())
         where = f"{row['district']} " if level == "street" else ""
         click.echo(

@@ -10,9 +10,9 @@ from typing import Any
 from backend.clock import today
 from backend.fullcover import services as fullcover
 from backend.places.scope import Scope
+from backend.reports.periods import Period
 from backend.scorecards.services import area_scorecards
 from backend.watchlist import facts, rules
-from backend.watchlist.periods import Named
 
 LEVELS = ("street", "district")
 
@@ -21,27 +21,27 @@ def _percent(value: float | None) -> float | None:
     return None if value is None else value * 100
 
 
-def _owners(level: str, named: Named) -> dict[int, tuple[float | None, int]]:
+def _owners(level: str, period: Period) -> dict[int, tuple[float | None, int]]:
     """Area → (mean published owner evaluation score of its estates, estates with one)."""
     places = facts.places()
     scores: dict[int, list[float]] = defaultdict(list)
-    for estate_id, score in facts.evaluations(named.period).items():
+    for estate_id, score in facts.evaluations(period).items():
         place = places.get(estate_id)
         if place is not None:
             scores[place.street_id if level == "street" else place.district_id].append(score)
     return {area: (rules.mean(values), len(values)) for area, values in scores.items()}
 
 
-def ranking(named: Named, level: str) -> list[dict[str, Any]]:
+def ranking(period: Period, level: str) -> list[dict[str, Any]]:
     """Every street (ranked within its district) or district (within the city)."""
     everything = Scope.all()
-    cards = area_scorecards(level, named.period, everything)
-    on = min(named.period.last_day, today())
+    cards = area_scorecards(level, period, everything)
+    on = min(period.last_day, today())
     cover = {
         row["id"]: row["share"]
         for row in fullcover.progress(level, on, on, "old", everything)["rows"]
     }
-    owners = _owners(level, named)
+    owners = _owners(level, period)
     districts = {p.street_id: (p.district_id, p.district) for p in facts.places().values()}
     rows = []
     for card in cards:
@@ -87,3 +87,23 @@ def visible(rows: list[dict[str, Any]], level: str, scope: Scope) -> list[dict[s
         of_street = {r["id"]: r["district_id"] for r in rows}
         districts |= {of_street[s] for s in scope.street_ids if s in of_street}
     return [r for r in rows if r["district_id"] in districts]
+
+
+PUBLIC_FIELDS = ("code", "name", "estates", "surveyed_estates", "parts", "composite", "rank")
+
+
+def section(period: Period, level: str, scope: Scope) -> dict[str, Any]:
+    """The 公示 section `kaohe`, as the public may read it (no ids): districts in the city (a
+    city's publication) and streets within their district (the districts the jurisdiction
+    touches: a street is published among its peers)."""
+    body: dict[str, Any] = {"formula_version": rules.RANKING_FORMULA, "weights": dict(rules.PARTS)}
+    body["districts"] = (
+        [{k: r[k] for k in PUBLIC_FIELDS} for r in ranking(period, "district")]
+        if level == "city"
+        else []
+    )
+    streets = visible(ranking(period, "street"), "street", scope)
+    body["streets"] = [
+        {**{k: r[k] for k in PUBLIC_FIELDS}, "district": r["district"]} for r in streets
+    ]
+    return body

@@ -93,7 +93,7 @@ def rankings(args: dict[str, Any]):
     """考核: streets ranked within their district (the districts your jurisdiction touches) or
     districts within the city, by the composite of README *考核*."""
     named, level = _named(args.get("period")), args["level"]
-    rows = ranking.visible(ranking.ranking(named, level), level, current_scope())
+    rows = ranking.visible(ranking.ranking(named.period, level), level, current_scope())
     return {
         "period": named.key,
         "label": named.label,

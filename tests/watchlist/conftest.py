@@ -81,3 +81,20 @@ def world(dbsession, frozen_clock) -> dict[str, Callable[..., Any]]:
 
     return {"ticket": ticket, "event": event, "answers": answers, "inspection": inspection,
             "estates": lambda: estates}  # fmt: skip
+
+
+@pytest.fixture
+def kaohe_q2(world):
+    """The 考核 facts of tests/watchlist/test_rankings.py (its docstring computes them)."""
+    inspection, ticket, answers = world["inspection"], world["ticket"], world["answers"]
+    inspection("E001", 80.0)
+    inspection("E001", 60.0, at(3, 1))  # older: the latest counts
+    inspection("E002", 90.0)
+    inspection("E006", 70.0)
+    inspection("E010", 95.0)
+    for _ in range(3):
+        ticket("E002", due=at(6, 1), rectified=at(5, 20), closed=at(5, 21))
+    ticket("E002", due=at(6, 20), state="dispatched")
+    answers("E001", 2)
+    answers("E002", 4)
+    answers("E006", 5)

@@ -13,26 +13,6 @@ Districts — 中山区: inspections (80 + 90 + 70)/3 = 80.0, on time 75 %, owne
 
 from __future__ import annotations
 
-import pytest
-
-from tests.watchlist.conftest import at
-
-
-@pytest.fixture
-def q2(world):
-    inspection, ticket, answers = world["inspection"], world["ticket"], world["answers"]
-    inspection("E001", 80.0)
-    inspection("E001", 60.0, at(3, 1))  # older: the latest counts
-    inspection("E002", 90.0)
-    inspection("E006", 70.0)
-    inspection("E010", 95.0)
-    for _ in range(3):
-        ticket("E002", due=at(6, 1), rectified=at(5, 20), closed=at(5, 21))
-    ticket("E002", due=at(6, 20), state="dispatched")
-    answers("E001", 2)
-    answers("E002", 4)
-    answers("E006", 5)
-
 
 def _get(client, headers, level):
     got = client.get(f"/api/rankings?period=2026Q2&level={level}", headers=headers)
@@ -40,7 +20,7 @@ def _get(client, headers, level):
     return got.json
 
 
-def test_streets_within_their_district(client, login, q2):
+def test_streets_within_their_district(client, login, kaohe_q2):
     got = _get(client, login("admin"), "street")
     assert got["formula_version"] == "kaohe-v1" and got["level"] == "street"
     assert got["weights"] == {"inspection": 40, "on_time": 25, "owners": 20, "fullcover": 15}
@@ -54,7 +34,7 @@ def test_streets_within_their_district(client, login, q2):
     assert rows["白云街道"]["rank"] is None and rows["白云街道"]["composite"] is None
 
 
-def test_districts_in_the_city(client, login, q2):
+def test_districts_in_the_city(client, login, kaohe_q2):
     rows = [
         (r["name"], r["rank"], r["composite"])
         for r in _get(client, login("admin"), "district")["rows"]
@@ -63,7 +43,7 @@ def test_districts_in_the_city(client, login, q2):
     assert sorted(rows[2:]) == [("沙河口区", None, None), ("甘井子区", None, None)]
 
 
-def test_who_sees_what(client, login, q2):
+def test_who_sees_what(client, login, kaohe_q2):
     for who in ("street1", "supervisor1"):
         names = {r["district"] for r in _get(client, login(who), "street")["rows"]}
         assert names == {"中山区"}, who
