@@ -51,7 +51,7 @@ export function Rankings({ period }: { period: string }) {
             {wt('formula', { v: answer.formula_version ?? '', a: w.inspection ?? 0, b: w.on_time ?? 0, c: w.owners ?? 0, d: w.fullcover ?? 0 })}
           </p>
           <div class="sv-table-wrap" tabIndex={0} role="region" aria-label={wt('tab_rank')}>
-            <table class="sv-table" data-testid="rank-table">
+            <table class="sv-table wl-rank-table" data-testid="rank-table">
               <thead>
                 <tr>
                   <th>{wt('name')}</th>
