@@ -222,7 +222,7 @@ def seed_history(now: datetime | None = None, seed: int = 2026) -> int:
 
 
 def _publish(first: date, last: date) -> None:
-    disclosures.publish(first, last, disclosures.city(), None)
+    disclosures.publish(first, last, disclosures.city(), None, sections=("kaohe",))
 
 
 def _inspect(estate, inspector, version_id, definition, start, rng) -> None:

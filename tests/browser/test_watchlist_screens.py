@@ -120,3 +120,21 @@ def test_admin_reads_the_city_list(browser, live_server):
     expect(first.get_by_test_id("wl-form")).to_have_count(0)
     assert errors == []
     context.close()
+
+
+def test_public_page_shows_the_published_ranking(browser, live_server, artifacts):
+    """The demo's monthly 公示 freezes the 考核 section: on a phone, cards then the full tables."""
+    listed = live_server.get("/api/public/disclosures", "admin")
+    latest = live_server.get(f"/api/public/disclosures/{listed[0]['id']}", "admin")
+    assert "kaohe" in latest["sections"]
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(f"{live_server.base}/public/{latest['id']}")
+    heading = page.locator("#kaohe")
+    expect(heading).to_have_text("区市县、街道考核排名 District and street 考核")
+    streets = page.locator("table[data-section=kaohe-streets] tbody tr")
+    expect(streets).to_have_count(len(latest["kaohe"]["streets"]))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    heading.scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / "97-public-kaohe-360.png")
+    context.close()
