@@ -180,8 +180,11 @@ def add_note(
     """Append a classification, measure or follow-up for an estate of the period's list (or one
     that has notes for the period already). 404 outside the caller's scope, 409 not listed."""
     get_estate(estate_id, scope)
-    listed = {r["estate_id"] for r in ranked(named)}
-    if estate_id not in listed and not notes_of(named.key, {estate_id}):
+    # An estate with notes for the period takes more (follow-ups); only a first note needs the
+    # city's list worked out.
+    if not notes_of(named.key, {estate_id}) and estate_id not in {
+        r["estate_id"] for r in ranked(named)
+    }:
         raise Conflict(
             f"该小区不在{named.label}集中整治名单上 (the estate is not on this period's watch list)"
         )
