@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
@@ -35,7 +36,11 @@ class NoteInSchema(Schema):
     kind = fields.Enum(NoteKind, required=True)
     category = fields.Enum(Category, load_default=None)
     text = Text(load_default="", validate=validate.Length(max=2000))
-    noted_on = fields.Date(load_default=None, metadata={"description": "default: today (Beijing)"})
+    noted_on = fields.Date(
+        load_default=None,
+        validate=validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 31)),
+        metadata={"description": "the Beijing day it is dated (default: today)"},
+    )
 
     @validates_schema
     def _complete(self, data: dict[str, Any], **_: Any) -> None:

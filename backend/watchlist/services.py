@@ -36,43 +36,46 @@ def settings() -> tuple[int, int]:
     return int(config["WATCHLIST_SIZE"]), int(config["WATCHLIST_MIN_POINTS"])
 
 
+def _row(
+    estate_id: int, place: estate_facts.Place, f: rules.EstateFacts, tops: dict[str, int]
+) -> dict[str, Any]:
+    return {
+        "estate_id": estate_id,
+        "code": place.code,
+        "name": place.name,
+        "street_id": place.street_id,
+        "street": place.street,
+        "district_id": place.district_id,
+        "district": place.district,
+        **asdict(f),
+        "evaluation": rules.one_decimal(f.evaluation),
+        "evaluation_points": rules.evaluation_points(f.evaluation),
+        "points": rules.points(f),
+        "reasons": rules.reasons(f, tops),
+        "rank": None,
+        "listed": False,
+    }
+
+
 def ranked(named: Named) -> list[dict[str, Any]]:
     """The city's listed estates for the period, highest points first (rank 1..size)."""
     size, least = settings()
     found = estate_facts.estate_facts(named.period)
     places = estate_facts.places()
-    city = len(places)
     positions = {
         name: rules.positions([getattr(f, name) for f in found.values() if getattr(f, name)])
         for name in COUNTS
     }
     rows = []
     for estate_id, f in found.items():
-        score = rules.points(f)
-        if score < least or estate_id not in places:
+        if rules.points(f) < least or estate_id not in places:
             continue
         tops = {
-            name: rules.top_percent(positions[name][getattr(f, name)], city)
+            name: rules.top_percent(positions[name][getattr(f, name)], len(places))
             for name in COUNTS
             if getattr(f, name)
         }
-        place = places[estate_id]
-        rows.append(
-            {
-                "estate_id": estate_id,
-                "code": place.code,
-                "name": place.name,
-                "street_id": place.street_id,
-                "street": place.street,
-                "district_id": place.district_id,
-                "district": place.district,
-                **asdict(f),
-                "evaluation": rules.one_decimal(f.evaluation),
-                "evaluation_points": rules.evaluation_points(f.evaluation),
-                "points": score,
-                "reasons": rules.reasons(f, tops),
-            }
-        )
+        rows.append(_row(estate_id, places[estate_id], f, tops))
     rows.sort(key=lambda r: (-r["points"], -r["complaints"], r["code"]))
     for rank, row in enumerate(rows[:size], start=1):
         row["rank"] = rank
@@ -124,18 +127,7 @@ def watchlist(named: Named, scope: Scope) -> dict[str, Any]:
         found = estate_facts.estate_facts(named.period)
         for estate_id in sorted(off_list, key=lambda e: places[e].code):
             f = found.get(estate_id, rules.EstateFacts())
-            place = places[estate_id]
-            rows.append(
-                {
-                    "estate_id": estate_id, "code": place.code, "name": place.name,
-                    "street_id": place.street_id, "street": place.street,
-                    "district_id": place.district_id, "district": place.district,
-                    **asdict(f), "evaluation": rules.one_decimal(f.evaluation),
-                    "evaluation_points": rules.evaluation_points(f.evaluation),
-                    "points": rules.points(f), "reasons": rules.reasons(f, {}),
-                    "rank": None, "listed": False,
-                }
-            )  # fmt: skip
+            rows.append(_row(estate_id, places[estate_id], f, {}))  # off the list: no positions
     visible = _visible(scope, {r["estate_id"] for r in rows})
     authors = {n.author_id for ns in notes.values() for n in ns}
     names = dict(

@@ -7208,7 +7208,7 @@ export interface components {
             kind: "classification" | "measure" | "follow_up";
             /**
              * Format: date
-             * @description default: today (Beijing)
+             * @description the Beijing day it is dated (default: today)
              * @default null
              */
             noted_on: string | null;
