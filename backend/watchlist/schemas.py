@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
@@ -38,7 +37,6 @@ class NoteInSchema(Schema):
     text = Text(load_default="", validate=validate.Length(max=2000))
     noted_on = fields.Date(
         load_default=None,
-        validate=validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 31)),
         metadata={"description": "the Beijing day it is dated (default: today)"},
     )
 
