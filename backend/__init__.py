@@ -80,6 +80,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.tickets.cli import tickets_cli
     from backend.tickets.routes import blp as tickets_blp
     from backend.tickets.routes import events_blp
+    from backend.watchlist.cli import watchlist_cli
+    from backend.watchlist.routes import blp as watchlist_blp
 
     signals.connect_receivers()
     for blueprint in (
@@ -109,6 +111,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         plans_blp,
         tasks_blp,
         surveys_blp,
+        watchlist_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(fullcover_pages)
@@ -144,6 +147,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         surveys_cli,
         fullcover_cli,
         revisits_cli,
+        watchlist_cli,
     ):
         app.cli.add_command(group)
     return app

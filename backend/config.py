@@ -106,6 +106,10 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         # the mean rating of a unit are given only from this many answers in the period.
         "REVISIT_WINDOW_DAYS": _int("REVISIT_WINDOW_DAYS", 15),
         "REVISIT_MIN_ANSWERS": _int("REVISIT_MIN_ANSWERS", 5),
+        # 集中整治 watch list (backend/watchlist): at most this many estates a period, each with
+        # at least this many points under the scoring rule (README, *集中整治*).
+        "WATCHLIST_SIZE": _int("WATCHLIST_SIZE", 20),
+        "WATCHLIST_MIN_POINTS": _int("WATCHLIST_MIN_POINTS", 10),
         # Escalation to the district this many working hours after the street level.
         "ESCALATION_DISTRICT_AFTER_HOURS": _int("ESCALATION_DISTRICT_AFTER_HOURS", 9),
         # Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto/-Host/-Prefix are

@@ -33,6 +33,7 @@ from backend.demo.conduct import Cast, plan
 from backend.demo.plans import seed_plans
 from backend.demo.revisits import Residents
 from backend.demo.surveys import seed_survey_answers
+from backend.demo.watchlist import seed_watch_notes
 from backend.disclosures import services as disclosures
 from backend.inspections import services as inspections
 from backend.inspections.models import InspectionStatus
@@ -215,12 +216,13 @@ def seed_history(now: datetime | None = None, seed: int = 2026) -> int:
     finally:
         clock.freeze(None)
     seed_survey_answers(today, random.Random(seed + 1))  # its own draws: the story stays as it was
+    seed_watch_notes(today)  # after every figure: the list is read as the supervisors see it
     db.session.flush()
     return made
 
 
 def _publish(first: date, last: date) -> None:
-    disclosures.publish(first, last, disclosures.city(), None)
+    disclosures.publish(first, last, disclosures.city(), None, sections=("kaohe",))
 
 
 def _inspect(estate, inspector, version_id, definition, start, rng) -> None:

@@ -22,6 +22,7 @@ from backend.plans import coverage
 from backend.reports import periods
 from backend.scorecards.formulas import ratio
 from backend.surveys.disclosure import owner_survey_section
+from backend.watchlist import ranking as kaohe
 
 SECTIONS = ("coverage",)
 # The groups published per jurisdiction level, widest first; grids always.
@@ -86,4 +87,5 @@ def build(
 REGISTERED: dict[str, Callable[[periods.Period, str, Scope], dict[str, Any]]] = {}
 REGISTERED["owner_survey"] = owner_survey_section  # 业主满意度评价 (backend/surveys/disclosure.py)
 REGISTERED["fullcover"] = fullcover_section  # 物业管理全覆盖 (backend/fullcover/disclosure.py)
+REGISTERED["kaohe"] = kaohe.section  # 考核 ranking (backend/watchlist/ranking.py)
 SECTIONS = (*SECTIONS, *REGISTERED)

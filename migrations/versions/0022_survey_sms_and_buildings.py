@@ -1,7 +1,7 @@
 """owner survey: SMS verification codes, the verified phone's hash, estates' buildings
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0021
 Create Date: 2026-12-04 20:30:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0022"
-down_revision = "0019"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

@@ -3537,6 +3537,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/rankings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 考核: streets ranked within their district (the districts your jurisdiction touches) or
+         *     districts within the city, by the composite of README *考核*.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    level?: "street" | "district";
+                    /** @description 2026Q4 (a quarter) or 2026-11 (a month); default: this quarter */
+                    period?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Ranking"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reports/coverage": {
         parameters: {
             query?: never;
@@ -4803,6 +4850,148 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        trace?: never;
+    };
+    "/api/watchlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The period's 集中整治 list within your scope: rank, counts, points and the reasons in
+         *     words, each estate's current classification and its dated notes.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 2026Q4 (a quarter) or 2026-11 (a month); default: this quarter */
+                    period?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Watchlist"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/watchlist/{estate_id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                estate_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Classify a listed estate, or record a measure decided or a follow-up (appended: earlier
+         *     notes are kept). 409 when the estate is not on the period's list.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    estate_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NoteIn"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Note"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/watchlist/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The list of GET /api/watchlist with its outcomes, as CSV or XLSX. */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "csv" | "xlsx";
+                    /** @description 2026Q4 (a quarter) or 2026-11 (a month); default: this quarter */
+                    period?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a CSV (UTF-8 with BOM) or XLSX attachment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/open311/discovery.json": {
@@ -6294,6 +6483,22 @@ export interface components {
         ApiKeyUpdate: {
             name: string;
         };
+        AreaRank: {
+            code?: string;
+            composite?: number | null;
+            district?: string;
+            district_id?: number;
+            due?: number;
+            estates?: number;
+            id?: number;
+            name?: string;
+            overdue_open?: number;
+            /** @description each 0–100; null: no data */
+            parts?: components["schemas"]["Parts"];
+            /** @description within district or city */
+            rank?: number | null;
+            surveyed_estates?: number;
+        };
         Assignee: {
             display_name?: string;
             id?: number;
@@ -6470,6 +6675,10 @@ export interface components {
             /** @description 物业管理全覆盖 */
             fullcover?: components["schemas"]["PublishedFullcover"];
             id?: number;
+            /** @description 考核 ranking, frozen: only when asked (kaohe) */
+            kaohe?: {
+                [key: string]: unknown;
+            };
             /** @description 业主评价 */
             owner_survey?: components["schemas"]["PublishedOwnerSurvey"];
             /** Format: date */
@@ -6567,6 +6776,28 @@ export interface components {
             /** @description false deactivates: refused (409) while something current hangs on it */
             is_active?: boolean;
             name?: string;
+        };
+        Entry: {
+            classification?: (Record<string, never> | null) | components["schemas"]["Note"];
+            code?: string;
+            complaints?: number;
+            disputes?: number;
+            district?: string;
+            estate_id?: number;
+            /** @description published score */
+            evaluation?: number | null;
+            evaluation_points?: number;
+            listed?: boolean;
+            name?: string;
+            notes?: components["schemas"]["Note"][];
+            overdue?: number;
+            points?: number;
+            /** @description null: off the list now */
+            rank?: number | null;
+            /** @description why, in words */
+            reasons?: string[];
+            rework?: number;
+            street?: string;
         };
         Error: {
             code: string;
@@ -7110,6 +7341,36 @@ export interface components {
             target_date?: string;
             target_percent?: number;
         };
+        Note: {
+            author?: string;
+            category?: string | null;
+            category_name?: string | null;
+            /** Format: date-time */
+            created_at?: string;
+            id?: number;
+            kind?: string;
+            /** Format: date */
+            noted_on?: string;
+            text?: string;
+        };
+        NoteIn: {
+            /**
+             * @default null
+             * @enum {string|null}
+             */
+            category: "legacy" | "poor_service" | "self_governance" | null;
+            /** @enum {string} */
+            kind: "classification" | "measure" | "follow_up";
+            /**
+             * Format: date
+             * @description the Beijing day it is dated (default: today)
+             * @default null
+             */
+            noted_on: string | null;
+            period: string;
+            /** @default  */
+            text: string;
+        };
         Organisation: {
             charitable?: boolean;
             community_id?: number | null;
@@ -7190,6 +7451,12 @@ export interface components {
             total?: number;
             /** @description Total number of pages. */
             total_pages?: number;
+        };
+        Parts: {
+            fullcover?: number | null;
+            inspection?: number | null;
+            on_time?: number | null;
+            owners?: number | null;
         };
         PasswordChange: {
             current_password: string;
@@ -7430,7 +7697,7 @@ export interface components {
             /** Format: date */
             period_start: string;
             /** @description optional sections to include: coverage (巡查覆盖率), owner_survey (业主评价), fullcover (物业管理全覆盖) */
-            sections?: ("coverage" | "owner_survey" | "fullcover")[];
+            sections?: ("coverage" | "owner_survey" | "fullcover" | "kaohe")[];
             title?: string;
         };
         PublishedCoverage: {
@@ -7562,6 +7829,20 @@ export interface components {
             satisfaction?: number | null;
             /** @description 0–100; null below */
             score?: number | null;
+        };
+        Ranking: {
+            formula_version?: string;
+            label?: string;
+            level?: string;
+            period?: string;
+            /** Format: date */
+            period_end?: string;
+            /** Format: date */
+            period_start?: string;
+            rows?: components["schemas"]["AreaRank"][];
+            weights?: {
+                [key: string]: number;
+            };
         };
         Responsibility: {
             arrangement_id?: number | null;
@@ -7749,6 +8030,12 @@ export interface components {
                 [key: string]: unknown;
             };
             version?: number;
+        };
+        SurveyPeriod: {
+            /** Format: date */
+            end?: string;
+            /** Format: date */
+            start?: string;
         };
         Task: {
             assignee_ids?: number[];
@@ -8023,6 +8310,19 @@ export interface components {
             source?: string | null;
             /** @enum {string} */
             status?: "draft" | "active" | "retired";
+        };
+        Watchlist: {
+            estates?: components["schemas"]["Entry"][];
+            label?: string;
+            min_points?: number;
+            period?: string;
+            /** Format: date */
+            period_end?: string;
+            /** Format: date */
+            period_start?: string;
+            rule_version?: string;
+            size?: number;
+            survey_period?: (Record<string, never> | null) | components["schemas"]["SurveyPeriod"];
         };
     };
     responses: {

@@ -288,6 +288,13 @@ MATRIX: dict[str, Row] = {
     "GET /public/r/<token>": Row(PUBLIC),
     "POST /public/r/<token>": Row(PUBLIC),
     "GET /api/tickets/<int:ticket_id>/revisit": Row(SUPERVISORS, "ticket"),
+    # --- 集中整治 watch list and 考核 ranking: supervisors (their jurisdiction) and admins ----
+    "GET /api/watchlist": Row(SUPERVISORS),
+    "GET /api/watchlist/export": Row(SUPERVISORS),
+    "POST /api/watchlist/<int:estate_id>/notes": Row(
+        ("supervisor",), "estate", body={"period": "2026Q4", "kind": "measure", "text": "约谈"}
+    ),
+    "GET /api/rankings": Row(SUPERVISORS),
     # --- Open311 (its own keys, never our tokens; POST without api_key is refused for all) ---
     "GET /open311/discovery.json": Row(PUBLIC),
     "GET /open311/discovery.xml": Row(PUBLIC),

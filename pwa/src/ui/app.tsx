@@ -81,6 +81,8 @@ export function App() {
     screen = <Supervisor view="coverage" />;
   } else if (path === '/supervise/owners' && SUPERVISES.has(role)) {
     screen = <Supervisor view="owners" />;
+  } else if (path === '/supervise/watchlist' && SUPERVISES.has(role)) {
+    screen = <Supervisor view="watchlist" />;
   } else if ((params = match('/admin', path) ?? match('/admin/:section', path)) && SUPERVISES.has(role)) {
     screen = <Admin section={params.section ?? ''} />;
   } else if ((params = match('/admin/:section/:item', path)) && SUPERVISES.has(role)) {
