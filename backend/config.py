@@ -87,6 +87,13 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         # the mean rating of a unit are given only from this many answers in the period.
         "REVISIT_WINDOW_DAYS": _int("REVISIT_WINDOW_DAYS", 15),
         "REVISIT_MIN_ANSWERS": _int("REVISIT_MIN_ANSWERS", 5),
+        # 考评 (backend/kaoping): the parts' weights (owner ≥ 0.5, all six summing to 1; checked at
+        # start-up), and how many days after a quarter's last day assessments are still taken.
+        "KAOPING_WEIGHTS": os.environ.get(
+            "KAOPING_WEIGHTS",
+            "owner=0.5,committee=0.1,community=0.1,street=0.1,inspection=0.1,tickets=0.1",
+        ),
+        "KAOPING_GRACE_DAYS": _int("KAOPING_GRACE_DAYS", 15),
         # Escalation to the district this many working hours after the street level.
         "ESCALATION_DISTRICT_AFTER_HOURS": _int("ESCALATION_DISTRICT_AFTER_HOURS", 9),
         # Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto/-Host/-Prefix are
