@@ -95,6 +95,7 @@ class DisclosureSchema(DisclosureSummarySchema):
         PublishedCoverageSchema,
         metadata={"description": "巡查覆盖率, frozen: only when `coverage` is in `sections`"},
     )
+    kaoping = fields.Dict(metadata={"description": "考评 grades and 信用等级 (section `kaoping`)"})
 
 
 class InternalDisclosureSchema(DisclosureSummarySchema):

@@ -14,13 +14,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from backend.database import db
+from backend.kaoping.disclosure import kaoping_section
 from backend.places.models import Grid, Street
 from backend.places.scope import Scope
 from backend.plans import coverage
 from backend.reports import periods
 from backend.scorecards.formulas import ratio
 
-SECTIONS = ("coverage",)
+SECTIONS = ("coverage", "kaoping")
 # The groups published per jurisdiction level, widest first; grids always.
 COVERAGE_GROUPS = {
     "city": ("district", "street", "grid"),
@@ -73,4 +74,6 @@ def build(
     body: dict[str, Any] = {"sections": list(sections)}
     if "coverage" in sections:
         body["coverage"] = coverage_section(period, level, scope)
+    if "kaoping" in sections:  # 考评: grades per estate, firms' 信用等级 (backend/kaoping)
+        body["kaoping"] = kaoping_section(period, level, scope)
     return body
