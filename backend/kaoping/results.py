@@ -21,7 +21,7 @@ from backend.clock import today
 from backend.database import db
 from backend.kaoping import formulas
 from backend.kaoping.models import Assessment
-from backend.kaoping.services import assessable, assessment_score, quarter_of
+from backend.kaoping.services import assessable, quarter_of
 from backend.places.models import Community, Estate, Organisation
 from backend.places.scope import Scope
 from backend.places.services import estate_visibility, managed_pairs
@@ -78,20 +78,22 @@ def _ticket_scores(period: periods.Period, scope: Scope) -> dict[int, float | No
     }
 
 
-def _assessments(first: date, estate_ids: list[int]) -> dict[int, dict[str, Assessment]]:
-    found: dict[int, dict[str, Assessment]] = defaultdict(dict)
-    rows = db.session.scalars(
-        sa.select(Assessment).where(
-            Assessment.period_start == first, Assessment.estate_id.in_(estate_ids)
+def _assessment_scores(first: date, visible: sa.ColumnElement[bool]) -> dict[int, dict[str, float]]:
+    """Estate → kind → points given. Plain rows, not ORM objects: a city has thousands."""
+    found: dict[int, dict[str, float]] = defaultdict(dict)
+    rows = db.session.execute(
+        sa.select(Assessment.estate_id, Assessment.kind, Assessment.ratings).where(
+            Assessment.period_start == first,
+            Assessment.estate_id.in_(sa.select(Estate.id).where(visible)),
         )
     )
-    for row in rows:
-        found[row.estate_id][row.kind.value] = row
+    for estate_id, kind, ratings in rows:
+        found[estate_id][kind.value] = float(sum(ratings.values()))
     return found
 
 
-def estate_rows(user: User | None, scope: Scope, day: date) -> tuple[list[dict[str, Any]], Any]:
-    """Per visible estate: its parts, composite and grade; and the assessments by estate."""
+def estate_rows(user: User | None, scope: Scope, day: date) -> list[dict[str, Any]]:
+    """Per visible estate: its parts, composite and grade."""
     first, last = quarter_of(day)
     period = periods.days(first, last)
     wide, visible = reach(user, scope)
@@ -100,11 +102,10 @@ def estate_rows(user: User | None, scope: Scope, day: date) -> tuple[list[dict[s
         .where(visible)
         .order_by(Estate.code)
     ).all()
-    ids = [row.id for row in estates]
     owners = _owner_scores(first, wide)
     inspections = latest_scores(period, wide)
     tickets = _ticket_scores(period, wide)
-    assessed = _assessments(first, ids)
+    assessed = _assessment_scores(first, visible)
     w = weights()
     rows = []
     for estate in estates:
@@ -112,8 +113,7 @@ def estate_rows(user: User | None, scope: Scope, day: date) -> tuple[list[dict[s
         kinds = assessed.get(estate.id, {})
         parts = {
             "owner": owner.get("score"),
-            **{kind: assessment_score(kinds[kind]) if kind in kinds else None
-               for kind in ("committee", "community", "street")},
+            **{kind: kinds.get(kind) for kind in ("committee", "community", "street")},
             "inspection": inspections.get(estate.id),
             "tickets": tickets.get(estate.id),
         }  # fmt: skip
@@ -131,7 +131,7 @@ def estate_rows(user: User | None, scope: Scope, day: date) -> tuple[list[dict[s
                 "grade": result.grade,
             }
         )
-    return rows, assessed
+    return rows
 
 
 def firm_rows(user: User, estates: list[dict[str, Any]], day: date) -> list[dict[str, Any]]:
@@ -173,7 +173,7 @@ def firm_rows(user: User, estates: list[dict[str, Any]], day: date) -> list[dict
 def kaoping(user: User | None, scope: Scope, day: date | None = None) -> dict[str, Any]:
     day = day or today()
     first, last = quarter_of(day)
-    estates, _ = estate_rows(user, scope, day)
+    estates = estate_rows(user, scope, day)
     return {
         "period": {"first": first, "last": last},
         "formula": formula(),
@@ -192,10 +192,16 @@ def estate_detail(
     if street is None:
         return None
     narrow = Scope(street_ids=frozenset({street}))
-    rows, assessed = estate_rows(None, narrow, day)
+    rows = estate_rows(None, narrow, day)
     estate = next(row for row in rows if row["estate_id"] == estate_id)
     first, last = quarter_of(day)
-    given = list(assessed.get(estate_id, {}).values())
+    given = list(
+        db.session.scalars(
+            sa.select(Assessment)
+            .where(Assessment.estate_id == estate_id, Assessment.period_start == first)
+            .order_by(Assessment.kind)
+        )
+    )
     return {
         "period": {"first": first, "last": last},
         "formula": formula(),

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 
 from backend.database import db
 from backend.places.models import Estate
@@ -33,25 +34,42 @@ def estate_results(
 ) -> list[dict[str, Any]]:
     definition = version.definition
     questions = definition["questions"]
-    rating = {q["key"]: SurveyAnswer.ratings[q["key"]].as_integer() for q in questions}
+    chosen = sa.and_(
+        SurveyAnswer.survey_id == version.survey_id, SurveyAnswer.period_start == period_start
+    )
+    ratings: Any = SurveyAnswer.ratings
+    source: Any = SurveyAnswer
+    if db.engine.dialect.name == "postgresql":
+        # json is text: every ->> parses the whole answer again. Turned into jsonb once per
+        # answer, in a materialised step the planner cannot fold back into each ->>.
+        source = (
+            sa.select(SurveyAnswer.id, SurveyAnswer.estate_id, sa.cast(ratings, JSONB).label("r"))
+            .where(chosen)
+            .cte("parsed")
+            .prefix_with("MATERIALIZED")
+        )
+        ratings, chosen = source.c.r, sa.true()
+    answers = (
+        sa.select(
+            source.id if source is SurveyAnswer else source.c.id,
+            source.estate_id if source is SurveyAnswer else source.c.estate_id,
+            *(ratings[q["key"]].as_integer().label(f"q_{q['key']}") for q in questions),
+        )
+        .where(chosen)
+        .subquery("answers")
+    )
+    rating = {q["key"]: answers.c[f"q_{q['key']}"] for q in questions}
     overall = rating["overall"]
     query = (
         sa.select(
             Estate.id,
             Estate.code,
             Estate.name,
-            sa.func.count(SurveyAnswer.id).label("answers"),
+            sa.func.count(answers.c.id).label("answers"),
             sa.func.sum(sa.case((overall >= 4, 1), else_=0)).label("satisfied"),
             *(sa.func.avg(column).label(f"mean_{key}") for key, column in rating.items()),
         )
-        .outerjoin(
-            SurveyAnswer,
-            sa.and_(
-                SurveyAnswer.estate_id == Estate.id,
-                SurveyAnswer.survey_id == version.survey_id,
-                SurveyAnswer.period_start == period_start,
-            ),
-        )
+        .outerjoin(answers, answers.c.estate_id == Estate.id)
         .where(estate_visibility(scope))
         .group_by(Estate.id, Estate.code, Estate.name)
         .order_by(Estate.code)

@@ -2,8 +2,9 @@
 import { t } from '../../i18n';
 import { ct } from './coverage-text';
 import { ot } from './owners-text';
+import { kt } from '../kaoping/kaoping-text';
 
-export function SupervisorNav({ active }: { active: 'map' | 'scorecards' | 'coverage' | 'owners' }) {
+export function SupervisorNav({ active }: { active: 'map' | 'scorecards' | 'coverage' | 'owners' | 'kaoping' }) {
   return (
     <nav class="sv-nav">
       <a href="/" class={active === 'map' ? 'active' : ''} data-testid="sv-nav-map">{t('sv_map')}</a>
@@ -16,6 +17,7 @@ export function SupervisorNav({ active }: { active: 'map' | 'scorecards' | 'cove
       <a href="/supervise/owners" class={active === 'owners' ? 'active' : ''} data-testid="sv-nav-owners">
         {ot('nav')}
       </a>
+      <a href="/supervise/kaoping" class={active === 'kaoping' ? 'active' : ''} data-testid="sv-nav-kaoping">{kt('nav')}</a>
       <a href="/admin" data-testid="sv-nav-admin">{t('sv_admin')}</a>
       <a href="/public/" target="_blank" rel="noopener">{t('sv_public_page')}</a>
     </nav>
