@@ -11,6 +11,7 @@ import { kt } from '../kaoping/kaoping-text';
 import { AccountBar } from '../placeholder';
 import { isoDay } from '../report-kit';
 import { SupervisorNav } from './nav';
+import '../kaoping/kaoping.css';
 import './supervisor.css';
 
 interface EstateRow {
@@ -107,10 +108,10 @@ export default function KaopingTab() {
               <tbody>
                 {estates.map((r) => (
                   <tr key={r.estate_id} data-testid="kaoping-estate" data-code={r.code}>
-                    <td>{r.name}</td>
+                    <td class="kp-estate-name">{r.name}</td>
                     <td>{score(r.composite)}</td>
                     <td class="kp-grade" data-testid="kaoping-grade">{r.grade ?? kt('ungraded')}</td>
-                    <td>{r.missing.map((p) => kt(`part_${p}` as Parameters<typeof kt>[0])).join('、') || '—'}</td>
+                    <td class="kp-missing">{r.missing.map((p) => kt(`part_${p}` as Parameters<typeof kt>[0])).join('、') || '—'}</td>
                   </tr>
                 ))}
               </tbody>
