@@ -226,3 +226,24 @@ def test_composite_per_estate_and_firm_as_hand_computed(client, dbsession):
     assert {a["kind"] for a in detail.json["assessments"]} == {"committee", "street"}
     outside = client.get(f"/api/kaoping/estates/{e003.id}", headers=bearer(dbsession, "firm2"))
     assert outside.status_code == 404
+
+
+def test_flask_users_create_makes_assessors(app, dbsession):
+    runner = app.test_cli_runner()
+    made = runner.invoke(
+        args=["users", "create", "wyh9", "--role", "committee", "--estate", "E004",
+              "--password-stdin"], input="matrix-pw\n",
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    staff = runner.invoke(
+        args=["users", "create", "sq9", "--role", "community", "--community",
+              "210202001/友好社区", "--password-stdin"], input="matrix-pw\n",
+    )  # fmt: skip
+    assert staff.exit_code == 0, staff.output
+    wrong = runner.invoke(
+        args=["users", "create", "sq10", "--role", "community", "--password-stdin"],
+        input="matrix-pw\n",
+    )
+    assert wrong.exit_code != 0 and "community_id" in wrong.output
+    user = dbsession.scalar(sa.select(User).where(User.username == "wyh9"))
+    assert user.estate_id == _estate(dbsession, "E004").id
