@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from backend.accounts.models import Role, User
 from backend.checklists.models import VersionStatus
@@ -181,21 +182,23 @@ def submit(
             {"comment": [refusal or f"at most {COMMENT_MAX} characters"]},
         )
     now = utcnow()
-    found = db.session.scalar(
-        sa.select(Assessment)
-        .where(
-            Assessment.estate_id == estate.id,
-            Assessment.period_start == first,
-            Assessment.kind == kind,
-        )
-        .with_for_update()
-    )
+    found = _current(estate.id, first, kind)
     if found is None:
-        found = Assessment(
-            estate_id=estate.id, period_start=first, kind=kind,
-            first_submitted_by_id=user.id, first_submitted_at=now,
-        )  # fmt: skip
-        db.session.add(found)
+        try:
+            with db.session.begin_nested():
+                found = Assessment(
+                    estate_id=estate.id, period_start=first, kind=kind, version_id=version.id,
+                    ratings=checked, comment=comment, submitted_by_id=user.id, submitted_at=now,
+                    first_submitted_by_id=user.id, first_submitted_at=now,
+                )  # fmt: skip
+                db.session.add(found)
+                db.session.flush()
+            return found
+        except IntegrityError:
+            # Two members of one committee at the same moment: the other made the row first;
+            # this later one replaces it, as it would a second after.
+            found = _current(estate.id, first, kind)
+            assert found is not None
     found.version_id = version.id
     found.ratings = checked
     found.comment = comment
@@ -203,6 +206,18 @@ def submit(
     found.submitted_at = now
     db.session.flush()
     return found
+
+
+def _current(estate_id: int, first: date, kind: AssessorKind) -> Assessment | None:
+    return db.session.scalar(
+        sa.select(Assessment)
+        .where(
+            Assessment.estate_id == estate_id,
+            Assessment.period_start == first,
+            Assessment.kind == kind,
+        )
+        .with_for_update()
+    )
 
 
 def assessment_score(assessment: Assessment) -> float:

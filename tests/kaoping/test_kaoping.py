@@ -226,6 +226,10 @@ def test_composite_per_estate_and_firm_as_hand_computed(client, dbsession):
     assert {a["kind"] for a in detail.json["assessments"]} == {"committee", "street"}
     outside = client.get(f"/api/kaoping/estates/{e003.id}", headers=bearer(dbsession, "firm2"))
     assert outside.status_code == 404
+    # a firm sees its own estates and its own row only
+    firm1 = dbsession.scalar(sa.select(User).where(User.username == "firm1"))
+    own = client.get("/api/kaoping", headers=bearer(dbsession, "firm1")).json
+    assert {f["organisation_id"] for f in own["firms"]} == {firm1.organisation_id}
 
 
 def test_flask_users_create_makes_assessors(app, dbsession):
@@ -247,3 +251,26 @@ def test_flask_users_create_makes_assessors(app, dbsession):
     assert wrong.exit_code != 0 and "community_id" in wrong.output
     user = dbsession.scalar(sa.select(User).where(User.username == "wyh9"))
     assert user.estate_id == _estate(dbsession, "E004").id
+
+
+def test_form_versions_are_immutable_and_follow_the_content(dbsession):
+    from pathlib import Path
+
+    from backend.checklists.models import VersionStatus
+    from backend.kaoping import services
+    from backend.kaoping.definition import load
+    from backend.kaoping.models import AssessorKind
+
+    path = Path(__file__).resolve().parents[2] / "assessments" / "street.yaml"
+    definition = load(path)
+    first = services.import_definition(definition, path.name)
+    assert services.import_definition(definition, path.name).id == first.id  # same content
+    changed = {**definition, "intro": {"zh": "新的说明"}}
+    second = services.import_definition(changed, path.name)
+    assert second.number == first.number + 1
+    assert first.status is VersionStatus.retired
+    assert services.active_version(AssessorKind.street).id == second.id
+    first.definition = changed
+    with pytest.raises(ValueError, match="immutable"):
+        dbsession.flush()
+    dbsession.rollback()
