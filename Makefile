@@ -35,6 +35,7 @@ serve: $(BIN)/.installed pwa
 	$(BIN)/flask db upgrade
 	$(BIN)/flask checklists import checklists/*.yaml
 	$(BIN)/flask surveys import surveys/*.yaml
+	$(BIN)/flask assessments import assessments/*.yaml
 	$(BIN)/flask demo seed
 	@echo "Wuhao on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/docs)"
 	$(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind $(HOST):$(PORT) wsgi:app

@@ -27,6 +27,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend import basemap
 
     basemap.configure(app)  # a wrong BASEMAP_* setting stops here, naming it
+    from backend.kaoping.formulas import parse_weights
+
+    parse_weights(app.config["KAOPING_WEIGHTS"])  # so does a wrong KAOPING_WEIGHTS
     init_database(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     api = WuhaoApi(app)
@@ -52,6 +55,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.health import blp as health_blp
     from backend.inspections.report_routes import blp as inspection_reports_blp
     from backend.inspections.routes import blp as inspections_blp
+    from backend.kaoping.cli import assessments_cli
+    from backend.kaoping.routes import blueprints as kaoping_blueprints
     from backend.maps.routes import blp as map_blp
     from backend.open311.cli import open311_cli
     from backend.open311.key_routes import blp as open311_keys_blp
@@ -112,6 +117,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         tasks_blp,
         surveys_blp,
         watchlist_blp,
+        *kaoping_blueprints,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(fullcover_pages)
@@ -148,6 +154,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         fullcover_cli,
         revisits_cli,
         watchlist_cli,
+        assessments_cli,
     ):
         app.cli.add_command(group)
     return app

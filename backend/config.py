@@ -110,6 +110,13 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         # at least this many points under the scoring rule (README, *集中整治*).
         "WATCHLIST_SIZE": _int("WATCHLIST_SIZE", 20),
         "WATCHLIST_MIN_POINTS": _int("WATCHLIST_MIN_POINTS", 10),
+        # 考评 (backend/kaoping): the parts' weights (owner ≥ 0.5, all six summing to 1; checked at
+        # start-up), and how many days after a quarter's last day assessments are still taken.
+        "KAOPING_WEIGHTS": os.environ.get(
+            "KAOPING_WEIGHTS",
+            "owner=0.5,committee=0.1,community=0.1,street=0.1,inspection=0.1,tickets=0.1",
+        ),
+        "KAOPING_GRACE_DAYS": _int("KAOPING_GRACE_DAYS", 15),
         # Escalation to the district this many working hours after the street level.
         "ESCALATION_DISTRICT_AFTER_HOURS": _int("ESCALATION_DISTRICT_AFTER_HOURS", 9),
         # Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto/-Host/-Prefix are

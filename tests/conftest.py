@@ -30,6 +30,7 @@ LEGS = [
 DEMO_PASSWORD = "demo12345"
 STANDARD_CHECKLIST = Path(__file__).resolve().parent.parent / "checklists" / "wuhao-standard.yaml"
 OWNER_SURVEY = Path(__file__).resolve().parent.parent / "surveys" / "owner-satisfaction.yaml"
+ASSESSMENT_FORMS = sorted((Path(__file__).resolve().parent.parent / "assessments").glob("*.yaml"))
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -78,6 +79,11 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         seed_demo()
         import_definition(load_definition(STANDARD_CHECKLIST), STANDARD_CHECKLIST.name)
         surveys.import_definition(survey_definition.load(OWNER_SURVEY), OWNER_SURVEY.name)
+        from backend.kaoping import definition as forms
+        from backend.kaoping import services as kaoping
+
+        for form in ASSESSMENT_FORMS:
+            kaoping.import_definition(forms.load(form), form.name)
         db.session.commit()
         db.session.remove()
     yield app

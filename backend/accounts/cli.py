@@ -25,7 +25,7 @@ from backend.accounts.services import (
 )
 from backend.database import db
 from backend.errors import AppError
-from backend.places.models import District, Grid, Organisation, Street
+from backend.places.models import Community, District, Estate, Grid, Organisation, Street
 
 users_cli = AppGroup("users", help="User accounts.")
 PASSWORD_ENV = "WUHAO_USER_PASSWORD"
@@ -37,6 +37,21 @@ def _resolve(model, column, value: str | None, what: str) -> int | None:
     found = db.session.scalar(sa.select(model.id).where(column == value))
     if found is None:
         raise click.BadParameter(f"no {what} {value!r}")
+    return found
+
+
+def _community(ref: str | None) -> int | None:
+    """A community as STREET_CODE/NAME (communities have no code of their own)."""
+    if ref is None:
+        return None
+    street, _, name = ref.partition("/")
+    found = db.session.scalar(
+        sa.select(Community.id)
+        .join(Street, Street.id == Community.street_id)
+        .where(Street.code == street, Community.name == name)
+    )
+    if found is None:
+        raise click.BadParameter(f"no community {ref!r} (STREET_CODE/NAME)")
     return found
 
 
@@ -74,6 +89,8 @@ password_stdin = click.option(
 @click.option("--district", help="district code (district supervisors)")
 @click.option("--street", help="street code (street supervisors)")
 @click.option("--grid", "grids", multiple=True, help="grid code (inspectors; repeatable)")
+@click.option("--estate", help="estate code (业主委员会 members: role committee)")
+@click.option("--community", help="STREET_CODE/NAME (社区居委会 staff: role community)")
 @click.option("--must-change-password", is_flag=True, help="ask for a new one at first sign-in")
 def create_command(
     username: str,
@@ -84,6 +101,8 @@ def create_command(
     district: str | None,
     street: str | None,
     grids: tuple[str, ...],
+    estate: str | None,
+    community: str | None,
     must_change_password: bool,
 ) -> None:
     """Create a user with a role and scope."""
@@ -97,6 +116,8 @@ def create_command(
         district_id=_resolve(District, District.code, district, "district"),
         street_id=_resolve(Street, Street.code, street, "street"),
         grid_ids=[grid_id for grid_id in grid_ids if grid_id is not None],
+        estate_id=_resolve(Estate, Estate.code, estate, "estate"),
+        community_id=_community(community),
         must_change_password=must_change_password,
     )
     spec.password = _password(password_stdin)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.clock import utcnow
 from backend.database import UTCDateTime, db
-from backend.places.models import District, Grid, Organisation, Street
+from backend.places.models import Community, District, Estate, Grid, Organisation, Street
 
 
 class Role(enum.StrEnum):
@@ -21,6 +21,8 @@ class Role(enum.StrEnum):
     firm = "firm"
     supervisor = "supervisor"
     admin = "admin"
+    committee = "committee"  # 业主委员会 member: one estate (estate_id), 考评 only
+    community = "community"  # 社区居民委员会 staff: one community (community_id), 考评 only
 
 
 grid_assignments = sa.Table(
@@ -31,15 +33,24 @@ grid_assignments = sa.Table(
 )
 
 
+ROLE_SCOPE_CHECK = (
+    "(role = 'committee') = (estate_id IS NOT NULL) "
+    "AND (role = 'community') = (community_id IS NOT NULL)"
+)
+
+
 class User(db.Model):
     """A person who signs in. Scope by role: inspector → grids; firm → organisation;
-    supervisor → street, district or (neither) the whole city; admin → everything."""
+    supervisor → street, district or (neither) the whole city; admin → everything;
+    committee → one estate and community → one community, for 考评 only."""
 
     __tablename__ = "users"
     __table_args__ = (
         sa.CheckConstraint(
             "NOT (district_id IS NOT NULL AND street_id IS NOT NULL)", name="one_jurisdiction"
         ),
+        # An estate for committee members only, a community for community staff only.
+        sa.CheckConstraint(ROLE_SCOPE_CHECK, name="role_scope"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,6 +65,8 @@ class User(db.Model):
     )
     district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"), nullable=True)
     street_id: Mapped[int | None] = mapped_column(sa.ForeignKey("streets.id"), nullable=True)
+    estate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("estates.id"), nullable=True)
+    community_id: Mapped[int | None] = mapped_column(sa.ForeignKey("communities.id"), nullable=True)
     is_active: Mapped[bool] = mapped_column(default=True)
     # Set when an administrator resets the password: until the user picks their own, the API
     # answers only /api/me, /api/auth/password and /api/auth/logout.
@@ -64,6 +77,8 @@ class User(db.Model):
     organisation: Mapped[Organisation | None] = relationship()
     district: Mapped[District | None] = relationship()
     street: Mapped[Street | None] = relationship()
+    estate: Mapped[Estate | None] = relationship()
+    community: Mapped[Community | None] = relationship()
     grids: Mapped[list[Grid]] = relationship(secondary=grid_assignments, order_by=Grid.code)
 
 

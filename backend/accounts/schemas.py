@@ -23,11 +23,16 @@ class GridRefSchema(Schema):
 
 class ScopeSchema(Schema):
     level = fields.String(
-        metadata={"description": "all | city | district | street | grids | organisation"}
+        metadata={
+            "description": "all | city | district | street | grids | organisation | estate "
+            "(业主委员会) | community (社区居委会)"
+        }
     )
     district_id = fields.Integer(allow_none=True)
     street_id = fields.Integer(allow_none=True)
     organisation_id = fields.Integer(allow_none=True)
+    estate_id = fields.Integer(allow_none=True)
+    community_id = fields.Integer(allow_none=True)
     grids = fields.List(fields.Nested(GridRefSchema))
 
 
@@ -39,6 +44,8 @@ class UserSchema(Schema):
     organisation_id = fields.Integer(allow_none=True)
     district_id = fields.Integer(allow_none=True)
     street_id = fields.Integer(allow_none=True)
+    estate_id = fields.Integer(allow_none=True, metadata={"description": "committee members"})
+    community_id = fields.Integer(allow_none=True, metadata={"description": "community staff"})
     grid_ids = fields.Method("_grid_ids")
     is_active = fields.Boolean()
     must_change_password = fields.Boolean(
@@ -60,6 +67,8 @@ class MeSchema(UserSchema):
                 "district_id": user.district_id,
                 "street_id": user.street_id,
                 "organisation_id": user.organisation_id,
+                "estate_id": user.estate_id,
+                "community_id": user.community_id,
                 "grids": user.grids,
             }
         )
@@ -98,6 +107,8 @@ class UserCreateSchema(Schema):
     organisation_id = fields.Integer(allow_none=True)
     district_id = fields.Integer(allow_none=True)
     street_id = fields.Integer(allow_none=True)
+    estate_id = fields.Integer(allow_none=True, metadata={"description": "committee: the estate"})
+    community_id = fields.Integer(allow_none=True, metadata={"description": "community staff"})
     grid_ids = fields.List(fields.Integer(), load_default=list)
     must_change_password = JsonBoolean(
         load_default=False, metadata={"description": "ask for a new password at first sign-in"}
@@ -115,6 +126,8 @@ class UserUpdateSchema(Schema):
     organisation_id = fields.Integer(allow_none=True)
     district_id = fields.Integer(allow_none=True)
     street_id = fields.Integer(allow_none=True)
+    estate_id = fields.Integer(allow_none=True)
+    community_id = fields.Integer(allow_none=True)
     grid_ids = fields.List(fields.Integer())
     is_active = JsonBoolean()
 

@@ -29,7 +29,7 @@ from backend.errors import (
     Unauthorized,
     ValidationFailed,
 )
-from backend.places.models import District, Grid, Organisation, OrgKind, Street
+from backend.places.models import Community, District, Estate, Grid, Organisation, OrgKind, Street
 from backend.places.scope import Scope
 from backend.places.services import text_search
 from backend.text import require_allowed
@@ -243,7 +243,10 @@ def scope_level(user: User) -> str:
         if user.street_id is not None:
             return "street"
         return "district" if user.district_id is not None else "city"
-    return {Role.admin: "all", Role.inspector: "grids", Role.firm: "organisation"}[user.role]
+    levels = {Role.admin: "all", Role.inspector: "grids", Role.firm: "organisation"}
+    return (
+        levels.get(user.role) or {Role.committee: "estate", Role.community: "community"}[user.role]
+    )
 
 
 # --- user administration -------------------------------------------------------------------
@@ -258,6 +261,8 @@ class UserSpec:
     organisation_id: int | None = None
     district_id: int | None = None
     street_id: int | None = None
+    estate_id: int | None = None
+    community_id: int | None = None
     grid_ids: Sequence[int] = ()
     must_change_password: bool = False
 
@@ -289,6 +294,7 @@ def _check_role_scope(spec: UserSpec, current_org_id: int | None = None) -> list
         errors["street_id"] = ["a supervisor has a district or a street, not both"]
     if spec.role is not Role.supervisor and (spec.district_id or spec.street_id):
         errors["role"] = ["only supervisors have a district or street jurisdiction"]
+    errors.update(_assessor_scope(spec))
     if spec.grid_ids:
         if spec.role is not Role.inspector:
             errors["grid_ids"] = ["only inspectors are assigned grids"]
@@ -299,6 +305,24 @@ def _check_role_scope(spec: UserSpec, current_org_id: int | None = None) -> list
     if errors:
         raise ValidationFailed("用户角色与范围不一致 (role and scope do not fit)", errors)
     return grids
+
+
+def _assessor_scope(spec: UserSpec) -> dict[str, list[str]]:
+    """考评 assessors: a committee member has one estate, community staff one community; no
+    other role has either (the database's ck_users_role_scope says the same)."""
+    errors: dict[str, list[str]] = {}
+    for role, name, model in (
+        (Role.committee, "estate_id", Estate),
+        (Role.community, "community_id", Community),
+    ):
+        value = getattr(spec, name)
+        if spec.role is role and value is None:
+            errors[name] = [f"a {role.value} user needs one"]
+        elif spec.role is not role and value is not None:
+            errors[name] = [f"only {role.value} users have one"]
+        elif value is not None and db.session.get(model, value) is None:
+            errors[name] = [f"unknown {name.removesuffix('_id')}"]
+    return errors
 
 
 def create_user(spec: UserSpec) -> User:
@@ -314,6 +338,8 @@ def create_user(spec: UserSpec) -> User:
         organisation_id=spec.organisation_id,
         district_id=spec.district_id,
         street_id=spec.street_id,
+        estate_id=spec.estate_id,
+        community_id=spec.community_id,
         grids=grids,
         must_change_password=spec.must_change_password,
     )
@@ -350,6 +376,8 @@ def update_user(user: User, changes: dict, by: User | None = None) -> User:
     user.organisation_id = spec.organisation_id
     user.district_id = spec.district_id
     user.street_id = spec.street_id
+    user.estate_id = spec.estate_id
+    user.community_id = spec.community_id
     user.grids = grids
     if "display_name" in changes:
         user.display_name = changes["display_name"]
@@ -376,6 +404,8 @@ def spec_after(user: User, changes: dict) -> UserSpec:
         organisation_id=changes.get("organisation_id", user.organisation_id),
         district_id=changes.get("district_id", user.district_id),
         street_id=changes.get("street_id", user.street_id),
+        estate_id=changes.get("estate_id", user.estate_id),
+        community_id=changes.get("community_id", user.community_id),
         grid_ids=changes.get("grid_ids", [grid.id for grid in user.grids]),
     )
 

@@ -30,6 +30,7 @@ from backend.checklists.definition import ChoiceAnswer, Item, NumberAnswer
 from backend.checklists.models import ChecklistVersion, VersionStatus
 from backend.database import db
 from backend.demo.conduct import Cast, plan
+from backend.demo.kaoping import seed_assessments
 from backend.demo.plans import seed_plans
 from backend.demo.revisits import Residents
 from backend.demo.surveys import seed_survey_answers
@@ -216,6 +217,7 @@ def seed_history(now: datetime | None = None, seed: int = 2026) -> int:
     finally:
         clock.freeze(None)
     seed_survey_answers(today, random.Random(seed + 1))  # its own draws: the story stays as it was
+    seed_assessments(today, random.Random(seed + 2))  # 考评 (backend/demo/kaoping.py)
     seed_watch_notes(today)  # after every figure: the list is read as the supervisors see it
     db.session.flush()
     return made

@@ -34,7 +34,12 @@ DEMO_ACCOUNTS = (
     ("inspector2", "inspector", "网格员 李华"),
     ("firm1", "firm", "万家物业 客服"),
     ("firm2", "firm", "海湾物业 客服"),
+    ("committee1", "committee", "天津街小区业主委员会 王芳"),
+    ("community1", "community", "友好社区居委会 赵强"),
 )
+# 考评 assessors' own place: committee1 sits on E003's owners' committee, community1 works at
+# 友好社区 (E003–E005); both in street1's street, neither holds E001 nor E010.
+ASSESSOR_PLACES = {"committee1": "E003", "community1": "210202001002"}
 
 
 @dataclass
@@ -201,7 +206,22 @@ def _accounts(orgs: dict[str, Organisation]) -> None:
                 spec.organisation_id = orgs[f"district:{codes[0]}"].id
             elif scope["scope_kind"] == "firm":
                 spec.organisation_id = orgs[codes[0]].id
+        if spec.role is Role.committee:
+            code = ASSESSOR_PLACES[username]
+            spec.estate_id = db.session.scalar(sa.select(Estate.id).where(Estate.code == code))
+        elif spec.role is Role.community:
+            spec.community_id = _community_id(ASSESSOR_PLACES[username])
         create_user(spec)
+
+
+def _community_id(code: str) -> int | None:
+    """Communities have no code column: the demo's code names a street and a community name."""
+    name = next(row["name"] for row in dalian.communities() if row["code"] == code)
+    return db.session.scalar(
+        sa.select(Community.id)
+        .join(Street, Street.id == Community.street_id)
+        .where(Street.code == code[:9], Community.name == name)
+    )
 
 
 def _geom(shape):

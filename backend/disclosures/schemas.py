@@ -103,6 +103,7 @@ class DisclosureSchema(DisclosureSummarySchema):
     owner_survey = fields.Nested(PublishedOwnerSurveySchema, metadata={"description": "业主评价"})
     fullcover = fields.Nested(PublishedFullcoverSchema, metadata={"description": "物业管理全覆盖"})
     kaohe = fields.Dict(metadata={"description": "考核 ranking, frozen: only when asked (kaohe)"})
+    kaoping = fields.Dict(metadata={"description": "考评 grades and 信用等级 (section `kaoping`)"})
 
 
 class InternalDisclosureSchema(DisclosureSummarySchema):

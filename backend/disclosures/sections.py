@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from backend.database import db
 from backend.fullcover.disclosure import fullcover_section
+from backend.kaoping.disclosure import kaoping_section
 from backend.places.models import Grid, Street
 from backend.places.scope import Scope
 from backend.plans import coverage
@@ -88,4 +89,7 @@ REGISTERED: dict[str, Callable[[periods.Period, str, Scope], dict[str, Any]]] = 
 REGISTERED["owner_survey"] = owner_survey_section  # 业主满意度评价 (backend/surveys/disclosure.py)
 REGISTERED["fullcover"] = fullcover_section  # 物业管理全覆盖 (backend/fullcover/disclosure.py)
 REGISTERED["kaohe"] = kaohe.section  # 考核 ranking (backend/watchlist/ranking.py)
+REGISTERED["kaoping"] = (
+    kaoping_section  # 考评 grades, firms' 信用等级 (backend/kaoping/disclosure.py)
+)
 SECTIONS = (*SECTIONS, *REGISTERED)

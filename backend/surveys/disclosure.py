@@ -21,7 +21,6 @@ from backend.places.services import estate_visibility
 from backend.reports import periods
 from backend.schema import Schema
 from backend.surveys import results, services
-from backend.surveys.models import SurveyAnswer
 
 _PUBLIC = ("answers", "published", "score", "satisfaction")
 
@@ -51,22 +50,19 @@ def owner_survey_section(period: periods.Period, level: str, scope: Scope) -> di
 
 def _firms(version: Any, first: Any, last: Any, scope: Scope, minimum: int) -> list[dict]:
     questions = version.definition["questions"]
+    answers = results.answer_ratings(version, first)
     in_force = sa.and_(
-        ServiceContract.estate_id == SurveyAnswer.estate_id,
+        ServiceContract.estate_id == answers.c.estate_id,
         ServiceContract.start_date <= last,
         sa.or_(ServiceContract.end_date.is_(None), ServiceContract.end_date >= last),
     )
     query = (
-        sa.select(Organisation.name, *results.aggregates(version))
-        .select_from(SurveyAnswer)
-        .join(Estate, Estate.id == SurveyAnswer.estate_id)
+        sa.select(Organisation.name, *results.aggregates(answers, questions))
+        .select_from(answers)
+        .join(Estate, Estate.id == answers.c.estate_id)
         .join(ServiceContract, in_force)
         .join(Organisation, Organisation.id == ServiceContract.firm_id)
-        .where(
-            SurveyAnswer.survey_id == version.survey_id,
-            SurveyAnswer.period_start == first,
-            estate_visibility(scope),
-        )
+        .where(estate_visibility(scope))
         .group_by(Organisation.id, Organisation.name)
         .order_by(Organisation.name)
     )

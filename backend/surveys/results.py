@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 
 from backend.database import db
 from backend.numbers import one_decimal
@@ -27,16 +28,10 @@ def estate_results(
 ) -> list[dict[str, Any]]:
     definition = version.definition
     questions = definition["questions"]
+    answers = answer_ratings(version, period_start)
     query = (
-        sa.select(Estate.id, Estate.code, Estate.name, *aggregates(version))
-        .outerjoin(
-            SurveyAnswer,
-            sa.and_(
-                SurveyAnswer.estate_id == Estate.id,
-                SurveyAnswer.survey_id == version.survey_id,
-                SurveyAnswer.period_start == period_start,
-            ),
-        )
+        sa.select(Estate.id, Estate.code, Estate.name, *aggregates(answers, questions))
+        .outerjoin(answers, answers.c.estate_id == Estate.id)
         .where(estate_visibility(scope))
         .group_by(Estate.id, Estate.code, Estate.name)
         .order_by(Estate.code)
@@ -77,14 +72,44 @@ def figures(row: Any, questions: list[dict[str, Any]], minimum: int) -> dict[str
     }
 
 
-def aggregates(version: SurveyVersion) -> tuple[Any, ...]:
-    """The aggregate columns `figures` reads, over SurveyAnswer."""
-    rating = {
-        q["key"]: SurveyAnswer.ratings[q["key"]].as_integer()
-        for q in version.definition["questions"]
-    }
+def answer_ratings(version: SurveyVersion, period_start: date) -> Any:
+    """The period's answers as rows (id, estate_id, q_<key> per question: the rating or null)."""
+    chosen = sa.and_(
+        SurveyAnswer.survey_id == version.survey_id, SurveyAnswer.period_start == period_start
+    )
+    keys = [q["key"] for q in version.definition["questions"]]
+    if db.engine.dialect.name != "postgresql":
+        return (
+            sa.select(
+                SurveyAnswer.id,
+                SurveyAnswer.estate_id,
+                *(SurveyAnswer.ratings[key].as_integer().label(f"q_{key}") for key in keys),
+            )
+            .where(chosen)
+            .subquery("answers")
+        )
+    # json is text: every ->> would parse the whole answer again. Turned into jsonb once per
+    # answer, in a materialised step the planner cannot fold back into each ->>.
+    parsed = (
+        sa.select(
+            SurveyAnswer.id, SurveyAnswer.estate_id, sa.cast(SurveyAnswer.ratings, JSONB).label("r")
+        )
+        .where(chosen)
+        .cte("parsed")
+        .prefix_with("MATERIALIZED")
+    )
+    return sa.select(
+        parsed.c.id,
+        parsed.c.estate_id,
+        *(parsed.c.r[key].as_integer().label(f"q_{key}") for key in keys),
+    ).subquery("answers")
+
+
+def aggregates(answers: Any, questions: list[dict[str, Any]]) -> tuple[Any, ...]:
+    """The aggregate columns `figures` reads, over `answer_ratings` rows."""
+    rating = {q["key"]: answers.c[f"q_{q['key']}"] for q in questions}
     return (
-        sa.func.count(SurveyAnswer.id).label("answers"),
+        sa.func.count(answers.c.id).label("answers"),
         sa.func.sum(sa.case((rating["overall"] >= 4, 1), else_=0)).label("satisfied"),
         *(sa.func.avg(column).label(f"mean_{key}") for key, column in rating.items()),
     )

@@ -2,6 +2,139 @@
 // Do not edit: change the server's schemas and regenerate. `npm run api-types:check` holds it current.
 
 export interface paths {
+    "/api/assessments/{estate_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                estate_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Submit, or replace, your kind's assessment of the estate for the quarter. A quarter
+         *     takes them from its first day until KAOPING_GRACE_DAYS after its last.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    estate_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Submit"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Assessment"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assessments/form": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The form your kind of assessor fills (业主委员会, 社区居委会 or 街道办事处). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Form"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assessments/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The estates you assess, each with your kind's assessment for the quarter (or null). */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description a day of the quarter (default: today) */
+                    period?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Mine"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/login": {
         parameters: {
             query?: never;
@@ -2165,6 +2298,99 @@ export interface paths {
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kaoping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The 考评 of the quarter: per estate you may see, its parts, composite and grade; per
+         *     firm managing them (a firm: its own), the mean and 信用等级. Formula in the README.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description a day of the quarter (default: today) */
+                    period?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Kaoping"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kaoping/estates/{estate_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                estate_id: number;
+            };
+            cookie?: never;
+        };
+        /** One estate's 考评 with the assessments given (items and points) for the quarter. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description a day of the quarter (default: today) */
+                    period?: string;
+                };
+                header?: never;
+                path: {
+                    estate_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KaopingEstate"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -4710,7 +4936,7 @@ export interface paths {
                     page_size?: number;
                     /** @description part of the username or display name */
                     q?: string;
-                    role?: "inspector" | "firm" | "supervisor" | "admin";
+                    role?: "inspector" | "firm" | "supervisor" | "admin" | "committee" | "community";
                 };
                 header?: never;
                 path?: never;
@@ -6499,6 +6725,23 @@ export interface components {
             rank?: number | null;
             surveyed_estates?: number;
         };
+        Assessment: {
+            comment?: string;
+            estate_id?: number;
+            /** Format: date-time */
+            first_submitted_at?: string;
+            form_version?: number;
+            kind?: string;
+            /** Format: date */
+            period_start?: string;
+            ratings?: {
+                [key: string]: number;
+            };
+            /** @description points given, 0–100 */
+            score?: number;
+            /** Format: date-time */
+            submitted_at?: string;
+        };
         Assignee: {
             display_name?: string;
             id?: number;
@@ -6677,6 +6920,10 @@ export interface components {
             id?: number;
             /** @description 考核 ranking, frozen: only when asked (kaohe) */
             kaohe?: {
+                [key: string]: unknown;
+            };
+            /** @description 考评 grades and 信用等级 (section `kaoping`) */
+            kaoping?: {
                 [key: string]: unknown;
             };
             /** @description 业主评价 */
@@ -6899,6 +7146,23 @@ export interface components {
             /** @description today */
             responsibility?: components["schemas"]["Responsibility"];
         };
+        EstateResult: {
+            code?: string;
+            /** @description null without owner part */
+            composite?: number | null;
+            estate_id?: number;
+            /** @description 优 | 良 | 中 | 差 */
+            grade?: string | null;
+            /** @description parts without data */
+            missing?: string[];
+            name?: string;
+            owner_answers?: number;
+            /** @description 0–100 per part (owner, committee, community, street, inspection, tickets); null when missing */
+            parts?: {
+                [key: string]: number | null;
+            };
+            street_id?: number;
+        };
         EstateScorecard: {
             /** @description area key → score of the latest inspection */
             area_scores: {
@@ -7004,6 +7268,19 @@ export interface components {
             /** @description who registered it */
             user_id?: number | null;
         };
+        FirmResult: {
+            /** @description A | B | C | D */
+            credit_grade?: string | null;
+            estates?: number;
+            graded?: number;
+            grades?: {
+                [key: string]: number;
+            };
+            mean?: number | null;
+            name?: string;
+            organisation_id?: number;
+            ungraded?: number;
+        };
         FirmScorecard: {
             /** @description of those, tickets closed by the period's end (结案) */
             closed: number;
@@ -7065,6 +7342,22 @@ export interface components {
             at: string | null;
             lat: number;
             lng: number;
+        };
+        Form: {
+            /** @description the validated form file */
+            definition?: {
+                [key: string]: unknown;
+            };
+            /** @description committee | community | street */
+            kind?: string;
+            version?: number;
+        };
+        Formula: {
+            /** @description formula and weights (stays with published results) */
+            id?: string;
+            weights?: {
+                [key: string]: number;
+            };
         };
         Grid: {
             code?: string;
@@ -7272,6 +7565,24 @@ export interface components {
             /** Format: date-time */
             revoked_at?: string | null;
         };
+        Kaoping: {
+            estates?: components["schemas"]["EstateResult"][];
+            firms?: components["schemas"]["FirmResult"][];
+            formula?: components["schemas"]["Formula"];
+            period?: components["schemas"]["Quarter"];
+        };
+        KaopingEstate: {
+            assessments?: components["schemas"]["Assessment"][];
+            estate?: components["schemas"]["EstateResult"];
+            /** @description per kind, the definition each assessment was given on */
+            forms?: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            formula?: components["schemas"]["Formula"];
+            period?: components["schemas"]["Quarter"];
+        };
         Link: {
             /** Format: date-time */
             created_at?: string;
@@ -7296,8 +7607,12 @@ export interface components {
             photos?: string[];
         };
         Me: {
+            /** @description community staff */
+            community_id?: number | null;
             display_name?: string;
             district_id?: number | null;
+            /** @description committee members */
+            estate_id?: number | null;
             readonly grid_ids?: unknown;
             readonly id?: number;
             is_active?: boolean;
@@ -7307,7 +7622,7 @@ export interface components {
             must_change_password?: boolean;
             organisation_id?: number | null;
             /** @enum {string} */
-            role?: "inspector" | "firm" | "supervisor" | "admin";
+            role?: "inspector" | "firm" | "supervisor" | "admin" | "committee" | "community";
             /** @description what this user may see */
             readonly scope?: unknown;
             street_id?: number | null;
@@ -7340,6 +7655,22 @@ export interface components {
             /** Format: date */
             target_date?: string;
             target_percent?: number;
+        };
+        Mine: {
+            estates?: components["schemas"]["MineRow"][];
+            kind?: string;
+            /** @description the quarter takes assessments today */
+            open?: boolean;
+            /** Format: date */
+            period_end?: string;
+            /** Format: date */
+            period_start?: string;
+        };
+        MineRow: {
+            assessment?: (Record<string, never> | null) | components["schemas"]["Assessment"];
+            code?: string;
+            estate_id?: number;
+            name?: string;
         };
         Note: {
             author?: string;
@@ -7697,7 +8028,7 @@ export interface components {
             /** Format: date */
             period_start: string;
             /** @description optional sections to include: coverage (巡查覆盖率), owner_survey (业主评价), fullcover (物业管理全覆盖) */
-            sections?: ("coverage" | "owner_survey" | "fullcover" | "kaohe")[];
+            sections?: ("coverage" | "owner_survey" | "fullcover" | "kaohe" | "kaoping")[];
             title?: string;
         };
         PublishedCoverage: {
@@ -7829,6 +8160,12 @@ export interface components {
             satisfaction?: number | null;
             /** @description 0–100; null below */
             score?: number | null;
+        };
+        Quarter: {
+            /** Format: date */
+            first?: string;
+            /** Format: date */
+            last?: string;
         };
         Ranking: {
             formula_version?: string;
@@ -8022,6 +8359,19 @@ export interface components {
             street_id: number;
             /** @description verifications in the period */
             verifications: number;
+        };
+        Submit: {
+            /** @default  */
+            comment: string;
+            /**
+             * Format: date
+             * @description a day of the quarter (default: today)
+             */
+            period?: string;
+            /** @description points per item key of the form (whole numbers 0..points) */
+            ratings: {
+                [key: string]: unknown;
+            };
         };
         Survey: {
             code?: string;
@@ -8231,8 +8581,12 @@ export interface components {
             version?: components["schemas"]["VersionSummary"];
         };
         User: {
+            /** @description community staff */
+            community_id?: number | null;
             display_name?: string;
             district_id?: number | null;
+            /** @description committee members */
+            estate_id?: number | null;
             readonly grid_ids?: unknown;
             readonly id?: number;
             is_active?: boolean;
@@ -8242,13 +8596,17 @@ export interface components {
             must_change_password?: boolean;
             organisation_id?: number | null;
             /** @enum {string} */
-            role?: "inspector" | "firm" | "supervisor" | "admin";
+            role?: "inspector" | "firm" | "supervisor" | "admin" | "committee" | "community";
             street_id?: number | null;
             username?: string;
         };
         UserCreate: {
+            /** @description community staff */
+            community_id?: number | null;
             display_name?: string;
             district_id?: number | null;
+            /** @description committee: the estate */
+            estate_id?: number | null;
             grid_ids?: number[];
             /**
              * @description ask for a new password at first sign-in
@@ -8258,20 +8616,22 @@ export interface components {
             organisation_id?: number | null;
             password: string;
             /** @enum {string} */
-            role: "inspector" | "firm" | "supervisor" | "admin";
+            role: "inspector" | "firm" | "supervisor" | "admin" | "committee" | "community";
             street_id?: number | null;
             username: string;
         };
         UserUpdate: {
+            community_id?: number | null;
             display_name?: string;
             district_id?: number | null;
+            estate_id?: number | null;
             grid_ids?: number[];
             is_active?: boolean;
             organisation_id?: number | null;
             /** @description a reset: the user must pick a new one at next sign-in */
             password?: string;
             /** @enum {string} */
-            role?: "inspector" | "firm" | "supervisor" | "admin";
+            role?: "inspector" | "firm" | "supervisor" | "admin" | "committee" | "community";
             street_id?: number | null;
         };
         Version: {

@@ -16,7 +16,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { components } from './api-types';
 
-export type Role = 'inspector' | 'firm' | 'supervisor' | 'admin';
+export type Role = 'inspector' | 'firm' | 'supervisor' | 'admin' | 'committee' | 'community';
 
 export interface Position {
   lat: number;
@@ -36,6 +36,8 @@ export interface User {
     district_id?: number | null;
     street_id?: number | null;
     organisation_id?: number | null;
+    estate_id?: number | null;
+    community_id?: number | null;
     grids?: { id: number; code: string; name: string }[];
   };
 }

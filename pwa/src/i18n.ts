@@ -25,6 +25,8 @@ const TEXT = {
   role_firm: ['物业服务企业', 'Property firm'],
   role_supervisor: ['监管部门', 'Supervisor'],
   role_admin: ['系统管理员', 'Administrator'],
+  role_committee: ['业主委员会', "Owners' committee"],
+  role_community: ['社区居委会', 'Community committee'],
   coming_firm: ['工单收件箱即将上线:您将在这里接收整改工单、上传整改照片。', 'The ticket inbox is coming soon: you will receive rectification tickets and upload after-photos here.'],
   coming_supervisor: ['问题地图与考评看板即将上线。', 'The issue map and scorecards are coming soon.'],
   coming_admin: ['管理界面即将上线;目前请使用 API 文档。', 'The admin screens are coming soon; use the API docs for now.'],

@@ -129,6 +129,13 @@ DEMO_SETUP = (
     ("db", "upgrade"),
     ("checklists", "import", "checklists/wuhao-standard.yaml"),
     ("surveys", "import", "surveys/owner-satisfaction.yaml"),
+    (
+        "assessments",
+        "import",
+        "assessments/committee.yaml",
+        "assessments/community.yaml",
+        "assessments/street.yaml",
+    ),
     ("demo", "seed"),
 )
 

@@ -54,14 +54,20 @@ from backend.plans.models import AreaKind, Plan, PlanVersion, ScheduleKind
 from tests.inspections.conftest import jpeg, sha
 from tests.security.tokens import bearer
 
-USERS = ("inspector1", "inspector2", "firm1", "firm2", "street1", "supervisor1", "admin")
+USERS = ("inspector1", "inspector2", "firm1", "firm2", "street1", "supervisor1", "admin",
+         "committee1", "community1")  # fmt: skip
 CALLERS = ("anonymous", *USERS)
 ROLE_OF = {
     "inspector1": "inspector", "inspector2": "inspector", "firm1": "firm", "firm2": "firm",
     "street1": "supervisor", "supervisor1": "supervisor", "admin": "admin",
+    # 考评 assessors (demo: E003's owners' committee, 友好社区): they hold neither E001 nor E010.
+    "committee1": "committee", "community1": "community",
 }  # fmt: skip
 PUBLIC: tuple[str, ...] = ("public",)
 ANY: tuple[str, ...] = ("inspector", "firm", "supervisor", "admin")
+SIGNED_IN = (*ANY, "committee", "community")  # every role: who am I, my password, sign out
+KAOPING_READERS = SIGNED_IN
+ASSESSORS = ("committee", "community", "supervisor")  # supervisors: street ones only
 ADMIN = ("admin",)
 STAFF = ("inspector", "supervisor", "admin")
 FIELD = ("inspector", "supervisor")
@@ -149,11 +155,11 @@ MATRIX: dict[str, Row] = {
     "GET /api/health": Row(PUBLIC),
     # --- accounts ----------------------------------------------------------------------------
     "POST /api/auth/login": Row(PUBLIC, body={"username": "firm2", "password": "demo12345"}),
-    "POST /api/auth/logout": Row(ANY),
+    "POST /api/auth/logout": Row(SIGNED_IN),
     "POST /api/auth/password": Row(
-        ANY, body={"current_password": "not-it", "new_password": "matrix-pw-2"}
+        SIGNED_IN, body={"current_password": "not-it", "new_password": "matrix-pw-2"}
     ),
-    "GET /api/me": Row(ANY),
+    "GET /api/me": Row(SIGNED_IN),
     # Supervisors manage the accounts of their jurisdiction; a grid outside is invalid input.
     "GET /api/users": Row(SUPERVISORS),
     "POST /api/users": Row(SUPERVISORS, "grid", body=_new_user, refused=422),
@@ -316,6 +322,14 @@ MATRIX: dict[str, Row] = {
     "POST /api/open311-keys": Row(ADMIN, body={"name": "矩阵热线"}),
     "PATCH /api/open311-keys/<int:key_id>": Row(ADMIN, body={"name": "矩阵热线2"}),
     "POST /api/open311-keys/<int:key_id>/revoke": Row(ADMIN),
+    # --- 考评: assessors fill their form (a district/city supervisor is no street office) ------
+    "GET /api/assessments/form": Row(ASSESSORS, forbidden=("supervisor1",)),
+    "GET /api/assessments/mine": Row(ASSESSORS, forbidden=("supervisor1",)),
+    "PUT /api/assessments/<int:estate_id>": Row(
+        ASSESSORS, "estate", body={"ratings": {}}, forbidden=("supervisor1",)
+    ),
+    "GET /api/kaoping": Row(KAOPING_READERS),
+    "GET /api/kaoping/estates/<int:estate_id>": Row(KAOPING_READERS, "estate"),
 }
 
 # Path parameters that name a scoped object; the row's kind switches between "in" and "out",

@@ -12,6 +12,7 @@ import { Admin } from './admin';
 import { EstateScreen, EstatesScreen } from './estates';
 import { FirmHome } from './firm';
 import { InspectScreen } from './inspect';
+import { AssessScreen } from './kaoping/assess';
 import { LoginScreen, useSignIn } from './login';
 import { MyScorecard } from './my-scorecard';
 import { PasswordScreen } from './password';
@@ -26,7 +27,12 @@ const ROLE_HOMES: Record<Role, () => JSX.Element> = {
   firm: () => <FirmHome />,
   supervisor: () => <Supervisor view="map" />,
   admin: () => <Supervisor view="map" />,
+  committee: () => <AssessScreen />,
+  community: () => <AssessScreen />,
 };
+
+// Who fills 考评 forms: committee members, community staff and street supervisors.
+const ASSESSES = new Set<Role>(['committee', 'community', 'supervisor']);
 
 const SUPERVISES = new Set<Role>(['supervisor', 'admin']);
 
@@ -83,6 +89,12 @@ export function App() {
     screen = <Supervisor view="owners" />;
   } else if (path === '/supervise/watchlist' && SUPERVISES.has(role)) {
     screen = <Supervisor view="watchlist" />;
+  } else if (path === '/supervise/kaoping' && SUPERVISES.has(role)) {
+    screen = <Supervisor view="kaoping" />;
+  } else if (path === '/assess' && ASSESSES.has(role)) {
+    screen = <AssessScreen />;
+  } else if ((params = match('/assess/:id', path)) && ASSESSES.has(role)) {
+    screen = <AssessScreen estateId={Number(params.id)} />;
   } else if ((params = match('/admin', path) ?? match('/admin/:section', path)) && SUPERVISES.has(role)) {
     screen = <Admin section={params.section ?? ''} />;
   } else if ((params = match('/admin/:section/:item', path)) && SUPERVISES.has(role)) {

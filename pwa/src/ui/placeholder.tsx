@@ -38,6 +38,8 @@ const TEXT: Record<Role, Key> = {
   firm: 'coming_firm',
   supervisor: 'coming_supervisor',
   admin: 'coming_admin',
+  committee: 'coming_admin',
+  community: 'coming_admin',
 };
 
 export function ComingSoon({ role }: { role: Role }) {

@@ -17,7 +17,7 @@ export type Grid = Required<Pick<S['Grid'], 'id' | 'code' | 'name' | 'street_id'
 export type ApiKey = Required<S['ApiKey']>;
 export type IssuedKey = Required<S['IssuedKey']>;
 
-export const ROLES: readonly Role[] = ['inspector', 'firm', 'supervisor', 'admin'];
+export const ROLES: readonly Role[] = ['inspector', 'firm', 'supervisor', 'admin', 'committee', 'community'];
 
 export function roleName(role: Role): string {
   return t(`role_${role}`);

@@ -20,6 +20,9 @@ interface ScopeValues extends Record<string, string | boolean> {
   level: string;
   district_id: string;
   street_id: string;
+  place_street: string;
+  estate_id: string;
+  community_id: string;
 }
 
 const MESSAGES: readonly Explainer[] = [
@@ -51,6 +54,9 @@ function scopeValues(user?: User, level = 'city'): ScopeValues {
     level: user?.street_id ? 'street' : user?.district_id ? 'district' : user ? 'city' : level,
     district_id: idText(user?.district_id),
     street_id: idText(user?.street_id),
+    place_street: '',
+    estate_id: idText(user?.estate_id),
+    community_id: idText(user?.community_id),
   };
 }
 
@@ -61,6 +67,8 @@ function scopeBody(values: ScopeValues, grids: Set<number>): Record<string, unkn
   const supervisor = role === 'supervisor';
   if (supervisor && values.level === 'district' && !values.district_id) refuse(at('fix_fields'), 'district_id', ut('need_district'));
   if (supervisor && values.level === 'street' && !values.street_id) refuse(at('fix_fields'), 'street_id', ut('need_street'));
+  if (role === 'committee' && !values.estate_id) refuse(at('fix_fields'), 'estate_id', ut('need_estate'));
+  if (role === 'community' && !values.community_id) refuse(at('fix_fields'), 'community_id', ut('need_community'));
   return {
     display_name: values.display_name.trim(),
     role,
@@ -68,6 +76,8 @@ function scopeBody(values: ScopeValues, grids: Set<number>): Record<string, unkn
     district_id: supervisor && values.level === 'district' ? idOf(values.district_id) : null,
     street_id: supervisor && values.level === 'street' ? idOf(values.street_id) : null,
     grid_ids: role === 'inspector' ? [...grids].sort((a, b) => a - b) : [],
+    estate_id: role === 'committee' ? idOf(values.estate_id) : null,
+    community_id: role === 'community' ? idOf(values.community_id) : null,
   };
 }
 
@@ -181,6 +191,57 @@ function ScopeFields({
         </>
       )}
       {role === 'inspector' && <GridPicker form={form} grids={grids} streets={places.streets} />}
+      {(role === 'committee' || role === 'community') && <AssessorPlace form={form} f={f} streets={streets} />}
+    </>
+  );
+}
+
+/** A committee member's estate or community staff's community, picked within a street. */
+function AssessorPlace({
+  form,
+  f,
+  streets,
+}: {
+  form: Submission;
+  f: Pick<ReturnType<typeof useForm<ScopeValues>>, 'values' | 'bind'>;
+  streets: Street[];
+}) {
+  const committee = f.values.role === 'committee';
+  const street = f.values.place_street;
+  const estates = useResource<{ id: number; name: string }[]>(
+    committee && street ? `/api/estates?street_id=${street}&with_geometry=false&page_size=100` : null,
+  );
+  const communities = useResource<{ id: number; name: string }[]>(
+    !committee && street ? `/api/communities?active=true&street_id=${street}` : null,
+  );
+  const name = committee ? 'estate_id' : 'community_id';
+  const current = f.values[name];
+  const list = (committee ? estates.data : communities.data) ?? [];
+  return (
+    <>
+      <Field label={ut('assessor_street')} name="place_street" form={form}>
+        <select {...f.bind('place_street')} data-testid="user-place-street">
+          <option value="">{ut('choose')}</option>
+          {streets.map((s) => (
+            <option key={s.id} value={String(s.id)}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label={committee ? ut('estate') : ut('community')} name={name} form={form}>
+        <select {...f.bind(name)} data-testid={committee ? 'user-estate' : 'user-community'}>
+          <option value="">{ut('choose')}</option>
+          {current && !list.some((p) => String(p.id) === current) && (
+            <option value={current}>{ut('current_place', { id: current })}</option>
+          )}
+          {list.map((p) => (
+            <option key={p.id} value={String(p.id)}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+      </Field>
     </>
   );
 }

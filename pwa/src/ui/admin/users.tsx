@@ -43,6 +43,8 @@ function UserList() {
     if (user.role === 'admin') return ut('everything');
     if (user.role === 'inspector') return ut('grids_count', { n: user.grid_ids.length });
     if (user.role === 'firm') return orgName(user.organisation_id);
+    if (user.role === 'committee') return orgName(user.organisation_id) || ut('current_place', { id: user.estate_id ?? '' });
+    if (user.role === 'community') return orgName(user.organisation_id) || ut('current_place', { id: user.community_id ?? '' });
     if (user.street_id) return places.streetName(user.street_id);
     if (user.district_id) return places.districtName(user.district_id);
     return ut('level_city');

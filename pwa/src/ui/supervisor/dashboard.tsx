@@ -68,6 +68,7 @@ export default function Dashboard() {
   const [from, setFrom] = useState(() => isoDay(new Date(Date.now() - 30 * 86_400_000)));
   const [notice, setNotice] = useState<string | null>(null);
   const [withCoverage, setWithCoverage] = useState(false);
+  const [withKaoping, setWithKaoping] = useState(false);
   const { rows, error } = useRows<Row>(
     `/api/reports/scorecards/${level}?${new URLSearchParams({ from, to })}`,
   );
@@ -81,7 +82,7 @@ export default function Dashboard() {
   const publish = async () => {
     if (!confirm(t('sv_publish_confirm', { a: from, b: to }))) return;
     try {
-      await request('/api/disclosures', { method: 'POST', json: { period_start: from, period_end: to, sections: withCoverage ? ['coverage'] : [] } });
+      await request('/api/disclosures', { method: 'POST', json: { period_start: from, period_end: to, sections: [...(withCoverage ? ['coverage'] : []), ...(withKaoping ? ['kaoping'] : [])] } });
       setNotice(t('sv_published'));
     } catch (e) {
       setNotice(isMissing(e) ? t('sv_publish_missing') : t('sv_publish_failed', { m: errorText(e) }));
@@ -128,6 +129,11 @@ export default function Dashboard() {
           <input type="checkbox" checked={withCoverage} data-testid="sv-publish-coverage"
             onChange={(e) => setWithCoverage((e.target as HTMLInputElement).checked)} />
           {dt('with_coverage')}
+        </label>
+        <label class="sv-check" title={dt('with_kaoping_hint')}>
+          <input type="checkbox" checked={withKaoping} data-testid="sv-publish-kaoping"
+            onChange={(e) => setWithKaoping((e.target as HTMLInputElement).checked)} />
+          {dt('with_kaoping')}
         </label>
         <button type="button" class="small primary" onClick={publish} data-testid="sv-publish">{t('sv_publish')}</button>
         <a class="button small" href="/public/" target="_blank" rel="noopener">{t('sv_public_page')}</a>

@@ -7,13 +7,14 @@ import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../i18n';
 import { describeLoadFailure } from '../../problem';
 
-type View = 'map' | 'scorecards' | 'coverage' | 'owners' | 'watchlist';
+type View = 'map' | 'scorecards' | 'coverage' | 'owners' | 'watchlist' | 'kaoping';
 const LOADERS: Record<View, () => Promise<{ default: ComponentType<{ ticketId?: number }> }>> = {
   map: () => import('./home'),
   scorecards: () => import('./dashboard'),
   coverage: () => import('./coverage'),
   owners: () => import('./owners'),
   watchlist: () => import('./watch'),
+  kaoping: () => import('./kaoping'),
 };
 const loaded: Partial<Record<View, ComponentType<{ ticketId?: number }>>> = {};
 
