@@ -84,3 +84,40 @@ def test_supervisor_publishes_coverage_and_the_public_reads_it(browser, live_ser
     assert _squeezed(page, "#coverage-grids th, #coverage-grids td") == []
     context.close()
     assert errors == []
+
+
+def test_supervisor_publishes_every_optional_section(browser, live_server, artifacts):
+    """Each optional part of a 公示 has its own tick box (a 44 px label) and reaches the public
+    page as its own section."""
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", device_scale_factor=2)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.base}/")
+    login(page, "supervisor1")
+    page.get_by_test_id("sv-nav-scorecards").click()
+    expect(page.get_by_test_id("sv-table")).to_be_visible()
+    chosen = ["owner_survey", "kaoping", "fullcover", "kaohe"]
+    for name in chosen:
+        label = page.locator("label", has=page.get_by_test_id(f"sv-publish-{name}"))
+        assert label.bounding_box()["height"] >= 44
+        label.click()
+        expect(page.get_by_test_id(f"sv-publish-{name}")).to_be_checked()
+    expect(page.get_by_test_id("sv-publish-coverage")).not_to_be_checked()
+    assert _page_width(page) <= PHONE["width"]
+    page.screenshot(path=artifacts / "73-publish-sections-360.png")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("sv-publish").click()
+    expect(page.get_by_test_id("sv-notice")).to_have_text("已发布公示")
+
+    newest = live_server.get("/api/disclosures", "supervisor1")[0]
+    status, _, published = live_server.call("GET", f"/api/public/disclosures/{newest['id']}")
+    assert status == 200 and sorted(published["sections"]) == sorted(chosen)
+    page.goto(f"{live_server.base}/public/")
+    page.locator("ul.list li > a", has_text=newest["title"]).first.click()
+    for anchor in ("owner-survey", "kaoping", "fullcover", "kaohe"):
+        expect(page.locator(f"h2#{anchor}")).to_be_visible()
+    assert _page_width(page) <= PHONE["width"]
+    page.screenshot(path=artifacts / "74-public-sections-360.png", full_page=True)
+    context.close()
+    assert errors == []

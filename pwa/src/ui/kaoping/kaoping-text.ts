@@ -29,7 +29,7 @@ export const kt = texts({
   send_failed: ['提交失败:{m}', 'Not submitted: {m}'],
   empty: ['没有需要您考评的小区', 'No estates for you to assess'],
   // the supervisors' 考评 tab
-  nav: ['考评', 'Evaluation'],
+  nav: ['综合考评', 'Composite evaluation'],
   title: ['物业服务综合考评', 'Composite evaluation (考评)'],
   period_label: ['季度中的一天', 'A day of the quarter'],
   estates: ['各小区', 'Estates'],

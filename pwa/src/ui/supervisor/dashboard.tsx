@@ -59,6 +59,10 @@ function chartOf(level: Level, rows: Row[]): JSX.Element {
   return <BarChart testid="sv-chart" title={t('sv_chart_score')} bars={bars} max={100} format={(v) => v.toFixed(1)} />;
 }
 
+// The optional parts of a 公示 (backend/disclosures/sections.py), in the order they are offered.
+const SECTIONS = ['coverage', 'owner_survey', 'kaoping', 'fullcover', 'kaohe'] as const;
+type Section = (typeof SECTIONS)[number];
+
 export default function Dashboard() {
   const [level, setLevel] = useState<Level>('firms');
   // The 巡查员 and 全覆盖 tabs (their own files) replace the scorecard below the period pickers.
@@ -67,8 +71,13 @@ export default function Dashboard() {
   const [to, setTo] = useState(() => isoDay(new Date()));
   const [from, setFrom] = useState(() => isoDay(new Date(Date.now() - 30 * 86_400_000)));
   const [notice, setNotice] = useState<string | null>(null);
-  const [withCoverage, setWithCoverage] = useState(false);
-  const [withKaoping, setWithKaoping] = useState(false);
+  const [sections, setSections] = useState<ReadonlySet<Section>>(new Set());
+  const toggle = (name: Section, on: boolean) => {
+    const next = new Set(sections);
+    if (on) next.add(name);
+    else next.delete(name);
+    setSections(next);
+  };
   const { rows, error } = useRows<Row>(
     `/api/reports/scorecards/${level}?${new URLSearchParams({ from, to })}`,
   );
@@ -82,7 +91,7 @@ export default function Dashboard() {
   const publish = async () => {
     if (!confirm(t('sv_publish_confirm', { a: from, b: to }))) return;
     try {
-      await request('/api/disclosures', { method: 'POST', json: { period_start: from, period_end: to, sections: [...(withCoverage ? ['coverage'] : []), ...(withKaoping ? ['kaoping'] : [])] } });
+      await request('/api/disclosures', { method: 'POST', json: { period_start: from, period_end: to, sections: SECTIONS.filter((name) => sections.has(name)) } });
       setNotice(t('sv_published'));
     } catch (e) {
       setNotice(isMissing(e) ? t('sv_publish_missing') : t('sv_publish_failed', { m: errorText(e) }));
@@ -125,16 +134,18 @@ export default function Dashboard() {
         <span>{t('sv_export')}</span>
         <button type="button" class="small" onClick={() => exportAs('csv')} data-testid="sv-export-csv">CSV</button>
         <button type="button" class="small" onClick={() => exportAs('xlsx')} data-testid="sv-export-xlsx">XLSX</button>
-        <label class="sv-check" title={dt('with_coverage_hint')}>
-          <input type="checkbox" checked={withCoverage} data-testid="sv-publish-coverage"
-            onChange={(e) => setWithCoverage((e.target as HTMLInputElement).checked)} />
-          {dt('with_coverage')}
-        </label>
-        <label class="sv-check" title={dt('with_kaoping_hint')}>
-          <input type="checkbox" checked={withKaoping} data-testid="sv-publish-kaoping"
-            onChange={(e) => setWithKaoping((e.target as HTMLInputElement).checked)} />
-          {dt('with_kaoping')}
-        </label>
+      </div>
+      <fieldset class="sv-publish-parts">
+        <legend>{dt('parts')}</legend>
+        {SECTIONS.map((name) => (
+          <label key={name} class="sv-check" title={dt(`with_${name}_hint`)}>
+            <input type="checkbox" checked={sections.has(name)} data-testid={`sv-publish-${name}`}
+              onChange={(e) => toggle(name, (e.target as HTMLInputElement).checked)} />
+            {dt(`with_${name}`)}
+          </label>
+        ))}
+      </fieldset>
+      <div class="row sv-toolbar">
         <button type="button" class="small primary" onClick={publish} data-testid="sv-publish">{t('sv_publish')}</button>
         <a class="button small" href="/public/" target="_blank" rel="noopener">{t('sv_public_page')}</a>
       </div>
