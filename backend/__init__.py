@@ -53,6 +53,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.inspections.report_routes import blp as inspection_reports_blp
     from backend.inspections.routes import blp as inspections_blp
     from backend.maps.routes import blp as map_blp
+    from backend.notifications.cli import notify_cli
+    from backend.notifications.routes import blueprints as notification_blueprints
     from backend.open311.cli import open311_cli
     from backend.open311.key_routes import blp as open311_keys_blp
     from backend.open311.routes import blp as open311_blp
@@ -109,6 +111,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         plans_blp,
         tasks_blp,
         surveys_blp,
+        *notification_blueprints,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(fullcover_pages)
@@ -144,6 +147,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         surveys_cli,
         fullcover_cli,
         revisits_cli,
+        notify_cli,
     ):
         app.cli.add_command(group)
     return app

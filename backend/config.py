@@ -83,6 +83,16 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "SMS_GATEWAY_URL": os.environ.get("SMS_GATEWAY_URL", ""),
         "SMS_GATEWAY_KEY": os.environ.get("SMS_GATEWAY_KEY", ""),
         "SMS_GATEWAY_TIMEOUT_SECONDS": _int("SMS_GATEWAY_TIMEOUT_SECONDS", 10),
+        # Notifications (backend/notifications): the app's public address for links in SMS (empty:
+        # links are paths); deliveries sent per batch; attempts before a delivery is dead; the
+        # first retry's delay (doubling after each failure, at most 6 h); `notify run`'s pause.
+        "NOTIFY_PUBLIC_URL": os.environ.get("NOTIFY_PUBLIC_URL", ""),
+        "NOTIFY_BATCH_SIZE": _int("NOTIFY_BATCH_SIZE", 100),
+        "NOTIFY_MAX_ATTEMPTS": _int("NOTIFY_MAX_ATTEMPTS", 6),
+        "NOTIFY_RETRY_BASE_SECONDS": _int("NOTIFY_RETRY_BASE_SECONDS", 60),
+        "NOTIFY_POLL_SECONDS": _int("NOTIFY_POLL_SECONDS", 5),
+        # Web Push: the VAPID public key the PWA subscribes with (URL-safe base64); empty: none.
+        "VAPID_PUBLIC_KEY": os.environ.get("VAPID_PUBLIC_KEY", ""),
         # 物业管理全覆盖 (backend/fullcover): an old estate (老旧小区) was built before this year;
         # one unmanaged on the baseline day (Beijing date, ISO) is "formerly unmanaged".
         "FULLCOVER_OLD_BEFORE": _int("FULLCOVER_OLD_BEFORE", 2000),

@@ -133,6 +133,9 @@ def _inspection(world: dict[str, Any], where: str) -> dict[str, Any]:
     return {**world["inspection_body"], "estate_id": world["estate"][where]}
 
 
+PUSH_SUBSCRIPTION = {"endpoint": "https://push.example/m",
+                     "keys": {"p256dh": "B" + "A" * 86, "auth": "A" * 22}}  # fmt: skip
+
 MATRIX: dict[str, Row] = {
     # --- pages, the phone app's files and the API docs ------------------------------------------
     "GET /": Row(PUBLIC),
@@ -306,6 +309,15 @@ MATRIX: dict[str, Row] = {
     "POST /api/open311-keys": Row(ADMIN, body={"name": "矩阵热线"}),
     "PATCH /api/open311-keys/<int:key_id>": Row(ADMIN, body={"name": "矩阵热线2"}),
     "POST /api/open311-keys/<int:key_id>/revoke": Row(ADMIN),
+    # --- notifications: only the caller's own rows are ever read or changed ---
+    "GET /api/notifications": Row(ANY),
+    "GET /api/notifications/unread": Row(ANY),
+    "POST /api/notifications/read": Row(ANY, body={"ids": [1, 2]}),
+    "POST /api/notifications/read-all": Row(ANY),
+    "GET /api/notifications/settings": Row(ANY),
+    "PUT /api/notifications/settings": Row(ANY, body={"phone": "13800138000"}),
+    "POST /api/push-subscriptions": Row(ANY, body=PUSH_SUBSCRIPTION),
+    "DELETE /api/push-subscriptions": Row(ANY, body={"endpoint": "https://push.example/m"}),
 }
 
 # Path parameters that name a scoped object; the row's kind switches between "in" and "out",

@@ -1,0 +1,66 @@
+"""`flask notify once` (cron) and `flask notify run` (a long-running notifier; several may run
+at once on PostgreSQL)."""
+
+from __future__ import annotations
+
+import signal
+import time
+from types import FrameType
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from backend.database import db, writing_command
+from backend.notifications import notifier, reminders
+
+notify_cli = AppGroup("notify", help="Notifications: follow the outbox, send what is due.")
+
+
+def _report(tally: notifier.Tally, made: int) -> str:
+    channels = ", ".join(f"{k} {v}" for k, v in sorted(tally.by_channel.items())) or "none"
+    return (
+        f"{tally.events} event(s) read, {made} reminder(s) due, {tally.queued} delivery(ies) "
+        f"queued, {tally.sent} sent ({channels}), {tally.retried} to retry, {tally.dead} dead"
+    )
+
+
+def _round() -> tuple[notifier.Tally, int]:
+    with writing_command():
+        made = reminders.queue_due()
+        db.session.commit()
+        return notifier.run_once(), made
+
+
+@notify_cli.command("once")
+def once_command() -> None:
+    """Queue and send everything due now, then stop (for cron)."""
+    tally, made = _round()
+    click.echo(_report(tally, made))
+
+
+@notify_cli.command("run")
+@click.option("--rounds", type=int, default=0, help="Stop after this many rounds (0: never).")
+def run_command(rounds: int) -> None:
+    """Keep following the outbox; stops cleanly on SIGTERM / Ctrl-C after the current batch."""
+    stopping = False
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    poll = current_app.config["NOTIFY_POLL_SECONDS"]
+    done = 0
+    while not stopping:
+        tally, made = _round()
+        if tally.events or tally.sent or tally.dead or made:
+            click.echo(_report(tally, made))
+        done += 1
+        if rounds and done >= rounds:
+            break
+        for _ in range(int(poll * 10)):
+            if stopping:
+                break
+            time.sleep(0.1)

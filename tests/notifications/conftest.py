@@ -1,0 +1,51 @@
+"""Notifier tests: tickets made through the API (the tickets' fixtures), the notifier run in the
+test's transaction, SMS to the local fake gateway."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from backend.accounts.models import User
+from backend.notifications.models import NotifierCursor
+from backend.tickets.models import OutboxEvent
+from tests.tickets.conftest import act, inspect, tickets_of, upload  # noqa: F401 (fixtures)
+
+PHONES = {"firm1": "13800000001", "firm2": "13800000002", "street1": "13800000003"}
+
+
+@pytest.fixture
+def notifier_at_head(dbsession: Any) -> int:
+    """Start the notifier after what the demo world already wrote; returns that outbox id."""
+    head = dbsession.scalar(sa.select(sa.func.coalesce(sa.func.max(OutboxEvent.id), 0)))
+    cursor = dbsession.get(NotifierCursor, "outbox")
+    if cursor is None:
+        dbsession.add(NotifierCursor(name="outbox", last_id=head))
+    else:
+        cursor.last_id = head
+    dbsession.flush()
+    return head
+
+
+@pytest.fixture
+def phones(dbsession: Any) -> dict[str, str]:
+    for username, phone in PHONES.items():
+        dbsession.scalar(sa.select(User).where(User.username == username)).phone = phone
+    dbsession.flush()
+    return PHONES
+
+
+@pytest.fixture
+def sms_on(app: Any, fake_sms: Any) -> Iterator[Any]:
+    """SMS configured to the fake gateway for this test."""
+    saved = {k: app.config.get(k) for k in ("SMS_GATEWAY_URL", "SMS_GATEWAY_KEY")}
+    app.config.update(SMS_GATEWAY_URL=fake_sms.url, SMS_GATEWAY_KEY=fake_sms.key)
+    yield fake_sms
+    app.config.update(saved)
+
+
+def user_id(dbsession: Any, username: str) -> int:
+    return dbsession.scalar(sa.select(User.id).where(User.username == username))
