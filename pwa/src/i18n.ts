@@ -220,6 +220,7 @@ const TEXT = {
   act_approve_extension: ['同意延期', 'Extension approved'],
   act_deny_extension: ['不同意延期', 'Extension denied'],
   act_reopen: ['居民回访:没解决,退回返工', 'Resident follow-up: not solved, back to rework'],
+  act_notified: ['已发送通知', 'Notice sent'],
   add_after_photo: ['拍摄整改照片', 'Take after-photo'],
   rectify_note: ['整改说明(选填)', 'What was done (optional)'],
   rectify_needs_photo: ['请至少拍摄一张整改后照片', 'Take at least one after-photo'],

@@ -14,6 +14,7 @@ import { FirmHome } from './firm';
 import { InspectScreen } from './inspect';
 import { LoginScreen, useSignIn } from './login';
 import { MyScorecard } from './my-scorecard';
+import { NoticeBell, NoticesScreen } from './notices';
 import { PasswordScreen } from './password';
 import { ComingSoon } from './placeholder';
 import { ReinspectScreen } from './reinspect';
@@ -87,6 +88,8 @@ export function App() {
     screen = <Admin section={params.section} item={params.item} />;
   } else if (path === '/sync') {
     screen = <SyncScreen />;
+  } else if (path === '/notifications') {
+    screen = <NoticesScreen />;
   } else if (path !== '/') {
     screen = <Redirect to="/" />;
   } else {
@@ -118,6 +121,7 @@ function Shell({ children }: { children: ComponentChildren }) {
           <span>{t('app_name')}</span>
         </a>
         <NetBadge />
+        {state.session && !state.session.expired && !state.session.user.must_change_password && <NoticeBell />}
         {state.session && unsent > 0 && (
           <a class={`badge ${state.counts.failed ? 'bad' : ''}`} href="/sync" data-testid="sync-badge">
             {t('sync_badge', { n: unsent })}

@@ -1,0 +1,92 @@
+"""The notification centre in the phone app: a ticket dispatched to the firm becomes a notice
+(the notifier run as cron runs it); the bell on the home screen counts it, the list shows it in
+Chinese at 360×740, and tapping it opens the ticket and marks it read. Every role has the bell."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+
+from tests.browser.support import BIN, ROOT, login
+from tests.browser.tickets_setup import failing_inspection, shared_estate
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+
+def notify_once(server) -> str:
+    env = {**os.environ, "WUHAO_INSTANCE_DIR": str(server.log.parent), "FLASK_APP": "backend"}
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run([BIN / "flask", "notify", "once"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=180)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _box(locator) -> dict:
+    box = locator.bounding_box()
+    assert box is not None
+    return box
+
+
+def test_a_dispatched_ticket_reaches_the_firm_as_a_notice(browser, live_server, artifacts):
+    server = live_server
+    notify_once(server)  # the demo world's own history first (a fresh install tells it too)
+    assert server.call("POST", "/api/notifications/read-all", user="firm1")[0] == 200
+    estate = shared_estate(server, "inspector1", "firm1")
+    [ticket] = failing_inspection(server, estate, seed=71)
+    assert "sent" in notify_once(server)
+    unread = server.get("/api/notifications/unread", "firm1")["unread"]
+    assert unread == 1
+
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{server.base}/")
+    login(page, "firm1")
+    bell = page.get_by_test_id("notice-bell")
+    expect(bell).to_be_visible()
+    expect(page.get_by_test_id("notice-count")).to_have_text(str(unread))
+    box = _box(bell)
+    assert box["height"] >= 44 and box["width"] >= 44
+    assert box["x"] + box["width"] <= 360  # the top bar still fits the phone
+    bell.click()
+
+    expect(page).to_have_url(f"{server.base}/notifications")
+    notice = page.get_by_test_id("notice").filter(has_text=ticket["code"])
+    expect(notice).to_have_count(1)
+    expect(notice).to_contain_text("新工单待受理")
+    assert _box(notice)["height"] >= 44
+    assert "unread" in (notice.get_attribute("class") or "")
+    page.screenshot(path=str(artifacts / "notices-firm.png"))
+    notice.click()
+
+    expect(page).to_have_url(f"{server.base}/ticket/{ticket['id']}")
+    expect(page.get_by_text(ticket["code"]).first).to_be_visible()
+    expect(page.get_by_test_id("notice-count")).to_have_count(0)
+    assert server.get("/api/notifications/unread", "firm1")["unread"] == 0
+
+    page.get_by_test_id("notice-bell").click()
+    page.get_by_test_id("only-unread").click()
+    expect(page.get_by_test_id("notice").filter(has_text=ticket["code"])).to_have_count(0)
+    expect(page.get_by_text("没有未读通知。")).to_be_visible()
+    assert errors == []
+    context.close()
+
+
+@pytest.mark.parametrize("username", ["inspector1", "street1", "admin"])
+def test_every_role_has_the_bell_on_its_home(browser, live_server, username):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.base}/")
+    login(page, username)
+    bell = page.get_by_test_id("notice-bell")
+    expect(bell).to_be_visible()
+    expect(bell).to_contain_text("通知")
+    box = _box(bell)
+    assert box["height"] >= 44 and box["x"] + box["width"] <= 360
+    bell.click()
+    expect(page.get_by_test_id("notices")).to_be_visible()
+    context.close()
