@@ -91,8 +91,13 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "NOTIFY_MAX_ATTEMPTS": _int("NOTIFY_MAX_ATTEMPTS", 6),
         "NOTIFY_RETRY_BASE_SECONDS": _int("NOTIFY_RETRY_BASE_SECONDS", 60),
         "NOTIFY_POLL_SECONDS": _int("NOTIFY_POLL_SECONDS", 5),
-        # Web Push: the VAPID public key the PWA subscribes with (URL-safe base64); empty: none.
+        # Web Push (RFC 8292 VAPID): the key pair (URL-safe base64: the public key as the PWA's
+        # applicationServerKey, the private one raw or DER) and the contact the push services
+        # see; without both keys no push is sent. Seconds one push request may take.
         "VAPID_PUBLIC_KEY": os.environ.get("VAPID_PUBLIC_KEY", ""),
+        "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY", ""),
+        "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", ""),
+        "NOTIFY_PUSH_TIMEOUT_SECONDS": _int("NOTIFY_PUSH_TIMEOUT_SECONDS", 10),
         # 物业管理全覆盖 (backend/fullcover): an old estate (老旧小区) was built before this year;
         # one unmanaged on the baseline day (Beijing date, ISO) is "formerly unmanaged".
         "FULLCOVER_OLD_BEFORE": _int("FULLCOVER_OLD_BEFORE", 2000),

@@ -66,6 +66,17 @@ class SmsSender:
             raise ChannelError(exc.reason, retryable=exc.retryable) from exc
 
 
+class PushChannel:
+    def __init__(self, sender: push.PushSender) -> None:
+        self.sender = sender
+
+    def send(self, delivery: Delivery, user: User) -> str:
+        try:
+            return self.sender.send(delivery, user)
+        except push.PushError as exc:
+            raise ChannelError(exc.reason, retryable=exc.retryable) from exc
+
+
 def senders() -> dict[Channel, Sender]:
     """The channels configured now (the in-app centre always)."""
     found: dict[Channel, Sender] = {Channel.inapp: InAppSender()}
@@ -74,7 +85,7 @@ def senders() -> dict[Channel, Sender]:
         found[Channel.sms] = SmsSender(gateway)
     sender = push.configured_sender()
     if sender is not None:
-        found[Channel.push] = sender
+        found[Channel.push] = PushChannel(sender)
     return found
 
 

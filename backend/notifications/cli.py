@@ -64,3 +64,21 @@ def run_command(rounds: int) -> None:
             if stopping:
                 break
             time.sleep(0.1)
+
+
+@notify_cli.command("vapid-keys")
+def vapid_keys_command() -> None:
+    """Print a new VAPID key pair for Web Push, as lines for the environment file. Changing the
+    keys later makes every browser subscribe again."""
+    from base64 import urlsafe_b64encode
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    private = key.private_numbers().private_value.to_bytes(32, "big")
+    public = key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    for name, raw in (("VAPID_PUBLIC_KEY", public), ("VAPID_PRIVATE_KEY", private)):
+        click.echo(f"{name}={urlsafe_b64encode(raw).rstrip(b'=').decode()}")

@@ -4,12 +4,13 @@ Chinese at 360×740, and tapping it opens the ticket and marks it read. Every ro
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 
 import pytest
 
-from tests.browser.support import BIN, ROOT, login
+from tests.browser.support import BIN, ROOT, login, wait_for_service_worker
 from tests.browser.tickets_setup import failing_inspection, shared_estate
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -89,4 +90,69 @@ def test_every_role_has_the_bell_on_its_home(browser, live_server, username):
     assert box["height"] >= 44 and box["x"] + box["width"] <= 360
     bell.click()
     expect(page.get_by_test_id("notices")).to_be_visible()
+    context.close()
+
+
+def test_a_pushed_notice_is_shown_and_opens_its_ticket(browser, live_server, artifacts):
+    """Headless chromium cannot receive pushes from a local push service (its push client
+    talks only to the browser vendor's service), so the push event is delivered to the service
+    worker through the DevTools protocol (ServiceWorker.deliverPushMessage) with the payload the
+    server encrypts (backend/notifications/push.py; its encryption is tested against a fake push
+    service in tests/notifications/test_push.py). The notice appears; a tap (a notificationclick
+    dispatched in the worker) brings the app to the ticket."""
+    server = live_server
+    estate = shared_estate(server, "inspector1", "firm1")
+    [ticket] = failing_inspection(server, estate, seed=73)
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
+    context.grant_permissions(["notifications"], origin=server.base)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{server.base}/")
+    login(page, "firm1")
+    wait_for_service_worker(page)
+
+    cdp = context.new_cdp_session(page)
+    registrations: list[str] = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(
+            r["registrationId"] for r in event["registrations"] if not r.get("isDeleted")
+        ),
+    )
+    cdp.send("ServiceWorker.enable")
+    page.wait_for_timeout(500)
+    assert registrations, "no service worker registration seen"
+    message = {"title": "新工单待受理", "body": f"{ticket['code']} 测试", "link":
+               f"/ticket/{ticket['id']}", "tag": "t1", "ticket_id": ticket["id"]}  # fmt: skip
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": server.base, "registrationId": registrations[-1],
+         "data": json.dumps(message, ensure_ascii=False)},
+    )  # fmt: skip
+    shown = page.evaluate(
+        """async () => {
+            const reg = await navigator.serviceWorker.ready;
+            for (let i = 0; i < 50; i++) {
+                const found = await reg.getNotifications();
+                if (found.length) return found.map((n) => ({title: n.title, body: n.body,
+                                                           data: n.data}));
+                await new Promise((r) => setTimeout(r, 100));
+            }
+            return [];
+        }"""
+    )
+    assert shown == [{"title": "新工单待受理", "body": f"{ticket['code']} 测试",
+                      "data": {"link": f"/ticket/{ticket['id']}"}}]  # fmt: skip
+
+    [worker] = [w for w in context.service_workers if w.url.endswith("/sw.js")]
+    worker.evaluate(
+        """async () => {
+            const [notice] = await self.registration.getNotifications();
+            self.dispatchEvent(new NotificationEvent('notificationclick', {notification: notice}));
+        }"""
+    )
+    expect(page).to_have_url(f"{server.base}/ticket/{ticket['id']}")
+    expect(page.get_by_text(ticket["code"]).first).to_be_visible()
+    assert errors == []
     context.close()

@@ -49,3 +49,19 @@ def sms_on(app: Any, fake_sms: Any) -> Iterator[Any]:
 
 def user_id(dbsession: Any, username: str) -> int:
     return dbsession.scalar(sa.select(User.id).where(User.username == username))
+
+
+@pytest.fixture
+def push_on(app: Any, fake_push: Any) -> Iterator[Any]:
+    """Web Push configured with a fresh VAPID key pair, pushing to the fake service."""
+    from tests.fakes.push_service import vapid_keys
+
+    private, public = vapid_keys()
+    fake_push.public_key = public
+    names = ("VAPID_PRIVATE_KEY", "VAPID_PUBLIC_KEY", "VAPID_SUBJECT")
+    saved = {k: app.config.get(k) for k in names}
+    app.config.update(
+        VAPID_PRIVATE_KEY=private, VAPID_PUBLIC_KEY=public, VAPID_SUBJECT="mailto:ops@wuhao.test"
+    )
+    yield fake_push
+    app.config.update(saved)

@@ -22,4 +22,8 @@ export const nt = texts({
   ch_inapp: ['应用内', 'in the app'],
   ch_sms: ['短信', 'SMS'],
   ch_push: ['推送', 'push'],
+  push_on: ['在本机接收推送通知', 'Get push notices on this phone'],
+  push_off: ['关闭本机推送通知', 'Stop push notices on this phone'],
+  push_denied: ['未允许通知:请在浏览器设置中允许本应用发送通知。', 'Notifications are not allowed: allow them for this app in the browser settings.'],
+  push_unavailable: ['本机浏览器暂不支持推送,仍可在应用内和短信中收到通知。', 'This browser cannot receive push notices; you still get them in the app and by SMS.'],
 });

@@ -8,6 +8,7 @@ import { navigate, route } from '../router';
 import { describe } from '../problem';
 import { createStore, useStore } from '../store';
 import { nt } from './notices-text';
+import { PushToggle } from './push-toggle';
 import './notices.css';
 
 interface Notice {
@@ -160,9 +161,8 @@ function PhoneSetting() {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [phone, setPhone] = useState('');
   const [message, setMessage] = useState('');
-  useEffect(() => {
-    getJson<Settings>('/api/notifications/settings').then(setSettings, () => undefined);
-  }, []);
+  const reload = () => getJson<Settings>('/api/notifications/settings').then(setSettings, () => undefined);
+  useEffect(() => void reload(), []);
   if (!settings) return null;
   const save = async (event: Event) => {
     event.preventDefault();
@@ -186,6 +186,7 @@ function PhoneSetting() {
       </label>
       <button type="submit" class="primary">{nt('phone_save')}</button>
       {message && <p class="small" data-testid="phone-message">{message}</p>}
+      <PushToggle publicKey={settings.push_public_key} onChange={() => void reload()} />
     </form>
   );
 }
