@@ -18,9 +18,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from backend.accounts.models import User
 from backend.clock import utcnow
@@ -63,39 +66,58 @@ def _cursor() -> NotifierCursor | None:
     return cursor
 
 
+def plan(
+    source: str, message: Message, users: Iterable[User], available: dict[Channel, ch.Sender]
+) -> list[dict[str, Any]]:
+    """The delivery rows `message` means: one per user per channel that reaches them."""
+    now = utcnow()
+    return [
+        {
+            "key": f"{source}:{user.id}:{channel.value}",
+            "topic": message.topic,
+            "ticket_id": message.ticket_id,
+            "user_id": user.id,
+            "channel": channel.value,
+            "title": message.title,
+            "body": message.body,
+            "link": message.link_for(user),
+            "state": DeliveryState.pending.value,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "last_error": "",
+            "external_id": "",
+            "created_at": now,
+        }
+        for user in users
+        for channel in ch.reachable(user, available)
+    ]
+
+
+def insert_new(rows: list[dict[str, Any]]) -> int:
+    """Insert the rows whose key is not queued yet (ON CONFLICT DO NOTHING: a key queued by
+    another process meanwhile is skipped, not an error); returns how many were new."""
+    if not rows:
+        return 0
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    added = 0
+    for start in range(0, len(rows), 500):
+        chunk = rows[start : start + 500]
+        keys = [row["key"] for row in chunk]
+        known = set(db.session.scalars(sa.select(Delivery.key).where(Delivery.key.in_(keys))))
+        fresh = [row for row in chunk if row["key"] not in known]
+        if fresh:
+            statement = insert(Delivery.__table__).on_conflict_do_nothing(index_elements=["key"])
+            db.session.execute(statement, fresh)
+            added += len(fresh)
+    return added
+
+
 def queue(
     source: str, message: Message, users: Iterable[User], available: dict[Channel, ch.Sender]
 ) -> int:
-    """Queue `message` for each user on each channel that reaches them; keys already queued
-    are skipped (idempotent). Returns how many deliveries were added."""
-    wanted: dict[str, tuple[User, Channel]] = {}
-    for user in users:
-        for channel in ch.reachable(user, available):
-            wanted[f"{source}:{user.id}:{channel.value}"] = (user, channel)
-    if not wanted:
-        return 0
-    known = set(db.session.scalars(sa.select(Delivery.key).where(Delivery.key.in_(list(wanted)))))
-    now = utcnow()
-    added = 0
-    for key, (user, channel) in wanted.items():
-        if key in known:
-            continue
-        db.session.add(
-            Delivery(
-                key=key,
-                topic=message.topic,
-                ticket_id=message.ticket_id,
-                user_id=user.id,
-                channel=channel,
-                title=message.title,
-                body=message.body,
-                link=message.link_for(user),
-                next_attempt_at=now,
-                created_at=now,
-            )
-        )
-        added += 1
-    return added
+    """Queue `message` for each user on each channel that reaches them (idempotent)."""
+    return insert_new(plan(source, message, users, available))
 
 
 def fan_out(available: dict[Channel, ch.Sender], limit: int) -> Tally:
