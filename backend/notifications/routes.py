@@ -8,9 +8,12 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from backend.accounts.auth import auth_required, current_user
-from backend.notifications import push, services
+from backend.accounts.models import Role
+from backend.notifications import admin, push, services
 from backend.notifications.models import PushSubscription
 from backend.notifications.schemas import (
+    DeadLetterArgs,
+    DeadLetterSchema,
     MarkedSchema,
     MarkReadSchema,
     NotificationListArgs,
@@ -19,6 +22,7 @@ from backend.notifications.schemas import (
     SettingsSchema,
     SubscriptionInSchema,
     SubscriptionSchema,
+    UnreachableSchema,
     UnreadSchema,
     UnsubscribeSchema,
 )
@@ -87,6 +91,25 @@ def put_settings(data: dict[str, Any]) -> dict[str, Any]:
     """Set your mobile number for SMS notices (null or empty: none). Not a mainland mobile
     number: 422 naming `phone`."""
     return services.set_phone(current_user(), data["phone"])
+
+
+@blp.route("/dead-letters")
+@auth_required(Role.admin)
+@blp.arguments(DeadLetterArgs, location="query")
+@blp.response(200, DeadLetterSchema(many=True))
+@blp.paginate(max_page_size=100)
+def dead_letters(args: dict[str, Any], pagination_parameters: Any) -> Any:
+    """Deliveries given up (attempts used up, or refused for good), newest first, with the
+    reason (administrators)."""
+    return paginate(admin.dead_letters_query(args.get("channel")), pagination_parameters)
+
+
+@blp.route("/unreachable")
+@auth_required(Role.admin)
+@blp.response(200, UnreachableSchema(many=True))
+def unreachable() -> list[dict[str, Any]]:
+    """Active users no notice reaches outside the app, and why (administrators)."""
+    return admin.unreachable()
 
 
 @push_blp.route("", methods=["POST"])

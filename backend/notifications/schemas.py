@@ -88,3 +88,34 @@ class SubscriptionSchema(Schema):
 
 class UnsubscribeSchema(Schema):
     endpoint = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class DeadLetterSchema(Schema):
+    id = fields.Integer(required=True)
+    key = fields.String(required=True, metadata={"description": "the idempotency key"})
+    topic = fields.String(required=True)
+    ticket_id = fields.Integer(required=True, allow_none=True)
+    user_id = fields.Integer(required=True)
+    channel = fields.String(required=True)
+    attempts = fields.Integer(required=True)
+    last_error = fields.String(required=True, metadata={"description": "why it was given up"})
+    created_at = fields.DateTime(required=True)
+
+
+class DeadLetterArgs(Schema):
+    channel = fields.String(validate=validate.OneOf(["inapp", "sms", "push"]))
+
+
+class UnreachableSchema(Schema):
+    id = fields.Integer(required=True)
+    username = fields.String(required=True)
+    display_name = fields.String(required=True)
+    role = fields.String(required=True)
+    organisation_id = fields.Integer(required=True, allow_none=True)
+    reasons = fields.List(
+        fields.String(),
+        required=True,
+        metadata={
+            "description": "sms_not_configured, no_phone, push_not_configured, no_push_subscription"
+        },
+    )

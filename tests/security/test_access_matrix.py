@@ -315,6 +315,8 @@ MATRIX: dict[str, Row] = {
     "POST /api/notifications/read": Row(ANY, body={"ids": [1, 2]}),
     "POST /api/notifications/read-all": Row(ANY),
     "GET /api/notifications/settings": Row(ANY),
+    "GET /api/notifications/dead-letters": Row(ADMIN),
+    "GET /api/notifications/unreachable": Row(ADMIN),
     "PUT /api/notifications/settings": Row(ANY, body={"phone": "13800138000"}),
     "POST /api/push-subscriptions": Row(ANY, body=PUSH_SUBSCRIPTION),
     "DELETE /api/push-subscriptions": Row(ANY, body={"endpoint": "https://push.example/m"}),
