@@ -91,6 +91,12 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "NOTIFY_MAX_ATTEMPTS": _int("NOTIFY_MAX_ATTEMPTS", 6),
         "NOTIFY_RETRY_BASE_SECONDS": _int("NOTIFY_RETRY_BASE_SECONDS", 60),
         "NOTIFY_POLL_SECONDS": _int("NOTIFY_POLL_SECONDS", 5),
+        # Quiet hours (Beijing wall clock): SMS and push wait until the end, except escalations
+        # and urgings; equal times: none. At most this many SMS per mobile number per Beijing day
+        # (urgent ones always go; the in-app notice is always made).
+        "NOTIFY_QUIET_START": os.environ.get("NOTIFY_QUIET_START", "22:00"),
+        "NOTIFY_QUIET_END": os.environ.get("NOTIFY_QUIET_END", "07:00"),
+        "NOTIFY_SMS_DAILY_CAP": _int("NOTIFY_SMS_DAILY_CAP", 20),
         # Web Push (RFC 8292 VAPID): the key pair (URL-safe base64: the public key as the PWA's
         # applicationServerKey, the private one raw or DER) and the contact the push services
         # see; without both keys no push is sent. Seconds one push request may take.

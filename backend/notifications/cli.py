@@ -21,7 +21,8 @@ def _report(tally: notifier.Tally, made: int) -> str:
     channels = ", ".join(f"{k} {v}" for k, v in sorted(tally.by_channel.items())) or "none"
     return (
         f"{tally.events} event(s) read, {made} reminder(s) due, {tally.queued} delivery(ies) "
-        f"queued, {tally.sent} sent ({channels}), {tally.retried} to retry, {tally.dead} dead"
+        f"queued, {tally.sent} sent ({channels}), {tally.retried} to retry, {tally.dead} dead, "
+        f"{tally.deferred} held for quiet hours"
     )
 
 
@@ -55,7 +56,7 @@ def run_command(rounds: int) -> None:
     done = 0
     while not stopping:
         tally, made = _round()
-        if tally.events or tally.sent or tally.dead or made:
+        if tally.events or tally.sent or tally.dead or tally.deferred or made:
             click.echo(_report(tally, made))
         done += 1
         if rounds and done >= rounds:

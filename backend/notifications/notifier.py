@@ -29,6 +29,7 @@ from backend.accounts.models import User
 from backend.clock import utcnow
 from backend.database import db
 from backend.notifications import channels as ch
+from backend.notifications import policy
 from backend.notifications.models import Channel, Delivery, DeliveryState, NotifierCursor
 from backend.notifications.rules import Message, recipients
 from backend.tickets.models import OutboxEvent, TicketEvent
@@ -44,6 +45,7 @@ class Tally:
     sent: int = 0
     retried: int = 0
     dead: int = 0
+    deferred: int = 0  # held back by quiet hours
     by_channel: dict[str, int] = field(default_factory=dict)
 
     def add(self, other: Tally) -> None:
@@ -52,6 +54,7 @@ class Tally:
         self.sent += other.sent
         self.retried += other.retried
         self.dead += other.dead
+        self.deferred += other.deferred
         for name, n in other.by_channel.items():
             self.by_channel[name] = self.by_channel.get(name, 0) + n
 
@@ -192,13 +195,26 @@ def deliver(available: dict[Channel, ch.Sender], limit: int) -> Tally:
         for u in db.session.scalars(sa.select(User).where(User.id.in_({d.user_id for d in batch})))
     }
     most = current_app.config["NOTIFY_MAX_ATTEMPTS"]
+    phones = {u.phone for u in users.values() if u.phone}
+    sms_today = policy.sms_sent_today(phones, now)
     for delivery in batch:
+        user = users[delivery.user_id]
+        later = policy.held_back(delivery, now)
+        if later is not None:  # quiet hours: not an attempt, just later
+            delivery.next_attempt_at = later
+            tally.deferred += 1
+            continue
+        if policy.over_cap(delivery, user.phone, sms_today):
+            delivery.state = DeliveryState.dead
+            delivery.last_error = "已达每日短信上限 (daily SMS cap per number reached)"
+            tally.dead += 1
+            continue
         delivery.attempts += 1
         sender = available.get(delivery.channel)
         try:
             if sender is None:
                 raise ch.ChannelError(f"{delivery.channel.value} not configured", retryable=True)
-            delivery.external_id = sender.send(delivery, users[delivery.user_id])[:200]
+            delivery.external_id = sender.send(delivery, user)[:200]
         except ch.ChannelError as exc:
             delivery.last_error = exc.reason[:1000]
             if exc.retryable and delivery.attempts < most:
@@ -210,6 +226,8 @@ def deliver(available: dict[Channel, ch.Sender], limit: int) -> Tally:
             continue
         delivery.state, delivery.sent_at, delivery.last_error = DeliveryState.sent, now, ""
         _trail(delivery, now)
+        if delivery.channel is Channel.sms and user.phone:
+            sms_today[user.phone] = sms_today.get(user.phone, 0) + 1
         tally.sent += 1
         name = delivery.channel.value
         tally.by_channel[name] = tally.by_channel.get(name, 0) + 1
@@ -230,6 +248,6 @@ def run_once(max_rounds: int = 10_000) -> Tally:
     for _ in range(max_rounds):
         step = deliver(available, batch)
         total.add(step)
-        if step.sent + step.retried + step.dead < batch:
+        if step.sent + step.retried + step.dead + step.deferred < batch:
             break
     return total

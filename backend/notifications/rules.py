@@ -28,7 +28,6 @@ TO_UNIT = {
     "reject": ("复查未通过，请返工", "ticket.rework"),
     "reopen": ("居民回访未解决，请返工", "ticket.rework"),
 }
-URGENT_TOPICS = frozenset({"ticket.escalate", "reminder.overdue"})
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,15 @@ from tests.tickets.conftest import act, inspect, tickets_of, upload  # noqa: F40
 PHONES = {"firm1": "13800000001", "firm2": "13800000002", "street1": "13800000003"}
 
 
+@pytest.fixture(autouse=True)
+def no_quiet_hours(app: Any) -> Iterator[None]:
+    """Tests run at any hour: quiet hours are off unless a test sets them (test_policy.py)."""
+    saved = app.config["NOTIFY_QUIET_START"], app.config["NOTIFY_QUIET_END"]
+    app.config.update(NOTIFY_QUIET_START="00:00", NOTIFY_QUIET_END="00:00")
+    yield
+    app.config.update(NOTIFY_QUIET_START=saved[0], NOTIFY_QUIET_END=saved[1])
+
+
 @pytest.fixture
 def notifier_at_head(dbsession: Any) -> int:
     """Start the notifier after what the demo world already wrote; returns that outbox id."""
