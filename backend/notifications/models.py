@@ -103,3 +103,20 @@ class PushSubscription(db.Model):
     p256dh: Mapped[str] = mapped_column(sa.String(200))
     auth: Mapped[str] = mapped_column(sa.String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TicketUrge(db.Model):
+    """催办: a supervisor urges the responsible unit on a ticket, with a note; the unit is told at
+    once on every channel and acknowledges in the app."""
+
+    __tablename__ = "ticket_urges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id"), index=True)
+    # The unit urged (the responsible one then): urges count against it in its scorecard.
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    note: Mapped[str] = mapped_column(sa.Text)
+    urged_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    urged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

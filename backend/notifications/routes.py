@@ -26,6 +26,7 @@ from backend.notifications.schemas import (
     UnreadSchema,
     UnsubscribeSchema,
 )
+from backend.notifications.urge_routes import blp as urge_blp
 from backend.pagination import paginate
 
 blp = Blueprint(
@@ -131,4 +132,4 @@ def unsubscribe(data: dict[str, Any]) -> None:
     push.unsubscribe(current_user(), data["endpoint"])
 
 
-blueprints = (blp, push_blp)
+blueprints = (blp, push_blp, urge_blp)

@@ -2,6 +2,7 @@
 
     dispatch, reroute, return        → the users of the organisation now responsible (to act)
     reject, reopen (返工)             → the users of the responsible organisation (rework)
+    urge (催办)                       → the users of the responsible organisation, urgently
     escalate level 1 / level 2       → supervisors of the estate's street / district, and the
                                        users of the street office / district authority named
 Other events tell nobody. Every message names the ticket and opens it (`link`, per role).
@@ -27,6 +28,7 @@ TO_UNIT = {
     "return": ("争议已退回，请继续处理", "ticket.return"),
     "reject": ("复查未通过，请返工", "ticket.rework"),
     "reopen": ("居民回访未解决，请返工", "ticket.rework"),
+    "urge": ("监管部门催办，请尽快处理并确认", "ticket.urge"),
 }
 
 
@@ -93,6 +95,8 @@ def recipients(event: OutboxEvent) -> tuple[Message, list[User]] | None:
         title, topic = TO_UNIT[action]
         data = payload.get("data") or {}
         org = data.get("to_organisation_id") or payload.get("responsible_org_id")
+        if action == "urge":
+            body = f"{body}。催办意见：{payload.get('reason') or ''}"
         return Message(topic, ticket.id, title, body), org_users(org)
     level = int((payload.get("data") or {}).get("level") or 1)
     street = db.session.get(Street, estate.street_id)

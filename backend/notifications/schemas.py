@@ -119,3 +119,22 @@ class UnreachableSchema(Schema):
             "description": "sms_not_configured, no_phone, push_not_configured, no_push_subscription"
         },
     )
+
+
+class UrgeInSchema(Schema):
+    note = Text(
+        required=True,
+        validate=validate.Length(min=1, max=500),
+        metadata={"description": "催办意见: what the unit must do, by when"},
+    )
+
+
+class UrgeSchema(Schema):
+    id = fields.Integer(required=True)
+    ticket_id = fields.Integer(required=True)
+    organisation_id = fields.Integer(required=True)
+    note = fields.String(required=True)
+    urged_by_id = fields.Integer(required=True)
+    urged_at = fields.DateTime(required=True)
+    acknowledged_by_id = fields.Integer(required=True, allow_none=True)
+    acknowledged_at = fields.DateTime(required=True, allow_none=True)

@@ -103,7 +103,29 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_push_subscriptions_user_id"), ["user_id"], unique=False)
 
 
+    op.create_table(
+        "ticket_urges",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("ticket_id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("urged_by_id", sa.Integer(), nullable=False),
+        sa.Column("urged_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("acknowledged_by_id", sa.Integer(), nullable=True),
+        sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["acknowledged_by_id"], ["users.id"], name=op.f("fk_ticket_urges_acknowledged_by_id_users")),
+        sa.ForeignKeyConstraint(["organisation_id"], ["organisations.id"], name=op.f("fk_ticket_urges_organisation_id_organisations")),
+        sa.ForeignKeyConstraint(["ticket_id"], ["tickets.id"], name=op.f("fk_ticket_urges_ticket_id_tickets")),
+        sa.ForeignKeyConstraint(["urged_by_id"], ["users.id"], name=op.f("fk_ticket_urges_urged_by_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ticket_urges")),
+    )
+    with op.batch_alter_table("ticket_urges", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_ticket_urges_organisation_id"), ["organisation_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_ticket_urges_ticket_id"), ["ticket_id"], unique=False)
+
+
 def downgrade():
+    op.drop_table("ticket_urges")
     op.drop_table("push_subscriptions")
     op.drop_table("notifier_cursors")
     op.drop_table("notifications")

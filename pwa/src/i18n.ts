@@ -221,6 +221,8 @@ const TEXT = {
   act_deny_extension: ['不同意延期', 'Extension denied'],
   act_reopen: ['居民回访:没解决,退回返工', 'Resident follow-up: not solved, back to rework'],
   act_notified: ['已发送通知', 'Notice sent'],
+  act_urge: ['监管部门催办', 'Urged by the supervisor'],
+  act_urge_ack: ['已确认催办', 'Urging acknowledged'],
   add_after_photo: ['拍摄整改照片', 'Take after-photo'],
   rectify_note: ['整改说明(选填)', 'What was done (optional)'],
   rectify_needs_photo: ['请至少拍摄一张整改后照片', 'Take at least one after-photo'],
