@@ -91,6 +91,18 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "NOTIFY_MAX_ATTEMPTS": _int("NOTIFY_MAX_ATTEMPTS", 6),
         "NOTIFY_RETRY_BASE_SECONDS": _int("NOTIFY_RETRY_BASE_SECONDS", 60),
         "NOTIFY_POLL_SECONDS": _int("NOTIFY_POLL_SECONDS", 5),
+        # WeChat Official Account template messages (backend/notifications/wechat.py): the API's
+        # address, the account's appid and secret, the template and which of its fields carry
+        # our title/code/body/time; without appid and template no WeChat message is sent.
+        "WECHAT_API_BASE": os.environ.get("WECHAT_API_BASE", "https://api.weixin.qq.com"),
+        "WECHAT_APPID": os.environ.get("WECHAT_APPID", ""),
+        "WECHAT_SECRET": os.environ.get("WECHAT_SECRET", ""),
+        "WECHAT_TEMPLATE_ID": os.environ.get("WECHAT_TEMPLATE_ID", ""),
+        "WECHAT_TEMPLATE_FIELDS": os.environ.get(
+            "WECHAT_TEMPLATE_FIELDS",
+            "title:thing1,code:character_string2,body:thing3,time:time4",
+        ),
+        "WECHAT_TIMEOUT_SECONDS": _int("WECHAT_TIMEOUT_SECONDS", 10),
         # Quiet hours (Beijing wall clock): SMS and push wait until the end, except escalations
         # and urgings; equal times: none. At most this many SMS per mobile number per Beijing day
         # (urgent ones always go; the in-app notice is always made).

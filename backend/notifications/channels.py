@@ -10,7 +10,7 @@ from flask import current_app
 from backend.accounts.models import User
 from backend.database import db
 from backend.messaging import sms
-from backend.notifications import push
+from backend.notifications import push, wechat
 from backend.notifications.models import Channel, Delivery, Notification
 
 
@@ -77,6 +77,22 @@ class PushChannel:
             raise ChannelError(exc.reason, retryable=exc.retryable) from exc
 
 
+class WechatChannel:
+    def __init__(self, client: wechat.WechatClient) -> None:
+        self.client = client
+
+    def send(self, delivery: Delivery, user: User) -> str:
+        if not user.wechat_openid:
+            raise ChannelError("用户未绑定微信 (no WeChat binding)", retryable=False)
+        code = delivery.body.split(" ", 1)[0]  # the ticket code leads every ticket message
+        try:
+            return self.client.send(
+                user.wechat_openid, delivery.title, code, delivery.body, absolute(delivery.link)
+            )
+        except wechat.WechatError as exc:
+            raise ChannelError(exc.reason, retryable=exc.retryable) from exc
+
+
 def senders() -> dict[Channel, Sender]:
     """The channels configured now (the in-app centre always)."""
     found: dict[Channel, Sender] = {Channel.inapp: InAppSender()}
@@ -86,13 +102,18 @@ def senders() -> dict[Channel, Sender]:
     sender = push.configured_sender()
     if sender is not None:
         found[Channel.push] = PushChannel(sender)
+    client = wechat.configured_client()
+    if client is not None:
+        found[Channel.wechat] = WechatChannel(client)
     return found
 
 
 def reachable(user: User, available: dict[Channel, Sender]) -> list[Channel]:
     """The channels this user can be told on now."""
     channels = [Channel.inapp]
-    if Channel.sms in available and user.phone:
+    if Channel.wechat in available and user.wechat_openid:
+        channels.append(Channel.wechat)  # SMS only when WeChat fails (notifier.fall_back)
+    elif Channel.sms in available and user.phone:
         channels.append(Channel.sms)
     if Channel.push in available and push.has_subscription(user.id):
         channels.append(Channel.push)

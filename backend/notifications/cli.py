@@ -83,3 +83,22 @@ def vapid_keys_command() -> None:
     )
     for name, raw in (("VAPID_PUBLIC_KEY", public), ("VAPID_PRIVATE_KEY", private)):
         click.echo(f"{name}={urlsafe_b64encode(raw).rstrip(b'=').decode()}")
+
+
+@notify_cli.command("bind-wechat")
+@click.argument("username")
+@click.argument("openid", required=False)
+def bind_wechat_command(username: str, openid: str | None) -> None:
+    """Bind USERNAME to their OPENID at the city's WeChat Official Account (no OPENID: unbind)."""
+    import sqlalchemy as sa
+
+    from backend.accounts.models import User
+
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"no user {username}")
+    if openid is not None and not (1 <= len(openid) <= 64 and openid.isprintable()):
+        raise click.ClickException("an openid is 1–64 printable characters")
+    user.wechat_openid = openid
+    db.session.commit()
+    click.echo(f"{username}: {'bound to ' + openid if openid else 'unbound'}")

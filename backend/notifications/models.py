@@ -28,6 +28,7 @@ class Channel(enum.StrEnum):
     inapp = "inapp"  # the notification centre in the app
     sms = "sms"
     push = "push"  # Web Push to the installed PWA
+    wechat = "wechat"  # WeChat Official Account template message (SMS when it cannot)
 
 
 def _enum(cls: type[enum.Enum], name: str) -> sa.Enum:

@@ -183,6 +183,20 @@ def _trail(delivery: Delivery, now: datetime) -> None:
     )
 
 
+def fall_back(delivery: Delivery, user: User, available: dict[Channel, ch.Sender]) -> int:
+    """A WeChat message given up becomes an SMS (same event, same person: the key's channel
+    part changes), when the user has a number and SMS is set up."""
+    if delivery.channel is not Channel.wechat or Channel.sms not in available or not user.phone:
+        return 0
+    source = delivery.key.rsplit(":", 2)[0]
+    message = Message(delivery.topic, delivery.ticket_id, delivery.title, delivery.body)
+    rows = [r for r in plan(source, message, [user], {Channel.sms: available[Channel.sms]})]
+    rows = [r for r in rows if r["channel"] == Channel.sms.value]
+    for row in rows:
+        row["link"] = delivery.link
+    return insert_new(rows)
+
+
 def deliver(available: dict[Channel, ch.Sender], limit: int) -> Tally:
     """Send one batch of due deliveries; commits the batch. A delivery whose channel is not
     configured now waits (retried later), as does one the channel failed for a passing reason;
@@ -223,6 +237,7 @@ def deliver(available: dict[Channel, ch.Sender], limit: int) -> Tally:
             else:
                 delivery.state = DeliveryState.dead
                 tally.dead += 1
+                tally.queued += fall_back(delivery, user, available)
             continue
         delivery.state, delivery.sent_at, delivery.last_error = DeliveryState.sent, now, ""
         _trail(delivery, now)
@@ -248,6 +263,7 @@ def run_once(max_rounds: int = 10_000) -> Tally:
     for _ in range(max_rounds):
         step = deliver(available, batch)
         total.add(step)
-        if step.sent + step.retried + step.dead + step.deferred < batch:
+        done = step.sent + step.retried + step.dead + step.deferred
+        if done < batch and not step.queued:  # a fallback queued now goes in this run too
             break
     return total

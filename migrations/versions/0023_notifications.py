@@ -21,6 +21,7 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("phone", sa.String(length=11), nullable=True))
+        batch_op.add_column(sa.Column("wechat_openid", sa.String(length=64), nullable=True))
     op.create_table(
         "notification_deliveries",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -30,7 +31,7 @@ def upgrade():
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column(
             "channel",
-            sa.Enum("inapp", "sms", "push", name="notification_channel", native_enum=False, length=16),
+            sa.Enum("inapp", "sms", "push", "wechat", name="notification_channel", native_enum=False, length=16),
             nullable=False,
         ),
         sa.Column("title", sa.String(length=200), nullable=False),
@@ -131,4 +132,5 @@ def downgrade():
     op.drop_table("notifications")
     op.drop_table("notification_deliveries")
     with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("wechat_openid")
         batch_op.drop_column("phone")

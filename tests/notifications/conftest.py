@@ -74,3 +74,20 @@ def push_on(app: Any, fake_push: Any) -> Iterator[Any]:
     )
     yield fake_push
     app.config.update(saved)
+
+
+@pytest.fixture
+def wechat_on(app: Any, fake_wechat: Any) -> Iterator[Any]:
+    """WeChat configured to the fake API; firm1 bound to an openid."""
+    names = ("WECHAT_API_BASE", "WECHAT_APPID", "WECHAT_SECRET", "WECHAT_TEMPLATE_ID",
+             "NOTIFY_PUBLIC_URL")  # fmt: skip
+    saved = {k: app.config.get(k) for k in names}
+    app.config.update(
+        WECHAT_API_BASE=fake_wechat.base,
+        WECHAT_APPID=fake_wechat.appid,
+        WECHAT_SECRET=fake_wechat.secret,
+        WECHAT_TEMPLATE_ID=fake_wechat.template_id,
+        NOTIFY_PUBLIC_URL="https://wuhao.example.cn",
+    )
+    yield fake_wechat
+    app.config.update(saved)
