@@ -3,6 +3,7 @@
     dispatch, reroute, return        → the users of the organisation now responsible (to act)
     reject, reopen (返工)             → the users of the responsible organisation (rework)
     urge (催办)                       → the users of the responsible organisation, urgently
+    rectify (已整改)                   → the inspectors of the estate's grid (re-inspection due)
     escalate level 1 / level 2       → supervisors of the estate's street / district, and the
                                        users of the street office / district authority named
 Other events tell nobody. Every message names the ticket and opens it (`link`, per role).
@@ -16,7 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from backend.accounts.models import Role, User
+from backend.accounts.models import Role, User, grid_assignments
 from backend.clock import SHANGHAI
 from backend.database import db
 from backend.places.models import Estate, Street
@@ -84,7 +85,7 @@ def recipients(event: OutboxEvent) -> tuple[Message, list[User]] | None:
     """The message an outbox event means and who receives it; None when nobody is told."""
     payload: dict[str, Any] = event.payload or {}
     action = payload.get("action")
-    if action not in TO_UNIT and action != "escalate":
+    if action not in TO_UNIT and action not in ("escalate", "rectify"):
         return None
     ticket = db.session.get(Ticket, payload.get("ticket_id"))
     if ticket is None:
@@ -98,6 +99,18 @@ def recipients(event: OutboxEvent) -> tuple[Message, list[User]] | None:
         if action == "urge":
             body = f"{body}。催办意见：{payload.get('reason') or ''}"
         return Message(topic, ticket.id, title, body), org_users(org)
+    if action == "rectify":
+        inspectors = db.session.scalars(
+            sa.select(User)
+            .join(grid_assignments, grid_assignments.c.user_id == User.id)
+            .where(
+                grid_assignments.c.grid_id == estate.grid_id,
+                User.role == Role.inspector,
+                User.is_active.is_(True),
+            )
+            .order_by(User.id)
+        ).all()
+        return Message("ticket.reinspect", ticket.id, "整改已完成，待复查", body), list(inspectors)
     level = int((payload.get("data") or {}).get("level") or 1)
     street = db.session.get(Street, estate.street_id)
     title = "工单逾期升级至街道" if level == 1 else "工单逾期升级至区级"

@@ -205,3 +205,16 @@ def test_notify_once_command(app, dbsession, notifier_at_head, inspect, tickets_
     result = app.test_cli_runner().invoke(args=["notify", "once"])
     assert result.exit_code == 0, result.output
     assert "1 event(s) read" in result.output and "sent (inapp" in result.output
+
+
+def test_a_rectification_tells_the_grid_inspectors_to_reinspect(
+    app, dbsession, notifier_at_head, inspect, tickets_of, act, upload
+):
+    ticket = tickets_of(inspect("E001", failures=("ENV-02",))["id"])[0]
+    act(ticket["id"], "accept", "firm1")
+    assert act(ticket["id"], "rectify", "firm1", photos=[upload("firm1")]).status_code == 200
+    notifier.run_once()
+    [note] = notices(dbsession, "inspector1")
+    assert (note.topic, note.title) == ("ticket.reinspect", "整改已完成，待复查")
+    assert note.link == f"/ticket/{ticket['id']}"
+    assert notices(dbsession, "inspector2") == []  # not their grid
