@@ -91,6 +91,10 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "NOTIFY_MAX_ATTEMPTS": _int("NOTIFY_MAX_ATTEMPTS", 6),
         "NOTIFY_RETRY_BASE_SECONDS": _int("NOTIFY_RETRY_BASE_SECONDS", 60),
         "NOTIFY_POLL_SECONDS": _int("NOTIFY_POLL_SECONDS", 5),
+        # Daily digests from this Beijing hour: every supervisor's, and a firm's that owes more
+        # than NOTIFY_DIGEST_MIN_OPEN tickets (it then gets no per-ticket reminders).
+        "NOTIFY_DIGEST_HOUR": os.environ.get("NOTIFY_DIGEST_HOUR", "08:00"),
+        "NOTIFY_DIGEST_MIN_OPEN": _int("NOTIFY_DIGEST_MIN_OPEN", 20),
         # WeChat Official Account template messages (backend/notifications/wechat.py): the API's
         # address, the account's appid and secret, the template and which of its fields carry
         # our title/code/body/time; without appid and template no WeChat message is sent.

@@ -12,7 +12,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from backend.database import db, writing_command
-from backend.notifications import notifier, reminders
+from backend.notifications import digests, notifier, reminders
 
 notify_cli = AppGroup("notify", help="Notifications: follow the outbox, send what is due.")
 
@@ -20,15 +20,15 @@ notify_cli = AppGroup("notify", help="Notifications: follow the outbox, send wha
 def _report(tally: notifier.Tally, made: int) -> str:
     channels = ", ".join(f"{k} {v}" for k, v in sorted(tally.by_channel.items())) or "none"
     return (
-        f"{tally.events} event(s) read, {made} reminder(s) due, {tally.queued} delivery(ies) "
-        f"queued, {tally.sent} sent ({channels}), {tally.retried} to retry, {tally.dead} dead, "
-        f"{tally.deferred} held for quiet hours"
+        f"{tally.events} event(s) read, {made} reminder/digest delivery(ies) due, "
+        f"{tally.queued} delivery(ies) queued, {tally.sent} sent ({channels}), "
+        f"{tally.retried} to retry, {tally.dead} dead, {tally.deferred} held for quiet hours"
     )
 
 
 def _round() -> tuple[notifier.Tally, int]:
     with writing_command():
-        made = reminders.queue_due()
+        made = reminders.queue_due() + digests.queue_digests()
         db.session.commit()
         return notifier.run_once(), made
 

@@ -20,6 +20,7 @@ from backend.checklists.services import working_hours
 from backend.clock import utcnow
 from backend.database import db, in_constants
 from backend.notifications import channels as ch
+from backend.notifications import digests
 from backend.notifications.notifier import insert_new, plan
 from backend.notifications.rules import Message, org_users, ticket_body
 from backend.places.models import Estate
@@ -69,14 +70,15 @@ def queue_due(now: datetime | None = None) -> int:
     hours = working_hours()
     available = ch.senders()
     users: dict[int, list[User]] = {}
+    digested = set(digests.busy_firms())  # told once a day in a digest instead
     added = 0
     for chunk in _owed(now):
         rows = []
         for ticket, estate_name in chunk:
-            kind = kind_at(ticket, now, hours)
+            org = ticket.responsible_org_id
+            kind = None if org in digested else kind_at(ticket, now, hours)
             if kind is None:
                 continue
-            org = ticket.responsible_org_id
             if org not in users:
                 users[org] = org_users(org)
             body = ticket_body(ticket, estate_name)

@@ -39,9 +39,12 @@ class Message:
     ticket_id: int | None
     title: str
     body: str
+    path: str | None = None  # a message about no one ticket opens this (a digest: the home)
 
     def link_for(self, user: User) -> str:
         """The app path that opens the ticket for this user's role."""
+        if self.path is not None:
+            return self.path
         if self.ticket_id is None:
             return "/notifications"
         if user.role in (Role.supervisor, Role.admin):

@@ -39,7 +39,7 @@ def test_a_dispatched_ticket_reaches_the_firm_as_a_notice(browser, live_server, 
     [ticket] = failing_inspection(server, estate, seed=71)
     assert "sent" in notify_once(server)
     unread = server.get("/api/notifications/unread", "firm1")["unread"]
-    assert unread == 1
+    assert unread >= 1  # the dispatch; a deadline reminder too when it falls due within a day
 
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
     page = context.new_page()
@@ -56,9 +56,12 @@ def test_a_dispatched_ticket_reaches_the_firm_as_a_notice(browser, live_server, 
     bell.click()
 
     expect(page).to_have_url(f"{server.base}/notifications")
-    notice = page.get_by_test_id("notice").filter(has_text=ticket["code"])
+    notice = (
+        page.get_by_test_id("notice")
+        .filter(has_text=ticket["code"])
+        .filter(has_text="新工单待受理")
+    )
     expect(notice).to_have_count(1)
-    expect(notice).to_contain_text("新工单待受理")
     assert _box(notice)["height"] >= 44
     assert "unread" in (notice.get_attribute("class") or "")
     page.screenshot(path=str(artifacts / "notices-firm.png"))
@@ -66,13 +69,18 @@ def test_a_dispatched_ticket_reaches_the_firm_as_a_notice(browser, live_server, 
 
     expect(page).to_have_url(f"{server.base}/ticket/{ticket['id']}")
     expect(page.get_by_text(ticket["code"]).first).to_be_visible()
-    expect(page.get_by_test_id("notice-count")).to_have_count(0)
-    assert server.get("/api/notifications/unread", "firm1")["unread"] == 0
+    if unread > 1:
+        expect(page.get_by_test_id("notice-count")).to_have_text(str(unread - 1))
+    else:
+        expect(page.get_by_test_id("notice-count")).to_have_count(0)
+    assert server.get("/api/notifications/unread", "firm1")["unread"] == unread - 1
 
     page.get_by_test_id("notice-bell").click()
     page.get_by_test_id("only-unread").click()
-    expect(page.get_by_test_id("notice").filter(has_text=ticket["code"])).to_have_count(0)
-    expect(page.get_by_text("没有未读通知。")).to_be_visible()
+    opened = page.get_by_test_id("notice").filter(has_text="新工单待受理")
+    expect(opened.filter(has_text=ticket["code"])).to_have_count(0)
+    page.get_by_test_id("mark-all").click()
+    expect(page.get_by_test_id("notice-count")).to_have_count(0)
     assert errors == []
     context.close()
 
