@@ -164,3 +164,44 @@ def test_a_pushed_notice_is_shown_and_opens_its_ticket(browser, live_server, art
     expect(page.get_by_text(ticket["code"]).first).to_be_visible()
     assert errors == []
     context.close()
+
+
+def test_a_supervisor_urges_and_the_firm_acknowledges(browser, live_server):
+    server = live_server
+    estate = shared_estate(server, "inspector1", "firm1")
+    [ticket] = failing_inspection(server, estate, seed=79)
+    # The supervisors' screens are desktop ones (as in test_supervisor_journey.py).
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{server.base}/")
+    login(page, "street1")
+    expect(page.get_by_test_id("home-supervisor")).to_be_visible()
+    page.goto(f"{server.base}/supervise/tickets/{ticket['id']}")
+    page.get_by_test_id("urge-start").click()
+    page.get_by_test_id("urge-note").fill("今天下班前处理完")
+    page.get_by_test_id("urge-send").click()
+    expect(page.get_by_test_id("urge")).to_contain_text("今天下班前处理完")
+    expect(page.get_by_test_id("urge")).to_contain_text("待责任单位确认")
+    context.close()
+
+    assert "sent" in notify_once(server)
+    firm = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
+    page = firm.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{server.base}/")
+    login(page, "firm1")
+    page.get_by_test_id("notice-bell").click()
+    page.get_by_test_id("notice").filter(has_text="监管部门催办").filter(
+        has_text=ticket["code"]
+    ).click()
+    expect(page).to_have_url(f"{server.base}/ticket/{ticket['id']}")
+    ack = page.get_by_test_id("urge-ack")
+    expect(ack).to_be_visible()
+    assert _box(ack)["height"] >= 44
+    ack.click()
+    expect(page.get_by_test_id("urge")).to_contain_text("已确认")
+    expect(page.get_by_test_id("urge-ack")).to_have_count(0)
+    assert errors == []
+    firm.close()
