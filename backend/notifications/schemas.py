@@ -66,16 +66,23 @@ class SettingsInSchema(Schema):
     )
 
 
+BASE64URL = validate.Regexp(r"^[A-Za-z0-9_\-]+=*$")
+
+
 class SubscriptionKeysSchema(Schema):
-    p256dh = fields.String(required=True, validate=validate.Length(min=80, max=200))
-    auth = fields.String(required=True, validate=validate.Length(min=16, max=100))
+    """The browser's keys (RFC 8291), URL-safe base64."""
+
+    p256dh = fields.String(required=True, validate=[validate.Length(min=80, max=200), BASE64URL])
+    auth = fields.String(required=True, validate=[validate.Length(min=16, max=100), BASE64URL])
 
 
 class SubscriptionInSchema(Schema):
     """What PushSubscription.toJSON() gives in the browser."""
 
-    endpoint = fields.Url(
-        required=True, schemes={"https", "http"}, validate=validate.Length(max=1000)
+    endpoint = fields.String(
+        required=True,
+        validate=[validate.Length(max=1000), validate.Regexp(r"^https?://[!-~]+$")],
+        metadata={"description": "the push service's URL for this browser"},
     )
     keys = fields.Nested(SubscriptionKeysSchema, required=True)
 

@@ -8107,7 +8107,7 @@ export interface components {
             id: number;
         };
         SubscriptionIn: {
-            /** Format: url */
+            /** @description the push service's URL for this browser */
             endpoint: string;
             keys: components["schemas"]["SubscriptionKeys"];
         };
