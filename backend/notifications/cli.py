@@ -50,21 +50,24 @@ def run_command(rounds: int) -> None:
         nonlocal stopping
         stopping = True
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     poll = current_app.config["NOTIFY_POLL_SECONDS"]
     done = 0
-    while not stopping:
-        tally, made = _round()
-        if tally.events or tally.sent or tally.dead or tally.deferred or made:
-            click.echo(_report(tally, made))
-        done += 1
-        if rounds and done >= rounds:
-            break
-        for _ in range(int(poll * 10)):
-            if stopping:
+    try:
+        while not stopping:
+            tally, made = _round()
+            if tally.events or tally.sent or tally.dead or tally.deferred or made:
+                click.echo(_report(tally, made))
+            done += 1
+            if rounds and done >= rounds:
                 break
-            time.sleep(0.1)
+            for _ in range(int(poll * 10)):
+                if stopping:
+                    break
+                time.sleep(0.1)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @notify_cli.command("vapid-keys")

@@ -218,3 +218,12 @@ def test_a_rectification_tells_the_grid_inspectors_to_reinspect(
     assert (note.topic, note.title) == ("ticket.reinspect", "整改已完成，待复查")
     assert note.link == f"/ticket/{ticket['id']}"
     assert notices(dbsession, "inspector2") == []  # not their grid
+
+
+def test_notify_run_command_stops_after_its_rounds(
+    app, dbsession, notifier_at_head, inspect, tickets_of
+):
+    inspect("E001", failures=("GAR-06",))
+    result = app.test_cli_runner().invoke(args=["notify", "run", "--rounds", "1"])
+    assert result.exit_code == 0, result.output
+    assert "1 event(s) read" in result.output
