@@ -58,6 +58,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.kaoping.cli import assessments_cli
     from backend.kaoping.routes import blueprints as kaoping_blueprints
     from backend.maps.routes import blp as map_blp
+    from backend.notifications.cli import notify_cli
+    from backend.notifications.routes import blueprints as notification_blueprints
     from backend.open311.cli import open311_cli
     from backend.open311.key_routes import blp as open311_keys_blp
     from backend.open311.routes import blp as open311_blp
@@ -118,6 +120,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         surveys_blp,
         watchlist_blp,
         *kaoping_blueprints,
+        *notification_blueprints,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(fullcover_pages)
@@ -155,6 +158,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         revisits_cli,
         watchlist_cli,
         assessments_cli,
+        notify_cli,
     ):
         app.cli.add_command(group)
     return app

@@ -98,6 +98,43 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "SMS_GATEWAY_URL": os.environ.get("SMS_GATEWAY_URL", ""),
         "SMS_GATEWAY_KEY": os.environ.get("SMS_GATEWAY_KEY", ""),
         "SMS_GATEWAY_TIMEOUT_SECONDS": _int("SMS_GATEWAY_TIMEOUT_SECONDS", 10),
+        # Notifications (backend/notifications): the app's public address for links in SMS (empty:
+        # links are paths); deliveries sent per batch; attempts before a delivery is dead; the
+        # first retry's delay (doubling after each failure, at most 6 h); `notify run`'s pause.
+        "NOTIFY_PUBLIC_URL": os.environ.get("NOTIFY_PUBLIC_URL", ""),
+        "NOTIFY_BATCH_SIZE": _int("NOTIFY_BATCH_SIZE", 100),
+        "NOTIFY_MAX_ATTEMPTS": _int("NOTIFY_MAX_ATTEMPTS", 6),
+        "NOTIFY_RETRY_BASE_SECONDS": _int("NOTIFY_RETRY_BASE_SECONDS", 60),
+        "NOTIFY_POLL_SECONDS": _int("NOTIFY_POLL_SECONDS", 5),
+        # Daily digests from this Beijing hour: every supervisor's, and a firm's that owes more
+        # than NOTIFY_DIGEST_MIN_OPEN tickets (it then gets no per-ticket reminders).
+        "NOTIFY_DIGEST_HOUR": os.environ.get("NOTIFY_DIGEST_HOUR", "08:00"),
+        "NOTIFY_DIGEST_MIN_OPEN": _int("NOTIFY_DIGEST_MIN_OPEN", 20),
+        # WeChat Official Account template messages (backend/notifications/wechat.py): the API's
+        # address, the account's appid and secret, the template and which of its fields carry
+        # our title/code/body/time; without appid and template no WeChat message is sent.
+        "WECHAT_API_BASE": os.environ.get("WECHAT_API_BASE", "https://api.weixin.qq.com"),
+        "WECHAT_APPID": os.environ.get("WECHAT_APPID", ""),
+        "WECHAT_SECRET": os.environ.get("WECHAT_SECRET", ""),
+        "WECHAT_TEMPLATE_ID": os.environ.get("WECHAT_TEMPLATE_ID", ""),
+        "WECHAT_TEMPLATE_FIELDS": os.environ.get(
+            "WECHAT_TEMPLATE_FIELDS",
+            "title:thing1,code:character_string2,body:thing3,time:time4",
+        ),
+        "WECHAT_TIMEOUT_SECONDS": _int("WECHAT_TIMEOUT_SECONDS", 10),
+        # Quiet hours (Beijing wall clock): SMS and push wait until the end, except escalations
+        # and urgings; equal times: none. At most this many SMS per mobile number per Beijing day
+        # (urgent ones always go; the in-app notice is always made).
+        "NOTIFY_QUIET_START": os.environ.get("NOTIFY_QUIET_START", "22:00"),
+        "NOTIFY_QUIET_END": os.environ.get("NOTIFY_QUIET_END", "07:00"),
+        "NOTIFY_SMS_DAILY_CAP": _int("NOTIFY_SMS_DAILY_CAP", 20),
+        # Web Push (RFC 8292 VAPID): the key pair (URL-safe base64: the public key as the PWA's
+        # applicationServerKey, the private one raw or DER) and the contact the push services
+        # see; without both keys no push is sent. Seconds one push request may take.
+        "VAPID_PUBLIC_KEY": os.environ.get("VAPID_PUBLIC_KEY", ""),
+        "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY", ""),
+        "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", ""),
+        "NOTIFY_PUSH_TIMEOUT_SECONDS": _int("NOTIFY_PUSH_TIMEOUT_SECONDS", 10),
         # 物业管理全覆盖 (backend/fullcover): an old estate (老旧小区) was built before this year;
         # one unmanaged on the baseline day (Beijing date, ISO) is "formerly unmanaged".
         "FULLCOVER_OLD_BEFORE": _int("FULLCOVER_OLD_BEFORE", 2000),

@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from tests.pg_cluster import start_cluster
 
 # Fixtures of the local fake services (fake_sms, ...), available to every test.
-pytest_plugins = ["tests.fakes.sms_gateway"]
+pytest_plugins = ["tests.fakes.sms_gateway", "tests.fakes.push_service", "tests.fakes.wechat_api"]
 
 os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
 

@@ -68,6 +68,10 @@ class User(db.Model):
     estate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("estates.id"), nullable=True)
     community_id: Mapped[int | None] = mapped_column(sa.ForeignKey("communities.id"), nullable=True)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Mainland mobile (11 digits, backend/messaging/sms.py normalise_mobile) for SMS notices.
+    phone: Mapped[str | None] = mapped_column(sa.String(11), nullable=True)
+    # The user's openid at the city's WeChat Official Account, for template messages.
+    wechat_openid: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     # Set when an administrator resets the password: until the user picks their own, the API
     # answers only /api/me, /api/auth/password and /api/auth/logout.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())

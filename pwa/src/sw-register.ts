@@ -3,11 +3,17 @@
 // and everything unsent is in IndexedDB, which updates never clear.
 
 import { app } from './app-state';
+import { navigate } from './router';
 
 export function registerServiceWorker(): void {
   if (!('serviceWorker' in navigator) || import.meta.env.DEV) return;
   const offer = (worker: ServiceWorker) =>
     app.set({ updateReady: () => worker.postMessage({ type: 'SKIP_WAITING' }) });
+  // A tapped push notice (sw-push.ts) opens its ticket in this window.
+  navigator.serviceWorker.addEventListener('message', (event) => {
+    const link = event.data?.type === 'OPEN_LINK' ? event.data.link : null;
+    if (typeof link === 'string' && link.startsWith('/') && !link.startsWith('//')) navigate(link);
+  });
   let reloading = false;
   const hadController = Boolean(navigator.serviceWorker.controller);
   navigator.serviceWorker.addEventListener('controllerchange', () => {

@@ -139,6 +139,9 @@ def _inspection(world: dict[str, Any], where: str) -> dict[str, Any]:
     return {**world["inspection_body"], "estate_id": world["estate"][where]}
 
 
+PUSH_SUBSCRIPTION = {"endpoint": "https://push.example/m",
+                     "keys": {"p256dh": "B" + "A" * 86, "auth": "A" * 22}}  # fmt: skip
+
 MATRIX: dict[str, Row] = {
     # --- pages, the phone app's files and the API docs ------------------------------------------
     "GET /": Row(PUBLIC),
@@ -330,6 +333,20 @@ MATRIX: dict[str, Row] = {
     ),
     "GET /api/kaoping": Row(KAOPING_READERS),
     "GET /api/kaoping/estates/<int:estate_id>": Row(KAOPING_READERS, "estate"),
+    # --- notifications: only the caller's own rows are ever read or changed ---
+    "GET /api/notifications": Row(ANY),
+    "GET /api/notifications/unread": Row(ANY),
+    "POST /api/notifications/read": Row(ANY, body={"ids": [1, 2]}),
+    "POST /api/notifications/read-all": Row(ANY),
+    "GET /api/notifications/settings": Row(ANY),
+    "GET /api/notifications/dead-letters": Row(ADMIN),
+    "GET /api/notifications/unreachable": Row(ADMIN),
+    "POST /api/tickets/<int:ticket_id>/urge": Row(SUPERVISORS, "ticket", body={"note": "请尽快"}),
+    "GET /api/tickets/<int:ticket_id>/urges": Row(ANY, "ticket"),
+    "POST /api/tickets/<int:ticket_id>/urges/ack": Row(("firm",), "ticket"),
+    "PUT /api/notifications/settings": Row(ANY, body={"phone": "13800138000"}),
+    "POST /api/push-subscriptions": Row(ANY, body=PUSH_SUBSCRIPTION),
+    "DELETE /api/push-subscriptions": Row(ANY, body={"endpoint": "https://push.example/m"}),
 }
 
 # Path parameters that name a scoped object; the row's kind switches between "in" and "out",

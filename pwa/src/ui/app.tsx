@@ -15,6 +15,7 @@ import { InspectScreen } from './inspect';
 import { AssessScreen } from './kaoping/assess';
 import { LoginScreen, useSignIn } from './login';
 import { MyScorecard } from './my-scorecard';
+import { NoticeBell, NoticesScreen } from './notices';
 import { PasswordScreen } from './password';
 import { ComingSoon } from './placeholder';
 import { ReinspectScreen } from './reinspect';
@@ -101,6 +102,8 @@ export function App() {
     screen = <Admin section={params.section} item={params.item} />;
   } else if (path === '/sync') {
     screen = <SyncScreen />;
+  } else if (path === '/notifications') {
+    screen = <NoticesScreen />;
   } else if (path !== '/') {
     screen = <Redirect to="/" />;
   } else {
@@ -119,6 +122,9 @@ function Redirect({ to }: { to: string }) {
   return null;
 }
 
+// Roles the notifier tells about tickets (assessors of the 考评 have no ticket work).
+const NOTIFIED = new Set(['inspector', 'firm', 'supervisor', 'admin']);
+
 function Shell({ children }: { children: ComponentChildren }) {
   const state = useStore(app);
   const { path } = useStore(route);
@@ -132,6 +138,8 @@ function Shell({ children }: { children: ComponentChildren }) {
           <span>{t('app_name')}</span>
         </a>
         <NetBadge />
+        {state.session && !state.session.expired && !state.session.user.must_change_password &&
+          NOTIFIED.has(state.session.user.role) && <NoticeBell />}
         {state.session && unsent > 0 && (
           <a class={`badge ${state.counts.failed ? 'bad' : ''}`} href="/sync" data-testid="sync-badge">
             {t('sync_badge', { n: unsent })}

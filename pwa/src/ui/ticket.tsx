@@ -2,6 +2,7 @@
 // user may do now. Every action goes through the device's outbox (outbox/actions.ts): after-photos
 // are in IndexedDB before anything is sent, and an action taken offline is sent later.
 
+import { Urges } from './urges';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, NetworkError } from '../api';
 import { app, kickQueue, registerBackgroundSync } from '../app-state';
@@ -359,6 +360,7 @@ export function TicketScreen({ id }: { id: number }) {
         </div>
       )}
 
+      <Urges ticketId={ticket.id} canUrge={false} canAcknowledge={session!.user.role === 'firm'} />
       <h3>{t('history')}</h3>
       <Trail events={ticket.events} userId={userId} />
       {viewing && <PhotoViewer userId={userId} sha={viewing} onClose={() => setViewing(null)} />}

@@ -3,6 +3,7 @@
 // Every action goes through the phone's outbox like a firm's (outbox/actions.ts) with the version
 // shown; a 412 (someone was faster) or 409 reloads the ticket; without signal it waits on the phone.
 
+import { Urges } from '../urges';
 import { useEffect, useState } from 'preact/hooks';
 import { getJson } from '../../api';
 import { app, kickQueue } from '../../app-state';
@@ -279,6 +280,7 @@ export default function TicketPanel({
             <dt>{t('sv_rework_count')}</dt><dd>{ticket.rework_count}</dd>
           </dl>
           <Actions ticket={ticket} onDone={done} />
+          <Urges ticketId={ticket.id} canUrge={!['closed', 'cancelled'].includes(ticket.state)} canAcknowledge={false} />
           <EvidenceCompare photos={ticket.photos} photo={(sha, label) => <Photo sha={sha} label={label} />} />
           <Photos ticket={ticket} evidence={evidence} />
           <h3>{t('sv_evidence')}</h3>
