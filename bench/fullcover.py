@@ -14,9 +14,6 @@ custody) from 2015–2024. Prints figures; asserts nothing.
 
 from __future__ import annotations
 
-import argparse
-import os
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -29,7 +26,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import seed_city  # noqa: E402
+from bench import harness, seed_city  # noqa: E402
 from bench.map_query import prepared_app  # noqa: E402
 
 FULL = {"estates": 5000, "runs": 20}
@@ -67,25 +64,6 @@ HISTORY = [
 ]
 
 
-def _timed(call: Callable[[], Any], runs: int) -> dict[str, float]:
-    call()  # warm
-    samples, cpu = [], []
-    for _ in range(runs):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        call()
-        samples.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
-    samples.sort()
-    p95 = samples[min(len(samples) - 1, round(0.95 * len(samples)) - 1)]
-    # CPU time of this process (the app's Python; not the database's): on a loaded machine the
-    # wall time is mostly waiting for a core.
-    return {
-        "p50_ms": statistics.median(samples),
-        "p95_ms": p95,
-        "cpu_p50_ms": statistics.median(cpu),
-    }
-
-
 def run(database_url: str, quick: bool = False, runs: int | None = None) -> dict[str, Any]:
     from backend.database import db
     from backend.fullcover import services
@@ -115,13 +93,15 @@ def run(database_url: str, quick: bool = False, runs: int | None = None) -> dict
         figures["formerly_unmanaged"] = sample["total"]["formerly_unmanaged"]
         figures["share"] = sample["total"]["share"]
         figures["calls"] = {
-            "progress by district": _timed(
+            "progress by district": harness.timed(
                 lambda: services.progress("district", ON, None, "old", city), runs
             ),
-            "progress by street": _timed(
+            "progress by street": harness.timed(
                 lambda: services.progress("street", ON, None, "all", city), runs
             ),
-            "still unmanaged": _timed(lambda: services.still_unmanaged(ON, "old", city), runs),
+            "still unmanaged": harness.timed(
+                lambda: services.still_unmanaged(ON, "old", city), runs
+            ),
         }
         db.session.remove()
         client = app.test_client()
@@ -136,10 +116,10 @@ def run(database_url: str, quick: bool = False, runs: int | None = None) -> dict
             return call
 
         figures["http"] = {
-            "GET /api/reports/fullcover (district)": _timed(
+            "GET /api/reports/fullcover (district)": harness.timed(
                 http(f"/api/reports/fullcover?on={ON}"), runs
             ),
-            "GET /api/reports/fullcover (street)": _timed(
+            "GET /api/reports/fullcover (street)": harness.timed(
                 http(f"/api/reports/fullcover?on={ON}&group=street"), runs
             ),
         }
@@ -152,34 +132,8 @@ def report(f: dict[str, Any]) -> str:
         f"(seeded in {f['seed_s']:.1f} s); {f['months']} month ends; "
         f"{f['formerly_unmanaged']:,} formerly unmanaged old estates, share {f['share']:.3f}",
     ]
-    for group in ("calls", "http"):
-        for name, r in f[group].items():
-            lines.append(
-                f"  {name}: p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms "
-                f"(app CPU p50 {r['cpu_p50_ms']:.0f} ms)"
-            )
-    lines.append(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    return "\n".join(lines)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--runs", type=int, default=None)
-    args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        print(report(run(url, args.quick, args.runs)), flush=True)
-        return
-    from tests.pg_cluster import start_cluster
-
-    cluster = start_cluster(port=55471)
-    try:
-        url = cluster.create_database("wuhao_bench_fullcover")
-        print(report(run(url, args.quick, args.runs)), flush=True)
-    finally:
-        cluster.stop()
+    return "\n".join([*lines, *harness.timing_lines(f)])
 
 
 if __name__ == "__main__":
-    main()
+    harness.main(__doc__, run, report, "wuhao_bench_fullcover", port=55471)

@@ -14,8 +14,6 @@ Prints figures; asserts nothing.
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 import time
 from datetime import date
@@ -27,8 +25,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import seed_city  # noqa: E402
-from bench.fullcover import _timed  # noqa: E402
+from bench import harness, seed_city  # noqa: E402
 from bench.map_query import prepared_app  # noqa: E402
 
 FULL = {"estates": 5000, "tickets": 200_000, "runs": 10}
@@ -117,7 +114,7 @@ def run(database_url: str, quick: bool = False, runs: int | None = None) -> dict
         figures["graded"] = sum(1 for row in sample["estates"] if row["grade"])
         figures["firms"] = len(sample["firms"])
         figures["calls"] = {
-            "kaoping (city)": _timed(lambda: results.kaoping(None, Scope.all(), ON), runs)
+            "kaoping (city)": harness.timed(lambda: results.kaoping(None, Scope.all(), ON), runs)
         }
         db.session.remove()
         client = app.test_client()
@@ -128,7 +125,7 @@ def run(database_url: str, quick: bool = False, runs: int | None = None) -> dict
             answer = client.get(f"/api/kaoping?period={ON}", headers=headers)
             assert answer.status_code == 200, answer.json
 
-        figures["http"] = {"GET /api/kaoping (city)": _timed(call, runs)}
+        figures["http"] = {"GET /api/kaoping (city)": harness.timed(call, runs)}
     return figures
 
 
@@ -138,34 +135,8 @@ def report(f: dict[str, Any]) -> str:
         f"assessments, {f['tickets']:,} tickets (seeded in {f['seed_s']:.1f} s); "
         f"{f['graded']:,} estates graded, {f['firms']} firms",
     ]
-    for group in ("calls", "http"):
-        for name, r in f[group].items():
-            lines.append(
-                f"  {name}: p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms "
-                f"(app CPU p50 {r['cpu_p50_ms']:.0f} ms)"
-            )
-    lines.append(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    return "\n".join(lines)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--runs", type=int, default=None)
-    args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        print(report(run(url, args.quick, args.runs)), flush=True)
-        return
-    from tests.pg_cluster import start_cluster
-
-    cluster = start_cluster(port=55473)
-    try:
-        url = cluster.create_database("wuhao_bench_kaoping")
-        print(report(run(url, args.quick, args.runs)), flush=True)
-    finally:
-        cluster.stop()
+    return "\n".join([*lines, *harness.timing_lines(f)])
 
 
 if __name__ == "__main__":
-    main()
+    harness.main(__doc__, run, report, "wuhao_bench_kaoping", port=55473)

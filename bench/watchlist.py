@@ -13,8 +13,6 @@ tickets disputed; twelve owner answers for 40% of the estates. Prints figures; a
 
 from __future__ import annotations
 
-import argparse
-import os
 import random
 import sys
 import time
@@ -28,8 +26,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import seed_city  # noqa: E402
-from bench.fullcover import _timed  # noqa: E402
+from bench import harness, seed_city  # noqa: E402
 from bench.map_query import prepared_app  # noqa: E402
 
 FULL = {"estates": 5000, "tickets": 60_000, "runs": 10}
@@ -99,10 +96,16 @@ def run(database_url: str, quick: bool = False, runs: int | None = None) -> dict
         city = Scope.all()
         figures["listed"] = len(services.ranked(named))
         figures["calls"] = {
-            "ranked (city)": _timed(lambda: services.ranked(named), runs),
-            "watchlist with notes (city)": _timed(lambda: services.watchlist(named, city), runs),
-            "ranking by street": _timed(lambda: ranking.ranking(named.period, "street"), runs),
-            "ranking by district": _timed(lambda: ranking.ranking(named.period, "district"), runs),
+            "ranked (city)": harness.timed(lambda: services.ranked(named), runs),
+            "watchlist with notes (city)": harness.timed(
+                lambda: services.watchlist(named, city), runs
+            ),
+            "ranking by street": harness.timed(
+                lambda: ranking.ranking(named.period, "street"), runs
+            ),
+            "ranking by district": harness.timed(
+                lambda: ranking.ranking(named.period, "district"), runs
+            ),
         }
         db.session.remove()
         client = app.test_client()
@@ -124,14 +127,16 @@ def run(database_url: str, quick: bool = False, runs: int | None = None) -> dict
 
         mine = client.get(f"/api/watchlist?period={PERIOD}", headers=supervisor).json["estates"]
         figures["http"] = {
-            "GET /api/watchlist (admin)": _timed(http(f"/api/watchlist?period={PERIOD}"), runs),
-            "GET /api/watchlist/export csv": _timed(
+            "GET /api/watchlist (admin)": harness.timed(
+                http(f"/api/watchlist?period={PERIOD}"), runs
+            ),
+            "GET /api/watchlist/export csv": harness.timed(
                 http(f"/api/watchlist/export?period={PERIOD}"), runs
             ),
-            "GET /api/rankings (street)": _timed(
+            "GET /api/rankings (street)": harness.timed(
                 http(f"/api/rankings?period={PERIOD}&level=street"), runs
             ),
-            "GET /api/rankings (district)": _timed(
+            "GET /api/rankings (district)": harness.timed(
                 http(f"/api/rankings?period={PERIOD}&level=district"), runs
             ),
         }
@@ -143,7 +148,7 @@ def run(database_url: str, quick: bool = False, runs: int | None = None) -> dict
                 answer = client.post(path, json=note, headers=supervisor)
                 assert answer.status_code == 201, answer.json
 
-            figures["http"]["POST /api/watchlist/{id}/notes"] = _timed(post, runs)
+            figures["http"]["POST /api/watchlist/{id}/notes"] = harness.timed(post, runs)
     return figures
 
 
@@ -153,34 +158,8 @@ def report(f: dict[str, Any]) -> str:
         f"{f['answers']:,} owner answers (seeded in {f['seed_s']:.1f} s); "
         f"{f['listed']} estates listed for {PERIOD}",
     ]
-    for group in ("calls", "http"):
-        for name, r in f[group].items():
-            lines.append(
-                f"  {name}: p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms "
-                f"(app CPU p50 {r['cpu_p50_ms']:.0f} ms)"
-            )
-    lines.append(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    return "\n".join(lines)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--runs", type=int, default=None)
-    args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        print(report(run(url, args.quick, args.runs)), flush=True)
-        return
-    from tests.pg_cluster import start_cluster
-
-    cluster = start_cluster(port=55473)
-    try:
-        url = cluster.create_database("wuhao_bench_watchlist")
-        print(report(run(url, args.quick, args.runs)), flush=True)
-    finally:
-        cluster.stop()
+    return "\n".join([*lines, *harness.timing_lines(f)])
 
 
 if __name__ == "__main__":
-    main()
+    harness.main(__doc__, run, report, "wuhao_bench_watchlist", port=55475)
