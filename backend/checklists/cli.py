@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from backend.checklists import services
 from backend.checklists.definition import ChecklistInvalid, load_definition, validate_file
 from backend.checklists.models import Checklist, ChecklistVersion
+from backend.cli_files import load_all
 from backend.database import db
 from backend.errors import AppError
 
@@ -40,18 +41,7 @@ def import_command(files: tuple[Path, ...], activate: bool) -> None:
 
     A new version is a draft unless --activate is given or its checklist has no active version.
     """
-    definitions = []
-    problems = []
-    for path in files:
-        try:
-            definitions.append((path, load_definition(path)))
-        except ChecklistInvalid as invalid:
-            problems.extend(invalid.problems)
-    if problems:
-        for problem in problems:
-            click.echo(str(problem), err=True)
-        raise click.ClickException(f"nothing imported: {len(problems)} problem(s)")
-    for path, definition in definitions:
+    for path, definition in load_all(files, load_definition, ChecklistInvalid, named=False):
         result = services.import_definition(definition, path.name, activate=activate)
         version = result.version
         state = "new version" if result.created else "unchanged"

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from backend.cli_files import load_all
 from backend.clock import today
 from backend.database import db
 from backend.kaoping import results, services
@@ -22,17 +23,7 @@ assessments_cli = AppGroup("assessments", help="考评: assessment forms and the
 )
 def import_command(files: tuple[Path, ...]) -> None:
     """Import assessment forms: all or nothing; changed content becomes the active version."""
-    loaded, problems = [], []
-    for path in files:
-        try:
-            loaded.append((path, load(path)))
-        except AssessmentInvalid as invalid:
-            problems.extend(f"{path.name}: {p}" for p in invalid.problems)
-    if problems:
-        for problem in problems:
-            click.echo(problem, err=True)
-        raise click.ClickException(f"nothing imported: {len(problems)} problem(s)")
-    for path, definition in loaded:
+    for path, definition in load_all(files, load, AssessmentInvalid):
         version = services.import_definition(definition, path.name)
         click.echo(f"{definition['kind']}: version {version.number} active")
     db.session.commit()

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from backend.cli_files import load_all
 from backend.clock import today
 from backend.database import db
 from backend.places.scope import Scope
@@ -22,17 +23,7 @@ surveys_cli = AppGroup("surveys", help="Owner surveys (业主满意度评价).")
 )
 def import_command(files: tuple[Path, ...]) -> None:
     """Import survey files: all or nothing; changed content becomes the active version."""
-    loaded, problems = [], []
-    for path in files:
-        try:
-            loaded.append((path, load(path)))
-        except SurveyInvalid as invalid:
-            problems.extend(f"{path.name}: {p}" for p in invalid.problems)
-    if problems:
-        for problem in problems:
-            click.echo(problem, err=True)
-        raise click.ClickException(f"nothing imported: {len(problems)} problem(s)")
-    for path, definition in loaded:
+    for path, definition in load_all(files, load, SurveyInvalid):
         version = services.import_definition(definition, path.name)
         click.echo(f"{definition['code']}: version {version.number} active")
     db.session.commit()
