@@ -22,24 +22,34 @@ def dead_letters_query(channel: str | None) -> sa.Select:
 
 def unreachable() -> list[dict[str, Any]]:
     """Active users whom only the in-app centre reaches (they learn nothing until they open the
-    app), with why: which outside channels are not set up for them."""
+    app), with why: which outside channels are not set up for them, or switched off by them."""
     available = ch.senders()
+    switched_off = ch.switched_off(
+        db.session.scalars(sa.select(User.id).where(User.is_active.is_(True)))
+    )
     subscribed = set(db.session.scalars(sa.select(PushSubscription.user_id).distinct()))
     rows = []
     users = db.session.scalars(
         sa.select(User).where(User.is_active.is_(True)).order_by(User.username)
     )
     for user in users:
+        off = switched_off.get(user.id, set())
         reasons = []
         if Channel.sms not in available:
             reasons.append("sms_not_configured")
         elif not user.phone:
             reasons.append("no_phone")
+        if Channel.sms in off:
+            reasons.append("sms_off")
         if Channel.push not in available:
             reasons.append("push_not_configured")
         elif user.id not in subscribed:
             reasons.append("no_push_subscription")
-        if len(ch.reachable(user, available)) == 1:
+        if Channel.push in off:
+            reasons.append("push_off")
+        if Channel.wechat in off and user.wechat_openid:
+            reasons.append("wechat_off")
+        if len(ch.reachable(user, available, off)) == 1:
             rows.append(
                 {
                     "id": user.id,

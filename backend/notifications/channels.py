@@ -3,15 +3,17 @@ ChannelError (retryable or not). The delivery's key is passed on as the idempote
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from typing import Protocol
 
+import sqlalchemy as sa
 from flask import current_app
 
 from backend.accounts.models import User
 from backend.database import db
 from backend.messaging import sms
 from backend.notifications import push, wechat
-from backend.notifications.models import Channel, Delivery, Notification
+from backend.notifications.models import Channel, Delivery, NoticePreference, Notification
 
 
 class ChannelError(Exception):
@@ -108,13 +110,24 @@ def senders() -> dict[Channel, Sender]:
     return found
 
 
-def reachable(user: User, available: dict[Channel, Sender]) -> list[Channel]:
-    """The channels this user can be told on now."""
-    channels = [Channel.inapp]
-    if Channel.wechat in available and user.wechat_openid:
+def switched_off(user_ids: Iterable[int]) -> dict[int, set[Channel]]:
+    """The channels each of these users switched off (absent: none), in one query."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    rows = db.session.scalars(sa.select(NoticePreference).where(NoticePreference.user_id.in_(ids)))
+    return {row.user_id: row.switched_off() for row in rows}
+
+
+def reachable(
+    user: User, available: dict[Channel, Sender], off: Collection[Channel] = ()
+) -> list[Channel]:
+    """The channels this user can be told on now; `off`: the ones they switched off."""
+    channels = [Channel.inapp]  # always: the one place every notice stays
+    if Channel.wechat in available and user.wechat_openid and Channel.wechat not in off:
         channels.append(Channel.wechat)  # SMS only when WeChat fails (notifier.fall_back)
-    elif Channel.sms in available and user.phone:
+    elif Channel.sms in available and user.phone and Channel.sms not in off:
         channels.append(Channel.sms)
-    if Channel.push in available and push.has_subscription(user.id):
+    if Channel.push in available and Channel.push not in off and push.has_subscription(user.id):
         channels.append(Channel.push)
     return channels

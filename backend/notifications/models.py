@@ -121,3 +121,20 @@ class TicketUrge(db.Model):
     urged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class NoticePreference(db.Model):
+    """Which outside channels a user wants (the in-app centre always). No row: all of them, so
+    a user who never opened the settings is told as before."""
+
+    __tablename__ = "notification_preferences"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    sms: Mapped[bool] = mapped_column(default=True)
+    push: Mapped[bool] = mapped_column(default=True)
+    wechat: Mapped[bool] = mapped_column(default=True)
+
+    def switched_off(self) -> set[Channel]:
+        return {c for c in (Channel.sms, Channel.push, Channel.wechat) if not getattr(self, c)}

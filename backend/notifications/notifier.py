@@ -72,8 +72,11 @@ def _cursor() -> NotifierCursor | None:
 def plan(
     source: str, message: Message, users: Iterable[User], available: dict[Channel, ch.Sender]
 ) -> list[dict[str, Any]]:
-    """The delivery rows `message` means: one per user per channel that reaches them."""
+    """The delivery rows `message` means: one per user per channel that reaches them (and that
+    they have not switched off)."""
     now = utcnow()
+    users = list(users)
+    off = ch.switched_off(u.id for u in users)
     return [
         {
             "key": f"{source}:{user.id}:{channel.value}",
@@ -92,7 +95,7 @@ def plan(
             "created_at": now,
         }
         for user in users
-        for channel in ch.reachable(user, available)
+        for channel in ch.reachable(user, available, off.get(user.id, ()))
     ]
 
 
@@ -185,9 +188,9 @@ def _trail(delivery: Delivery, now: datetime) -> None:
 
 def fall_back(delivery: Delivery, user: User, available: dict[Channel, ch.Sender]) -> int:
     """A WeChat message given up becomes an SMS (same event, same person: the key's channel
-    part changes), when the user has a number and SMS is set up."""
+    part changes), when the user has a number, has not switched SMS off, and SMS is set up."""
     if delivery.channel is not Channel.wechat or Channel.sms not in available or not user.phone:
-        return 0
+        return 0  # (plan leaves out an SMS the user switched off)
     source = delivery.key.rsplit(":", 2)[0]
     message = Message(delivery.topic, delivery.ticket_id, delivery.title, delivery.body)
     rows = [r for r in plan(source, message, [user], {Channel.sms: available[Channel.sms]})]

@@ -89,9 +89,10 @@ def get_settings() -> dict[str, Any]:
 @blp.arguments(SettingsInSchema)
 @blp.response(200, SettingsSchema)
 def put_settings(data: dict[str, Any]) -> dict[str, Any]:
-    """Set your mobile number for SMS notices (null or empty: none). Not a mainland mobile
-    number: 422 naming `phone`."""
-    return services.set_phone(current_user(), data["phone"])
+    """Set your mobile number for SMS notices (null or empty: none) and switch SMS, Web Push
+    or WeChat on or off (in-app notices always); fields left out stay as they are. Not a
+    mainland mobile number: 422 naming `phone`."""
+    return services.update_settings(current_user(), data)
 
 
 @blp.route("/dead-letters")

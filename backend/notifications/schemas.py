@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from backend.schema import Schema
+from backend.schema import JsonBoolean, Schema
 from backend.text import Text
 
 
@@ -54,11 +54,21 @@ class SettingsSchema(Schema):
         allow_none=True,
         metadata={"description": "VAPID public key (applicationServerKey); null: no Web Push"},
     )
+    sms = fields.Boolean(required=True, metadata={"description": "your choice: SMS notices on"})
+    push = fields.Boolean(required=True, metadata={"description": "your choice: Web Push on"})
+    wechat = fields.Boolean(required=True, metadata={"description": "your choice: WeChat on"})
+    wechat_bound = fields.Boolean(
+        required=True, metadata={"description": "bound to the WeChat Official Account"}
+    )
 
 
 class SettingsInSchema(Schema):
+    """Only the fields given change (an empty body changes nothing)."""
+
+    sms = JsonBoolean(metadata={"description": "false: no SMS notices (WeChat still, if bound)"})
+    push = JsonBoolean(metadata={"description": "false: no Web Push to any of your browsers"})
+    wechat = JsonBoolean(metadata={"description": "false: no WeChat; SMS instead when it is on"})
     phone = Text(
-        required=True,
         allow_none=True,
         single_line=True,
         validate=validate.Length(max=32),
@@ -123,7 +133,8 @@ class UnreachableSchema(Schema):
         fields.String(),
         required=True,
         metadata={
-            "description": "sms_not_configured, no_phone, push_not_configured, no_push_subscription"
+            "description": "sms_not_configured, no_phone, sms_off, push_not_configured, "
+            "no_push_subscription, push_off, wechat_off (the user's own choices end in _off)"
         },
     )
 

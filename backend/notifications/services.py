@@ -12,7 +12,7 @@ from backend.database import db
 from backend.errors import ValidationFailed
 from backend.messaging.sms import mask_mobile, normalise_mobile
 from backend.notifications import channels, push
-from backend.notifications.models import Notification
+from backend.notifications.models import Channel, NoticePreference, Notification
 
 
 def list_query(user: User, unread: bool | None) -> sa.Select:
@@ -48,23 +48,43 @@ def mark_all_read(user: User) -> dict[str, int]:
 
 
 def settings(user: User) -> dict[str, Any]:
+    choice = db.session.get(NoticePreference, user.id)
+    off = choice.switched_off() if choice else set()
     return {
         "phone": mask_mobile(user.phone) if user.phone else None,
-        "channels": [c.value for c in channels.reachable(user, channels.senders())],
+        "channels": [c.value for c in channels.reachable(user, channels.senders(), off)],
         "push_public_key": push.public_key(),
+        "sms": Channel.sms not in off,
+        "push": Channel.push not in off,
+        "wechat": Channel.wechat not in off,
+        "wechat_bound": bool(user.wechat_openid),
     }
 
 
-def set_phone(user: User, raw: str | None) -> dict[str, Any]:
+def _set_phone(user: User, raw: str | None) -> None:
     if raw is None or not raw.strip():
         user.phone = None
-    else:
-        phone = normalise_mobile(raw)
-        if phone is None:
-            raise ValidationFailed(
-                "手机号无效 (not a mainland mobile number)",
-                {"phone": ["11 digits starting 13–19 (+86 allowed)"]},
-            )
-        user.phone = phone
+        return
+    phone = normalise_mobile(raw)
+    if phone is None:
+        raise ValidationFailed(
+            "手机号无效 (not a mainland mobile number)",
+            {"phone": ["11 digits starting 13–19 (+86 allowed)"]},
+        )
+    user.phone = phone
+
+
+def update_settings(user: User, data: dict[str, Any]) -> dict[str, Any]:
+    """Change what `data` names: the mobile number, and which outside channels are on."""
+    if "phone" in data:
+        _set_phone(user, data["phone"])
+    choices = {name: data[name] for name in ("sms", "push", "wechat") if name in data}
+    if choices:
+        choice = db.session.get(NoticePreference, user.id)
+        if choice is None:
+            choice = NoticePreference(user_id=user.id, sms=True, push=True, wechat=True)
+            db.session.add(choice)
+        for name, on in choices.items():
+            setattr(choice, name, on)
     db.session.flush()
     return settings(user)
