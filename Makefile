@@ -37,6 +37,7 @@ serve: $(BIN)/.installed pwa
 	$(BIN)/flask surveys import surveys/*.yaml
 	$(BIN)/flask assessments import assessments/*.yaml
 	$(BIN)/flask demo seed
+	$(BIN)/flask notify once
 	@echo "Wuhao on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/docs)"
 	$(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind $(HOST):$(PORT) wsgi:app
 

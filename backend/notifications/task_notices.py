@@ -38,8 +38,8 @@ def body(kind: str, task: Task, estate: Estate, plan_name: str) -> str:
     """Leads with the estate's code (a WeChat template's code field takes the first word)."""
     last_day = _day(task.closes_at - timedelta(seconds=1))  # closes at midnight after it
     if kind == "due":
-        return f"{estate.code} {estate.name}：{plan_name}，请于{last_day}前完成巡查"
-    return f"{estate.code} {estate.name}：{plan_name}，截至{last_day}未完成巡查，已记为错过"
+        return f"{estate.code} {estate.name}：{plan_name}，完成期限{last_day}"
+    return f"{estate.code} {estate.name}：{plan_name}，完成期限{last_day}已过，未巡查，记为错过"
 
 
 def kind_at(task: Task, now: datetime) -> str | None:

@@ -2852,8 +2852,9 @@ export interface paths {
             };
         };
         /**
-         * Set your mobile number for SMS notices (null or empty: none). Not a mainland mobile
-         *     number: 422 naming `phone`.
+         * Set your mobile number for SMS notices (null or empty: none) and switch SMS, Web Push
+         *     or WeChat on or off (in-app notices always); fields left out stay as they are. Not a
+         *     mainland mobile number: 422 naming `phone`.
          */
         put: {
             parameters: {
@@ -8881,12 +8882,26 @@ export interface components {
             channels: string[];
             /** @description masked: 138****8000 */
             phone: string | null;
+            /** @description your choice: Web Push on */
+            push: boolean;
             /** @description VAPID public key (applicationServerKey); null: no Web Push */
             push_public_key: string | null;
+            /** @description your choice: SMS notices on */
+            sms: boolean;
+            /** @description your choice: WeChat on */
+            wechat: boolean;
+            /** @description bound to the WeChat Official Account */
+            wechat_bound: boolean;
         };
         SettingsIn: {
             /** @description a mainland mobile number (+86 and spaces allowed); null: none */
-            phone: string | null;
+            phone?: string | null;
+            /** @description false: no Web Push to any of your browsers */
+            push?: boolean;
+            /** @description false: no SMS notices (WeChat still, if bound) */
+            sms?: boolean;
+            /** @description false: no WeChat; SMS instead when it is on */
+            wechat?: boolean;
         };
         Street: {
             code?: string;
@@ -9156,7 +9171,7 @@ export interface components {
             display_name: string;
             id: number;
             organisation_id: number | null;
-            /** @description sms_not_configured, no_phone, push_not_configured, no_push_subscription */
+            /** @description sms_not_configured, no_phone, sms_off, push_not_configured, no_push_subscription, push_off, wechat_off (the user's own choices end in _off) */
             reasons: string[];
             role: string;
             username: string;

@@ -69,7 +69,9 @@ def test_the_inspector_is_told_once_when_due_and_once_when_missed(
     notifier.run_once()
     link = f"/estate/{daily_plan['estate']}"
     [(topic, text, opens)] = _told(dbsession, "inspector1")
-    assert topic == "task.due" and "日常巡查" in text and "1月20日前" in text and opens == link
+    assert (
+        topic == "task.due" and "日常巡查" in text and "完成期限1月20日" in text and opens == link
+    )
     assert _told(dbsession, "inspector2") == []  # not theirs
     # Later the same day: nothing new.
     frozen_clock(_at(20, 15))
@@ -80,7 +82,7 @@ def test_the_inspector_is_told_once_when_due_and_once_when_missed(
     notifier.run_once()
     told = _told(dbsession, "inspector1")
     assert [t[0] for t in told] == ["task.due", "task.missed", "task.due"]
-    assert "1月20日" in told[1][1] and "错过" in told[1][1] and "1月21日前" in told[2][1]
+    assert "1月20日" in told[1][1] and "错过" in told[1][1] and "完成期限1月21日" in told[2][1]
     assert queue_task_notices() == 0
     keys = set(dbsession.scalars(sa.select(Delivery.key).where(Delivery.key.like("task:%"))))
     tuesday = _task(dbsession, daily_plan["plan"], 21)

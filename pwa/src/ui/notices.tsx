@@ -8,6 +8,7 @@ import { navigate, route } from '../router';
 import { describe } from '../problem';
 import { createStore, useStore } from '../store';
 import { nt } from './notices-text';
+import { ChannelChoices } from './notice-choices';
 import { PushToggle } from './push-toggle';
 import './notices.css';
 
@@ -26,6 +27,10 @@ interface Settings {
   phone: string | null;
   channels: string[];
   push_public_key: string | null;
+  sms: boolean;
+  push: boolean;
+  wechat: boolean;
+  wechat_bound: boolean;
 }
 
 const PAGE = 30;
@@ -178,7 +183,8 @@ function PhoneSetting() {
   const names = settings.channels.map((c) => nt(`ch_${c}` as 'ch_sms')).join('、');
   return (
     <form class="card phone-setting" onSubmit={save}>
-      <p class="small muted">{nt('channels', { c: names })}</p>
+      <p class="small muted" data-testid="channels-now">{nt('channels', { c: names })}</p>
+      <ChannelChoices settings={settings} onSaved={setSettings} />
       <label>
         {nt('phone')}: <b data-testid="phone-now">{settings.phone ?? nt('phone_none')}</b>
         <input type="tel" inputMode="tel" autoComplete="tel" value={phone} maxLength={32}
