@@ -201,9 +201,11 @@ def fall_back(delivery: Delivery, user: User, available: dict[Channel, ch.Sender
 
 
 def deliver(available: dict[Channel, ch.Sender], limit: int) -> Tally:
-    """Send one batch of due deliveries; commits the batch. A delivery whose channel is not
-    configured now waits (retried later), as does one the channel failed for a passing reason;
-    after NOTIFY_MAX_ATTEMPTS, or a refusal for good, it is dead (a dead letter, reason kept)."""
+    """Send one batch of due deliveries; commits the batch. A delivery on a channel its user
+    switched off after it was queued is not sent (dead, that reason kept; WeChat: SMS instead,
+    when on). A delivery whose channel is not configured now waits (retried later), as does one
+    the channel failed for a passing reason; after NOTIFY_MAX_ATTEMPTS, or a refusal for good,
+    it is dead (a dead letter, reason kept)."""
     tally = Tally()
     now = utcnow()
     batch = _due(limit, now)
@@ -214,8 +216,16 @@ def deliver(available: dict[Channel, ch.Sender], limit: int) -> Tally:
     most = current_app.config["NOTIFY_MAX_ATTEMPTS"]
     phones = {u.phone for u in users.values() if u.phone}
     sms_today = policy.sms_sent_today(phones, now)
+    switched_off = ch.switched_off(users)
     for delivery in batch:
         user = users[delivery.user_id]
+        if delivery.channel in switched_off.get(user.id, ()):
+            # Switched off after it was queued (held for the morning, or waiting to retry).
+            delivery.state = DeliveryState.dead
+            delivery.last_error = "用户已关闭该通知方式 (the user switched this channel off)"
+            tally.dead += 1
+            tally.queued += fall_back(delivery, user, available)
+            continue
         later = policy.held_back(delivery, now)
         if later is not None:  # quiet hours: not an attempt, just later
             delivery.next_attempt_at = later

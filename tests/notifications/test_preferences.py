@@ -133,3 +133,29 @@ def test_the_unreachable_report_names_the_users_own_choices(
     assert rows()["firm1"] == ["sms_off", "push_not_configured", "push_off"]
     _put(client, login, "firm1", {"sms": True})
     assert "firm1" not in rows()
+
+
+def test_an_sms_held_for_the_morning_is_not_sent_once_sms_is_switched_off(
+    app, client, login, dbsession, frozen_clock, notifier_at_head, phones, sms_on, inspect,
+    tickets_of,
+):  # fmt: skip
+    from datetime import UTC, datetime, timedelta
+
+    from backend.clock import SHANGHAI
+
+    app.config.update(NOTIFY_QUIET_START="22:00", NOTIFY_QUIET_END="07:00")
+    # The next 23:00 in Beijing (after the inspection, which is stamped an hour before now).
+    night = datetime.now(UTC).astimezone(SHANGHAI).replace(hour=23, minute=0, second=0)
+    night += timedelta(days=1)
+    frozen_clock(night)
+    ticket = tickets_of(inspect("E001", failures=("GAR-06",))["id"])[0]
+    assert notifier.run_once().deferred == 1  # the SMS waits for 07:00
+    _put(client, login, "firm1", {"sms": False})
+    frozen_clock(night + timedelta(hours=8, minutes=30))
+    tally = notifier.run_once()
+    assert tally.sent == 0 and tally.dead == 1
+    assert sms_on.texts_to(phones["firm1"]) == []
+    dead = dbsession.scalar(
+        sa.select(Delivery).where(Delivery.ticket_id == ticket["id"], Delivery.channel == "sms")
+    )
+    assert "switched this channel off" in dead.last_error
