@@ -60,6 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from backend.maps.routes import blp as map_blp
     from backend.notifications.cli import notify_cli
     from backend.notifications.routes import blueprints as notification_blueprints
+    from backend.notifyadmin.routes import blp as notify_admin_blp
     from backend.open311.cli import open311_cli
     from backend.open311.key_routes import blp as open311_keys_blp
     from backend.open311.routes import blp as open311_blp
@@ -121,6 +122,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         watchlist_blp,
         *kaoping_blueprints,
         *notification_blueprints,
+        notify_admin_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(fullcover_pages)

@@ -7550,6 +7550,8 @@ export interface components {
             grade: "A" | "B" | "C" | "D";
             /** @description mean of its estates' latest total scores */
             mean_estate_score: number | null;
+            /** @description mean clock hours from an urge to its acknowledgement (acknowledged ones); null if none */
+            mean_hours_to_acknowledge: number | null;
             /** @description working hours from dispatch to rectification, mean */
             mean_hours_to_rectify: number | null;
             /** @description mean total score of inspections submitted in the period */
@@ -7567,6 +7569,10 @@ export interface components {
             recurrences: number;
             /** @description 返工率 = failed verifications / verifications; null without data */
             rework_rate: number | null;
+            /** @description 催办: urges made in the period (to the unit; on tickets at the area's estates) */
+            urges: number;
+            /** @description of those, acknowledged by the unit by the period's end */
+            urges_acknowledged: number;
             /** @description verifications in the period */
             verifications: number;
         };
@@ -7857,6 +7863,8 @@ export interface components {
              * @enum {string}
              */
             grade: "A" | "B" | "C" | "D";
+            /** @description mean clock hours from an urge to its acknowledgement (acknowledged ones); null if none */
+            mean_hours_to_acknowledge: number | null;
             /** @description working hours from dispatch to rectification, mean */
             mean_hours_to_rectify: number | null;
             /** @description mean total score of inspections submitted in the period */
@@ -7881,6 +7889,10 @@ export interface components {
             rework_rate: number | null;
             /** @description 满意率 = answers saying solved with a rating of 4 or 5 / answers; null below REVISIT_MIN_ANSWERS answers */
             satisfaction_rate: number | null;
+            /** @description 催办: urges made in the period (to the unit; on tickets at the area's estates) */
+            urges: number;
+            /** @description of those, acknowledged by the unit by the period's end */
+            urges_acknowledged: number;
             /** @description verifications in the period */
             verifications: number;
         };
@@ -8925,6 +8937,8 @@ export interface components {
             grade: "A" | "B" | "C" | "D";
             /** @description mean of its estates' latest total scores */
             mean_estate_score: number | null;
+            /** @description mean clock hours from an urge to its acknowledgement (acknowledged ones); null if none */
+            mean_hours_to_acknowledge: number | null;
             /** @description working hours from dispatch to rectification, mean */
             mean_hours_to_rectify: number | null;
             /** @description mean total score of inspections submitted in the period */
@@ -8943,6 +8957,10 @@ export interface components {
             /** @description 返工率 = failed verifications / verifications; null without data */
             rework_rate: number | null;
             street_id: number;
+            /** @description 催办: urges made in the period (to the unit; on tickets at the area's estates) */
+            urges: number;
+            /** @description of those, acknowledged by the unit by the period's end */
+            urges_acknowledged: number;
             /** @description verifications in the period */
             verifications: number;
         };

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
 from backend.accounts.models import User
 from backend.clock import today
+from backend.disclosures import services as disclosures
 from backend.notifications.models import TicketUrge
 from backend.places.models import Estate, Street
 from backend.places.scope import Scope
@@ -90,6 +91,12 @@ def test_urges_per_firm_and_area_by_hand(client, login, dbsession, inspect, tick
     other = client.get("/api/reports/scorecards/firms?from=2026-04-01&to=2026-04-30",
                        headers=login("admin")).json  # fmt: skip
     assert all(r["urges"] == 0 for r in other)
+    # The 公示 snapshot publishes them per firm.
+    published = disclosures.snapshot(periods.days(date(2026, 3, 1), date(2026, 3, 31)),
+                                     disclosures.city())["firms"]  # fmt: skip
+    assert sorted((f["urges"], f["urges_acknowledged"]) for f in published if f["urges"]) == [
+        (1, 0), (3, 2)
+    ]  # fmt: skip
 
 
 def test_urges_in_the_exports(client, login, dbsession, inspect, tickets_of):

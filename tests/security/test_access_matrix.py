@@ -341,6 +341,7 @@ MATRIX: dict[str, Row] = {
     "GET /api/notifications/settings": Row(ANY),
     "GET /api/notifications/dead-letters": Row(ADMIN),
     "GET /api/notifications/unreachable": Row(ADMIN),
+    "GET /api/notify-admin/dead-letters": Row(ADMIN),
     "POST /api/tickets/<int:ticket_id>/urge": Row(SUPERVISORS, "ticket", body={"note": "请尽快"}),
     "GET /api/tickets/<int:ticket_id>/urges": Row(ANY, "ticket"),
     "POST /api/tickets/<int:ticket_id>/urges/ack": Row(("firm",), "ticket"),

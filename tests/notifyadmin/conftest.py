@@ -1,0 +1,1 @@
+from tests.tickets.conftest import act, inspect, tickets_of, upload  # noqa: F401 (fixtures)
