@@ -2968,6 +2968,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notify-admin/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Deliveries given up, newest first: channel, recipient, ticket code, attempts, reason. */
+        get: {
+            parameters: {
+                query?: {
+                    channel?: "inapp" | "sms" | "push" | "wechat";
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeadLetterRow"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/open311-keys": {
         parameters: {
             query?: never;
@@ -7444,6 +7489,21 @@ export interface components {
             key: string;
             /** @description why it was given up */
             last_error: string;
+            ticket_id: number | null;
+            topic: string;
+            user_id: number;
+        };
+        DeadLetterRow: {
+            attempts: number;
+            channel: string;
+            /** Format: date-time */
+            created_at: string;
+            id: number;
+            /** @description why it was given up */
+            last_error: string;
+            /** @description display name (username) */
+            recipient: string;
+            ticket_code: string | null;
             ticket_id: number | null;
             topic: string;
             user_id: number;
