@@ -124,3 +124,30 @@ def test_notifier_health_on_a_phone(browser, live_server, artifacts):
         page.get_by_test_id("lang").click()
     finally:
         context.close()
+
+
+def test_urges_column_on_the_phone_dashboard(browser, live_server, artifacts):
+    """The scorecard dashboard's 催办 column (acknowledged/urged) at 360 px: the demo's urges of
+    the last 30 days, the table scrolling inside its frame, never the page."""
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.base}/")
+        login(page, "supervisor1")
+        page.get_by_test_id("sv-nav-scorecards").click()
+        table = page.get_by_test_id("sv-table")
+        expect(table).to_be_visible()
+        # The period the page shows (its own default, the last 30 days), asked of the API too.
+        first, last = (page.locator(".sv-date input").nth(i).input_value() for i in (0, 1))
+        days = f"from={first}&to={last}"
+        firms = live_server.get(f"/api/reports/scorecards/firms?{days}", "supervisor1")
+        urged = [f for f in firms if f["urges"]]
+        assert urged, "the demo urges overdue tickets"
+        expect(table.locator("th", has_text="催办")).to_have_count(1)
+        row = table.locator("tr", has_text=urged[0]["name"])
+        expect(row).to_contain_text(f"{urged[0]['urges_acknowledged']}/{urged[0]['urges']}")
+        _fits(page)
+        page.screenshot(path=artifacts / "86-dashboard-urges-360.png", full_page=True)
+        assert small_targets(page) == []
+    finally:
+        context.close()
