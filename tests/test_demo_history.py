@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from backend.clock import SHANGHAI, utcnow
 from backend.demo.history import seed_history
 from backend.inspections.models import Inspection
+from backend.notifications.models import TicketUrge
 from backend.places.scope import Scope
 from backend.plans.models import Task, TaskState, task_state
 from backend.scorecards import services as scorecards
@@ -36,6 +37,9 @@ def test_demo_history_has_work_in_every_state(app, dbsession, client, login, cap
         TicketState.disputed,
     }
     assert dbsession.scalar(sa.select(sa.func.max(Ticket.escalation_level))) == 2
+    # 催办: supervisors urged overdue tickets; the units acknowledged most, not all.
+    acked = dbsession.execute(sa.select(TicketUrge.acknowledged_at.is_not(None))).scalars().all()
+    assert len(acked) >= 5 and 0 < sum(acked) < len(acked), acked
     assert dbsession.scalar(sa.select(sa.func.max(Ticket.rework_count))) >= 1
     assert dbsession.scalar(sa.select(sa.func.max(Ticket.extension_count))) >= 1
     actions = set(dbsession.scalars(sa.select(TicketEvent.action).distinct()))

@@ -34,6 +34,7 @@ from backend.demo.kaoping import seed_assessments
 from backend.demo.plans import seed_plans
 from backend.demo.revisits import Residents
 from backend.demo.surveys import seed_survey_answers
+from backend.demo.urges import urge_overdue
 from backend.demo.watchlist import seed_watch_notes
 from backend.disclosures import services as disclosures
 from backend.inspections import services as inspections
@@ -153,6 +154,7 @@ def seed_history(now: datetime | None = None, seed: int = 2026) -> int:
         photo=lambda label, user: _photo(rng, label, user),
     )
     recent_since = _recent_since(end)
+    urging = random.Random(seed + 3)  # its own draws: the story stays as it was
     # Weekly plans from the story's first day: its inspections fulfil (or miss) their tasks.
     today = end.astimezone(clock.SHANGHAI).date()
     seed_plans(today - timedelta(days=DAYS), today, version.checklist_id)
@@ -186,6 +188,7 @@ def seed_history(now: datetime | None = None, seed: int = 2026) -> int:
             story.run_until(morning)
             clock.freeze(morning)
             escalate(morning)  # cron runs it every minute; mornings are enough for the story
+            urge_overdue(morning, cast.supervisors, story.later, urging)  # 催办 (demo/urges.py)
             for name in ("inspector1", "inspector2"):
                 inspector = users[name]
                 scope = scope_of(inspector)

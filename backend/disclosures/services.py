@@ -146,6 +146,9 @@ def snapshot(period: periods.Period, where: Jurisdiction) -> dict[str, Any]:
             "grade": row["grade"],
             "mean_inspection_score": row["mean_inspection_score"],
             **_unit(row),
+            # 催办: how often the supervisors had to chase the unit, and how often it answered.
+            "urges": row["urges"],
+            "urges_acknowledged": row["urges_acknowledged"],
         }
         for rank, row in enumerate(firm_rows, start=1)
     ]

@@ -237,6 +237,9 @@ UNIT_COLUMNS = (
     ("recurrences", "复发"),
     ("verifications", "核查次数"),
     ("failed_verifications", "核查未通过"),
+    ("urges", "催办次数"),
+    ("urges_acknowledged", "催办已确认"),
+    ("mean_hours_to_acknowledge", "催办平均确认时长(小时)"),
 )
 LEVELS = ("firms", "estates", "streets", "districts")
 SHEETS = {"firms": "责任单位", "estates": "居住小区", "streets": "街道", "districts": "区市县"}

@@ -11,6 +11,7 @@ from backend.accounts.models import User
 from backend.database import db
 from backend.notifications import channels as ch
 from backend.notifications.models import Channel, Delivery, DeliveryState, PushSubscription
+from backend.tickets.models import Ticket
 
 
 def dead_letters_query(channel: str | None) -> sa.Select:
@@ -61,3 +62,34 @@ def unreachable() -> list[dict[str, Any]]:
                 }
             )
     return rows
+
+
+def dead_letter_rows(deliveries: list[Delivery]) -> list[dict[str, Any]]:
+    """The page's names and codes in two queries, whatever the page size."""
+    users = {d.user_id for d in deliveries}
+    tickets = {d.ticket_id for d in deliveries if d.ticket_id is not None}
+    names = {
+        uid: f"{name} ({username})" if name else username
+        for uid, name, username in db.session.execute(
+            sa.select(User.id, User.display_name, User.username).where(User.id.in_(users))
+        )
+    }
+    codes = {
+        t.id: t.code for t in db.session.scalars(sa.select(Ticket).where(Ticket.id.in_(tickets)))
+    }
+    return [
+        {
+            "id": d.id,
+            "key": d.key,
+            "channel": d.channel.value,
+            "topic": d.topic,
+            "user_id": d.user_id,
+            "recipient": names.get(d.user_id, ""),
+            "ticket_id": d.ticket_id,
+            "ticket_code": codes.get(d.ticket_id) if d.ticket_id is not None else None,
+            "attempts": d.attempts,
+            "last_error": d.last_error,
+            "created_at": d.created_at,
+        }
+        for d in deliveries
+    ]

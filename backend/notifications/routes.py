@@ -102,8 +102,10 @@ def put_settings(data: dict[str, Any]) -> dict[str, Any]:
 @blp.paginate(max_page_size=100)
 def dead_letters(args: dict[str, Any], pagination_parameters: Any) -> Any:
     """Deliveries given up (attempts used up, or refused for good), newest first, with the
-    reason (administrators)."""
-    return paginate(admin.dead_letters_query(args.get("channel")), pagination_parameters)
+    reason, the recipient's name and the ticket's code (administrators; the admin console's
+    通知 screen)."""
+    page = paginate(admin.dead_letters_query(args.get("channel")), pagination_parameters)
+    return admin.dead_letter_rows(list(page))
 
 
 @blp.route("/unreachable")

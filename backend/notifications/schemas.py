@@ -113,6 +113,8 @@ class DeadLetterSchema(Schema):
     topic = fields.String(required=True)
     ticket_id = fields.Integer(required=True, allow_none=True)
     user_id = fields.Integer(required=True)
+    recipient = fields.String(required=True, metadata={"description": "display name (username)"})
+    ticket_code = fields.String(required=True, allow_none=True)
     channel = fields.String(required=True)
     attempts = fields.Integer(required=True)
     last_error = fields.String(required=True, metadata={"description": "why it was given up"})
@@ -120,7 +122,7 @@ class DeadLetterSchema(Schema):
 
 
 class DeadLetterArgs(Schema):
-    channel = fields.String(validate=validate.OneOf(["inapp", "sms", "push"]))
+    channel = fields.String(validate=validate.OneOf(["inapp", "sms", "push", "wechat"]))
 
 
 class UnreachableSchema(Schema):

@@ -106,4 +106,14 @@ def cached(period: periods.Period, scope: Scope) -> ScorecardCache | None:
 
 
 # Every field of a firm row today: a stored row lacking one is never served.
-FIELDS = frozenset({"organisation_id", "satisfaction_rate", "mean_rating", "revisit_answers"})
+FIELDS = frozenset(
+    {
+        "organisation_id",
+        "satisfaction_rate",
+        "mean_rating",
+        "revisit_answers",
+        "urges",
+        "urges_acknowledged",
+        "mean_hours_to_acknowledge",
+    }
+)

@@ -41,7 +41,15 @@ class UnitFiguresSchema(Schema):
     )
 
 
-class FirmScorecardSchema(UnitFiguresSchema):
+class UrgeFiguresSchema(Schema):
+    urges = _count("催办: urges made in the period (to the unit; on tickets at the area's estates)")
+    urges_acknowledged = _count("of those, acknowledged by the unit by the period's end")
+    mean_hours_to_acknowledge = _rate(
+        "mean clock hours from an urge to its acknowledgement (acknowledged ones); null if none"
+    )
+
+
+class FirmScorecardSchema(UnitFiguresSchema, UrgeFiguresSchema):
     organisation_id = fields.Integer(required=True)
     name = fields.String(required=True)
     rectifications = _count("rectifications recorded by the unit in the period")
@@ -79,7 +87,7 @@ class EstateScorecardSchema(Schema):
     rank = fields.Integer(required=True)
 
 
-class AreaScorecardSchema(UnitFiguresSchema):
+class AreaScorecardSchema(UnitFiguresSchema, UrgeFiguresSchema):
     code = fields.String(required=True)
     name = fields.String(required=True)
     mean_estate_score = _rate("mean of its estates' latest total scores")

@@ -22,6 +22,7 @@ from backend.checklists.services import working_hours
 from backend.clock import utcnow
 from backend.database import db
 from backend.inspections.models import AreaScore, Inspection, InspectionStatus
+from backend.notifications.models import TicketUrge
 from backend.places import services as places
 from backend.places.models import District, Estate, Organisation, Street
 from backend.places.scope import Scope
@@ -36,6 +37,8 @@ from backend.scorecards.formulas import (
     ratio,
     score_mean,
 )
+from backend.scorecards.urge_facts import EMPTY as NO_URGES
+from backend.scorecards.urge_facts import urges_by
 from backend.tickets.models import PhotoKind, Ticket, TicketEvent, TicketPhoto
 
 __all__ = [
@@ -267,7 +270,8 @@ def firm_scorecards(period: Period, scope: Scope) -> list[dict[str, Any]]:
     """Per responsible unit (firm, custodian, office, utility) with tickets in scope."""
     facts = _figures_by(Ticket.responsible_org_id, period, scope)
     revisits = _revisits(period, scope)
-    for org_id in revisits:  # a unit judged by residents, with no ticket figure in the period
+    urges = urges_by(TicketUrge.organisation_id, period, scope)
+    for org_id in [*revisits, *urges]:  # judged by residents or urged, with no ticket figure
         facts.setdefault(org_id, (TicketCounts(), []))
     names = dict(
         db.session.execute(
@@ -289,6 +293,7 @@ def firm_scorecards(period: Period, scope: Scope) -> list[dict[str, Any]]:
                 "flagged_rectifications": with_flags,
                 "evidence_flag_rate": ratio(with_flags, done),
                 **satisfaction(*revisits.get(org_id, (0, 0, 0)), least),
+                **urges.get(org_id, NO_URGES),
             }
         )
     return sorted(rows, key=lambda r: (r["grade"], -(r["on_time_rate"] or 0), r["name"]))
@@ -340,6 +345,7 @@ def area_scorecards(level: str, period: Period, scope: Scope) -> list[dict[str, 
     key = Street.id if level == "street" else Street.district_id
     model = Street if level == "street" else District
     facts = _figures_by(key, period, scope)
+    urges = urges_by(key, period, scope)
     latest = latest_inspections(period, scope, scored=True)
     areas = (
         sa.select(
@@ -369,6 +375,7 @@ def area_scorecards(level: str, period: Period, scope: Scope) -> list[dict[str, 
                 **asdict(counted_figures(counts, hours, None)),
                 "mean_estate_score": score_mean(units, scored),
                 "estates": estates,
+                **urges.get(area_id, NO_URGES),
             }
         )
     return _ranked(

@@ -2695,12 +2695,13 @@ export interface paths {
         };
         /**
          * Deliveries given up (attempts used up, or refused for good), newest first, with the
-         *     reason (administrators).
+         *     reason, the recipient's name and the ticket's code (administrators; the admin console's
+         *     通知 screen).
          */
         get: {
             parameters: {
                 query?: {
-                    channel?: "inapp" | "sms" | "push";
+                    channel?: "inapp" | "sms" | "push" | "wechat";
                     page?: number;
                     page_size?: number;
                 };
@@ -7445,6 +7446,9 @@ export interface components {
             key: string;
             /** @description why it was given up */
             last_error: string;
+            /** @description display name (username) */
+            recipient: string;
+            ticket_code: string | null;
             ticket_id: number | null;
             topic: string;
             user_id: number;
@@ -7551,6 +7555,8 @@ export interface components {
             grade: "A" | "B" | "C" | "D";
             /** @description mean of its estates' latest total scores */
             mean_estate_score: number | null;
+            /** @description mean clock hours from an urge to its acknowledgement (acknowledged ones); null if none */
+            mean_hours_to_acknowledge: number | null;
             /** @description working hours from dispatch to rectification, mean */
             mean_hours_to_rectify: number | null;
             /** @description mean total score of inspections submitted in the period */
@@ -7568,6 +7574,10 @@ export interface components {
             recurrences: number;
             /** @description 返工率 = failed verifications / verifications; null without data */
             rework_rate: number | null;
+            /** @description 催办: urges made in the period (to the unit; on tickets at the area's estates) */
+            urges: number;
+            /** @description of those, acknowledged by the unit by the period's end */
+            urges_acknowledged: number;
             /** @description verifications in the period */
             verifications: number;
         };
@@ -7858,6 +7868,8 @@ export interface components {
              * @enum {string}
              */
             grade: "A" | "B" | "C" | "D";
+            /** @description mean clock hours from an urge to its acknowledgement (acknowledged ones); null if none */
+            mean_hours_to_acknowledge: number | null;
             /** @description working hours from dispatch to rectification, mean */
             mean_hours_to_rectify: number | null;
             /** @description mean total score of inspections submitted in the period */
@@ -7882,6 +7894,10 @@ export interface components {
             rework_rate: number | null;
             /** @description 满意率 = answers saying solved with a rating of 4 or 5 / answers; null below REVISIT_MIN_ANSWERS answers */
             satisfaction_rate: number | null;
+            /** @description 催办: urges made in the period (to the unit; on tickets at the area's estates) */
+            urges: number;
+            /** @description of those, acknowledged by the unit by the period's end */
+            urges_acknowledged: number;
             /** @description verifications in the period */
             verifications: number;
         };
@@ -8940,6 +8956,8 @@ export interface components {
             grade: "A" | "B" | "C" | "D";
             /** @description mean of its estates' latest total scores */
             mean_estate_score: number | null;
+            /** @description mean clock hours from an urge to its acknowledgement (acknowledged ones); null if none */
+            mean_hours_to_acknowledge: number | null;
             /** @description working hours from dispatch to rectification, mean */
             mean_hours_to_rectify: number | null;
             /** @description mean total score of inspections submitted in the period */
@@ -8958,6 +8976,10 @@ export interface components {
             /** @description 返工率 = failed verifications / verifications; null without data */
             rework_rate: number | null;
             street_id: number;
+            /** @description 催办: urges made in the period (to the unit; on tickets at the area's estates) */
+            urges: number;
+            /** @description of those, acknowledged by the unit by the period's end */
+            urges_acknowledged: number;
             /** @description verifications in the period */
             verifications: number;
         };

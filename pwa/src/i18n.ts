@@ -346,6 +346,7 @@ const TEXT = {
   sv_overdue_open: ['超期未结', 'Overdue'],
   sv_credit: ['信用等级', 'Credit grade'],
   sv_satisfaction: ['满意率', 'Satisfaction'],
+  sv_urges: ['催办(确认/次)', 'Urges (acked/all)'],
   sv_mean_score: ['平均得分', 'Mean score'],
   sv_total: ['得分', 'Score'],
   sv_grade: ['等级', 'Grade'],

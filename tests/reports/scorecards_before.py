@@ -10,6 +10,7 @@ used here, are exact too now).
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
@@ -29,6 +30,7 @@ from backend.checklists.services import working_hours
 from backend.clock import SHANGHAI, utcnow
 from backend.database import db
 from backend.inspections.models import AreaScore, Inspection, InspectionStatus
+from backend.notifications.models import TicketUrge
 from backend.places import services as places
 from backend.places.models import District, Estate, Organisation, Street
 from backend.places.scope import Scope
@@ -192,7 +194,8 @@ def firm_scorecards(period: Period, scope: Scope) -> list[dict[str, Any]]:
     """Per responsible unit (firm, custodian, office, utility) with tickets in scope."""
     facts = _figures_by(Ticket.responsible_org_id, period, scope)
     answers = _revisit_answers(period, scope)
-    for org_id in answers:  # (added with 回访: a unit judged by residents only)
+    urged = _urges(period, scope, lambda urge, estate: urge.organisation_id)
+    for org_id in [*answers, *urged]:  # (added with 回访 and 催办: judged by residents, urged)
         facts.setdefault(org_id, _figures_of_nothing())
     names = dict(
         db.session.execute(
@@ -214,6 +217,7 @@ def firm_scorecards(period: Period, scope: Scope) -> list[dict[str, Any]]:
                 "flagged_rectifications": with_flags,
                 "evidence_flag_rate": ratio(with_flags, done),
                 **_satisfaction(answers.get(org_id, [])),
+                **_urge_figures(urged.get(org_id, []), period),
             }
         )
     return sorted(rows, key=lambda r: (r["grade"], -(r["on_time_rate"] or 0), r["name"]))
@@ -302,6 +306,14 @@ def area_scorecards(level: str, period: Period, scope: Scope) -> list[dict[str, 
     model = Street if level == "street" else District
     facts = _figures_by(key, period, scope)
     scores = latest_scores(period, scope)
+    streets = {s.id: s for s in db.session.scalars(sa.select(Street))}
+    urged = _urges(
+        period,
+        scope,
+        lambda urge, estate: (
+            estate.street_id if level == "street" else streets[estate.street_id].district_id
+        ),
+    )
     estate_area = dict(
         db.session.execute(
             sa.select(Estate.id, key)
@@ -332,6 +344,7 @@ def area_scorecards(level: str, period: Period, scope: Scope) -> list[dict[str, 
                 **figures,
                 "mean_estate_score": mean_score(by_area.get(area.id, [])),
                 "estates": sum(1 for a in estate_area.values() if a == area.id),
+                **_urge_figures(urged.get(area.id, []), period),
             }
         )
     return _ranked(
@@ -377,4 +390,31 @@ def _satisfaction(answers: list[RevisitAnswer]) -> dict[str, Any]:
         "revisit_answers": n,
         "satisfaction_rate": happy / n if shown else None,
         "mean_rating": sum(a.rating for a in answers) / n if shown else None,
+    }
+
+
+# --- added with 催办 in the scorecards: urge by urge ------------------------------------------
+
+
+def _urges(period: Period, scope: Scope, group) -> dict[int, list[TicketUrge]]:
+    """group(urge, estate) → the urges made in the period on tickets at visible estates."""
+    found: dict[int, list[TicketUrge]] = defaultdict(list)
+    visible = set(db.session.scalars(_visible_estates(scope)))
+    for urge in db.session.scalars(sa.select(TicketUrge)):
+        ticket = db.session.get(Ticket, urge.ticket_id)
+        if ticket.estate_id in visible and period.start <= urge.urged_at < period.end:
+            found[group(urge, db.session.get(Estate, ticket.estate_id))].append(urge)
+    return found
+
+
+def _urge_figures(urges: list[TicketUrge], period: Period) -> dict[str, Any]:
+    hours = [
+        (u.acknowledged_at - u.urged_at).total_seconds() / 3600
+        for u in urges
+        if u.acknowledged_at is not None and u.acknowledged_at < period.end
+    ]
+    return {
+        "urges": len(urges),
+        "urges_acknowledged": len(hours),
+        "mean_hours_to_acknowledge": math.fsum(hours) / len(hours) if hours else None,
     }

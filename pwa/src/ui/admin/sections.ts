@@ -55,4 +55,6 @@ export const SECTIONS: readonly Section[] = [
     load: () => import('./organisations'),
   },
   { key: 'open311', label: ['Open311 接入密钥', 'Open311 keys'], roles: ['admin'], load: () => import('./open311') },
+  // The notifier's health: dead letters and who only the app reaches.
+  { key: 'notify', label: ['通知', 'Notifications'], roles: ['admin'], load: () => import('./notify') },
 ];

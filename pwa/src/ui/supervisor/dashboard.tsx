@@ -24,6 +24,9 @@ const LEVELS: Level[] = ['firms', 'streets', 'estates', 'districts'];
 const num = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(1)) : '—');
 const text = (v: unknown) => (v === null || v === undefined ? '—' : String(v));
 
+// 催办: acknowledged / urged in the period (narrow enough for 360 px), — when never urged.
+const urged = (r: Row) => (typeof r.urges === 'number' && r.urges > 0 ? `${num(r.urges_acknowledged)}/${r.urges}` : '—');
+
 /** Columns per level: [heading, how to show the row]. */
 const UNIT_COLUMNS: [Key, (r: Row) => string][] = [
   ['sv_due_n', (r) => num(r.due)],
@@ -35,7 +38,7 @@ const UNIT_COLUMNS: [Key, (r: Row) => string][] = [
 ];
 const COLUMNS: Record<Level, [Key, (r: Row) => string][]> = {
   // 满意率 (回访): null below the minimum of answers, shown as —.
-  firms: [...UNIT_COLUMNS, ['sv_satisfaction', (r) => pct(r.satisfaction_rate)], ['sv_credit', (r) => text(r.grade)]],
+  firms: [...UNIT_COLUMNS, ['sv_satisfaction', (r) => pct(r.satisfaction_rate)], ['sv_urges', urged], ['sv_credit', (r) => text(r.grade)]],
   streets: [['sv_rank', (r) => num(r.rank)], ['sv_mean_score', (r) => num(r.mean_estate_score)], ...UNIT_COLUMNS],
   districts: [['sv_rank', (r) => num(r.rank)], ['sv_mean_score', (r) => num(r.mean_estate_score)], ...UNIT_COLUMNS],
   estates: [['sv_rank', (r) => num(r.rank)], ['sv_total', (r) => num(r.total)], ['sv_grade', (r) => text(r.grade)]],
