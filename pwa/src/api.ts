@@ -41,6 +41,9 @@ export interface RequestOptions {
   token?: string | null; // undefined: use the stored session
   timeoutMs?: number;
   signal?: AbortSignal; // the caller gave up (a newer map view): throws a NetworkError
+  // A poll nobody asked for (the bell's count): its 401 does not ask the user to sign in again
+  // in the middle of their work; the next thing they do themselves will.
+  background?: boolean;
 }
 
 export async function request(path: string, options: RequestOptions = {}): Promise<Response> {
@@ -88,7 +91,7 @@ export async function request(path: string, options: RequestOptions = {}): Promi
   // 501 is a feature this database lacks (tiles on SpatiaLite), not a failing server.
   noteServer(response.status >= 500 && response.status !== 501 ? 'error' : 'ok');
   if (response.status === 304 || response.ok) return response;
-  throw await toApiError(response, Boolean(token));
+  throw await toApiError(response, Boolean(token) && !options.background);
 }
 
 async function toApiError(response: Response, hadToken: boolean): Promise<ApiError> {

@@ -38,7 +38,9 @@ export const unread = createStore({ n: 0 });
 
 export async function refreshUnread(): Promise<void> {
   try {
-    const { unread: n } = await getJson<{ unread: number }>('/api/notifications/unread');
+    const { unread: n } = await getJson<{ unread: number }>('/api/notifications/unread', {
+      background: true,
+    });
     unread.set({ n });
   } catch {
     // Offline or signed out: the badge keeps what it showed; the next poll tries again.
