@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -157,6 +158,14 @@ def test_coverage_layer_colours_estates(browser, live_server, artifacts):
     # On the screen: the estate is filled with its state's colour (the names written over the
     # map are hidden for the pixel, they may lie anywhere).
     hide = page.add_style_tag(content=".map-label { visibility: hidden; }")
+    # The features are the server's; the pixels must be of a frame drawn after them.
+    page.evaluate(
+        """() => new Promise((done) => {
+            const map = window.__wuhaoMap;
+            map.once('idle', done);
+            map.triggerRepaint();
+        })"""
+    )
     box = the_map.bounding_box()
     shot = Image.open(io.BytesIO(page.screenshot()))
     scale = shot.width / 360
@@ -233,6 +242,16 @@ def _table(page) -> dict[str, list[str]]:
     return found
 
 
+def _table_once_settled(page, expected: dict, seconds: float = 15) -> dict[str, list[str]]:
+    """The table once it shows `expected` (or what it shows after `seconds`): after a tab
+    switch the old rows may still be there, or none while the new ones load, whatever their
+    count."""
+    deadline = time.monotonic() + seconds
+    while (shown := _table(page)) != expected and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    return shown
+
+
 def _expected(row: dict) -> list[str]:
     rate = percent_text(row["coverage"])
     counts = [str(row[k]) for k in ("due", "done", "done_late", "missed", "open")]
@@ -268,8 +287,8 @@ def test_coverage_report_and_export(browser, live_server, artifacts, tmp_path):
     # This month by default, as the API's default.
     api = server.get("/api/reports/coverage?group=grid", "supervisor1")
     if api:
-        expect(page.get_by_test_id("cov-row")).to_have_count(len(api))
-        assert _table(page) == {r["code"]: _expected(r) for r in api}
+        expected = {r["code"]: _expected(r) for r in api}
+        assert _table_once_settled(page, expected) == expected
 
     # A longer period through the pickers: last month's first day to today.
     first = (beijing_today().replace(day=1) - timedelta(days=1)).replace(day=1).isoformat()
@@ -277,9 +296,8 @@ def test_coverage_report_and_export(browser, live_server, artifacts, tmp_path):
     to = page.get_by_test_id("cov-to").input_value()
     api = server.get(f"/api/reports/coverage?group=grid&from={first}&to={to}", "supervisor1")
     assert api, "the demo has tasks due in two months"
-    expect(page.get_by_test_id("cov-row")).to_have_count(len(api))
-    shown = _table(page)
-    assert shown == {r["code"]: _expected(r) for r in api}
+    expected = {r["code"]: _expected(r) for r in api}
+    assert _table_once_settled(page, expected) == expected
     # Lowest coverage first.
     order = [
         page.get_by_test_id("cov-row").nth(i).get_attribute("data-code") for i in range(len(api))
@@ -293,8 +311,8 @@ def test_coverage_report_and_export(browser, live_server, artifacts, tmp_path):
     # Per street.
     page.get_by_test_id("cov-group-street").click()
     streets = server.get(f"/api/reports/coverage?group=street&from={first}&to={to}", "supervisor1")
-    expect(page.get_by_test_id("cov-row")).to_have_count(len(streets))
-    assert _table(page) == {r["code"]: _expected(r) for r in streets}
+    expected = {r["code"]: _expected(r) for r in streets}
+    assert _table_once_settled(page, expected) == expected
 
     # The CSV export: the same rows (it carries the token: the link is fetched by the app).
     with page.expect_download() as caught:
@@ -316,8 +334,8 @@ def test_coverage_report_and_export(browser, live_server, artifacts, tmp_path):
     people = server.get(
         f"/api/reports/coverage?group=inspector&from={first}&to={to}", "supervisor1"
     )
-    expect(page.get_by_test_id("cov-row")).to_have_count(len(people))
-    assert _table(page) == {r["code"]: _expected(r) for r in people}
+    expected = {r["code"]: _expected(r) for r in people}
+    assert _table_once_settled(page, expected) == expected
     assert errors == []
     context.close()
 

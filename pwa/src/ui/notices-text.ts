@@ -4,6 +4,7 @@ import { texts } from '../i18n';
 export const nt = texts({
   bell: ['通知', 'Notices'],
   bell_label: ['通知,{n} 条未读', 'Notices, {n} unread'],
+  bell_unread: [' 条未读', ' unread'],
   title: ['通知', 'Notices'],
   all: ['全部', 'All'],
   unread: ['未读', 'Unread'],

@@ -61,10 +61,12 @@ export function NoticeBell() {
       class={`badge bell ${n ? 'has' : ''}`}
       href="/notifications"
       data-testid="notice-bell"
-      aria-label={nt('bell_label', { n })}
+      title={nt('bell_label', { n })}
     >
       {nt('bell')}
       {n > 0 && <span class="count" data-testid="notice-count">{n > 99 ? '99+' : n}</span>}
+      {/* Read after the visible words, so the spoken name starts with what is seen. */}
+      {n > 0 && <span class="sr-only">{nt('bell_unread', { n })}</span>}
     </a>
   );
 }
