@@ -138,7 +138,7 @@ def _python(env: dict[str, str], code: str, *args: str) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else {}
 
 
-def run(tickets: int, processes: int, batch: int, kill_after: float) -> None:
+def run(tickets: int, processes: int, batch: int, kill_after: float, sms_cap: int = 0) -> None:
     cluster = start_cluster(port=_free_port())
     work = Path(tempfile.mkdtemp(prefix="wuhao-notify-"))
     gateway = IndexedGateway()
@@ -157,7 +157,7 @@ def run(tickets: int, processes: int, batch: int, kill_after: float) -> None:
             # past 20 open tickets, 20 SMS a day per phone, quiet hours) would hold the fan-out
             # this measures, whatever the hour it runs at.
             "NOTIFY_DIGEST_MIN_OPEN": str(10**9),
-            "NOTIFY_SMS_DAILY_CAP": str(10**9),
+            "NOTIFY_SMS_DAILY_CAP": str(sms_cap or 10**9),
             "NOTIFY_QUIET_START": "00:00",
             "NOTIFY_QUIET_END": "00:00",
         }
@@ -219,6 +219,19 @@ def run(tickets: int, processes: int, batch: int, kill_after: float) -> None:
             print(f"committed by the killed process before it died: {recorded_by_dead}; "
                   f"SMS asked again after the kill (deduplicated by key): "
                   f"{gateway.requests - len(keys)}")  # fmt: skip
+        if sms_cap:
+            # The firm user's one phone gets `sms_cap` SMS today, whichever process sends; the
+            # rest are given up (dead: over the cap; the in-app notice is there).
+            held = tickets - min(sms_cap, tickets)
+            capped = len(keys) == min(sms_cap, tickets) and check["states"] == (
+                {"sent": queued["queued"] - held, "dead": held}
+                if held
+                else {"sent": queued["queued"]}
+            )
+            print(f"SMS cap {sms_cap} held across the processes:", "yes" if capped else "NO")
+            if not capped:
+                sys.exit(1)
+            return
         ok = (
             check["states"] == {"sent": queued["queued"]}
             and total + recorded_by_dead == queued["queued"]
@@ -242,5 +255,6 @@ if __name__ == "__main__":
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--kill-after", type=float, default=0.0)
+    parser.add_argument("--sms-cap", type=int, default=0, help="SMS per phone per day (0: none)")
     args = parser.parse_args()
-    run(args.tickets, args.processes, args.batch, args.kill_after)
+    run(args.tickets, args.processes, args.batch, args.kill_after, args.sms_cap)

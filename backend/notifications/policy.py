@@ -44,9 +44,16 @@ def held_back(delivery: Delivery, now: datetime) -> datetime | None:
 
 
 def sms_sent_today(phones: set[str], now: datetime) -> dict[str, int]:
-    """SMS sent to each of these numbers since midnight, Beijing time."""
+    """SMS sent to each of these numbers since midnight, Beijing time. On PostgreSQL the numbers
+    are locked first (until the batch commits): two notifiers never both count a number below its
+    cap and both send, the second counts what the first sent."""
     if not phones:
         return {}
+    if db.engine.dialect.name == "postgresql":
+        for phone in sorted(phones):  # one order for every notifier: no deadlock
+            db.session.execute(
+                sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext("wuhao-sms:" + phone)))
+            )
     midnight = datetime.combine(now.astimezone(SHANGHAI).date(), time(0), tzinfo=SHANGHAI)
     rows = db.session.execute(
         sa.select(User.phone, sa.func.count())
