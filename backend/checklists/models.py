@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.clock import utcnow
 from backend.database import UTCDateTime, db
+from backend.immutable import immutable
 
 
 class VersionStatus(enum.StrEnum):
@@ -82,9 +83,4 @@ class ChecklistVersion(db.Model):
 IMMUTABLE_VERSION_FIELDS = ("checklist_id", "number", "content_hash", "definition", "item_count")
 
 
-@sa.event.listens_for(ChecklistVersion, "before_update")
-def _content_is_immutable(_mapper: Any, _connection: Any, version: ChecklistVersion) -> None:
-    state = sa.inspect(version)
-    changed = [name for name in IMMUTABLE_VERSION_FIELDS if state.attrs[name].history.has_changes()]
-    if changed:
-        raise ValueError(f"checklist version content is immutable (tried to change {changed})")
+immutable(ChecklistVersion, IMMUTABLE_VERSION_FIELDS, "checklist version")

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from backend.checklists.models import VersionStatus
 from backend.clock import utcnow
 from backend.database import UTCDateTime, db
+from backend.immutable import immutable
 
 
 class AssessorKind(enum.StrEnum):
@@ -78,12 +79,11 @@ class AssessmentFormVersion(db.Model):
     form: Mapped[AssessmentForm] = relationship()
 
 
-@sa.event.listens_for(AssessmentFormVersion, "before_update")
-def _content_is_immutable(_mapper: Any, _connection: Any, version: AssessmentFormVersion) -> None:
-    state = sa.inspect(version)
-    fields = ("form_id", "number", "content_hash", "definition")
-    if any(state.attrs[name].history.has_changes() for name in fields):
-        raise ValueError("assessment form version content is immutable")
+immutable(
+    AssessmentFormVersion,
+    ("form_id", "number", "content_hash", "definition"),
+    "assessment form version",
+)
 
 
 class Assessment(db.Model):

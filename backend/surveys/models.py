@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from backend.checklists.models import VersionStatus
 from backend.clock import utcnow
 from backend.database import UTCDateTime, db
+from backend.immutable import immutable
 
 
 class Survey(db.Model):
@@ -63,12 +64,7 @@ class SurveyVersion(db.Model):
     survey: Mapped[Survey] = relationship()
 
 
-@sa.event.listens_for(SurveyVersion, "before_update")
-def _content_is_immutable(_mapper: Any, _connection: Any, version: SurveyVersion) -> None:
-    state = sa.inspect(version)
-    fields = ("survey_id", "number", "content_hash", "definition")
-    if any(state.attrs[name].history.has_changes() for name in fields):
-        raise ValueError("survey version content is immutable")
+immutable(SurveyVersion, ("survey_id", "number", "content_hash", "definition"), "survey version")
 
 
 class SurveyLink(db.Model):
