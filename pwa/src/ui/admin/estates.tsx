@@ -119,7 +119,13 @@ function Attributes({ estate, crs, onSaved }: { estate: Estate; crs: string; onS
   const streets = useResource<Place[]>('/api/streets?active=true');
   const communities = useResource<Place[]>(values.street_id ? `/api/communities?active=true&street_id=${values.street_id}` : null);
   const [moved, setMoved] = useState<number | null>(null);
-  useEffect(() => setValues(valuesOf(estate)), [estate]);
+  // A saved estate refills the form during render, not in an effect: an effect runs after the
+  // first paint and would wipe what was typed in between.
+  const [filledFrom, setFilledFrom] = useState(estate);
+  if (filledFrom !== estate) {
+    setFilledFrom(estate);
+    setValues(valuesOf(estate));
+  }
   const save = async (e: Event) => {
     e.preventDefault();
     setMoved(null);
