@@ -4,7 +4,8 @@ seeded demo (the CI-sized run is tests/security/test_api_fuzz.py, in process).
 
 Run: .venv/bin/python bench/fuzz_api.py [examples per operation, default 300] [legs] [roles]
   legs: spatialite, postgis, or both comma-separated (default spatialite)
-  roles: comma-separated (default anonymous,inspector1,firm1,street1,supervisor1,admin,open311)
+  roles: comma-separated (default anonymous,inspector1,firm1,street1,supervisor1,admin,committee1,
+  community1,open311)
   WUHAO_FUZZ_PATHS: a path regex to fuzz only those operations (say, the routes added since the
   last long run), e.g. WUHAO_FUZZ_PATHS='^/api/(plans|tasks)'
 
@@ -36,7 +37,10 @@ sys.path.insert(0, str(ROOT))
 from backend.request_checks import gunicorn_arguments  # noqa: E402
 
 BIN = Path(sys.executable).parent
-ROLES = ("anonymous", "inspector1", "firm1", "street1", "supervisor1", "admin")
+ROLES = (
+    "anonymous", "inspector1", "firm1", "street1", "supervisor1", "admin",
+    "committee1", "community1",
+)  # fmt: skip
 
 
 def _free_port() -> int:

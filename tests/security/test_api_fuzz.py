@@ -38,7 +38,9 @@ from tests.security.tokens import bearer
 # The resumable upload's chunks (tus PATCH) are raw bytes like any binary body.
 schemathesis.serializer.alias("application/offset+octet-stream", "application/octet-stream")
 
-ROLES = ("anonymous", "admin", "supervisor1", "street1", "inspector1", "firm1")
+ROLES = (
+    "anonymous", "admin", "supervisor1", "street1", "inspector1", "firm1", "committee1", "community1",
+)  # fmt: skip
 EXAMPLES = int(os.environ.get("WUHAO_FUZZ_EXAMPLES", "6"))
 # Every check that judges one response (`schemathesis run --checks all` adds those that need
 # the coverage phase or a stateful run: bench/fuzz_api.py). The exemptions for rules OpenAPI
