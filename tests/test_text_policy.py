@@ -84,6 +84,24 @@ def test_the_api_refuses_control_characters_before_storage(client, login, dbsess
     odd.data.decode("utf-8")
 
 
+def test_a_nul_in_a_username_or_a_label_is_named_not_taken_for_a_number(client, login, dbsession):
+    """PostgreSQL cannot hold a NUL; the long fuzz sent one as a username and got "a number is
+    out of range" with no field named. Each such text is refused by the policy, field named."""
+    login_answer = client.post("/api/auth/login", json={"username": "ad\x00min", "password": "x"})
+    assert login_answer.status_code == 422, login_answer.json
+    assert "username" in login_answer.json["errors"]
+    admin = login("admin")
+    district = dbsession.scalar(sa.text("SELECT id FROM districts ORDER BY id LIMIT 1"))
+    milestone = {"district_id": district, "target_date": "2031-06-30", "target_percent": 100,
+                 "label": "全覆盖\x00目标"}  # fmt: skip
+    answer = client.post("/api/fullcover/milestones", json=milestone, headers=admin)
+    assert answer.status_code == 422 and "label" in answer.json["errors"], answer.json
+    e001 = dbsession.scalar(sa.select(Estate.id).where(Estate.code == "E001"))
+    buildings = {"buildings": [{"building": "3\x00", "floors": 6, "rooms_per_floor": 2}]}
+    answer = client.put(f"/api/surveys/buildings/{e001}", json=buildings, headers=admin)
+    assert answer.status_code == 422 and "buildings" in answer.json["errors"], answer.json
+
+
 @pytest.fixture
 def odd_names(dbsession):
     """E001 is named with a %, E002 with an _ (as some real estates are written)."""

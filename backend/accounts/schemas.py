@@ -11,7 +11,8 @@ from backend.text import Text
 
 
 class LoginSchema(Schema):
-    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    username = Text(required=True, single_line=True, validate=validate.Length(min=1, max=64))
+    # A password is only ever hashed, never stored or searched: any character may be in it.
     password = fields.String(required=True, validate=validate.Length(min=1, max=256))
 
 

@@ -6,6 +6,7 @@ from marshmallow import fields, validate
 
 from backend.fullcover.services import ESTATE_SETS, GROUPS
 from backend.schema import Schema
+from backend.text import Text
 
 ESTATES = fields.String(
     load_default="old",
@@ -125,4 +126,4 @@ class MilestoneSchema(Schema):
     district = fields.Function(lambda m: m.district.name, dump_only=True)
     target_date = fields.Date(required=True)
     target_percent = fields.Integer(required=True, validate=validate.Range(min=1, max=100))
-    label = fields.String(load_default="", validate=validate.Length(max=200))
+    label = Text(load_default="", single_line=True, validate=validate.Length(max=200))

@@ -104,7 +104,10 @@ class SubscriptionSchema(Schema):
 
 
 class UnsubscribeSchema(Schema):
-    endpoint = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    endpoint = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=1000), validate.Regexp(r"^https?://[!-~]+$")],
+    )
 
 
 class DeadLetterSchema(Schema):

@@ -14,6 +14,7 @@ from backend.clock import today
 from backend.schema import Schema
 from backend.surveys import buildings, results, services
 from backend.surveys.models import SurveyLink
+from backend.text import Text
 
 blp = Blueprint(
     "surveys", __name__, url_prefix="/api/surveys", description="Owner evaluation (业主评价)"
@@ -120,8 +121,9 @@ def survey_results(args: dict[str, Any]):
 
 
 class BuildingSchema(Schema):
-    building = fields.String(
+    building = Text(
         required=True,
+        single_line=True,
         validate=validate.Length(min=1, max=20),
         metadata={"description": "楼号 as residents write it (normalised: 3号楼 → 3)"},
     )
