@@ -4,7 +4,9 @@
 Nothing here keeps a phone number: the phone and the code are stored only as HMACs under
 SURVEY_SMS_HASH_KEY. Codes expire, allow a few wrong tries, and are used once. Send limits (a
 cooldown, per phone per day, per network per hour) are counted from the stored code rows, so
-they hold across gunicorn workers. A code the gateway did not take is not stored at all.
+they hold across gunicorn workers. A code the gateway did not take is not stored at all. Rows
+older than every limit's window (KEEP_CODES) are deleted whenever a code is sent, so the table
+never outgrows a couple of days of requests.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from backend.messaging.sms import SmsError, configured_gateway, mask_mobile, nor
 from backend.surveys.models import SurveyAnswer, SurveyPhoneCode
 
 _CODE = re.compile(r"^\d{6}$")
+# The longest window a limit counts is a day; a code lives minutes. Older rows count for nothing.
+KEEP_CODES = timedelta(days=2)
 
 
 class Unavailable(AppError):
@@ -102,6 +106,9 @@ def send_code(estate_id: int, period_start: object, raw_phone: str, network: str
     phone = read_phone(raw_phone)
     hashed = phone_hash(phone)
     now = utcnow()
+    db.session.execute(
+        sa.delete(SurveyPhoneCode).where(SurveyPhoneCode.created_at < now - KEEP_CODES)
+    )
     if answers_by_phone(hashed, estate_id, period_start) >= config["SURVEY_SMS_ANSWERS_PER_PHONE"]:
         raise _already_answered()
     last = db.session.scalar(

@@ -165,6 +165,26 @@ def test_floods_of_codes_are_limited_from_stored_rows(
     assert busy.status_code == 429 and "此网络获取验证码过于频繁" in busy.get_data(as_text=True)
 
 
+def test_codes_older_than_every_limit_are_deleted_when_a_code_is_sent(
+    sms_on, phone, link_of, dbsession, frozen_clock
+):
+    token = link_of("E001")
+    resident = phone()
+    period = _open(resident, token)
+    start = utcnow()
+    frozen_clock(start)
+    assert _ask_code(resident, token, period).status_code == 200
+    frozen_clock(start + timedelta(days=1, hours=4))
+    assert _ask_code(resident, token, period, "13900139000").status_code == 200
+    assert dbsession.scalar(sa.select(sa.func.count()).select_from(SurveyPhoneCode)) == 2
+    # Two days on, the first code counts in no limit and goes; yesterday's stays (it still
+    # counts in its number's day).
+    frozen_clock(start + timedelta(days=2, hours=1))
+    assert _ask_code(resident, token, period, "13700137000").status_code == 200
+    kept = dbsession.scalars(sa.select(SurveyPhoneCode.created_at).order_by("created_at")).all()
+    assert kept == [start + timedelta(days=1, hours=4), start + timedelta(days=2, hours=1)]
+
+
 def test_gateway_down_says_so_and_stores_nothing(sms_on, phone, link_of, dbsession):
     token = link_of("E001")
     resident = phone()
