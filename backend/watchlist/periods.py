@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from backend.clock import today
 from backend.reports import periods
 
-PATTERN = r"^(\d{4})(?:Q([1-4])|-(0[1-9]|1[0-2]))$"
+# Years 2000–2099: the city's records begin this century (year 0 has no calendar, 9999Q4 no end).
+PATTERN = r"^(20\d\d)(?:Q([1-4])|-(0[1-9]|1[0-2]))$"
 
 
 @dataclass(frozen=True)
