@@ -154,6 +154,8 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
             "owner=0.5,committee=0.1,community=0.1,street=0.1,inspection=0.1,tickets=0.1",
         ),
         "KAOPING_GRACE_DAYS": _int("KAOPING_GRACE_DAYS", 15),
+        # 考评 reminders (考评待填写) start this many days before a quarter's last day.
+        "KAOPING_REMIND_DAYS": _int("KAOPING_REMIND_DAYS", 14),
         # Escalation to the district this many working hours after the street level.
         "ESCALATION_DISTRICT_AFTER_HOURS": _int("ESCALATION_DISTRICT_AFTER_HOURS", 9),
         # Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto/-Host/-Prefix are

@@ -12,7 +12,13 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from backend.database import db, writing_command
-from backend.notifications import digests, notifier, reminders, task_notices
+from backend.notifications import (
+    assessment_notices,
+    digests,
+    notifier,
+    reminders,
+    task_notices,
+)
 
 notify_cli = AppGroup("notify", help="Notifications: follow the outbox, send what is due.")
 
@@ -20,7 +26,7 @@ notify_cli = AppGroup("notify", help="Notifications: follow the outbox, send wha
 def _report(tally: notifier.Tally, made: int) -> str:
     channels = ", ".join(f"{k} {v}" for k, v in sorted(tally.by_channel.items())) or "none"
     return (
-        f"{tally.events} event(s) read, {made} reminder/digest/task delivery(ies) due, "
+        f"{tally.events} event(s) read, {made} reminder/digest/task/考评 delivery(ies) due, "
         f"{tally.queued} delivery(ies) queued, {tally.sent} sent ({channels}), "
         f"{tally.retried} to retry, {tally.dead} dead, {tally.deferred} held for quiet hours"
     )
@@ -28,7 +34,12 @@ def _report(tally: notifier.Tally, made: int) -> str:
 
 def _round() -> tuple[notifier.Tally, int]:
     with writing_command():
-        made = reminders.queue_due() + digests.queue_digests() + task_notices.queue_task_notices()
+        made = (
+            reminders.queue_due()
+            + digests.queue_digests()
+            + task_notices.queue_task_notices()
+            + assessment_notices.queue_assessment_notices()
+        )
         db.session.commit()
         return notifier.run_once(), made
 

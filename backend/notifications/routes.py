@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from backend.accounts.auth import auth_required, current_user
+from backend.accounts.auth import STAFF_ROLES, auth_required, current_user
 from backend.accounts.models import Role
 from backend.notifications import admin, push, services
 from backend.notifications.models import PushSubscription
@@ -29,6 +29,9 @@ from backend.notifications.schemas import (
 from backend.notifications.urge_routes import blp as urge_blp
 from backend.pagination import paginate
 
+# Everyone who may be told something: the staff, and the 考评 assessors (考评待填写).
+NOTIFIED = (*STAFF_ROLES, Role.committee, Role.community)
+
 blp = Blueprint(
     "notifications", __name__, url_prefix="/api/notifications", description="通知 (notifications)"
 )
@@ -41,7 +44,7 @@ push_blp = Blueprint(
 
 
 @blp.route("")
-@auth_required()
+@auth_required(*NOTIFIED)
 @blp.arguments(NotificationListArgs, location="query")
 @blp.response(200, NotificationSchema(many=True))
 @blp.paginate(max_page_size=100)
@@ -51,7 +54,7 @@ def list_notifications(args: dict[str, Any], pagination_parameters: Any) -> Any:
 
 
 @blp.route("/unread")
-@auth_required()
+@auth_required(*NOTIFIED)
 @blp.response(200, UnreadSchema)
 def unread() -> dict[str, int]:
     """How many of your notifications are unread (the badge on every home screen)."""
@@ -59,7 +62,7 @@ def unread() -> dict[str, int]:
 
 
 @blp.route("/read", methods=["POST"])
-@auth_required()
+@auth_required(*NOTIFIED)
 @blp.arguments(MarkReadSchema)
 @blp.response(200, MarkedSchema)
 def mark_read(data: dict[str, Any]) -> dict[str, int]:
@@ -69,7 +72,7 @@ def mark_read(data: dict[str, Any]) -> dict[str, int]:
 
 
 @blp.route("/read-all", methods=["POST"])
-@auth_required()
+@auth_required(*NOTIFIED)
 @blp.response(200, MarkedSchema)
 def mark_all_read() -> dict[str, int]:
     """Mark all your notifications read."""
@@ -77,7 +80,7 @@ def mark_all_read() -> dict[str, int]:
 
 
 @blp.route("/settings")
-@auth_required()
+@auth_required(*NOTIFIED)
 @blp.response(200, SettingsSchema)
 def get_settings() -> dict[str, Any]:
     """Your mobile number (masked), the channels that reach you, and the Web Push key."""
@@ -85,7 +88,7 @@ def get_settings() -> dict[str, Any]:
 
 
 @blp.route("/settings", methods=["PUT"])
-@auth_required()
+@auth_required(*NOTIFIED)
 @blp.arguments(SettingsInSchema)
 @blp.response(200, SettingsSchema)
 def put_settings(data: dict[str, Any]) -> dict[str, Any]:
@@ -117,7 +120,7 @@ def unreachable() -> list[dict[str, Any]]:
 
 
 @push_blp.route("", methods=["POST"])
-@auth_required()
+@auth_required(*NOTIFIED)
 @push_blp.arguments(SubscriptionInSchema)
 @push_blp.response(201, SubscriptionSchema)
 def subscribe(data: dict[str, Any]) -> PushSubscription:
@@ -127,7 +130,7 @@ def subscribe(data: dict[str, Any]) -> PushSubscription:
 
 
 @push_blp.route("", methods=["DELETE"])
-@auth_required()
+@auth_required(*NOTIFIED)
 @push_blp.arguments(UnsubscribeSchema)
 @push_blp.response(204)
 def unsubscribe(data: dict[str, Any]) -> None:

@@ -16,8 +16,9 @@ from tests.browser.tickets_setup import failing_inspection, shared_estate
 expect = pytest.importorskip("playwright.sync_api").expect
 
 
-def notify_once(server) -> str:
-    env = {**os.environ, "WUHAO_INSTANCE_DIR": str(server.log.parent), "FLASK_APP": "backend"}
+def notify_once(server, **settings: str) -> str:
+    env = {**os.environ, "WUHAO_INSTANCE_DIR": str(server.log.parent), "FLASK_APP": "backend",
+           **settings}  # fmt: skip
     env.pop("DATABASE_URL", None)
     done = subprocess.run([BIN / "flask", "notify", "once"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=180)  # fmt: skip
@@ -85,7 +86,7 @@ def test_a_dispatched_ticket_reaches_the_firm_as_a_notice(browser, live_server, 
     context.close()
 
 
-@pytest.mark.parametrize("username", ["inspector1", "street1", "admin"])
+@pytest.mark.parametrize("username", ["inspector1", "street1", "admin", "committee1"])
 def test_every_role_has_the_bell_on_its_home(browser, live_server, username):
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
     page = context.new_page()
@@ -98,6 +99,36 @@ def test_every_role_has_the_bell_on_its_home(browser, live_server, username):
     assert box["height"] >= 44 and box["x"] + box["width"] <= 360
     bell.click()
     expect(page.get_by_test_id("notices")).to_be_visible()
+    context.close()
+
+
+def test_an_assessor_is_reminded_and_the_notice_opens_the_form(browser, live_server, artifacts):
+    """community1 (友好社区居委会) has this quarter's estates to assess: with the reminder window
+    stretched over today (KAOPING_REMIND_DAYS for this notifier run), the cron run tells it
+    考评待填写; the bell counts it and the notice opens the 考评 form's list."""
+    server = live_server
+    waiting = [
+        row for row in server.get("/api/assessments/mine", "community1")["estates"]
+        if row["assessment"] is None
+    ]  # fmt: skip
+    assert waiting, "the demo leaves this quarter's community assessments open"
+    notify_once(server, KAOPING_REMIND_DAYS="92")
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{server.base}/")
+    login(page, "community1")
+    expect(page.get_by_test_id("notice-count")).to_have_text("1")
+    page.get_by_test_id("notice-bell").click()
+    notice = page.get_by_test_id("notice").filter(has_text="考评待填写")
+    expect(notice).to_contain_text(f"还有 {len(waiting)} 个小区未考评")
+    page.screenshot(path=str(artifacts / "notices-assessor-360.png"))
+    notice.click()
+    expect(page).to_have_url(f"{server.base}/assess")
+    expect(page.get_by_text(waiting[0]["name"]).first).to_be_visible()
+    expect(page.get_by_test_id("notice-count")).to_have_count(0)
+    assert errors == []
     context.close()
 
 

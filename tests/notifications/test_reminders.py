@@ -84,5 +84,5 @@ def test_notify_once_queues_reminders(
     frozen_clock(dbsession.get(Ticket, ticket_id).due_at + timedelta(hours=1))
     result = app.test_cli_runner().invoke(args=["notify", "once"])
     assert result.exit_code == 0, result.output
-    assert "reminder/digest/task delivery(ies) due" in result.output
+    assert "reminder/digest/task/考评 delivery(ies) due" in result.output
     assert _reminders_of(dbsession, ticket_id) == ["reminder.overdue"]

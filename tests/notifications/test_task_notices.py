@@ -123,7 +123,7 @@ def test_notify_once_tells_of_tasks_and_is_idempotent(
 ):
     first = app.test_cli_runner().invoke(args=["notify", "once"])
     assert first.exit_code == 0, first.output
-    assert "reminder/digest/task delivery(ies) due" in first.output  # (digests at 08:00 too)
+    assert "reminder/digest/task/考评 delivery(ies) due" in first.output  # (digests at 08:00 too)
     assert len(_told(dbsession, "inspector1")) == 1
     again = app.test_cli_runner().invoke(args=["notify", "once"])
     assert again.exit_code == 0 and "0 reminder/digest/task" in again.output

@@ -333,20 +333,21 @@ MATRIX: dict[str, Row] = {
     ),
     "GET /api/kaoping": Row(KAOPING_READERS),
     "GET /api/kaoping/estates/<int:estate_id>": Row(KAOPING_READERS, "estate"),
-    # --- notifications: only the caller's own rows are ever read or changed ---
-    "GET /api/notifications": Row(ANY),
-    "GET /api/notifications/unread": Row(ANY),
-    "POST /api/notifications/read": Row(ANY, body={"ids": [1, 2]}),
-    "POST /api/notifications/read-all": Row(ANY),
-    "GET /api/notifications/settings": Row(ANY),
+    # --- notifications: only the caller's own rows are ever read or changed; assessors too
+    # (考评待填写) ---
+    "GET /api/notifications": Row(SIGNED_IN),
+    "GET /api/notifications/unread": Row(SIGNED_IN),
+    "POST /api/notifications/read": Row(SIGNED_IN, body={"ids": [1, 2]}),
+    "POST /api/notifications/read-all": Row(SIGNED_IN),
+    "GET /api/notifications/settings": Row(SIGNED_IN),
     "GET /api/notifications/dead-letters": Row(ADMIN),
     "GET /api/notifications/unreachable": Row(ADMIN),
     "POST /api/tickets/<int:ticket_id>/urge": Row(SUPERVISORS, "ticket", body={"note": "请尽快"}),
     "GET /api/tickets/<int:ticket_id>/urges": Row(ANY, "ticket"),
     "POST /api/tickets/<int:ticket_id>/urges/ack": Row(("firm",), "ticket"),
-    "PUT /api/notifications/settings": Row(ANY, body={"phone": "13800138000"}),
-    "POST /api/push-subscriptions": Row(ANY, body=PUSH_SUBSCRIPTION),
-    "DELETE /api/push-subscriptions": Row(ANY, body={"endpoint": "https://push.example/m"}),
+    "PUT /api/notifications/settings": Row(SIGNED_IN, body={"phone": "13800138000"}),
+    "POST /api/push-subscriptions": Row(SIGNED_IN, body=PUSH_SUBSCRIPTION),
+    "DELETE /api/push-subscriptions": Row(SIGNED_IN, body={"endpoint": "https://push.example/m"}),
 }
 
 # Path parameters that name a scoped object; the row's kind switches between "in" and "out",

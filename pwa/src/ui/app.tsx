@@ -122,8 +122,6 @@ function Redirect({ to }: { to: string }) {
   return null;
 }
 
-// Roles the notifier tells about tickets (assessors of the 考评 have no ticket work).
-const NOTIFIED = new Set(['inspector', 'firm', 'supervisor', 'admin']);
 
 function Shell({ children }: { children: ComponentChildren }) {
   const state = useStore(app);
@@ -138,8 +136,8 @@ function Shell({ children }: { children: ComponentChildren }) {
           <span>{t('app_name')}</span>
         </a>
         <NetBadge />
-        {state.session && !state.session.expired && !state.session.user.must_change_password &&
-          NOTIFIED.has(state.session.user.role) && <NoticeBell />}
+        {/* Every role is told something: ticket and task work, or (assessors) 考评待填写. */}
+        {state.session && !state.session.expired && !state.session.user.must_change_password && <NoticeBell />}
         {state.session && unsent > 0 && (
           <a class={`badge ${state.counts.failed ? 'bad' : ''}`} href="/sync" data-testid="sync-badge">
             {t('sync_badge', { n: unsent })}
