@@ -28,6 +28,8 @@ class WholeInteger(ma.fields.Integer):
 def _bounded(field: ma.fields.Field) -> None:
     if isinstance(field, ma.fields.List):
         _bounded(field.inner)
+    elif isinstance(field, ma.fields.Dict) and field.value_field is not None:
+        _bounded(field.value_field)
     elif isinstance(field, ma.fields.Integer):
         if type(field) is ma.fields.Integer:
             field.__class__ = WholeInteger  # the same field, with the fraction check

@@ -22,7 +22,7 @@ class SubmitSchema(Schema):
     )
     ratings = fields.Dict(
         keys=fields.String(validate=validate.Length(max=32)),
-        values=fields.Raw(),
+        values=fields.Integer(strict=True),
         required=True,
         validate=validate.Length(max=20),
         metadata={"description": "points per item key of the form (whole numbers 0..points)"},

@@ -8993,7 +8993,7 @@ export interface components {
             period?: string;
             /** @description points per item key of the form (whole numbers 0..points) */
             ratings: {
-                [key: string]: unknown;
+                [key: string]: number;
             };
         };
         Subscription: {
