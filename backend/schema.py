@@ -3,15 +3,27 @@
 Every integer field without a range of its own gets the 32-bit one (ids and counts are INTEGER
 columns, 32-bit on PostgreSQL), so `?estate_id=10**10` is a 422 naming `estate_id` (not a
 database error naming nothing), and the OpenAPI document states the bound. Every integer field
-also refuses a number with a fraction (WholeInteger).
+also refuses a number with a fraction (WholeInteger). Every date a client sends lies in
+1900–2099 (DAYS), so no day reaches a calendar computation that overflows.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 import marshmallow as ma
 from marshmallow import validate
 
 INT32 = validate.Range(min=-(2**31), max=2**31 - 1)
+# Days the system computes with: year 1 cannot be shifted to UTC, nor 9999-12-31 to the next
+# day, and no record of the city lies outside. The pattern says it in the document (OpenAPI 3.0
+# has no range for dates).
+DAYS = validate.Range(
+    min=date(1900, 1, 1),
+    max=date(2099, 12, 31),
+    error="日期须在 1900-01-01 至 2099-12-31 之间 (a date from 1900-01-01 to 2099-12-31)",
+)
+DAY_PATTERN = r"^(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
 
 
 class WholeInteger(ma.fields.Integer):
@@ -26,7 +38,11 @@ class WholeInteger(ma.fields.Integer):
 
 
 def _bounded(field: ma.fields.Field) -> None:
-    if isinstance(field, ma.fields.List):
+    if type(field) is ma.fields.Date and not field.dump_only:
+        if not any(isinstance(v, validate.Range) for v in field.validators):
+            field.validators = [*field.validators, DAYS]
+            field.metadata = {"pattern": DAY_PATTERN, **field.metadata}
+    elif isinstance(field, ma.fields.List):
         _bounded(field.inner)
     elif isinstance(field, ma.fields.Dict) and field.value_field is not None:
         _bounded(field.value_field)
