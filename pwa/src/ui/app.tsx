@@ -147,9 +147,12 @@ function Shell({ children }: { children: ComponentChildren }) {
           type="button"
           class="lang"
           data-testid="lang"
+          aria-label={t('lang_switch')}
+          title={t('lang_switch')}
           onClick={() => setLang(lang() === 'zh' ? 'en' : 'zh')}
         >
-          {t('lang_switch')}
+          {/* Short, so the app's name still fits a 360 px top bar beside the bell. */}
+          {t('lang_switch_short')}
         </button>
       </header>
       {!state.online && <div class="banner warn">{t('offline_banner')}</div>}
