@@ -77,7 +77,9 @@ class GridCreateSchema(CrsArgs):
 
 class GridUpdateSchema(CrsArgs):
     name = Text(single_line=True, validate=validate.Length(min=1, max=100))
-    geometry = GeoJSONPolygonField(metadata={"description": "GeoJSON Polygon or MultiPolygon"})
+    geometry = GeoJSONPolygonField(
+        metadata={"description": "new outline: GeoJSON Polygon or MultiPolygon (optional)"}
+    )
     is_active = JsonBoolean(
         metadata={
             "description": "false deactivates: refused (409) while inspectors or open tickets "

@@ -7958,7 +7958,7 @@ export interface components {
              * @enum {string}
              */
             crs: "wgs84" | "gcj02";
-            /** @description GeoJSON Polygon or MultiPolygon */
+            /** @description new outline: GeoJSON Polygon or MultiPolygon (optional) */
             geometry?: unknown;
             /** @description false deactivates: refused (409) while inspectors or open tickets are on it */
             is_active?: boolean;
