@@ -7,7 +7,7 @@ const TEXT = {
   app_name: ['五好小区巡查', 'Wuhao estate inspection'],
   loading: ['正在加载…', 'Loading…'],
   lang_switch: ['English', '中文'],
-  lang_switch_short: ['EN', '中'],
+  lang_switch_short: ['EN', '中文'],
   // login
   login_title: ['登录', 'Sign in'],
   username: ['用户名', 'Username'],

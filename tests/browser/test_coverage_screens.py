@@ -224,7 +224,7 @@ def test_coverage_layer_colours_estates(browser, live_server, artifacts):
         "() => window.__wuhaoMap.getLayoutProperty('sv-estate-fill', 'visibility')"
     ) in (None, "visible")  # the grades are back
     # In English too.
-    page.get_by_role("button", name="English").click()
+    page.get_by_test_id("lang").click()
     expect(page.get_by_test_id("cov-toggle")).to_have_text("Coverage")
     expect(page.get_by_test_id("sv-nav-coverage")).to_have_text("Coverage")
     assert errors == []

@@ -97,11 +97,11 @@ def test_every_role_has_the_bell_on_its_home(browser, live_server, username):
     expect(bell).to_contain_text("通知")
     box = _box(bell)
     assert box["height"] >= 44 and box["x"] + box["width"] <= 360
-    # The app's name still fits beside the bell and the language switch (EN, named English).
+    # The app's name still fits beside the bell and the language switch (EN).
     name = page.locator(".topbar .brand span")
     expect(name).to_have_text("五好小区巡查")
     assert name.evaluate("e => e.scrollWidth <= e.clientWidth"), "the name is cut off"
-    language = page.get_by_role("button", name="English")
+    language = page.get_by_role("button", name="EN", exact=True)
     assert _box(language)["height"] >= 44 and _box(language)["width"] >= 44
     bell.click()
     expect(page.get_by_test_id("notices")).to_be_visible()

@@ -119,7 +119,7 @@ def test_admin_reads_the_city_list(browser, live_server):
     first.get_by_test_id("wl-decide").click()
     expect(first.get_by_test_id("wl-form")).to_have_count(0)
     # In English too.
-    page.get_by_role("button", name="English").click()
+    page.get_by_test_id("lang").click()
     expect(page.get_by_test_id("sv-nav-watchlist")).to_have_text("Watch list")
     expect(page.get_by_test_id("wl-tab-rank")).to_have_text("Rankings")
     expect(first.get_by_test_id("wl-class")).to_have_text(

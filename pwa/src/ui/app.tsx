@@ -147,7 +147,6 @@ function Shell({ children }: { children: ComponentChildren }) {
           type="button"
           class="lang"
           data-testid="lang"
-          aria-label={t('lang_switch')}
           title={t('lang_switch')}
           onClick={() => setLang(lang() === 'zh' ? 'en' : 'zh')}
         >
