@@ -53,8 +53,24 @@ class BBoxField(fields.String):
             raise ma.ValidationError(str(exc)) from exc
 
 
+# What the document says of a polygonal GeoJSON geometry (its shape is judged on load). Stated, so
+# that a client (or a fuzzer) knows null and other JSON are not one.
+POLYGONAL_GEOJSON = {
+    "type": "object",
+    "required": ["type", "coordinates"],
+    "properties": {
+        "type": {"type": "string", "enum": ["Polygon", "MultiPolygon"]},
+        "coordinates": {"type": "array", "items": {"type": "array"}},
+    },
+}
+
+
 class GeoJSONPolygonField(fields.Field):
     """A GeoJSON Polygon or MultiPolygon; invalid shapes are refused here (the CLI repairs)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {**POLYGONAL_GEOJSON, **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr, data, **kwargs):
         if not isinstance(value, dict):

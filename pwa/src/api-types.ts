@@ -7650,7 +7650,11 @@ export interface components {
              * @enum {string}
              */
             crs: "wgs84" | "gcj02";
-            geometry: unknown;
+            geometry: {
+                coordinates: unknown[][];
+                /** @enum {string} */
+                type: "Polygon" | "MultiPolygon";
+            };
             /** @enum {string|null} */
             grade?: "一级" | "二级" | "三星级" | "四星级" | "五星级" | null;
             households?: number | null;
@@ -7756,7 +7760,11 @@ export interface components {
              */
             crs: "wgs84" | "gcj02";
             /** @description new outline: Polygon/MultiPolygon */
-            geometry?: unknown;
+            geometry?: {
+                coordinates: unknown[][];
+                /** @enum {string} */
+                type: "Polygon" | "MultiPolygon";
+            };
             /** @enum {string|null} */
             grade?: "一级" | "二级" | "三星级" | "四星级" | "五星级" | null;
             households?: number | null;
@@ -7947,7 +7955,11 @@ export interface components {
              */
             crs: "wgs84" | "gcj02";
             /** @description GeoJSON Polygon or MultiPolygon */
-            geometry: unknown;
+            geometry: {
+                coordinates: unknown[][];
+                /** @enum {string} */
+                type: "Polygon" | "MultiPolygon";
+            };
             name: string;
             street_id: number;
         };
@@ -7959,7 +7971,11 @@ export interface components {
              */
             crs: "wgs84" | "gcj02";
             /** @description new outline: GeoJSON Polygon or MultiPolygon (optional) */
-            geometry?: unknown;
+            geometry?: {
+                coordinates: unknown[][];
+                /** @enum {string} */
+                type: "Polygon" | "MultiPolygon";
+            };
             /** @description false deactivates: refused (409) while inspectors or open tickets are on it */
             is_active?: boolean;
             name?: string;
