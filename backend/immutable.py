@@ -1,5 +1,6 @@
-"""Rows whose content must never change once stored (versions of checklists, surveys and
-assessment forms: old answers stay explainable by the version they were given under)."""
+"""Rows whose content must never change once stored: versions of checklists, surveys and
+assessment forms (old answers stay explainable by the version they were given under), and
+published 公示 (what the public read stays what it was)."""
 
 from __future__ import annotations
 
@@ -18,4 +19,4 @@ def immutable(model: type, fields: Iterable[str], what: str) -> None:
         state = sa.inspect(row)
         changed = [name for name in names if state.attrs[name].history.has_changes()]
         if changed:
-            raise ValueError(f"{what} content is immutable (tried to change {changed})")
+            raise ValueError(f"{what} content is immutable, frozen once stored: {changed}")

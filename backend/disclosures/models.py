@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.clock import utcnow
 from backend.database import UTCDateTime, db
+from backend.immutable import immutable
 
 
 class Disclosure(db.Model):
@@ -54,13 +55,6 @@ class Disclosure(db.Model):
     snapshot: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
 
 
+# Once published, only the link to a newer version may change.
 FROZEN = ("title", "period_start", "period_end", "scope_key", "version", "published_at", "snapshot")
-
-
-@sa.event.listens_for(Disclosure, "before_update")
-def _frozen(_mapper: Any, _connection: Any, target: Disclosure) -> None:
-    """Once published, only the link to a newer version may change."""
-    state = sa.inspect(target)
-    changed = [name for name in FROZEN if state.attrs[name].history.has_changes()]
-    if changed:
-        raise ValueError(f"published disclosures are frozen: {', '.join(changed)}")
+immutable(Disclosure, FROZEN, "a published disclosure's")

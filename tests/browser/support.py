@@ -220,6 +220,17 @@ def login(page, username: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_test_id("login").locator("button[type=submit]").click()
 
 
+def signed_in_phone(browser, base: str, username: str) -> tuple[Any, Any, list[str]]:
+    """(context, page, page errors): a 360×740 zh-CN phone on the app, signed in as `username`."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{base}/")
+    login(page, username)
+    return context, page, errors
+
+
 def ordered_items(checklist: dict) -> list[dict]:
     """Items in the order the app walks them (area by area)."""
     areas = [area["key"] for area in checklist["definition"]["areas"]]

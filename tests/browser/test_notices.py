@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from tests.browser.support import BIN, ROOT, login, wait_for_service_worker
+from tests.browser.support import BIN, ROOT, login, signed_in_phone, wait_for_service_worker
 from tests.browser.tickets_setup import failing_inspection, shared_estate
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -42,12 +42,7 @@ def test_a_dispatched_ticket_reaches_the_firm_as_a_notice(browser, live_server, 
     unread = server.get("/api/notifications/unread", "firm1")["unread"]
     assert unread >= 1  # the dispatch; a deadline reminder too when it falls due within a day
 
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{server.base}/")
-    login(page, "firm1")
+    context, page, errors = signed_in_phone(browser, server.base, "firm1")
     bell = page.get_by_test_id("notice-bell")
     expect(bell).to_be_visible()
     expect(page.get_by_test_id("notice-count")).to_have_text(str(unread))
@@ -88,10 +83,7 @@ def test_a_dispatched_ticket_reaches_the_firm_as_a_notice(browser, live_server, 
 
 @pytest.mark.parametrize("username", ["inspector1", "street1", "admin", "committee1"])
 def test_every_role_has_the_bell_on_its_home(browser, live_server, username):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{live_server.base}/")
-    login(page, username)
+    context, page, _ = signed_in_phone(browser, live_server.base, username)
     bell = page.get_by_test_id("notice-bell")
     expect(bell).to_be_visible()
     expect(bell).to_contain_text("通知")
@@ -119,12 +111,7 @@ def test_an_assessor_is_reminded_and_the_notice_opens_the_form(browser, live_ser
     ]  # fmt: skip
     assert waiting, "the demo leaves this quarter's community assessments open"
     notify_once(server, KAOPING_REMIND_DAYS="92")
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{server.base}/")
-    login(page, "community1")
+    context, page, errors = signed_in_phone(browser, server.base, "community1")
     expect(page.get_by_test_id("notice-count")).to_have_text("1")
     page.get_by_test_id("notice-bell").click()
     notice = page.get_by_test_id("notice").filter(has_text="考评待填写")
